@@ -1,0 +1,33 @@
+# partstrat — PGXS build
+#
+#   make && make install                 build and install (as root)
+#   make installcheck                    pg_regress + isolation on a throwaway
+#                                        temp instance (as the postgres OS user)
+#   make prove_installcheck              TAP tests under test/t
+#   bash test/run-all.sh                 everything, from a fresh machine
+
+EXTENSION = partstrat
+MODULE_big = partstrat
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+DATA = $(wildcard sql/partstrat--*.sql)
+
+PG_CONFIG ?= pg_config
+PG_CPPFLAGS += -I$(srcdir)/src
+PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter
+
+REGRESS = install inventory errors
+REGRESS_OPTS = --inputdir=. --outputdir=. --temp-instance=tmp_regress \
+	--temp-config=$(srcdir)/test/regress.conf
+
+# TAP tests must be enabled before PGXS is included.
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
+
+EXTRA_CLEAN = tmp_regress tmp_check results regression.diffs regression.out \
+	output_iso log
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# every object depends on the shared headers
+$(OBJS): $(wildcard src/*.h)

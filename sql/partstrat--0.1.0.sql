@@ -1,0 +1,83 @@
+/* partstrat--0.1.0.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION partstrat" to load this file. \quit
+
+------------------------------------------------------------------------------
+-- Inventory
+------------------------------------------------------------------------------
+
+-- Row types of the inventory functions.  They are types of their own (not
+-- OUT parameters) so that the argument "parent" and the column "parent" can
+-- share a name.
+CREATE TYPE partstrat_partition AS (
+    partition regclass,
+    parent regclass,
+    level int,
+    is_leaf boolean,
+    strategy text,
+    partition_key text,
+    bound text,
+    is_default boolean,
+    range_from text[],
+    range_to text[],
+    list_values text[],
+    modulus int,
+    remainder int,
+    heap_bytes bigint,
+    index_bytes bigint,
+    toast_bytes bigint,
+    total_bytes bigint,
+    est_rows bigint,
+    rows_source text,
+    live_tuples bigint,
+    dead_tuples bigint,
+    mods_since_analyze bigint,
+    last_analyze timestamptz,
+    relkind "char",
+    detach_pending boolean
+);
+
+COMMENT ON TYPE partstrat_partition IS
+'one partition of a partitioned table, as returned by partstrat_partitions()';
+
+CREATE FUNCTION partstrat_partitions(parent regclass)
+RETURNS SETOF partstrat_partition
+AS 'MODULE_PATHNAME', 'partstrat_partitions'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_partitions(regclass) IS
+'every partition of a partitioned table (all levels) with its bound, sizes, row estimate and statistics counters';
+
+CREATE TYPE partstrat_tree_summary AS (
+    parent regclass,
+    leaves int,
+    levels int,
+    strategies text[],
+    total_rows bigint,
+    total_bytes bigint,
+    empty_leaves int,
+    default_partitions int,
+    default_rows bigint,
+    smallest_leaf regclass,
+    smallest_bytes bigint,
+    median_bytes bigint,
+    largest_leaf regclass,
+    largest_bytes bigint,
+    stale_stats_leaves int,
+    never_analyzed_leaves int,
+    detach_pending int,
+    foreign_leaves int,
+    root regclass
+);
+
+COMMENT ON TYPE partstrat_tree_summary IS
+'one-row summary of a partition tree, as returned by partstrat_summary()';
+
+CREATE FUNCTION partstrat_summary(parent regclass)
+RETURNS partstrat_tree_summary
+AS 'MODULE_PATHNAME', 'partstrat_summary'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_summary(regclass) IS
+'summary of a partition tree: leaves, levels, strategies, rows, bytes, empty leaves, rows in DEFAULT, smallest/median/largest leaf, stale statistics';

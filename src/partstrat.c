@@ -1,0 +1,39 @@
+/*-------------------------------------------------------------------------
+ *
+ * partstrat.c
+ *	  Module entry point: PG_MODULE_MAGIC, _PG_init and the GUCs.
+ *
+ * The library works when loaded on demand by CREATE EXTENSION or a
+ * function call, and also from shared_preload_libraries (where the
+ * background worker will be registered once it exists).
+ *
+ * Copyright (c) 2026, partstrat developers
+ *
+ * IDENTIFICATION
+ *	  src/partstrat.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+
+#include "compat.h"
+#include "partstrat.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	/* GUCs are defined here, before the preload check, as they come. */
+
+	ps_reserve_guc_prefix("partstrat");
+
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+	/* The background worker is registered here in a later version. */
+}

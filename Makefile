@@ -15,7 +15,10 @@ PG_CONFIG ?= pg_config
 PG_CPPFLAGS += -I$(srcdir)/src
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter
 
-REGRESS = install inventory errors
+# install runs first (it drops and recreates the extension); every other
+# sql/<name>.sql is a test of its own, in name order.  PS_TESTS narrows it.
+ALL_REGRESS = install $(filter-out install,$(patsubst sql/%.sql,%,$(sort $(filter-out sql/partstrat--%,$(wildcard sql/*.sql)))))
+REGRESS = $(if $(PS_TESTS),$(PS_TESTS),$(ALL_REGRESS))
 REGRESS_OPTS = --inputdir=. --outputdir=. --temp-instance=tmp_regress \
 	--temp-config=$(srcdir)/test/regress.conf
 

@@ -81,3 +81,23 @@ LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
 
 COMMENT ON FUNCTION partstrat_summary(regclass) IS
 'summary of a partition tree: leaves, levels, strategies, rows, bytes, empty leaves, rows in DEFAULT, smallest/median/largest leaf, stale statistics';
+
+------------------------------------------------------------------------------
+-- Skew detection and advice
+------------------------------------------------------------------------------
+
+-- (skew functions go here)
+
+
+------------------------------------------------------------------------------
+-- DDL generation
+------------------------------------------------------------------------------
+
+-- (DDL generators go here)
+
+
+------------------------------------------------------------------------------
+-- Pruning report
+------------------------------------------------------------------------------
+
+-- (pruning functions go here)

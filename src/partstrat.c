@@ -29,7 +29,15 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
-	/* GUCs are defined here, before the preload check, as they come. */
+	/* GUCs are defined first, whether preloaded or not. */
+
+	/* GUCs of the inventory: none yet */
+
+	/* GUCs of skew detection and advice */
+
+	/* GUCs of DDL generation */
+
+	/* GUCs of the pruning report */
 
 	ps_reserve_guc_prefix("partstrat");
 

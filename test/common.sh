@@ -39,7 +39,7 @@ ps_install_deps() {
 ps_build_install() {
 	ps_log "building partstrat"
 	make -C "$PS_ROOT" -s clean >/dev/null
-	make -C "$PS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" 2>&1 | grep -v '^/usr/bin/clang' || true
+	make -C "$PS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" COPT=-Werror 2>&1 | grep -v '^/usr/bin/clang' || true
 	make -C "$PS_ROOT" -s install PG_CONFIG="$PGBIN/pg_config" >/dev/null
 }
 

@@ -5,9 +5,17 @@
 # OS user, and ends with "N passed, N failed".  Exit status 0 only if all pass.
 #
 #   bash test/run-all.sh
+#
+# For development: PS_TESTS="install ddl_split" runs only those pg_regress
+# tests, PS_TAP="test/t/003_x.pl" only those TAP files (PS_TAP=none: none).
 
 source "$(dirname "$0")/common.sh"
 set +e
+
+# One test run at a time on this machine: the extension is installed into
+# PostgreSQL's own directories, which every run shares.
+exec 9>/tmp/partstrat-install.lock
+flock 9
 
 ps_install_deps
 ps_build_install || { echo "0 passed, 1 failed"; exit 1; }
@@ -18,15 +26,20 @@ out="$work/test-output.log"
 
 ps_log "pg_regress and isolation suites"
 runuser -u postgres -- make -C "$work" -s installcheck PG_CONFIG="$PGBIN/pg_config" \
-	PROVE_TESTS= TAP_TESTS= >"$out" 2>&1
+	PS_TESTS="${PS_TESTS:-}" PROVE_TESTS= TAP_TESTS= >"$out" 2>&1
 regress_rc=$?
 cat "$out"
 
 ps_log "TAP suites"
 tap_out="$work/tap-output.log"
+if [ "${PS_TAP:-}" = none ]; then
+	: >"$tap_out"
+	tap_rc=0
+else
 runuser -u postgres -- make -C "$work" -s installcheck REGRESS= ISOLATION= PG_CONFIG="$PGBIN/pg_config" \
-	PROVE_FLAGS=--verbose >"$tap_out" 2>&1
+	PROVE_FLAGS=--verbose ${PS_TAP:+PROVE_TESTS="$PS_TAP"} >"$tap_out" 2>&1
 tap_rc=$?
+fi
 cat "$tap_out"
 
 passed=$(grep -cE '^(test |     |ok |not ok )?.*\.\.\. ok' "$out")

@@ -86,7 +86,91 @@ COMMENT ON FUNCTION partstrat_summary(regclass) IS
 -- Skew detection and advice
 ------------------------------------------------------------------------------
 
--- (skew functions go here)
+-- One row of partstrat_skew(): a leaf compared with its siblings.
+CREATE TYPE partstrat_skew_leaf AS (
+    partition regclass,
+    parent regclass,
+    level int,
+    rows bigint,
+    rows_source text,
+    bytes bigint,
+    share float8,
+    ratio_to_median float8,
+    robust_z float8,
+    density float8,
+    density_unit text,
+    expected_share float8,
+    chi2_p float8,
+    heavy_values jsonb,
+    flags text[]
+);
+
+COMMENT ON TYPE partstrat_skew_leaf IS
+'one leaf of a partition tree with its skew measures, as returned by partstrat_skew()';
+
+CREATE FUNCTION partstrat_skew(parent regclass, exact boolean DEFAULT false)
+RETURNS SETOF partstrat_skew_leaf
+AS 'MODULE_PATHNAME', 'partstrat_skew'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_skew(regclass, boolean) IS
+'per leaf: rows, bytes, share, ratio to the median sibling, robust z, density, hash share and flags (oversized, undersized, empty, hot, default_has_rows, hash_imbalance, stale_stats, missing_index, gap_before); exact => true counts the rows';
+
+CREATE TYPE partstrat_skew_level AS (
+    level int,
+    strategy text,
+    partitions int,
+    rows bigint,
+    gini float8,
+    cv float8,
+    max_median float8,
+    default_share float8,
+    chi2 float8,
+    chi2_dof int,
+    chi2_p float8
+);
+
+COMMENT ON TYPE partstrat_skew_level IS
+'dispersion of the rows over the partitions of one level, as returned by partstrat_skew_summary()';
+
+CREATE FUNCTION partstrat_skew_summary(parent regclass, exact boolean DEFAULT false)
+RETURNS SETOF partstrat_skew_level
+AS 'MODULE_PATHNAME', 'partstrat_skew_summary'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_skew_summary(regclass, boolean) IS
+'per level of a partition tree: Gini coefficient, coefficient of variation, max/median, share of rows in DEFAULT, and for hash levels the chi-square test (p-value only with exact => true)';
+
+CREATE TYPE partstrat_advice AS (
+    priority int,
+    action text,
+    partitions regclass[],
+    reason text,
+    evidence jsonb,
+    ddl text,
+    est_rows_moved bigint,
+    est_lock text
+);
+
+COMMENT ON TYPE partstrat_advice IS
+'one piece of advice of partstrat_advise()';
+
+CREATE FUNCTION partstrat_advise(parent regclass, target_bytes bigint DEFAULT NULL,
+                                 retention interval DEFAULT NULL)
+RETURNS SETOF partstrat_advice
+AS 'MODULE_PATHNAME', 'partstrat_advise'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_advise(regclass, bigint, interval) IS
+'ranked advice for a partitioned table (analyze, split, merge, retention, premake, rescue/guard/create/drop DEFAULT, add_index, repartition), each with its reason, evidence, DDL, rows moved and lock';
+
+CREATE FUNCTION partstrat_report(parent regclass)
+RETURNS text
+AS 'MODULE_PATHNAME', 'partstrat_report'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_report(regclass) IS
+'readable report of a partitioned table: summary, skew per leaf and advice with DDL';
 
 
 ------------------------------------------------------------------------------

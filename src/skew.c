@@ -23,7 +23,11 @@
  *	hash_imbalance	a hash leaf whose share of its parent's rows is >=
  *					partstrat.hash_imbalance_ratio times 1/modulus; with
  *					exact counts the parent's chi-square test must also
- *					give p < partstrat.hash_alpha
+ *					give p < partstrat.hash_alpha.  The chi-square of the
+ *					row counts is divided by the mean rows per distinct key
+ *					value (from the leaves' statistics): rows of one value
+ *					move together, so they are not independent draws, and
+ *					an unadjusted test calls any real table significant.
  *	stale_stats		rows but never analyzed, or rows modified since ANALYZE
  *					> 20 % of its rows
  *	missing_index	an index definition at least half of its siblings
@@ -807,6 +811,40 @@ hash_chi2(PsSkew *s, int *children, int n, int *dof)
 		chi2 += (o - e) * (o - e) / e;
 	}
 	(*dof)--;
+
+	/*
+	 * Rows of one key value always land together, so the rows are not
+	 * independent draws: divide by the mean rows per distinct value (the
+	 * design effect of equal clusters), from the leaves' statistics.
+	 */
+	if (s->exact)
+	{
+		double		distinct = 0;
+		bool		known = true;
+
+		for (i = 0; i < n && known; i++)
+		{
+			int			leaf = s->leaf_of[children[i]];
+			PsKeyStats *ks;
+
+			if (s->tree->parts[children[i]].is_default)
+				continue;
+			if (leaf < 0)
+			{
+				known = false;
+				break;
+			}
+			ks = ps_skew_keystats(s, leaf);
+			if (!ks->found)
+				known = false;
+			else if (ks->n_distinct > 0)
+				distinct += ks->n_distinct;
+			else
+				distinct += -ks->n_distinct * Max(s->leaves[leaf].rows, 0);
+		}
+		if (known && distinct >= 1 && total / distinct > 1)
+			chi2 /= total / distinct;
+	}
 	return chi2;
 }
 
@@ -982,6 +1020,12 @@ ps_skew_analyze(PsTree *tree, bool exact)
 		s->leaves[s->nleaves].part = i;
 		s->leaves[s->nleaves].group = p->parent_index;
 		s->leaves[s->nleaves].rows = p->est_rows;
+		/* stale reltuples: the live-row counter is closer to the truth */
+		if (p->has_pgstat && p->last_analyze != 0 && ps_stats_stale(p))
+		{
+			s->leaves[s->nleaves].rows = Max(p->live_tuples, 0);
+			s->leaves[s->nleaves].rows_pgstat = true;
+		}
 		s->leaves[s->nleaves].bytes = p->total_bytes;
 		s->leaves[s->nleaves].expected_share = -1;
 		s->leaves[s->nleaves].chi2_p = -1;
@@ -1215,13 +1259,15 @@ Datum
 partstrat_skew(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			relid = PG_GETARG_OID(0);
+	Oid			relid = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
 	bool		exact = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
 	PsTree	   *tree;
 	PsSkew	   *s;
 	int			i;
 
 	ps_init_materialized_srf(fcinfo);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
 	tree = ps_open_tree(relid, "partstrat_skew", 0);
 	s = ps_skew_analyze(tree, exact);
 	notice_no_stats(s, "partstrat_skew");
@@ -1243,6 +1289,7 @@ partstrat_skew(PG_FUNCTION_ARGS)
 		values[c] = Int64GetDatum(l->rows);
 		nulls[c++] = l->rows < 0;
 		values[c++] = CStringGetTextDatum(exact ? "count" :
+										  l->rows_pgstat ? "pg_stat" :
 										  ps_rows_source_name(p->rows_source));
 		values[c] = Int64GetDatum(l->bytes);
 		nulls[c++] = l->bytes < 0 || !tree->sizes_known;
@@ -1276,13 +1323,15 @@ Datum
 partstrat_skew_summary(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			relid = PG_GETARG_OID(0);
+	Oid			relid = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
 	bool		exact = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
 	PsTree	   *tree;
 	PsSkew	   *s;
 	int			i;
 
 	ps_init_materialized_srf(fcinfo);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
 	tree = ps_open_tree(relid, "partstrat_skew_summary", PS_TREE_NO_SIZES);
 	s = ps_skew_analyze(tree, exact);
 

@@ -232,6 +232,49 @@ SELECT ddl FROM partstrat_advise('holes') \gexec
 SELECT * FROM advice('holes');
 
 ------------------------------------------------------------------------
+-- an oversized range leaf whose rows sit on one customer: repartition it
+-- (splitting the range cannot separate one value)
+------------------------------------------------------------------------
+CREATE TABLE invoices (customer int NOT NULL, id int, amount int) PARTITION BY RANGE (customer);
+CREATE TABLE invoices_0 PARTITION OF invoices FOR VALUES FROM (0) TO (100);
+CREATE TABLE invoices_1 PARTITION OF invoices FOR VALUES FROM (100) TO (200);
+CREATE TABLE invoices_2 PARTITION OF invoices FOR VALUES FROM (200) TO (300);
+INSERT INTO invoices SELECT g % 300, g, 1 FROM generate_series(1, 3000) g;
+INSERT INTO invoices SELECT 7, g, 1 FROM generate_series(1, 15000) g;
+SELECT pg_stat_force_next_flush();
+ANALYZE invoices;
+SELECT * FROM advice('invoices', 131072);
+SELECT ddl FROM partstrat_advise('invoices', 131072);
+SELECT ddl FROM partstrat_advise('invoices', 131072) \gexec
+INSERT INTO invoices_0_new SELECT * FROM invoices_0;
+SELECT (SELECT count(*) FROM invoices_0_new) = (SELECT count(*) FROM invoices_0) AS no_row_lost,
+       (SELECT count(*) FROM invoices_0_new_v1) AS whale_rows;
+
+------------------------------------------------------------------------
+-- uniform hash leaves above twice the target: split, to a larger modulus
+------------------------------------------------------------------------
+CREATE TABLE uni (tenant int, id int) PARTITION BY HASH (tenant);
+SELECT format('CREATE TABLE uni_%s PARTITION OF uni FOR VALUES WITH (MODULUS 4, REMAINDER %s)', r, r)
+FROM generate_series(0, 3) r \gexec
+INSERT INTO uni SELECT g % 1000, g FROM generate_series(1, 40000) g;
+SELECT pg_stat_force_next_flush();
+ANALYZE uni;
+SELECT priority, action, partitions, reason FROM partstrat_advise('uni', 131072);
+
+------------------------------------------------------------------------
+-- a big DEFAULT of a list parent: every ATTACH scans it
+------------------------------------------------------------------------
+CREATE TABLE people (country text, id int) PARTITION BY LIST (country);
+CREATE TABLE people_fr PARTITION OF people FOR VALUES IN ('fr');
+CREATE TABLE people_de PARTITION OF people FOR VALUES IN ('de');
+CREATE TABLE people_other PARTITION OF people DEFAULT;
+INSERT INTO people SELECT (ARRAY['fr', 'de'])[1 + g % 2], g FROM generate_series(1, 2000) g;
+INSERT INTO people SELECT 'c' || (g % 200), g FROM generate_series(1, 4000) g;
+SELECT pg_stat_force_next_flush();
+ANALYZE people;
+SELECT * FROM advice('people', 262144);
+
+------------------------------------------------------------------------
 -- the report the demo prints
 ------------------------------------------------------------------------
 SET partstrat.target_bytes = '128kB';

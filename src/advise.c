@@ -782,10 +782,11 @@ advise_premake(AdviseCtx *ctx)
 							 usec_text(hi, typid), left, st.noun,
 							 ps_premake_min, count, st.adjective);
 	else
-		a->reason = psprintf("The newest partition of %s, %s, ended at %s, %.1f %s before now, so rows of now have no partition: create %d more %s partitions.",
+		a->reason = psprintf("The newest partition of %s, %s, ended at %s, %.1f %s before now, so rows of now %s: create %d more %s partitions.",
 							 get_rel_name(tree->root), tree->parts[newest].relname,
-							 usec_text(hi, typid), -left, st.noun, count,
-							 st.adjective);
+							 usec_text(hi, typid), -left, st.noun,
+							 default_of(tree, -1) >= 0 ? "go to the DEFAULT partition" :
+							 "are rejected", count, st.adjective);
 	a->ddl = ddl_premake(ctx, count);
 	a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly, per CREATE TABLE ... PARTITION OF (SHARE UPDATE EXCLUSIVE when created apart and attached)");
 }
@@ -836,7 +837,8 @@ advise_retention(AdviseCtx *ctx)
 		bytes += Max(tree->parts[children[i]].total_bytes, 0);
 		/* the whole subtree is dropped: nothing else for it */
 		ctx->taken[children[i]] = true;
-		for (j = children[i] + 1; j < tree->nparts; j++)
+		for (j = children[i] + 1;
+			 !tree->parts[children[i]].is_leaf && j < tree->nparts; j++)
 		{
 			int			up = tree->parts[j].parent_index;
 
@@ -1319,12 +1321,8 @@ advise_split_repartition(AdviseCtx *ctx)
 		if (nwhale > 0 && p->strategy == PS_STRATEGY_HASH)
 		{
 			/* heavy values of an oversized hash leaf */
-			int			j;
-
 			l->nheavy = nwhale;
 			l->heavy = ks->mcv;
-			for (j = 0; j < l->nheavy; j++)
-				(void) j;
 			advise_hash_repartition(ctx, l->group, &i, 1);
 		}
 		else if (nwhale > 0)

@@ -642,15 +642,11 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
 		{
 			char	   *sig = lfirst(lc);
 			int			have = 0;
-			int			donor = -1;
 
 			for (i = 0; i < n; i++)
 			{
 				if (list_has_string(sigs[i], sig))
-				{
 					have++;
-					donor = i;
-				}
 			}
 			if (have * 2 < n || have == n)
 				continue;
@@ -661,7 +657,6 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
 
 				if (list_has_string(sigs[i], sig))
 					continue;
-				(void) donor;
 				l->flags |= PS_FLAG_MISSING_INDEX;
 				l->missing_sigs = lappend(l->missing_sigs, sig);
 				l->missing_indexes =
@@ -1229,7 +1224,6 @@ ps_heavy_json(const PsLeafSkew *leaf, const char *keyname)
 						 leaf->heavy[i].freq, leaf->heavy[i].rows);
 	}
 	appendStringInfoChar(&buf, ']');
-	(void) keyname;
 	return buf.data;
 }
 

@@ -487,6 +487,22 @@ usec_text(int64 usec, Oid typid)
 	return ps_datum_to_iso(TimestampGetDatum(usec), typid);
 }
 
+/* Bytes of a part: its own (a leaf) or its leaves' (partitioned). */
+static int64
+subtree_bytes(AdviseCtx *ctx, int i)
+{
+	PsPartition *p = &ctx->tree->parts[i];
+	int64		sum = 0;
+	int			c;
+
+	if (p->is_leaf)
+		return ctx->skew->leaf_of[i] >= 0 ?
+			Max(ctx->skew->leaves[ctx->skew->leaf_of[i]].bytes, 0) : 0;
+	for (c = 0; c < p->nchildren; c++)
+		sum += subtree_bytes(ctx, p->children[c]);
+	return sum;
+}
+
 /* ----------------------------------------------------------------
  * analyze
  * ----------------------------------------------------------------
@@ -834,7 +850,7 @@ advise_retention(AdviseCtx *ctx)
 			continue;
 		old[nold++] = children[i];
 		rows += s->rows[children[i]] > 0 ? s->rows[children[i]] : 0;
-		bytes += Max(tree->parts[children[i]].total_bytes, 0);
+		bytes += subtree_bytes(ctx, children[i]);
 		/* the whole subtree is dropped: nothing else for it */
 		ctx->taken[children[i]] = true;
 		for (j = children[i] + 1;
@@ -1549,7 +1565,7 @@ advise_merge(AdviseCtx *ctx)
 				if (m != cur)
 					month_bytes = 0;
 				cur = m;
-				month_bytes += Max(tree->parts[children[i]].total_bytes, 0);
+				month_bytes += subtree_bytes(ctx, children[i]);
 				if (month_bytes > ctx->target)
 					weekly = true;
 			}
@@ -1640,6 +1656,31 @@ reference_now(void)
 	return GetCurrentTransactionStartTimestamp();
 }
 
+/*
+ * Where the sizes behind a piece of advice come from: the catalog
+ * (relpages) for leaves with fresh statistics, the files for the others.
+ */
+static const char *
+sizes_source(PsSkew *s, Advice *a)
+{
+	bool		files = false,
+				catalog = false;
+	int			i;
+
+	for (i = 0; i < a->nparts; i++)
+	{
+		int			leaf = s->leaf_of[a->parts[i]];
+
+		if (leaf < 0)
+			continue;
+		if (s->leaves[leaf].bytes_catalog)
+			catalog = true;
+		else
+			files = true;
+	}
+	return files && catalog ? "catalog and files" : files ? "files" : "catalog";
+}
+
 /* Decide every piece of advice for one tree; sorted, priorities set. */
 static List *
 advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
@@ -1674,7 +1715,7 @@ advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
 		if (!s->stats_readable && a->kind != ADV_ANALYZE)
 			json_key_str(&a->evidence, "pg_stats",
 						 "no access: size-based advice only");
-		json_key_str(&a->evidence, "sizes", "files");
+		json_key_str(&a->evidence, "sizes", sizes_source(s, a));
 	}
 	return ctx.advice;
 }
@@ -1748,7 +1789,7 @@ partstrat_advise(PG_FUNCTION_ARGS)
 					 errmsg("retention must be a positive interval"),
 					 errhint("Pass e.g. interval '90 days', or NULL for no retention advice.")));
 	}
-	tree = ps_open_tree(relid, "partstrat_advise", 0);
+	tree = ps_open_tree(relid, "partstrat_advise", PS_TREE_NO_SIZES);
 	s = ps_skew_analyze(tree, false);
 	notice_no_stats(s);
 	advice = advise_tree(tree, s, target, retention);
@@ -1858,7 +1899,7 @@ partstrat_report(PG_FUNCTION_ARGS)
 	};
 	static const bool level_right[] = {true, false, true, true, true, true, true, true};
 
-	tree = ps_open_tree(relid, "partstrat_report", 0);
+	tree = ps_open_tree(relid, "partstrat_report", PS_TREE_NO_SIZES);
 	s = ps_skew_analyze(tree, false);
 	notice_no_stats(s);
 	advice = advise_tree(tree, s, ps_guc_target_bytes(), NULL);
@@ -1868,7 +1909,7 @@ partstrat_report(PG_FUNCTION_ARGS)
 
 	initStringInfo(&out);
 	appendStringInfo(&out, "partstrat report for %s\n\n", root_qname(tree));
-	appendStringInfo(&out, "Summary: %d leaves on %d level%s, " INT64_FORMAT " rows (estimated), %s (file sizes); target leaf size %s.\n",
+	appendStringInfo(&out, "Summary: %d leaves on %d level%s, " INT64_FORMAT " rows (estimated), %s (sizes from the catalog, or the files for leaves with stale statistics); target leaf size %s.\n",
 					 tree->nleaves, tree->nlevels, tree->nlevels == 1 ? "" : "s",
 					 s->total_rows, ps_size_pretty(bytes),
 					 ps_size_pretty(ps_guc_target_bytes()));

@@ -56,6 +56,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/indexing.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_statistic.h"
 #include "catalog/pg_type.h"
@@ -100,6 +101,8 @@ ps_guc_target_bytes(void)
 
 PG_FUNCTION_INFO_V1(partstrat_skew);
 PG_FUNCTION_INFO_V1(partstrat_skew_summary);
+
+static int64 class_pages(Oid relid);
 
 static const char *const flag_names[PS_NFLAGS] = {
 	"oversized", "undersized", "empty", "hot", "default_has_rows",
@@ -596,6 +599,8 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
 
 		if (leaf >= 0 && idx->indisvalid)
 			counts[leaf]++;
+		if (leaf >= 0 && s->leaves[leaf].bytes_catalog)
+			s->leaves[leaf].bytes += class_pages(idx->indexrelid) * (int64) BLCKSZ;
 	}
 	systable_endscan(scan);
 
@@ -990,14 +995,110 @@ find_heavy_values(PsSkew *s, int leaf)
 	}
 }
 
+/* pg_class.relpages of a relation, 0 if it is gone. */
+static int64
+class_pages(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	int64		pages;
+
+	if (!HeapTupleIsValid(tup))
+		return 0;
+	pages = ((Form_pg_class) GETSTRUCT(tup))->relpages;
+	ReleaseSysCache(tup);
+	return pages;
+}
+
+/*
+ * Bytes of a leaf of a tree built without file sizes: from the catalog
+ * (relpages of the heap, its TOAST table and, in find_missing_indexes(),
+ * its indexes) when its statistics are fresh; from the files otherwise,
+ * since relpages is only as recent as the last VACUUM or ANALYZE.
+ */
+static void
+catalog_bytes(PsSkew *s, PsLeafSkew *l, PsSizer **sizer)
+{
+	PsPartition *p = &s->tree->parts[l->part];
+	HeapTuple	tup;
+	Form_pg_class form;
+
+	if (p->is_foreign)
+	{
+		l->bytes = -1;
+		return;
+	}
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(p->relid));
+	if (!HeapTupleIsValid(tup))
+	{
+		l->bytes = 0;
+		return;
+	}
+	form = (Form_pg_class) GETSTRUCT(tup);
+	if (form->reltuples >= 0 && !(l->flags & PS_FLAG_STALE_STATS))
+	{
+		l->bytes_catalog = true;
+		l->bytes = (int64) form->relpages * BLCKSZ;
+		if (OidIsValid(form->reltoastrelid))
+			l->bytes += class_pages(form->reltoastrelid) * (int64) BLCKSZ;
+	}
+	else
+	{
+		/* never analyzed: sized by refresh_unanalyzed() already */
+		if (p->reltuples >= 0)
+		{
+			if (*sizer == NULL)
+				*sizer = ps_sizer_begin();
+			ps_fill_sizes(*sizer, p, tup);
+		}
+		l->bytes = p->total_bytes;
+	}
+	ReleaseSysCache(tup);
+}
+
+/*
+ * A tree built without file sizes has relpages = 0 for a leaf never
+ * analyzed nor vacuumed, so its row estimate fell back to "empty".  Size
+ * those leaves from their files and estimate their rows again, as the
+ * inventory does.
+ */
+static void
+refresh_unanalyzed(PsTree *tree)
+{
+	PsSizer    *sizer = NULL;
+	int			i;
+
+	for (i = 0; i < tree->nparts; i++)
+	{
+		PsPartition *p = &tree->parts[i];
+		HeapTuple	tup;
+
+		if (!p->is_leaf || p->is_foreign || p->reltuples >= 0)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		tup = SearchSysCache1(RELOID, ObjectIdGetDatum(p->relid));
+		if (!HeapTupleIsValid(tup))
+			continue;
+		if (sizer == NULL)
+			sizer = ps_sizer_begin();
+		ps_fill_sizes(sizer, p, tup);
+		ps_fill_rows(p, tup, true);
+		ReleaseSysCache(tup);
+	}
+	if (sizer)
+		ps_sizer_end(sizer);
+}
+
 PsSkew *
 ps_skew_analyze(PsTree *tree, bool exact)
 {
 	PsSkew	   *s = palloc0(sizeof(PsSkew));
+	PsSizer    *sizer = NULL;
 	OidIndex   *map;
 	int			i;
 	int			lvl;
 
+	if (!tree->sizes_known)
+		refresh_unanalyzed(tree);
 	s->tree = tree;
 	s->exact = exact;
 	s->stats_readable = key_stats_readable(tree);
@@ -1067,7 +1168,12 @@ ps_skew_analyze(PsTree *tree, bool exact)
 			s->nstale++;
 		}
 		leaf_density(s, l);
+		if (!tree->sizes_known)
+			catalog_bytes(s, l, &sizer);
 	}
+
+	if (sizer)
+		ps_sizer_end(sizer);
 
 	analyze_group(s, -1);
 	for (i = 0; i < tree->nparts; i++)

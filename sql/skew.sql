@@ -64,7 +64,7 @@ FROM partstrat_skew_summary('orders', true);
 
 ------------------------------------------------------------------------
 -- daily range: a hole, rows in DEFAULT, a missing index, stale
--- statistics, a hot leaf, an empty leaf, a never-analyzed leaf
+-- statistics, a hot leaf, an empty leaf
 ------------------------------------------------------------------------
 CREATE TABLE ev (id int, ts timestamptz NOT NULL, v int) PARTITION BY RANGE (ts);
 SELECT format('CREATE TABLE %I PARTITION OF ev FOR VALUES FROM (%L) TO (%L)',
@@ -82,8 +82,9 @@ WHERE g % 7 NOT IN (4, 6);                       -- Jan 5 is the hole, Jan 7 sta
 INSERT INTO ev SELECT g, timestamptz '2026-01-05 12:00:00+00', g FROM generate_series(1, 50) g;  -- into DEFAULT
 SELECT pg_stat_force_next_flush();
 ANALYZE ev;
--- Jan 8 gets rows after ANALYZE (never analyzed with rows would need a new
--- leaf): it becomes stale and hot; ev_0102 gets a few updates
+-- Jan 8 gets its rows after ANALYZE: its statistics are stale (its rows
+-- come from n_live_tup) and it takes most recent writes (hot); ev_0102 gets
+-- a few updates (17 % of its rows: neither stale nor hot)
 INSERT INTO ev SELECT g, timestamptz '2026-01-08 06:00:00+00', g FROM generate_series(1, 900) g;
 UPDATE ev SET v = v + 1 WHERE ts >= '2026-01-02 00:00:00+00' AND ts < '2026-01-02 00:10:00+00';
 SELECT pg_stat_force_next_flush();

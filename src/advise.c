@@ -27,6 +27,13 @@
  *					target, within one whole past month (or week), when the
  *					parent has at least partstrat.merge_min_leaves leaves
  *
+ * Sizes come from the catalog (relpages of the heap, TOAST and indexes) for
+ * leaves whose statistics are fresh, and from the files for the others
+ * (relpages is only as recent as the last VACUUM or ANALYZE); evidence.sizes
+ * says which.  This keeps the advice cheaper than the inventory itself.
+ * Statistics of a partitioned parent (inherited pg_stats) are never needed:
+ * every number comes from the leaves, whose statistics autovacuum keeps.
+ *
  * A leaf gets at most one of split, merge, repartition and retention.  The
  * DDL of split, merge, retention, premake, rescue_default and guard_default
  * comes from the DDL generators (one function per action below, marked).
@@ -1703,8 +1710,9 @@ advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
 	advise_defaults(&ctx, retained);
 	advise_premake(&ctx);
 	advise_split_repartition(&ctx);
-	advise_add_index(&ctx);
 	advise_merge(&ctx);
+	/* last: a leaf about to be split, merged or dropped needs no index */
+	advise_add_index(&ctx);
 
 	list_sort(ctx.advice, advice_cmp);
 	foreach(lc, ctx.advice)

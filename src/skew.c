@@ -7,6 +7,13 @@
  * counters of each leaf, compared with its siblings (the leaves of the same
  * direct parent).  Definitions, each documented in the README:
  *
+ *	rows			count(*) with exact => true; else pg_class.reltuples, or
+ *					pg_stat's n_live_tup for a leaf whose statistics are
+ *					stale, or the inventory's fallbacks for a leaf never
+ *					analyzed (rows_source says which)
+ *	share			of the rows of the whole tree
+ *	density			rows per day (date/timestamp keys) or per unit (numeric
+ *					keys) of a single-column range leaf with finite bounds
  *	ratio_to_median	rows / median rows of the non-DEFAULT leaf siblings
  *	robust_z		0.6745 (rows - median) / MAD of the same siblings (with
  *					MAD = 0: (rows - median) / (1.2533 mean absolute
@@ -28,8 +35,9 @@
  *					value (from the leaves' statistics): rows of one value
  *					move together, so they are not independent draws, and
  *					an unadjusted test calls any real table significant.
- *	stale_stats		rows but never analyzed, or rows modified since ANALYZE
- *					> 20 % of its rows
+ *	stale_stats		rows but never analyzed (an empty leaf never analyzed is
+ *					not flagged: there is nothing to sample), or rows
+ *					modified since ANALYZE > 20 % of its rows
  *	missing_index	an index definition at least half of its siblings
  *					have and it lacks
  *	gap_before		its lower range bound is not the previous sibling's

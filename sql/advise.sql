@@ -142,6 +142,17 @@ JOIN (SELECT tableoid::regclass::text AS t, count(*) AS n FROM orders_new GROUP 
   ON c.t = l->>'partition'
 ORDER BY 1;
 DROP TABLE orders_new;
+-- pg_read_all_stats without SELECT: size-based advice only, and it says so
+-- (no heavy values: the oversized leaf gets a split, its key unchecked)
+CREATE ROLE ps_advise_reader IN ROLE pg_read_all_stats;
+GRANT USAGE ON SCHEMA ps_advise TO ps_advise_reader;
+SET ROLE ps_advise_reader;
+SELECT priority, action, partitions, evidence->>'pg_stats' AS pg_stats,
+       evidence->>'key_values' AS key_values
+FROM partstrat_advise('orders', 262144);
+RESET ROLE;
+REVOKE USAGE ON SCHEMA ps_advise FROM ps_advise_reader;
+DROP ROLE ps_advise_reader;
 
 ------------------------------------------------------------------------
 -- list of range with one hot sub-partition: split it, at its level

@@ -7,6 +7,13 @@
  * counters of each leaf, compared with its siblings (the leaves of the same
  * direct parent).  Definitions, each documented in the README:
  *
+ *	rows			count(*) with exact => true; else pg_class.reltuples, or
+ *					pg_stat's n_live_tup for a leaf whose statistics are
+ *					stale, or the inventory's fallbacks for a leaf never
+ *					analyzed (rows_source says which)
+ *	share			of the rows of the whole tree
+ *	density			rows per day (date/timestamp keys) or per unit (numeric
+ *					keys) of a single-column range leaf with finite bounds
  *	ratio_to_median	rows / median rows of the non-DEFAULT leaf siblings
  *	robust_z		0.6745 (rows - median) / MAD of the same siblings (with
  *					MAD = 0: (rows - median) / (1.2533 mean absolute
@@ -23,9 +30,14 @@
  *	hash_imbalance	a hash leaf whose share of its parent's rows is >=
  *					partstrat.hash_imbalance_ratio times 1/modulus; with
  *					exact counts the parent's chi-square test must also
- *					give p < partstrat.hash_alpha
- *	stale_stats		rows but never analyzed, or rows modified since ANALYZE
- *					> 20 % of its rows
+ *					give p < partstrat.hash_alpha.  The chi-square of the
+ *					row counts is divided by the mean rows per distinct key
+ *					value (from the leaves' statistics): rows of one value
+ *					move together, so they are not independent draws, and
+ *					an unadjusted test calls any real table significant.
+ *	stale_stats		rows but never analyzed (an empty leaf never analyzed is
+ *					not flagged: there is nothing to sample), or rows
+ *					modified since ANALYZE > 20 % of its rows
  *	missing_index	an index definition at least half of its siblings
  *					have and it lacks
  *	gap_before		its lower range bound is not the previous sibling's
@@ -52,6 +64,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/indexing.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_statistic.h"
 #include "catalog/pg_type.h"
@@ -96,6 +109,8 @@ ps_guc_target_bytes(void)
 
 PG_FUNCTION_INFO_V1(partstrat_skew);
 PG_FUNCTION_INFO_V1(partstrat_skew_summary);
+
+static int64 class_pages(Oid relid);
 
 static const char *const flag_names[PS_NFLAGS] = {
 	"oversized", "undersized", "empty", "hot", "default_has_rows",
@@ -592,6 +607,8 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
 
 		if (leaf >= 0 && idx->indisvalid)
 			counts[leaf]++;
+		if (leaf >= 0 && s->leaves[leaf].bytes_catalog)
+			s->leaves[leaf].bytes += class_pages(idx->indexrelid) * (int64) BLCKSZ;
 	}
 	systable_endscan(scan);
 
@@ -638,15 +655,11 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
 		{
 			char	   *sig = lfirst(lc);
 			int			have = 0;
-			int			donor = -1;
 
 			for (i = 0; i < n; i++)
 			{
 				if (list_has_string(sigs[i], sig))
-				{
 					have++;
-					donor = i;
-				}
 			}
 			if (have * 2 < n || have == n)
 				continue;
@@ -657,7 +670,6 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
 
 				if (list_has_string(sigs[i], sig))
 					continue;
-				(void) donor;
 				l->flags |= PS_FLAG_MISSING_INDEX;
 				l->missing_sigs = lappend(l->missing_sigs, sig);
 				l->missing_indexes =
@@ -807,6 +819,40 @@ hash_chi2(PsSkew *s, int *children, int n, int *dof)
 		chi2 += (o - e) * (o - e) / e;
 	}
 	(*dof)--;
+
+	/*
+	 * Rows of one key value always land together, so the rows are not
+	 * independent draws: divide by the mean rows per distinct value (the
+	 * design effect of equal clusters), from the leaves' statistics.
+	 */
+	if (s->exact)
+	{
+		double		distinct = 0;
+		bool		known = true;
+
+		for (i = 0; i < n && known; i++)
+		{
+			int			leaf = s->leaf_of[children[i]];
+			PsKeyStats *ks;
+
+			if (s->tree->parts[children[i]].is_default)
+				continue;
+			if (leaf < 0)
+			{
+				known = false;
+				break;
+			}
+			ks = ps_skew_keystats(s, leaf);
+			if (!ks->found)
+				known = false;
+			else if (ks->n_distinct > 0)
+				distinct += ks->n_distinct;
+			else
+				distinct += -ks->n_distinct * Max(s->leaves[leaf].rows, 0);
+		}
+		if (known && distinct >= 1 && total / distinct > 1)
+			chi2 /= total / distinct;
+	}
 	return chi2;
 }
 
@@ -957,14 +1003,110 @@ find_heavy_values(PsSkew *s, int leaf)
 	}
 }
 
+/* pg_class.relpages of a relation, 0 if it is gone. */
+static int64
+class_pages(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	int64		pages;
+
+	if (!HeapTupleIsValid(tup))
+		return 0;
+	pages = ((Form_pg_class) GETSTRUCT(tup))->relpages;
+	ReleaseSysCache(tup);
+	return pages;
+}
+
+/*
+ * Bytes of a leaf of a tree built without file sizes: from the catalog
+ * (relpages of the heap, its TOAST table and, in find_missing_indexes(),
+ * its indexes) when its statistics are fresh; from the files otherwise,
+ * since relpages is only as recent as the last VACUUM or ANALYZE.
+ */
+static void
+catalog_bytes(PsSkew *s, PsLeafSkew *l, PsSizer **sizer)
+{
+	PsPartition *p = &s->tree->parts[l->part];
+	HeapTuple	tup;
+	Form_pg_class form;
+
+	if (p->is_foreign)
+	{
+		l->bytes = -1;
+		return;
+	}
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(p->relid));
+	if (!HeapTupleIsValid(tup))
+	{
+		l->bytes = 0;
+		return;
+	}
+	form = (Form_pg_class) GETSTRUCT(tup);
+	if (form->reltuples >= 0 && !(l->flags & PS_FLAG_STALE_STATS))
+	{
+		l->bytes_catalog = true;
+		l->bytes = (int64) form->relpages * BLCKSZ;
+		if (OidIsValid(form->reltoastrelid))
+			l->bytes += class_pages(form->reltoastrelid) * (int64) BLCKSZ;
+	}
+	else
+	{
+		/* never analyzed: sized by refresh_unanalyzed() already */
+		if (p->reltuples >= 0)
+		{
+			if (*sizer == NULL)
+				*sizer = ps_sizer_begin();
+			ps_fill_sizes(*sizer, p, tup);
+		}
+		l->bytes = p->total_bytes;
+	}
+	ReleaseSysCache(tup);
+}
+
+/*
+ * A tree built without file sizes has relpages = 0 for a leaf never
+ * analyzed nor vacuumed, so its row estimate fell back to "empty".  Size
+ * those leaves from their files and estimate their rows again, as the
+ * inventory does.
+ */
+static void
+refresh_unanalyzed(PsTree *tree)
+{
+	PsSizer    *sizer = NULL;
+	int			i;
+
+	for (i = 0; i < tree->nparts; i++)
+	{
+		PsPartition *p = &tree->parts[i];
+		HeapTuple	tup;
+
+		if (!p->is_leaf || p->is_foreign || p->reltuples >= 0)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		tup = SearchSysCache1(RELOID, ObjectIdGetDatum(p->relid));
+		if (!HeapTupleIsValid(tup))
+			continue;
+		if (sizer == NULL)
+			sizer = ps_sizer_begin();
+		ps_fill_sizes(sizer, p, tup);
+		ps_fill_rows(p, tup, true);
+		ReleaseSysCache(tup);
+	}
+	if (sizer)
+		ps_sizer_end(sizer);
+}
+
 PsSkew *
 ps_skew_analyze(PsTree *tree, bool exact)
 {
 	PsSkew	   *s = palloc0(sizeof(PsSkew));
+	PsSizer    *sizer = NULL;
 	OidIndex   *map;
 	int			i;
 	int			lvl;
 
+	if (!tree->sizes_known)
+		refresh_unanalyzed(tree);
 	s->tree = tree;
 	s->exact = exact;
 	s->stats_readable = key_stats_readable(tree);
@@ -982,6 +1124,12 @@ ps_skew_analyze(PsTree *tree, bool exact)
 		s->leaves[s->nleaves].part = i;
 		s->leaves[s->nleaves].group = p->parent_index;
 		s->leaves[s->nleaves].rows = p->est_rows;
+		/* stale reltuples: the live-row counter is closer to the truth */
+		if (p->has_pgstat && p->last_analyze != 0 && ps_stats_stale(p))
+		{
+			s->leaves[s->nleaves].rows = Max(p->live_tuples, 0);
+			s->leaves[s->nleaves].rows_pgstat = true;
+		}
 		s->leaves[s->nleaves].bytes = p->total_bytes;
 		s->leaves[s->nleaves].expected_share = -1;
 		s->leaves[s->nleaves].chi2_p = -1;
@@ -1028,7 +1176,12 @@ ps_skew_analyze(PsTree *tree, bool exact)
 			s->nstale++;
 		}
 		leaf_density(s, l);
+		if (!tree->sizes_known)
+			catalog_bytes(s, l, &sizer);
 	}
+
+	if (sizer)
+		ps_sizer_end(sizer);
 
 	analyze_group(s, -1);
 	for (i = 0; i < tree->nparts; i++)
@@ -1185,7 +1338,6 @@ ps_heavy_json(const PsLeafSkew *leaf, const char *keyname)
 						 leaf->heavy[i].freq, leaf->heavy[i].rows);
 	}
 	appendStringInfoChar(&buf, ']');
-	(void) keyname;
 	return buf.data;
 }
 
@@ -1215,13 +1367,15 @@ Datum
 partstrat_skew(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			relid = PG_GETARG_OID(0);
+	Oid			relid = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
 	bool		exact = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
 	PsTree	   *tree;
 	PsSkew	   *s;
 	int			i;
 
 	ps_init_materialized_srf(fcinfo);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
 	tree = ps_open_tree(relid, "partstrat_skew", 0);
 	s = ps_skew_analyze(tree, exact);
 	notice_no_stats(s, "partstrat_skew");
@@ -1243,6 +1397,7 @@ partstrat_skew(PG_FUNCTION_ARGS)
 		values[c] = Int64GetDatum(l->rows);
 		nulls[c++] = l->rows < 0;
 		values[c++] = CStringGetTextDatum(exact ? "count" :
+										  l->rows_pgstat ? "pg_stat" :
 										  ps_rows_source_name(p->rows_source));
 		values[c] = Int64GetDatum(l->bytes);
 		nulls[c++] = l->bytes < 0 || !tree->sizes_known;
@@ -1276,13 +1431,15 @@ Datum
 partstrat_skew_summary(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			relid = PG_GETARG_OID(0);
+	Oid			relid = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
 	bool		exact = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
 	PsTree	   *tree;
 	PsSkew	   *s;
 	int			i;
 
 	ps_init_materialized_srf(fcinfo);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
 	tree = ps_open_tree(relid, "partstrat_skew_summary", PS_TREE_NO_SIZES);
 	s = ps_skew_analyze(tree, exact);
 

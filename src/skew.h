@@ -73,7 +73,9 @@ typedef struct PsLeafSkew
 	int			part;			/* index into PsTree.parts */
 	int			group;			/* index of its parent in parts, -1 root */
 	int64		rows;			/* exact or estimated, -1 unknown */
+	bool		rows_pgstat;	/* stale reltuples: n_live_tup instead */
 	int64		bytes;
+	bool		bytes_catalog;	/* from relpages, not the files */
 	double		share;			/* of all the tree's rows */
 	double		parent_share;	/* of its direct parent's rows */
 	bool		has_ratio;		/* ratio and z need >= 3 siblings */

@@ -21,6 +21,7 @@
 
 #include "compat.h"
 #include "partstrat.h"
+#include "ddl.h"
 
 PG_MODULE_MAGIC;
 
@@ -36,6 +37,7 @@ _PG_init(void)
 	/* GUCs of skew detection and advice */
 
 	/* GUCs of DDL generation */
+	ps_ddl_define_gucs();
 
 	/* GUCs of the pruning report */
 

@@ -25,6 +25,7 @@
 #include "access/table.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_type.h"
 #include "commands/tablespace.h"
 #include "common/hashfn.h"
@@ -189,6 +190,7 @@ ps_script_begin(const char *title, int lock_timeout_ms, bool transaction)
 
 	initStringInfo(&s->header);
 	initStringInfo(&s->body);
+	s->mcxt = CurrentMemoryContext;
 	s->lock_timeout_ms = lock_timeout_ms;
 	s->transaction = transaction;
 	appendStringInfo(&s->header, "-- partstrat: %s\n", title);
@@ -566,7 +568,13 @@ ps_ddl_new_name(PsScript *s, Oid nspid, const char *base, const char *suffix)
 		snprintf(mid, sizeof(mid), "_%d", n);
 		name = fit_name(base, mid, suffix);
 	}
-	s->used_names = lappend(s->used_names, psprintf("%u.%s", nspid, name));
+	{
+		MemoryContext old = MemoryContextSwitchTo(s->mcxt);
+
+		s->used_names = lappend(s->used_names,
+								psprintf("%u.%s", nspid, name));
+		MemoryContextSwitchTo(old);
+	}
 	return name;
 }
 
@@ -798,6 +806,7 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 			Oid			idx = DatumGetObjectId(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &isnull));
 			char	   *iname = SPI_getvalue(tt->vals[i], tt->tupdesc, 2);
 			Datum		cond = SPI_getbinval(tt->vals[i], tt->tupdesc, 3, &isnull);
+			bool		nocon = isnull;
 			bool		valid = DatumGetBool(SPI_getbinval(tt->vals[i], tt->tupdesc, 4, &isnull));
 			char	   *newidx;
 
@@ -809,7 +818,7 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 				continue;
 			}
 			newidx = index_name(s, nspid, srcname, newname, iname);
-			if (!isnull)
+			if (!nocon)
 			{
 				char	   *def = TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
 																		  cond));
@@ -1009,4 +1018,132 @@ ps_ddl_lock(PsScript *s, Oid parentid, List *partitions, const char *mode)
 	if (names.len)
 		ps_script_header(s, "  %s: %s until COMMIT (reads go on; writes wait);",
 						 names.data, mode);
+}
+
+/* ---------------------------------------------------------------------
+ * Replacing partitions by copies
+ * ---------------------------------------------------------------------
+ */
+
+/* A CHECK constraint name that srcrelid does not use (LIKE copies them). */
+static char *
+check_name(Oid srcrelid)
+{
+	char	   *name = pstrdup("partstrat_bound");
+	int			n;
+
+	for (n = 2; OidIsValid(get_relation_constraint_oid(srcrelid, name, true));
+		 n++)
+		name = psprintf("partstrat_bound_%d", n);
+	return name;
+}
+
+/* Header lines about the parent's DEFAULT partition and its scan. */
+static void
+default_note(PsScript *s, const PsTree *tree)
+{
+	int			i;
+
+	for (i = 0; i < tree->nparts; i++)
+	{
+		const PsPartition *d = &tree->parts[i];
+
+		if (d->level == 1 && d->is_default)
+		{
+			ps_script_header(s, "The parent has a DEFAULT partition, %s: each ATTACH scans it under",
+							 quote_qualified_identifier(d->nspname, d->relname));
+			ps_script_header(s, "  ACCESS EXCLUSIVE (%s) unless a valid CHECK constraint on it",
+							 d->rows_source == PS_ROWS_RELTUPLES ?
+							 psprintf(INT64_FORMAT " rows estimated by ANALYZE", d->est_rows) :
+							 "never analyzed");
+			ps_script_header(s, "  excludes the new ranges (see partstrat_ddl_guard_default).");
+		}
+	}
+}
+
+void
+ps_ddl_emit_replace(PsScript *s, const PsTree *tree, List *old_relids,
+					int nnew, const PsBound *bounds, char **names)
+{
+	Oid			parentid = tree->root;
+	const PsKey *key = &tree->keys[tree->root_key];
+	Oid			first = linitial_oid(old_relids);
+	Oid			nspid = get_rel_namespace(first);
+	char	   *parentq = ps_ddl_qualified(parentid);
+	char	   *cols = ps_ddl_copy_columns(first);
+	char	   *cname = check_name(first);
+	char	  **targets = palloc(sizeof(char *) * nnew);
+	char	  **exprs = palloc(sizeof(char *) * nnew);
+	List	   *oldnames = NIL;
+	List	   *newnames = NIL;
+	ListCell   *lc;
+	int			i;
+
+	foreach(lc, old_relids)
+		oldnames = lappend(oldnames, ps_ddl_qualified(lfirst_oid(lc)));
+	for (i = 0; i < nnew; i++)
+	{
+		targets[i] = quote_qualified_identifier(get_namespace_name(nspid),
+												names[i]);
+		exprs[i] = ps_ddl_bound_expr(parentid, key, &bounds[i]);
+		newnames = lappend(newnames, targets[i]);
+	}
+
+	/* 1. locks, with their header lines */
+	ps_script_comment(s, "1. lock: the parent first, then the partition(s) to replace");
+	ps_ddl_lock(s, parentid, old_relids, "SHARE");
+	ps_script_header(s, "  %s and the old partition(s): ACCESS EXCLUSIVE from the DETACH to COMMIT,",
+					 parentq);
+	ps_script_header(s, "    catalog changes only (DETACH, ATTACH without a validation scan, DROP): milliseconds.");
+	ps_script_header(s, "The copy (one pass per new partition, then the index builds) runs under the SHARE locks:");
+	ps_script_header(s, "  it takes about as long as INSERT ... SELECT of the rows plus CREATE INDEX.");
+	default_note(s, tree);
+	ps_script_header(s, "Sessions writing straight into an old partition by name fail once it is dropped: write through the parent.");
+	ps_script_header(s, "After COMMIT, ANALYZE the new partitions.");
+	ps_ddl_clone_notes(s, first);
+	ps_ddl_save_count(s, "rows_before", ps_ddl_count_expr(oldnames));
+
+	ps_script_blank(s);
+	ps_script_comment(s, "2. new standalone tables, each with a CHECK constraint equal to its bound, and their rows");
+	for (i = 0; i < nnew; i++)
+	{
+		ps_script_comment(s, "%s %s", targets[i], ps_ddl_bound_clause(&bounds[i]));
+		ps_ddl_clone_table(s, first, nspid, names[i]);
+		ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)",
+					   targets[i], quote_identifier(cname), exprs[i]);
+		foreach(lc, oldnames)
+		{
+			if (nnew > 1)
+				ps_script_stmt(s, "INSERT INTO %s (%s)\n    SELECT %s FROM ONLY %s\n    WHERE %s",
+							   targets[i], cols, cols, (char *) lfirst(lc),
+							   exprs[i]);
+			else
+				ps_script_stmt(s, "INSERT INTO %s (%s)\n    SELECT %s FROM ONLY %s",
+							   targets[i], cols, cols, (char *) lfirst(lc));
+		}
+	}
+
+	ps_script_blank(s);
+	ps_script_comment(s, "3. indexes and constraints of the old partition, built once the rows are in");
+	for (i = 0; i < nnew; i++)
+		ps_ddl_clone_indexes(s, first, nspid, names[i]);
+
+	ps_script_blank(s);
+	ps_script_comment(s, "4. every row is in a new table, or everything rolls back");
+	ps_ddl_assert_count(s, "rows_before", ps_ddl_count_expr(newnames));
+
+	ps_script_blank(s);
+	ps_script_comment(s, "5. catalog changes under ACCESS EXCLUSIVE: detach, attach (no scan: the CHECK implies the bound), drop");
+	foreach(lc, oldnames)
+		ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s", parentq,
+					   (char *) lfirst(lc));
+	for (i = 0; i < nnew; i++)
+	{
+		ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parentq,
+					   targets[i], ps_ddl_bound_clause(&bounds[i]));
+		ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s", targets[i],
+					   quote_identifier(cname));
+	}
+	foreach(lc, oldnames)
+		ps_script_stmt(s, "DROP TABLE %s", (char *) lfirst(lc));
 }

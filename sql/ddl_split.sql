@@ -205,7 +205,21 @@ SELECT r.partition, octet_length(c.relname), r.n
 FROM rows_per_partition('"long parent"') r JOIN pg_class c ON c.oid = r.partition;
 
 --
--- 9. Bad input: an ERROR with a SQLSTATE and a hint.
+-- 9. A leaf of a sub-partitioned partition is split within its own parent
+--    (the sub-partitioned partition itself is refused, below).
+--
+CREATE TABLE st (a int NOT NULL, b int NOT NULL) PARTITION BY RANGE (a);
+CREATE TABLE st_1 PARTITION OF st FOR VALUES FROM (0) TO (10) PARTITION BY LIST (b);
+CREATE TABLE st_1_x PARTITION OF st_1 FOR VALUES IN (1, 2, 3, 4);
+CREATE TABLE st_2 PARTITION OF st FOR VALUES FROM (10) TO (20);
+INSERT INTO st SELECT g % 20, 1 + g % 4 FROM generate_series(0, 399) g;
+SELECT split_part(partstrat_ddl_split('st_1_x', exact => true), E'\nBEGIN;', 1);
+SELECT debug_attach(partstrat_ddl_split('st_1_x', exact => true)) \gexec
+SELECT * FROM rows_per_partition('st');
+INSERT INTO st VALUES (5, 3) RETURNING tableoid::regclass;
+
+--
+-- 10. Bad input: an ERROR with a SQLSTATE and a hint.
 --
 \pset tuples_only off
 -- the partitioned table itself

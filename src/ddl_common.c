@@ -35,6 +35,7 @@
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "partitioning/partbounds.h"
+#include "utils/partcache.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -464,6 +465,13 @@ ps_ddl_bound_expr(Oid parentid, const PsKey *key, const PsBound *b)
 
 	parent = table_open(parentid, AccessShareLock);
 	quals = get_qual_from_partbound(parent, spec);
+
+	/*
+	 * Under a parent that is itself a partition, ATTACH also checks the
+	 * parent's own partition constraint: include it, or ATTACH scans.
+	 */
+	if (parent->rd_rel->relispartition)
+		quals = list_concat(quals, RelationGetPartitionQual(parent));
 	table_close(parent, AccessShareLock);
 	text = deparse_expression((Node *) make_ands_explicit(quals),
 							  deparse_context_for(get_rel_name(parentid),

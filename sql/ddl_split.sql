@@ -158,6 +158,17 @@ SELECT split_part(partstrat_ddl_split('ex_1', exact => true), '-- 2. ', 2);
 SELECT debug_attach(partstrat_ddl_split('ex_1', exact => true)) \gexec
 SELECT * FROM rows_per_partition('ex');
 
+-- Unbounded ends (MINVALUE, MAXVALUE) and a numeric key.
+CREATE TABLE nb (x numeric NOT NULL) PARTITION BY RANGE (x);
+CREATE TABLE nb_low PARTITION OF nb FOR VALUES FROM (MINVALUE) TO (0);
+CREATE TABLE nb_high PARTITION OF nb FOR VALUES FROM (0) TO (MAXVALUE);
+INSERT INTO nb SELECT (g - 500) * 1.5 FROM generate_series(0, 999) g;
+ANALYZE nb;
+SELECT split_part(partstrat_ddl_split('nb_low', 2), 'Locks,', 1);
+SELECT partstrat_ddl_split('nb_high', 3) \gexec
+SELECT partstrat_ddl_split('nb_low', 2) \gexec
+SELECT * FROM rows_per_partition('nb');
+
 --
 -- 6. Hash: remainder r of modulus m becomes r and r + m of modulus 2m.
 --

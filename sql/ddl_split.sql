@@ -169,6 +169,21 @@ SELECT partstrat_ddl_split('nb_high', 3) \gexec
 SELECT partstrat_ddl_split('nb_low', 2) \gexec
 SELECT * FROM rows_per_partition('nb');
 
+-- A dropped column, a generated column, a default, and a partition whose
+-- columns are in another order than its parent's.
+CREATE TABLE gen (k int NOT NULL, drop_me int, v int DEFAULT 7,
+                  w int GENERATED ALWAYS AS (v * 2) STORED) PARTITION BY RANGE (k);
+CREATE TABLE gen_1 PARTITION OF gen FOR VALUES FROM (0) TO (100);
+ALTER TABLE gen DROP COLUMN drop_me;
+CREATE TABLE gen_2 (v int DEFAULT 7, k int NOT NULL, w int GENERATED ALWAYS AS (v * 2) STORED);
+ALTER TABLE gen ATTACH PARTITION gen_2 FOR VALUES FROM (100) TO (200);
+INSERT INTO gen (k, v) SELECT g, g % 13 FROM generate_series(0, 199) g;
+SELECT partstrat_ddl_split('gen_1', boundaries => ARRAY['50']) \gexec
+SELECT partstrat_ddl_split('gen_2', boundaries => ARRAY['150']) \gexec
+SELECT * FROM rows_per_partition('gen');
+SELECT count(*), sum(k), sum(v), sum(w), bool_and(w = v * 2) FROM gen;
+INSERT INTO gen (k) VALUES (160) RETURNING tableoid::regclass, *;
+
 --
 -- 6. Hash: remainder r of modulus m becomes r and r + m of modulus 2m.
 --

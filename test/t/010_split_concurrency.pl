@@ -49,6 +49,19 @@ $node->safe_psql('postgres', qq{
 		END LOOP;
 	END
 	\$\$;
+	CREATE PROCEDURE writer2(n int) LANGUAGE plpgsql AS \$\$
+	BEGIN
+		FOR i IN 1 .. n LOOP
+			INSERT INTO "Ev ü" VALUES (4000000 + i, 100000 + (i * 37) % 50000, 'merge');
+			COMMIT;
+			INSERT INTO "Ev ü 1" VALUES (5000000 + i, i % 100000, 'direct');
+			COMMIT;
+			INSERT INTO "Ev ü" VALUES (6000000 + i, 200000 + i % 100000, 'parent');
+			COMMIT;
+			PERFORM pg_sleep(0.001);
+		END LOOP;
+	END
+	\$\$;
 });
 
 my $script = $node->safe_psql('postgres',
@@ -107,6 +120,32 @@ is($node->safe_psql('postgres', q{
 	'8', 'each piece has both indexes, attached to the parent indexes');
 my $log = slurp_file($node->logfile);
 unlike($log, qr/deadlock detected/, 'no deadlock');
+
+# 1b. the same with the merge script: two of the new pieces back into one
+my $merge = $node->safe_psql('postgres',
+	q{SELECT partstrat_ddl_merge(ARRAY['"Ev ü 2_1"', '"Ev ü 2_2"']::regclass[])});
+$writer = $node->background_psql('postgres', on_error_stop => 0);
+$writer->query_until(qr/writer started/,
+	"\\echo writer started\nCALL writer2($iterations);\n\\echo writer done\n");
+Time::HiRes::sleep(0.3);
+$rc = $node->psql('postgres', $merge, stdout => \$stdout, stderr => \$stderr,
+	on_error_stop => 1);
+is($rc, 0, 'the merge script succeeds while the writer runs');
+is($stderr, '', 'no error from the merge script');
+$writer->query_until(qr/writer done/, '');
+$writer->query('SELECT 1');
+is($writer->{stderr}, '', 'no error in the writer during the merge');
+$writer->quit;
+$expected_total += 3 * $iterations;
+is($node->safe_psql('postgres', q{SELECT count(*), count(DISTINCT id) FROM "Ev ü"}),
+	"$expected_total|$expected_total", 'no row lost during the merge');
+is($node->safe_psql('postgres', q{
+	SELECT string_agg(format('%s %s %s', partition, array_to_string(range_from, ','),
+	                         array_to_string(range_to, ',')), '; ')
+	FROM partstrat_partitions('"Ev ü"') WHERE partition::text LIKE '"Ev ü 2%'}),
+	'"Ev ü 2_1_merged" 100000 150000; "Ev ü 2_3" 150000 175000; "Ev ü 2_4" 175000 200000',
+	'the two pieces are one again');
+unlike(slurp_file($node->logfile), qr/deadlock detected/, 'no deadlock during the merge');
 
 # 2. a session holds a conflicting lock on the partition: the script, with a
 #    short lock_timeout, fails and changes nothing.

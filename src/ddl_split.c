@@ -343,11 +343,13 @@ from_double(Oid typid, double x)
 	switch (typid)
 	{
 		case INT2OID:
-			return Int16GetDatum((int16) rint(x));
+			return Int16GetDatum((int16) Max(Min(rint(x), PG_INT16_MAX), PG_INT16_MIN));
 		case INT4OID:
-			return Int32GetDatum((int32) rint(x));
+			return Int32GetDatum((int32) Max(Min(rint(x), PG_INT32_MAX), PG_INT32_MIN));
 		case INT8OID:
-			return Int64GetDatum((int64) rint(x));
+			/* 2^63 is not representable: stay one ulp inside */
+			return Int64GetDatum((int64) Max(Min(rint(x), 9223372036854774784.0),
+											 -9223372036854775808.0));
 		case NUMERICOID:
 			return DirectFunctionCall1(float8_numeric, Float8GetDatum(x));
 		case FLOAT4OID:

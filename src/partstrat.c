@@ -21,6 +21,7 @@
 
 #include "compat.h"
 #include "partstrat.h"
+#include "ddl.h"
 #include "skew.h"
 
 PG_MODULE_MAGIC;
@@ -107,6 +108,7 @@ _PG_init(void)
 							   NULL, NULL, NULL);
 
 	/* GUCs of DDL generation */
+	ps_ddl_define_gucs();
 
 	/* GUCs of the pruning report */
 

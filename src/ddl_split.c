@@ -1,0 +1,1303 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddl_split.c
+ *	  partstrat_ddl_split(): the script that splits one partition.
+ *
+ * Range partitions are cut at quantiles of the partition's own data (from
+ * its pg_statistic row -- null fraction, most common values and histogram
+ * together -- or from the data with exact => true), rounded to the
+ * coarsest natural unit that keeps the pieces balanced, or at explicit
+ * boundaries.  Hash partitions become two (or k) partitions of a multiple
+ * of their modulus.  List partitions are cut into groups of values
+ * balanced by row counts.  The script itself is built by
+ * ps_ddl_emit_replace() (ddl_common.c): copy into new standalone tables,
+ * assert the row count, then swap them in under a short ACCESS EXCLUSIVE.
+ *
+ * Copyright (c) 2026, partstrat developers
+ *
+ * IDENTIFICATION
+ *	  src/ddl_split.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/pg_statistic.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/datum.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/partcache.h"
+#include "utils/rel.h"
+#include "utils/ruleutils.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#include "ddl.h"
+
+PG_FUNCTION_INFO_V1(partstrat_ddl_split);
+
+#define MAX_PIECES			1000
+#define EXACT_QUANTILES		1000	/* buckets of the exact-mode histogram */
+#define MAX_SHARE_FACTOR	1.5		/* rounded pieces: at most 1.5x ideal */
+
+/*
+ * What the split knows about the first key column: its type, order, text
+ * of the key expression, and the distribution of the partition's values.
+ */
+typedef struct SplitKey
+{
+	Oid			typid;
+	int32		typmod;
+	int16		typlen;
+	bool		typbyval;
+	Oid			collation;
+	FmgrInfo	cmp;			/* the partition key's comparison function */
+	char	   *expr;			/* SQL text of the first key column */
+	bool		is_expr;		/* an expression, not a column */
+	char	   *colname;		/* column name when not an expression */
+
+	/* distribution (range and list) */
+	bool		have_dist;
+	double		nullfrac;
+	int			nmcv;
+	Datum	   *mcv;			/* sorted by cmp */
+	double	   *mcvfreq;
+	int			nhist;
+	Datum	   *hist;			/* sorted by cmp */
+	double		histmass;		/* mass of the values not in mcv */
+	const char *source;			/* "pg_statistic" or "the data" */
+	double		nrows;			/* rows counted (exact), else -1 */
+} SplitKey;
+
+/* ---------------------------------------------------------------------
+ * The first key column
+ * ---------------------------------------------------------------------
+ */
+
+static int
+key_cmp(const SplitKey *k, Datum a, Datum b)
+{
+	return DatumGetInt32(FunctionCall2Coll((FmgrInfo *) &k->cmp,
+										   k->collation, a, b));
+}
+
+static int
+datum_qsort_cmp(const void *a, const void *b, void *arg)
+{
+	return key_cmp((const SplitKey *) arg, *(const Datum *) a,
+				   *(const Datum *) b);
+}
+
+static void
+read_key(SplitKey *k, Oid parentid, const PsKey *pskey)
+{
+	Relation	rel = table_open(parentid, AccessShareLock);
+	PartitionKey pk = RelationGetPartitionKey(rel);
+
+	memset(k, 0, sizeof(*k));
+	k->nrows = -1;
+	k->typid = pskey->typids[0];
+	k->typmod = pskey->typmods[0];
+	k->collation = pskey->collations[0];
+	get_typlenbyval(k->typid, &k->typlen, &k->typbyval);
+	if (pk->strategy != PARTITION_STRATEGY_HASH)
+		fmgr_info_copy(&k->cmp, &pk->partsupfunc[0], CurrentMemoryContext);
+	if (pk->partattrs[0] != 0)
+	{
+		k->colname = pstrdup(pskey->colnames[0]);
+		k->expr = pstrdup(quote_identifier(k->colname));
+	}
+	else
+	{
+		k->is_expr = true;
+		k->expr = psprintf("(%s)",
+						   deparse_expression(linitial(pk->partexprs),
+											  deparse_context_for(get_rel_name(parentid),
+																  parentid),
+											  false, false));
+	}
+	table_close(rel, AccessShareLock);
+}
+
+/* ---------------------------------------------------------------------
+ * Distribution: pg_statistic or the data
+ * ---------------------------------------------------------------------
+ */
+
+static Datum *
+copy_datums(const SplitKey *k, Datum *src, int n)
+{
+	Datum	   *dst = palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = datumCopy(src[i], k->typbyval, k->typlen);
+	return dst;
+}
+
+/* Sort the MCVs (with their frequencies) and the histogram by cmp. */
+static void
+sort_dist(SplitKey *k)
+{
+	int			i,
+				j;
+
+	qsort_arg(k->hist, k->nhist, sizeof(Datum), datum_qsort_cmp, k);
+	/* insertion sort of the MCVs keeps the frequencies aligned */
+	for (i = 1; i < k->nmcv; i++)
+	{
+		Datum		v = k->mcv[i];
+		double		f = k->mcvfreq[i];
+
+		for (j = i - 1; j >= 0 && key_cmp(k, k->mcv[j], v) > 0; j--)
+		{
+			k->mcv[j + 1] = k->mcv[j];
+			k->mcvfreq[j + 1] = k->mcvfreq[j];
+		}
+		k->mcv[j + 1] = v;
+		k->mcvfreq[j + 1] = f;
+	}
+}
+
+/* From the partition's own statistics; false when it has none. */
+static bool
+dist_from_stats(SplitKey *k, Oid relid)
+{
+	AttrNumber	attnum;
+	HeapTuple	tup;
+	AttStatsSlot sslot;
+	double		mcvsum = 0;
+	int			i;
+
+	if (k->is_expr)
+		return false;
+	attnum = get_attnum(relid, k->colname);
+	if (attnum == InvalidAttrNumber)
+		return false;
+	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
+						  Int16GetDatum(attnum), BoolGetDatum(false));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	k->nullfrac = ((Form_pg_statistic) GETSTRUCT(tup))->stanullfrac;
+	if (get_attstatsslot(&sslot, tup, STATISTIC_KIND_MCV, InvalidOid,
+						 ATTSTATSSLOT_VALUES | ATTSTATSSLOT_NUMBERS))
+	{
+		k->nmcv = sslot.nvalues;
+		k->mcv = copy_datums(k, sslot.values, sslot.nvalues);
+		k->mcvfreq = palloc(sizeof(double) * Max(sslot.nvalues, 1));
+		for (i = 0; i < sslot.nvalues; i++)
+		{
+			k->mcvfreq[i] = sslot.numbers[i];
+			mcvsum += sslot.numbers[i];
+		}
+		free_attstatsslot(&sslot);
+	}
+	if (get_attstatsslot(&sslot, tup, STATISTIC_KIND_HISTOGRAM, InvalidOid,
+						 ATTSTATSSLOT_VALUES))
+	{
+		k->nhist = sslot.nvalues;
+		k->hist = copy_datums(k, sslot.values, sslot.nvalues);
+		free_attstatsslot(&sslot);
+	}
+	ReleaseSysCache(tup);
+	k->histmass = Max(0.0, 1.0 - k->nullfrac - mcvsum);
+	if (k->nhist < 2)
+		k->histmass = 0;
+	k->source = "pg_statistic";
+	k->have_dist = (k->nmcv > 0 || k->nhist >= 2);
+	if (k->have_dist)
+		sort_dist(k);
+	return k->have_dist;
+}
+
+/*
+ * From the data: EXACT_QUANTILES + 1 exact quantiles (percentile_disc),
+ * used as an equal-mass histogram.  false when the partition is empty.
+ */
+static bool
+dist_from_data(SplitKey *k, Oid relid)
+{
+	char	   *sql;
+	bool		isnull;
+	Datum		arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	char		typalign;
+	MemoryContext caller = CurrentMemoryContext;
+
+	sql = psprintf("SELECT pg_catalog.percentile_disc("
+				   "ARRAY(SELECT g::float8 / %d FROM pg_catalog.generate_series(0, %d) g)) "
+				   "WITHIN GROUP (ORDER BY %s), pg_catalog.count(*) FROM ONLY %s",
+				   EXACT_QUANTILES, EXACT_QUANTILES, k->expr,
+				   ps_ddl_qualified(relid));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "quantile query failed: %s", sql);
+	k->nrows = (double) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 2,
+													&isnull));
+	arr = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+						&isnull);
+	if (isnull)
+	{
+		SPI_finish();
+		return false;
+	}
+	{
+		int16		tl;
+		bool		tb;
+
+		get_typlenbyvalalign(k->typid, &tl, &tb, &typalign);
+	}
+	deconstruct_array(DatumGetArrayTypeP(arr), k->typid, k->typlen,
+					  k->typbyval, typalign, &elems, &nulls, &n);
+	/* copy out of SPI's memory */
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+		int			i,
+					m = 0;
+
+		k->hist = palloc(sizeof(Datum) * n);
+		for (i = 0; i < n; i++)
+			if (!nulls[i])
+				k->hist[m++] = datumCopy(elems[i], k->typbyval, k->typlen);
+		k->nhist = m;
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	k->nullfrac = 0;
+	k->histmass = 1.0;
+	k->source = "the data";
+	k->have_dist = (k->nhist >= 2);
+	return k->have_dist;
+}
+
+/* ---------------------------------------------------------------------
+ * Numbers for interpolation and rounding
+ * ---------------------------------------------------------------------
+ */
+
+static bool
+is_numeric_type(Oid typid)
+{
+	switch (typid)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case NUMERICOID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			return true;
+		default:
+			return false;
+	}
+}
+
+static double
+to_double(Oid typid, Datum d)
+{
+	switch (typid)
+	{
+		case INT2OID:
+			return DatumGetInt16(d);
+		case INT4OID:
+			return DatumGetInt32(d);
+		case INT8OID:
+			return (double) DatumGetInt64(d);
+		case NUMERICOID:
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+		case FLOAT4OID:
+			return DatumGetFloat4(d);
+		case FLOAT8OID:
+			return DatumGetFloat8(d);
+		case DATEOID:
+			return DatumGetDateADT(d);
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			return (double) DatumGetTimestamp(d);
+	}
+	elog(ERROR, "type %u is not numeric", typid);
+	return 0;
+}
+
+static Datum
+from_double(Oid typid, double x)
+{
+	switch (typid)
+	{
+		case INT2OID:
+			return Int16GetDatum((int16) Max(Min(rint(x), PG_INT16_MAX), PG_INT16_MIN));
+		case INT4OID:
+			return Int32GetDatum((int32) Max(Min(rint(x), PG_INT32_MAX), PG_INT32_MIN));
+		case INT8OID:
+			/* 2^63 is not representable: stay one ulp inside */
+			return Int64GetDatum((int64) Max(Min(rint(x), 9223372036854774784.0),
+											 -9223372036854775808.0));
+		case NUMERICOID:
+			return DirectFunctionCall1(float8_numeric, Float8GetDatum(x));
+		case FLOAT4OID:
+			return Float4GetDatum((float4) x);
+		case FLOAT8OID:
+			return Float8GetDatum(x);
+		case DATEOID:
+			return DateADTGetDatum((DateADT) rint(x));
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			return TimestampGetDatum((Timestamp) rint(x));
+	}
+	elog(ERROR, "type %u is not numeric", typid);
+	return (Datum) 0;
+}
+
+/*
+ * Fraction (of the non-null rows) of the partition's values below x.
+ * MCVs count fully; each histogram bucket counts linearly (numeric types)
+ * or half (others) when x falls inside it.
+ */
+static double
+cdf(const SplitKey *k, Datum x)
+{
+	double		below = 0;
+	double		total = 0;
+	int			i;
+	bool		numeric = is_numeric_type(k->typid);
+
+	for (i = 0; i < k->nmcv; i++)
+	{
+		total += k->mcvfreq[i];
+		if (key_cmp(k, k->mcv[i], x) < 0)
+			below += k->mcvfreq[i];
+	}
+	if (k->nhist >= 2 && k->histmass > 0)
+	{
+		double		per = k->histmass / (k->nhist - 1);
+
+		total += k->histmass;
+		for (i = 0; i + 1 < k->nhist; i++)
+		{
+			Datum		lo = k->hist[i],
+						hi = k->hist[i + 1];
+
+			if (key_cmp(k, hi, x) < 0)
+				below += per;
+			else if (key_cmp(k, lo, x) < 0)
+			{
+				if (numeric)
+				{
+					double		dlo = to_double(k->typid, lo),
+								dhi = to_double(k->typid, hi),
+								dx = to_double(k->typid, x);
+
+					below += dhi > dlo ? per * (dx - dlo) / (dhi - dlo) : per;
+				}
+				else
+					below += per / 2;
+			}
+			else if (key_cmp(k, hi, x) == 0 && key_cmp(k, lo, x) < 0)
+				below += per;
+		}
+	}
+	return total > 0 ? below / total : 0;
+}
+
+/*
+ * A value x with cdf(x) close to t: by bisection over doubles for numeric
+ * types, else the MCV or histogram bound whose cdf is closest.
+ */
+static Datum
+quantile(const SplitKey *k, double t)
+{
+	Datum		best = (Datum) 0;
+	double		bestdist = 2.0;
+	int			i;
+
+	if (is_numeric_type(k->typid))
+	{
+		double		lo = INFINITY,
+					hi = -INFINITY;
+		int			iter;
+
+		for (i = 0; i < k->nmcv; i++)
+		{
+			lo = Min(lo, to_double(k->typid, k->mcv[i]));
+			hi = Max(hi, to_double(k->typid, k->mcv[i]));
+		}
+		for (i = 0; i < k->nhist; i++)
+		{
+			lo = Min(lo, to_double(k->typid, k->hist[i]));
+			hi = Max(hi, to_double(k->typid, k->hist[i]));
+		}
+		hi = hi + 1;
+		for (iter = 0; iter < 200 && hi - lo > 0.5; iter++)
+		{
+			double		mid = lo + (hi - lo) / 2;
+
+			if (cdf(k, from_double(k->typid, mid)) < t)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		return from_double(k->typid, hi);
+	}
+	for (i = 0; i < k->nmcv + k->nhist; i++)
+	{
+		Datum		v = i < k->nmcv ? k->mcv[i] : k->hist[i - k->nmcv];
+		double		d = fabs(cdf(k, v) - t);
+
+		if (d < bestdist)
+		{
+			bestdist = d;
+			best = v;
+		}
+	}
+	return best;
+}
+
+/* ---------------------------------------------------------------------
+ * Rounding
+ * ---------------------------------------------------------------------
+ */
+
+typedef enum RoundUnit
+{
+	ROUND_MONTH,
+	ROUND_WEEK,
+	ROUND_DAY,
+	ROUND_HOUR,
+	ROUND_MINUTE
+} RoundUnit;
+
+static const char *const round_unit_names[] = {"month", "week", "day", "hour", "minute"};
+
+/*
+ * Round a timestamp (microseconds) to the nearest unit boundary in the
+ * frame local = ts - zoff.
+ */
+static int64
+round_ts(int64 ts, int64 zoff, RoundUnit unit)
+{
+	int64		local = ts - zoff;
+	int64		lo,
+				hi;
+
+	if (unit == ROUND_HOUR || unit == ROUND_MINUTE)
+	{
+		int64		step = unit == ROUND_HOUR ? USECS_PER_HOUR : USECS_PER_MINUTE;
+
+		lo = local - ((local % step) + step) % step;
+		hi = lo + step;
+	}
+	else
+	{
+		int64		days = local >= 0 ? local / USECS_PER_DAY :
+			-((-local + USECS_PER_DAY - 1) / USECS_PER_DAY);
+		int			jd = (int) days + POSTGRES_EPOCH_JDATE;
+		int			y,
+					m,
+					d;
+
+		if (unit == ROUND_DAY)
+		{
+			lo = days * USECS_PER_DAY;
+			hi = lo + USECS_PER_DAY;
+		}
+		else if (unit == ROUND_WEEK)
+		{
+			int			back = (j2day(jd) + 6) % 7; /* days since Monday */
+
+			lo = (days - back) * USECS_PER_DAY;
+			hi = lo + 7 * USECS_PER_DAY;
+		}
+		else
+		{
+			j2date(jd, &y, &m, &d);
+			lo = (int64) (date2j(y, m, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+			if (m == 12)
+				hi = (int64) (date2j(y + 1, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+			else
+				hi = (int64) (date2j(y, m + 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+		}
+	}
+	return (local - lo <= hi - local ? lo : hi) + zoff;
+}
+
+/*
+ * Offset of the siblings' time zone: the partition's bounds sit at
+ * midnight there.  Taken from the lower bound's time of day in UTC
+ * (08:00 for a zone 8 hours west of UTC), else the upper bound's.
+ */
+static int64
+zone_offset(const PsPartition *p)
+{
+	const PsValue *v = NULL;
+	int64		tod;
+
+	if (p->range_from[0].kind == PS_RANGE_VALUE)
+		v = &p->range_from[0];
+	else if (p->range_to[0].kind == PS_RANGE_VALUE)
+		v = &p->range_to[0];
+	if (v == NULL)
+		return 0;
+	tod = DatumGetTimestamp(v->value) % USECS_PER_DAY;
+	if (tod < 0)
+		tod += USECS_PER_DAY;
+	return tod <= 12 * USECS_PER_HOUR ? tod : tod - USECS_PER_DAY;
+}
+
+/* Within (lo, hi) of the first key column, strictly? */
+static bool
+inside(const SplitKey *k, const PsPartition *p, Datum v)
+{
+	if (p->range_from[0].kind == PS_RANGE_MAXVALUE ||
+		p->range_to[0].kind == PS_RANGE_MINVALUE)
+		return false;
+	if (p->range_from[0].kind == PS_RANGE_VALUE &&
+		key_cmp(k, p->range_from[0].value, v) >= 0)
+		return false;
+	if (p->range_to[0].kind == PS_RANGE_VALUE &&
+		key_cmp(k, v, p->range_to[0].value) >= 0)
+		return false;
+	return true;
+}
+
+/*
+ * Do the points make valid pieces (increasing, inside the range) with no
+ * piece above MAX_SHARE_FACTOR times the ideal share?  shares[] gets the
+ * share of each piece.
+ */
+static bool
+points_ok(const SplitKey *k, const PsPartition *p, Datum *pts, int npts,
+		  double *shares, bool check_balance)
+{
+	double		prev = 0;
+	int			i;
+
+	for (i = 0; i < npts; i++)
+	{
+		if (!inside(k, p, pts[i]))
+			return false;
+		if (i > 0 && key_cmp(k, pts[i - 1], pts[i]) >= 0)
+			return false;
+	}
+	if (!k->have_dist)
+		return true;
+	for (i = 0; i <= npts; i++)
+	{
+		double		c = i < npts ? cdf(k, pts[i]) : 1.0;
+
+		shares[i] = c - prev;
+		prev = c;
+		if (check_balance && shares[i] > MAX_SHARE_FACTOR / (npts + 1))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Round the quantile points to the coarsest unit that keeps them valid
+ * and balanced; leave them as they are when none does.  Returns the name
+ * of the unit used ("" when not rounded).
+ */
+static char *
+round_points(const SplitKey *k, const PsPartition *p, Datum *pts, int npts,
+			 double *shares)
+{
+	Datum	   *cand = palloc(sizeof(Datum) * npts);
+	int			i;
+
+	if (k->typid == TIMESTAMPOID || k->typid == TIMESTAMPTZOID ||
+		k->typid == DATEOID)
+	{
+		int64		zoff = k->typid == DATEOID ? 0 : zone_offset(p);
+		int			u;
+		int			last = k->typid == DATEOID ? ROUND_WEEK : ROUND_MINUTE;
+
+		for (u = ROUND_MONTH; u <= last; u++)
+		{
+			for (i = 0; i < npts; i++)
+			{
+				if (k->typid == DATEOID)
+				{
+					int64		ts = (int64) DatumGetDateADT(pts[i]) * USECS_PER_DAY;
+
+					cand[i] = DateADTGetDatum((DateADT) (round_ts(ts, 0, u) / USECS_PER_DAY));
+				}
+				else
+					cand[i] = TimestampGetDatum(round_ts(DatumGetTimestamp(pts[i]),
+														 zoff, u));
+			}
+			if (points_ok(k, p, cand, npts, shares, true))
+			{
+				memcpy(pts, cand, sizeof(Datum) * npts);
+				return psprintf("%s%s", round_unit_names[u],
+								zoff != 0 ? " (in the bounds' time zone)" : "");
+			}
+		}
+	}
+	else if (k->typid == INT2OID || k->typid == INT4OID ||
+			 k->typid == INT8OID || k->typid == NUMERICOID)
+	{
+		double		mag;
+		static const int mult[] = {5, 2, 1};
+
+		for (mag = 1e18; mag >= 1; mag /= 10)
+		{
+			int			j;
+
+			for (j = 0; j < 3; j++)
+			{
+				double		step = mag * mult[j];
+
+				if (step == 1 && k->typid != NUMERICOID)
+					continue;	/* rounding integers to 1 is no rounding */
+				for (i = 0; i < npts; i++)
+					cand[i] = from_double(k->typid,
+										  rint(to_double(k->typid, pts[i]) / step) * step);
+				if (points_ok(k, p, cand, npts, shares, true))
+				{
+					memcpy(pts, cand, sizeof(Datum) * npts);
+					return psprintf("multiples of %.0f", step);
+				}
+			}
+		}
+	}
+	(void) points_ok(k, p, pts, npts, shares, false);
+	return pstrdup("");
+}
+
+/* ---------------------------------------------------------------------
+ * Range
+ * ---------------------------------------------------------------------
+ */
+
+static void
+no_stats_error(const SplitKey *k, const PsPartition *p)
+{
+	if (k->is_expr)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("partition \"%s\" has no statistics on its partition key expression %s",
+						p->relname, k->expr),
+				 errdetail("ANALYZE keeps statistics of columns only."),
+				 errhint("Pass exact => true to compute the split points from the data, or pass boundaries.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("partition \"%s\" has no statistics on column \"%s\"",
+					p->relname, k->colname),
+			 errdetail("Split points are quantiles of the partition's own statistics, which it lacks (never analyzed, or empty)."),
+			 errhint("Run ANALYZE %s, or pass exact => true to compute the split points from the data.",
+					 quote_qualified_identifier(p->nspname, p->relname))));
+}
+
+/* The bound of a range partition, in ISO form. */
+static char *
+old_bound_text(const PsPartition *p)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "FOR VALUES FROM (");
+	appendStringInfoString(&buf, ps_ddl_literal(&p->range_from[0]));
+	appendStringInfoString(&buf, ") TO (");
+	appendStringInfoString(&buf, ps_ddl_literal(&p->range_to[0]));
+	appendStringInfoString(&buf, ") on its first key column");
+	return buf.data;
+}
+
+/* Parse the explicit boundaries (in the caller's session settings). */
+static Datum *
+parse_boundaries(const SplitKey *k, ArrayType *arr, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	Datum	   *vals;
+	Oid			infunc;
+	Oid			ioparam;
+	int			i;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("boundaries must be a one-dimensional array"),
+				 errhint("Pass e.g. ARRAY['2026-01-15', '2026-01-22'].")));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
+	if (*n == 0 || *n >= MAX_PIECES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("boundaries must hold between 1 and %d values", MAX_PIECES - 1),
+				 errhint("Pass the split points, or NULL to compute them.")));
+	getTypeInputInfo(k->typid, &infunc, &ioparam);
+	vals = palloc(sizeof(Datum) * *n);
+	for (i = 0; i < *n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("boundaries must not contain NULL"),
+					 errhint("Range partitions cannot be split at NULL: pass values of the partition key.")));
+		vals[i] = OidInputFunctionCall(infunc, TextDatumGetCString(elems[i]),
+									   ioparam, k->typmod);
+	}
+	return vals;
+}
+
+/*
+ * The split points of a range partition: explicit, or quantiles (rounded).
+ * Fills shares[] (npts + 1 entries, -1 when unknown) and *how.
+ */
+static Datum *
+range_points(SplitKey *k, const PsPartition *p, int pieces,
+			 Datum *explicit_pts, int nexplicit, bool exact,
+			 double *shares, char **how)
+{
+	Datum	   *pts;
+	int			npts = pieces - 1;
+	int			i;
+
+	if (explicit_pts)
+	{
+		for (i = 0; i < nexplicit; i++)
+		{
+			if (!inside(k, p, explicit_pts[i]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("boundary %s is not strictly inside the range of partition \"%s\"",
+								quote_literal_cstr(ps_datum_to_iso(explicit_pts[i], k->typid)),
+								p->relname),
+						 errdetail("The partition holds %s.", old_bound_text(p)),
+						 errhint("Pass values strictly between the partition's lower and upper bounds.")));
+			if (i > 0 && key_cmp(k, explicit_pts[i - 1], explicit_pts[i]) >= 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("boundaries must be strictly increasing"),
+						 errdetail("%s does not come after %s.",
+								   quote_literal_cstr(ps_datum_to_iso(explicit_pts[i], k->typid)),
+								   quote_literal_cstr(ps_datum_to_iso(explicit_pts[i - 1], k->typid))),
+						 errhint("Sort the boundaries and remove duplicates.")));
+		}
+		if (exact)
+			(void) dist_from_data(k, p->relid);
+		else
+			(void) dist_from_stats(k, p->relid);
+		if (k->have_dist)
+			(void) points_ok(k, p, explicit_pts, nexplicit, shares, false);
+		else
+			for (i = 0; i <= nexplicit; i++)
+				shares[i] = -1;
+		*how = pstrdup("given");
+		return explicit_pts;
+	}
+
+	if (exact ? !dist_from_data(k, p->relid) : !dist_from_stats(k, p->relid))
+	{
+		if (exact)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("partition \"%s\" has fewer than two rows", p->relname),
+					 errhint("Pass boundaries to split it at chosen values.")));
+		no_stats_error(k, p);
+	}
+
+	pts = palloc(sizeof(Datum) * npts);
+	for (i = 0; i < npts; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		pts[i] = quantile(k, (double) (i + 1) / pieces);
+	}
+	if (!points_ok(k, p, pts, npts, shares, false))
+	{
+		/* quantiles not distinct or not inside: try rounding anyway */
+		char	   *unit = round_points(k, p, pts, npts, shares);
+
+		if (*unit == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot find %d distinct split points inside partition \"%s\"",
+							npts, p->relname),
+					 errdetail("Its key has too few distinct values in %s.", k->source),
+					 errhint("Split into fewer pieces, or pass boundaries.")));
+		*how = psprintf("quantiles of %s, rounded to %s", k->source, unit);
+		return pts;
+	}
+	{
+		char	   *unit = round_points(k, p, pts, npts, shares);
+
+		*how = *unit ? psprintf("quantiles of %s, rounded to %s", k->source, unit) :
+			psprintf("quantiles of %s, not rounded (no unit keeps the pieces within %.1fx of an equal share)",
+					 k->source, MAX_SHARE_FACTOR);
+	}
+	return pts;
+}
+
+static PsBound *
+range_bounds(const PsTree *tree, const PsPartition *p, const SplitKey *k,
+			 Datum *pts, int npts)
+{
+	int			nkeys = tree->keys[p->key_index].nkeys;
+	PsBound    *b = palloc0(sizeof(PsBound) * (npts + 1));
+	int			i,
+				j;
+
+	for (i = 0; i <= npts; i++)
+	{
+		b[i] = ps_bound_of(tree, p);
+		if (i > 0)
+		{
+			b[i].from = palloc0(sizeof(PsValue) * nkeys);
+			b[i].from[0] = ps_ddl_value(pts[i - 1], k->typid, k->typlen,
+										k->typbyval);
+			for (j = 1; j < nkeys; j++)
+			{
+				b[i].from[j].kind = PS_RANGE_MINVALUE;
+				b[i].from[j].text = pstrdup("MINVALUE");
+			}
+		}
+		if (i < npts)
+		{
+			b[i].to = palloc0(sizeof(PsValue) * nkeys);
+			b[i].to[0] = ps_ddl_value(pts[i], k->typid, k->typlen,
+									  k->typbyval);
+			for (j = 1; j < nkeys; j++)
+			{
+				b[i].to[j].kind = PS_RANGE_MINVALUE;
+				b[i].to[j].text = pstrdup("MINVALUE");
+			}
+		}
+	}
+	return b;
+}
+
+/* ---------------------------------------------------------------------
+ * Hash
+ * ---------------------------------------------------------------------
+ */
+
+static PsBound *
+hash_bounds(const PsTree *tree, const PsPartition *p, int pieces)
+{
+	int			newmod;
+	PsBound    *b;
+	int			i;
+
+	if ((int64) p->modulus * pieces > INT_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("modulus %d times %d pieces is out of range", p->modulus, pieces),
+				 errhint("Split into fewer pieces.")));
+	newmod = p->modulus * pieces;
+	for (i = 0; i < tree->nparts; i++)
+	{
+		const PsPartition *o = &tree->parts[i];
+
+		if (o->level != 1 || o->relid == p->relid || o->is_default)
+			continue;
+		if (!(newmod % o->modulus == 0 || o->modulus % newmod == 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot split hash partition \"%s\" into %d pieces", p->relname, pieces),
+					 errdetail("The new modulus %d and the modulus %d of partition \"%s\" do not divide one another; PostgreSQL requires every modulus to be a factor of the next larger one.",
+							   newmod, o->modulus, o->relname),
+					 errhint("Split into a number of pieces that keeps the moduli multiples of one another, e.g. pieces => 2.")));
+	}
+	b = palloc0(sizeof(PsBound) * pieces);
+	for (i = 0; i < pieces; i++)
+	{
+		b[i] = ps_bound_of(tree, p);
+		b[i].modulus = newmod;
+		b[i].remainder = p->remainder + i * p->modulus;
+	}
+	return b;
+}
+
+/* Count the rows of each new hash piece (sampled above 1M rows unless exact). */
+static void
+hash_shares(const PsTree *tree, const PsPartition *p, PsBound *b, int pieces,
+			bool exact, double *shares, char **how, double *nrows)
+{
+	StringInfoData sql;
+	bool		sample = !exact && p->est_rows > 1000000;
+	double		total = 0;
+	int			i;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT ");
+	for (i = 0; i < pieces; i++)
+		appendStringInfo(&sql, "%scount(*) FILTER (WHERE %s)", i ? ", " : "",
+						 ps_ddl_bound_expr(tree->root, &tree->keys[p->key_index], &b[i]));
+	appendStringInfo(&sql, " FROM ONLY %s",
+					 quote_qualified_identifier(p->nspname, p->relname));
+	if (sample)
+		appendStringInfo(&sql, " TABLESAMPLE SYSTEM (%g) REPEATABLE (0)",
+						 Max(0.01, 100.0 * 1000000 / p->est_rows));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(sql.data, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "hash share query failed");
+	for (i = 0; i < pieces; i++)
+	{
+		bool		isnull;
+
+		shares[i] = (double) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+														 SPI_tuptable->tupdesc,
+														 i + 1, &isnull));
+		total += shares[i];
+	}
+	SPI_finish();
+	for (i = 0; i < pieces; i++)
+		shares[i] = total > 0 ? shares[i] / total : -1;
+	if (!sample)
+		*nrows = total;
+	*how = psprintf("satisfies_hash_partition() over %s rows",
+					sample ? "a sample of the" : "all the");
+}
+
+/* ---------------------------------------------------------------------
+ * List
+ * ---------------------------------------------------------------------
+ */
+
+/* Weight of each list value: exact counts or MCV frequencies. */
+static double *
+list_weights(SplitKey *k, const PsPartition *p, bool exact, char **how)
+{
+	double	   *w = palloc0(sizeof(double) * p->nlist);
+	int			i,
+				j;
+
+	if (exact)
+	{
+		StringInfoData sql;
+
+		initStringInfo(&sql);
+		appendStringInfoString(&sql, "SELECT ");
+		for (i = 0; i < p->nlist; i++)
+		{
+			if (p->list_values[i].isnull)
+				appendStringInfo(&sql, "%scount(*) FILTER (WHERE %s IS NULL)",
+								 i ? ", " : "", k->expr);
+			else
+				appendStringInfo(&sql, "%scount(*) FILTER (WHERE %s = %s::%s)",
+								 i ? ", " : "", k->expr,
+								 quote_literal_cstr(p->list_values[i].text),
+								 format_type_with_typemod(k->typid, k->typmod));
+		}
+		appendStringInfo(&sql, " FROM ONLY %s",
+						 quote_qualified_identifier(p->nspname, p->relname));
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute(sql.data, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "list count query failed");
+		for (i = 0; i < p->nlist; i++)
+		{
+			bool		isnull;
+
+			w[i] = (double) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+														SPI_tuptable->tupdesc,
+														i + 1, &isnull));
+		}
+		SPI_finish();
+		k->nrows = 0;
+		for (i = 0; i < p->nlist; i++)
+			k->nrows += w[i];
+		*how = pstrdup("exact row counts");
+		return w;
+	}
+
+	if (!dist_from_stats(k, p->relid))
+		no_stats_error(k, p);
+	{
+		double		matched = 0;
+		int			unmatched = 0;
+
+		for (i = 0; i < p->nlist; i++)
+		{
+			w[i] = -1;
+			if (p->list_values[i].isnull)
+				w[i] = k->nullfrac;
+			else
+				for (j = 0; j < k->nmcv; j++)
+					if (key_cmp(k, k->mcv[j], p->list_values[i].value) == 0)
+						w[i] = k->mcvfreq[j];
+			if (w[i] >= 0)
+				matched += w[i];
+			else
+				unmatched++;
+		}
+		for (i = 0; i < p->nlist; i++)
+			if (w[i] < 0)
+				w[i] = unmatched > 0 ? Max(0.0, 1.0 - matched) / unmatched : 0;
+	}
+	*how = pstrdup("most-common-value frequencies of pg_statistic");
+	return w;
+}
+
+/*
+ * Groups of list values balanced by weight: heaviest value first into the
+ * lightest group (ties: the lower group); values keep their bound order
+ * inside a group, groups are ordered by their first value.
+ */
+static PsBound *
+list_bounds(const PsTree *tree, const PsPartition *p, const double *w,
+			int pieces, double *shares)
+{
+	int		   *order = palloc(sizeof(int) * p->nlist);
+	int		   *group = palloc(sizeof(int) * p->nlist);
+	double	   *load = palloc0(sizeof(double) * pieces);
+	int		   *first = palloc(sizeof(int) * pieces);
+	int		   *gorder = palloc(sizeof(int) * pieces);
+	PsBound    *b = palloc0(sizeof(PsBound) * pieces);
+	double		total = 0;
+	int			i,
+				j,
+				g;
+
+	/* values by weight, descending, stable */
+	for (i = 0; i < p->nlist; i++)
+		order[i] = i;
+	for (i = 1; i < p->nlist; i++)
+	{
+		int			v = order[i];
+
+		for (j = i - 1; j >= 0 && w[order[j]] < w[v]; j--)
+			order[j + 1] = order[j];
+		order[j + 1] = v;
+	}
+	/* the first `pieces` values each open a group, so none is empty */
+	for (i = 0; i < p->nlist; i++)
+	{
+		int			best = 0;
+
+		if (i < pieces)
+			best = i;
+		else
+			for (g = 1; g < pieces; g++)
+				if (load[g] < load[best])
+					best = g;
+		group[order[i]] = best;
+		load[best] += w[order[i]];
+		total += w[order[i]];
+	}
+	for (g = 0; g < pieces; g++)
+		first[g] = p->nlist;
+	for (i = p->nlist - 1; i >= 0; i--)
+		first[group[i]] = i;
+	for (g = 0; g < pieces; g++)
+		gorder[g] = g;
+	for (i = 1; i < pieces; i++)
+	{
+		int			v = gorder[i];
+
+		for (j = i - 1; j >= 0 && first[gorder[j]] > first[v]; j--)
+			gorder[j + 1] = gorder[j];
+		gorder[j + 1] = v;
+	}
+	for (g = 0; g < pieces; g++)
+	{
+		int			src = gorder[g];
+
+		b[g] = ps_bound_of(tree, p);
+		b[g].list = palloc0(sizeof(PsValue) * p->nlist);
+		b[g].nlist = 0;
+		for (i = 0; i < p->nlist; i++)
+			if (group[i] == src)
+				b[g].list[b[g].nlist++] = p->list_values[i];
+		shares[g] = total > 0 ? load[src] / total : -1;
+	}
+	return b;
+}
+
+/* ---------------------------------------------------------------------
+ * The SQL function
+ * ---------------------------------------------------------------------
+ */
+
+static void
+check_splittable(const PsTree *tree, const PsPartition *p)
+{
+	char	   *q = quote_qualified_identifier(p->nspname, p->relname);
+
+	if (p->is_default)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot split the DEFAULT partition \"%s\"", p->relname),
+				 errdetail("A DEFAULT partition has no bound to cut."),
+				 errhint("Use partstrat_ddl_rescue_default(%s) to move its rows into partitions of their own.",
+						 quote_literal_cstr(ps_ddl_qualified(tree->root)))));
+	if (p->is_foreign)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot split foreign partition \"%s\"", p->relname),
+				 errdetail("Its rows live on another server."),
+				 errhint("Split the remote table there, then attach new foreign tables.")));
+	if (!p->is_leaf)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot split sub-partitioned partition \"%s\"", p->relname),
+				 errdetail("%s is itself partitioned by %s; splitting it would rebuild its whole subtree.",
+						   q, tree->keys[p->own_key_index].keydef),
+				 errhint("Split one of its own partitions instead: SELECT partstrat_ddl_split(partition) FROM partstrat_partitions(%s) WHERE is_leaf.",
+						 quote_literal_cstr(q))));
+}
+
+static char *
+share_text(double share, double nrows)
+{
+	if (share < 0)
+		return pstrdup("share unknown");
+	if (nrows >= 0)
+		return psprintf("%.1f%%, about %.0f rows", 100.0 * share,
+						rint(share * nrows));
+	return psprintf("%.1f%%", 100.0 * share);
+}
+
+Datum
+partstrat_ddl_split(PG_FUNCTION_ARGS)
+{
+	Oid			relid;
+	int			pieces;
+	bool		exact;
+	int			lock_timeout;
+	int			index;
+	PsTree	   *tree;
+	PsPartition *p;
+	SplitKey	k;
+	Datum	   *explicit_pts = NULL;
+	int			nexplicit = 0;
+	PsBound    *bounds;
+	double	   *shares;
+	char	   *how;
+	char	   *rows;
+	char	  **names;
+	PsScript   *s;
+	List	   *olds;
+	int			nest;
+	char	   *result;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	relid = PG_GETARG_OID(0);
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("pieces must not be NULL"),
+				 errhint("Pass the number of partitions to make, e.g. pieces => 2.")));
+	pieces = PG_GETARG_INT32(1);
+	exact = !PG_ARGISNULL(3) && PG_GETARG_BOOL(3);
+	lock_timeout = ps_ddl_lock_timeout_arg(fcinfo, 4);
+
+	tree = ps_ddl_open_partition(relid, "partstrat_ddl_split", &index);
+	p = &tree->parts[index];
+	check_splittable(tree, p);
+	read_key(&k, tree->root, &tree->keys[p->key_index]);
+
+	if (!PG_ARGISNULL(2))
+	{
+		if (p->strategy != PS_STRATEGY_RANGE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("boundaries apply to range partitions only"),
+					 errdetail("\"%s\" is a %s partition.", p->relname,
+							   ps_strategy_name(p->strategy)),
+					 errhint("Leave boundaries NULL and choose the number of pieces.")));
+		/* parsed in the caller's settings: that is what the caller meant */
+		explicit_pts = parse_boundaries(&k, PG_GETARG_ARRAYTYPE_P(2), &nexplicit);
+		pieces = nexplicit + 1;
+	}
+	if (pieces < 2 || pieces > MAX_PIECES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pieces must be between 2 and %d", MAX_PIECES),
+				 errhint("A split makes at least two partitions.")));
+	if (p->strategy == PS_STRATEGY_LIST && pieces > p->nlist)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot split list partition \"%s\" of %d value%s into %d pieces",
+						p->relname, p->nlist, p->nlist == 1 ? "" : "s", pieces),
+				 errdetail("Each piece needs at least one value of the list."),
+				 p->nlist < 2 ?
+				 errhint("A list partition of one value cannot be split.") :
+				 errhint("Pass pieces => %d or fewer.", p->nlist)));
+
+	nest = ps_ddl_iso_enter();
+	shares = palloc0(sizeof(double) * (pieces + 1));
+	switch (p->strategy)
+	{
+		case PS_STRATEGY_RANGE:
+			{
+				Datum	   *pts = range_points(&k, p, pieces, explicit_pts,
+											   nexplicit, exact, shares, &how);
+
+				bounds = range_bounds(tree, p, &k, pts, pieces - 1);
+				break;
+			}
+		case PS_STRATEGY_HASH:
+			bounds = hash_bounds(tree, p, pieces);
+			hash_shares(tree, p, bounds, pieces, exact, shares, &how,
+						&k.nrows);
+			break;
+		case PS_STRATEGY_LIST:
+			{
+				double	   *w = list_weights(&k, p, exact, &how);
+
+				bounds = list_bounds(tree, p, w, pieces, shares);
+				break;
+			}
+		default:
+			elog(ERROR, "unexpected strategy \"%c\"", p->strategy);
+	}
+
+	s = ps_script_begin(psprintf("split of partition %s of %s into %d pieces",
+								 quote_qualified_identifier(p->nspname, p->relname),
+								 ps_ddl_qualified(tree->root), pieces),
+						lock_timeout, true);
+	{
+		PsBound		old = ps_bound_of(tree, p);
+
+		if (k.nrows >= 0)
+			rows = psprintf("%.0f rows (counted)", k.nrows);
+		else if (p->rows_source == PS_ROWS_RELTUPLES)
+		{
+			k.nrows = (double) p->est_rows;
+			rows = psprintf(INT64_FORMAT " rows (estimated by ANALYZE)",
+							p->est_rows);
+		}
+		else
+			rows = pstrdup("rows unknown (never analyzed)");
+		ps_script_header(s, "Old bound: %s; %s.", ps_ddl_bound_clause(&old),
+						 rows);
+	}
+	ps_script_header(s, "New bounds (%s), with predicted shares:", how);
+	names = palloc(sizeof(char *) * pieces);
+	for (i = 0; i < pieces; i++)
+	{
+		names[i] = ps_ddl_new_name(s, get_rel_namespace(p->relid), p->relname,
+								   psprintf("_%d", i + 1));
+		ps_script_header(s, "  %s %s (%s)",
+						 quote_identifier(names[i]),
+						 ps_ddl_bound_clause(&bounds[i]),
+						 share_text(shares[i], k.nrows));
+	}
+	olds = list_make1_oid(p->relid);
+	ps_ddl_emit_replace(s, tree, olds, pieces, bounds, names);
+	result = ps_script_finish(s);
+	ps_ddl_iso_leave(nest);
+	PS_RETURN_SCRIPT(result);
+}

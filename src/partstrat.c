@@ -21,6 +21,7 @@
 
 #include "compat.h"
 #include "partstrat.h"
+#include "pruning.h"
 
 PG_MODULE_MAGIC;
 
@@ -38,6 +39,13 @@ _PG_init(void)
 	/* GUCs of DDL generation */
 
 	/* GUCs of the pruning report */
+	DefineCustomIntVariable("partstrat.pruning_lock_warning_leaves",
+							"Leaves a generic plan may keep for startup pruning before partstrat_explain_pruning warns about locking.",
+							"PostgreSQL 15 locks every leaf of a generic plan at each execution, before startup pruning; beyond 16 relations a backend leaves the fast-path locks.",
+							&ps_pruning_lock_warning_leaves,
+							16, 0, INT_MAX,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
 
 	ps_reserve_guc_prefix("partstrat");
 

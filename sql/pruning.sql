@@ -61,6 +61,9 @@ SELECT * FROM ep($$SELECT * FROM ev WHERE ts >= now() - interval '1 day'$$, true
 SELECT * FROM ep($$SELECT * FROM ev WHERE ts = $1$$);
 SELECT * FROM why($$SELECT * FROM ev WHERE ts = $1$$);
 SELECT * FROM ep($$SELECT * FROM ev WHERE ts >= $1 AND kind = $2$$, true);
+-- a range between two parameters: the newest partition's bounds, not an
+-- empty range
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts >= $1 AND ts < $2$$);
 -- many leaves kept for startup pruning: the PostgreSQL 15 locking warning
 SET partstrat.pruning_lock_warning_leaves = 3;
 SELECT * FROM why($$SELECT * FROM ev WHERE ts = $1$$);
@@ -179,5 +182,8 @@ SET statement_timeout = '200ms';
 SELECT * FROM ep($$SELECT slow() FROM ev WHERE ts = '2024-02-05 00:00+00'$$, true);
 \echo :LAST_ERROR_SQLSTATE
 RESET statement_timeout;
+-- the workload report needs pg_stat_statements (test/t/020_workload.pl)
+SELECT * FROM partstrat_workload_pruning();
+\echo :LAST_ERROR_SQLSTATE
 -- NULL: no rows
 SELECT count(*) FROM partstrat_explain_pruning(NULL);

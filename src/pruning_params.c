@@ -55,6 +55,7 @@ typedef struct ParamMapCtx
 	int			nparams;
 	Oid		   *relids;
 	AttrNumber *attnums;
+	bool	   *upper;			/* column < $n or column <= $n */
 } ParamMapCtx;
 
 static Node *
@@ -79,7 +80,7 @@ strip_casts(Node *n)
 }
 
 static void
-note_param(ParamMapCtx *cx, Node *colside, Node *paramside)
+note_param(ParamMapCtx *cx, Node *colside, Node *paramside, bool upper)
 {
 	Var		   *v;
 	Param	   *p;
@@ -118,6 +119,7 @@ note_param(ParamMapCtx *cx, Node *colside, Node *paramside)
 			continue;
 		cx->relids[p->paramid - 1] = rte->relid;
 		cx->attnums[p->paramid - 1] = v->varattno;
+		cx->upper[p->paramid - 1] = upper;
 	}
 }
 
@@ -139,15 +141,18 @@ param_map_walker(Node *node, ParamMapCtx *cx)
 	if (IsA(node, OpExpr) && list_length(((OpExpr *) node)->args) == 2)
 	{
 		OpExpr	   *op = (OpExpr *) node;
+		char	   *name = get_opname(op->opno);
+		bool		lt = name && (strcmp(name, "<") == 0 || strcmp(name, "<=") == 0);
+		bool		gt = name && (strcmp(name, ">") == 0 || strcmp(name, ">=") == 0);
 
-		note_param(cx, linitial(op->args), lsecond(op->args));
-		note_param(cx, lsecond(op->args), linitial(op->args));
+		note_param(cx, linitial(op->args), lsecond(op->args), lt);
+		note_param(cx, lsecond(op->args), linitial(op->args), gt);
 	}
 	else if (IsA(node, ScalarArrayOpExpr))
 	{
 		ScalarArrayOpExpr *sa = (ScalarArrayOpExpr *) node;
 
-		note_param(cx, linitial(sa->args), lsecond(sa->args));
+		note_param(cx, linitial(sa->args), lsecond(sa->args), false);
 	}
 	return expression_tree_walker(node, param_map_walker, cx);
 }
@@ -278,8 +283,8 @@ stats_value(Oid relid, AttrNumber attnum, bool inh, bool histogram,
 
 /* A value inside the newest partition whose parent is keyed on attname. */
 static bool
-newest_partition_value(PsTree *tree, const char *attname, Datum *out,
-					   Oid *typid)
+newest_partition_value(PsTree *tree, const char *attname, bool upper,
+					   Datum *out, Oid *typid)
 {
 	int			i;
 
@@ -300,6 +305,14 @@ newest_partition_value(PsTree *tree, const char *attname, Datum *out,
 		}
 		if (pos < 0)
 			continue;
+		if (p->strategy == PS_STRATEGY_RANGE && upper &&
+			p->range_to[pos].kind == PS_RANGE_VALUE)
+		{
+			/* column < $n: the newest partition's upper bound keeps it */
+			*typid = key->typids[pos];
+			return convert_value(p->range_to[pos].value, *typid, *typid,
+								 out);
+		}
 		if (p->strategy == PS_STRATEGY_RANGE &&
 			p->range_from[pos].kind == PS_RANGE_VALUE)
 		{
@@ -344,7 +357,8 @@ is_key_column(PsTree *tree, const char *attname)
 
 /* A value of a partitioned table's column: the rules in the header. */
 static bool
-partitioned_value(Oid relid, AttrNumber attnum, Datum *out, Oid *typid)
+partitioned_value(Oid relid, AttrNumber attnum, bool upper, Datum *out,
+				  Oid *typid)
 {
 	char	   *attname = get_attname(relid, attnum, false);
 	PsTree	   *tree = ps_build_tree(relid, PS_TREE_NO_SIZES | PS_TREE_NO_STATS);
@@ -352,10 +366,15 @@ partitioned_value(Oid relid, AttrNumber attnum, Datum *out, Oid *typid)
 	int			i;
 	int			tries = 0;
 
-	/* a key: the parent's most common value only, not its histogram */
-	if (stats_value(relid, attnum, true, !is_key, out, typid))
+	/*
+	 * A key: the parent's most common value only, not its histogram; an
+	 * upper bound (k < $2 of a range) the newest partition's upper bound, so
+	 * that k >= $1 AND k < $2 keeps the newest partition instead of nothing.
+	 */
+	if (!(is_key && upper) &&
+		stats_value(relid, attnum, true, !is_key, out, typid))
 		return true;
-	if (is_key && newest_partition_value(tree, attname, out, typid))
+	if (is_key && newest_partition_value(tree, attname, upper, out, typid))
 		return true;
 	/* the newest leaves' own statistics */
 	for (i = tree->nparts - 1; i >= 0 && tries < 8; i--)
@@ -437,6 +456,7 @@ ps_representative_params(PsPrepared *prep)
 	cx.nparams = prep->nparams;
 	cx.relids = palloc0(sizeof(Oid) * prep->nparams);
 	cx.attnums = palloc0(sizeof(AttrNumber) * prep->nparams);
+	cx.upper = palloc0(sizeof(bool) * prep->nparams);
 	foreach(lc, prep->queries)
 		param_map_walker((Node *) lfirst(lc), &cx);
 
@@ -452,8 +472,8 @@ ps_representative_params(PsPrepared *prep)
 		if (OidIsValid(cx.relids[i]))
 		{
 			if (get_rel_relkind(cx.relids[i]) == RELKIND_PARTITIONED_TABLE)
-				found = partitioned_value(cx.relids[i], cx.attnums[i], &v,
-										  &vtype);
+				found = partitioned_value(cx.relids[i], cx.attnums[i],
+										  cx.upper[i], &v, &vtype);
 			else
 				found = stats_value(cx.relids[i], cx.attnums[i], false, true,
 									&v, &vtype);

@@ -373,14 +373,38 @@ share_numeric(float8 part, float8 whole)
 							   Int32GetDatum(3));
 }
 
-/* Case-insensitive: does a failed statement's text name the table? */
+static bool
+is_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+		c == '$' || IS_HIGHBIT_SET(c);
+}
+
+/*
+ * Does a failed statement's text name the table (case-insensitive, as a
+ * whole identifier)?  A statement that cannot be analysed has no range
+ * table to ask.
+ */
 static bool
 text_mentions(const char *query, Oid relid)
 {
-	char	   *q = asc_tolower(query, strlen(query));
-	char	   *name = asc_tolower(get_rel_name(relid), strlen(get_rel_name(relid)));
+	char	   *relname = get_rel_name(relid);
+	char	   *q;
+	char	   *name;
+	size_t		len;
+	char	   *p;
 
-	return strstr(q, name) != NULL;
+	if (relname == NULL)
+		return false;
+	q = asc_tolower(query, strlen(query));
+	name = asc_tolower(relname, strlen(relname));
+	len = strlen(name);
+	for (p = strstr(q, name); p != NULL; p = strstr(p + 1, name))
+	{
+		if ((p == q || !is_ident_char(p[-1])) && !is_ident_char(p[len]))
+			return true;
+	}
+	return false;
 }
 
 /* ----------------------------------------------------------------

@@ -168,3 +168,26 @@ LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION partstrat_workload_statements(regclass) IS
 'the statements of pg_stat_statements that touch a partitioned table, worst pruning first (all, most, run-time, few), with the leaves their custom and generic plans keep, the diagnosis and the suggestion; statements that could not be analysed come last, with their error';
+
+CREATE FUNCTION partstrat_key_candidates(
+    relation regclass,
+    OUT column_name text,
+    OUT uses text[],
+    OUT operators text[],
+    OUT statements int,
+    OUT calls bigint,
+    OUT calls_share numeric,
+    OUT qualstats_occurrences bigint,
+    OUT n_distinct float8,
+    OUT null_frac real,
+    OUT correlation real,
+    OUT eq_selectivity float8,
+    OUT assumed_layout text,
+    OUT predicted_skip_share numeric,
+    OUT two_sided_range_calls bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'partstrat_key_candidates'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_key_candidates(regclass) IS
+'columns the workload (pg_stat_statements, and pg_qualstats when installed) filters and joins a table on, call-weighted, with pg_stats selectivity and the predicted share of leaves each would let the workload skip as a partition key (the assumed layout is given)';

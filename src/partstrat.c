@@ -46,6 +46,13 @@ _PG_init(void)
 							16, 0, INT_MAX,
 							PGC_USERSET, 0,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("partstrat.candidate_partition_size",
+							"Partition size partstrat_key_candidates assumes for a range key.",
+							"The number of range partitions predicted for a candidate key is the table's size divided by this, at least 2.",
+							&ps_candidate_partition_kb,
+							1024 * 1024, 8, INT_MAX,
+							PGC_USERSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
 
 	ps_reserve_guc_prefix("partstrat");
 

@@ -28,6 +28,7 @@
 
 /* GUCs of the pruning report (partstrat.c) */
 extern int	ps_pruning_lock_warning_leaves;
+extern int	ps_candidate_partition_kb;
 
 /* A statement parsed, analysed and rewritten, ready to be planned. */
 typedef struct PsPrepared
@@ -92,6 +93,18 @@ typedef struct PsPredFindings
 	List	   *other_columns;	/* names of filtered non-key columns */
 } PsPredFindings;
 
+/* One statement of pg_stat_statements (workload.c). */
+typedef struct PsStatement
+{
+	int64		queryid;
+	char	   *query;
+	int64		calls;
+	float8		total_time;
+	char	   *error;			/* when it failed to analyse */
+	List	   *rows;			/* PsPruneRow * of the custom/literal plan */
+	List	   *generic_rows;	/* PsPruneRow * of the generic plan */
+} PsStatement;
+
 /* pruning.c */
 extern PsPrepared *ps_prepare_query(const char *query_string,
 									bool for_workload);
@@ -101,6 +114,9 @@ extern List *ps_explain_pruning(PsPrepared *prep, bool actual);
 extern PsPredFindings *ps_find_predicates(List *queries, Oid root_relid,
 										  int instance, Oid level_relid);
 extern void ps_diagnose(PsPruneRow *row, PsPredFindings *f, bool pruning_on);
+
+/* workload.c */
+extern List *ps_read_statements(void);
 
 /* pruning_params.c */
 extern ParamListInfo ps_representative_params(PsPrepared *prep);

@@ -62,22 +62,10 @@ typedef enum PsPruneClass
 
 static const char *const class_names[] = {"all", "run-time", "most", "few"};
 
-/* One statement of pg_stat_statements. */
-typedef struct WlStatement
-{
-	int64		queryid;
-	char	   *query;
-	int64		calls;
-	float8		total_time;
-	char	   *error;			/* when it failed to analyse */
-	List	   *rows;			/* PsPruneRow * of the custom/literal plan */
-	List	   *generic_rows;	/* PsPruneRow * of the generic plan */
-} WlStatement;
-
 /* One (statement, partitioned table) pair. */
 typedef struct WlHit
 {
-	WlStatement *st;
+	PsStatement *st;
 	PsPruneRow *row;			/* the worst occurrence of the table */
 	PsPruneRow *generic;		/* the generic plan's, or NULL */
 	PsPruneClass cls;
@@ -88,8 +76,8 @@ typedef struct WlHit
  * ----------------------------------------------------------------
  */
 
-static List *
-read_statements(void)
+List *
+ps_read_statements(void)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	List	   *result = NIL;
@@ -126,7 +114,7 @@ read_statements(void)
 		HeapTuple	tup = SPI_tuptable->vals[i];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		MemoryContext old = MemoryContextSwitchTo(cxt);
-		WlStatement *st = palloc0(sizeof(WlStatement));
+		PsStatement *st = palloc0(sizeof(PsStatement));
 
 		st->queryid = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
 		st->query = TextDatumGetCString(SPI_getbinval(tup, desc, 2, &isnull));
@@ -202,7 +190,7 @@ touches(PsPrepared *prep, Oid parent)
  * it fails.
  */
 static bool
-analyse_statement(WlStatement *st, Oid parent)
+analyse_statement(PsStatement *st, Oid parent)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
@@ -286,7 +274,7 @@ workload_hits(List *statements, Oid parent)
 
 	foreach(lc, statements)
 	{
-		WlStatement *st = lfirst(lc);
+		PsStatement *st = lfirst(lc);
 		ListCell   *lc2;
 
 		CHECK_FOR_INTERRUPTS();
@@ -342,14 +330,14 @@ workload_hits(List *statements, Oid parent)
 static List *
 analyse_workload(Oid parent, List **failed)
 {
-	List	   *statements = read_statements();
+	List	   *statements = ps_read_statements();
 	List	   *analysed = NIL;
 	ListCell   *lc;
 
 	*failed = NIL;
 	foreach(lc, statements)
 	{
-		WlStatement *st = lfirst(lc);
+		PsStatement *st = lfirst(lc);
 
 		CHECK_FOR_INTERRUPTS();
 		if (!analyse_statement(st, parent))
@@ -471,7 +459,7 @@ partstrat_workload_pruning(PG_FUNCTION_ARGS)
 		}
 		foreach(lc2, failed)
 		{
-			if (text_mentions(((WlStatement *) lfirst(lc2))->query, relid))
+			if (text_mentions(((PsStatement *) lfirst(lc2))->query, relid))
 				nfailed++;
 		}
 
@@ -573,7 +561,7 @@ partstrat_workload_statements(PG_FUNCTION_ARGS)
 	}
 	foreach(lc, failed)
 	{
-		WlStatement *st = lfirst(lc);
+		PsStatement *st = lfirst(lc);
 		Datum		values[STATEMENT_COLS];
 		bool		nulls[STATEMENT_COLS];
 

@@ -10,8 +10,9 @@ use Test::More;
 my $node = PostgreSQL::Test::Cluster->new('workload');
 $node->init;
 $node->append_conf('postgresql.conf', qq{
-shared_preload_libraries = 'pg_stat_statements'
+shared_preload_libraries = 'pg_stat_statements, pg_qualstats'
 pg_stat_statements.track = top
+pg_qualstats.sample_rate = 1
 autovacuum = off
 });
 $node->start;
@@ -19,6 +20,13 @@ $node->start;
 $node->safe_psql('postgres', q{
 	CREATE EXTENSION partstrat;
 	CREATE EXTENSION pg_stat_statements;
+	CREATE EXTENSION pg_qualstats;
+	CREATE TABLE orders (id int, customer int, created date, status text);
+	INSERT INTO orders
+	SELECT g, g % 100, date '2024-01-01' + g % 300,
+		(ARRAY['open', 'paid', 'shipped'])[1 + g % 3]
+	FROM generate_series(1, 10000) g;
+	ANALYZE orders;
 	CREATE TABLE ev (id int, ts timestamptz NOT NULL, kind text, v int)
 		PARTITION BY RANGE (ts);
 	CREATE TABLE ev_2024_01 PARTITION OF ev
@@ -46,7 +54,8 @@ $node->safe_psql('postgres', q{
 });
 
 # The workload, run serially after a reset.
-$node->safe_psql('postgres', 'SELECT pg_stat_statements_reset()');
+$node->safe_psql('postgres',
+	'SELECT pg_stat_statements_reset(), pg_qualstats_reset()');
 my @workload = (
 	# ev, few leaves: 6 calls
 	[6, q{SELECT count(*) FROM ev WHERE ts >= '2024-02-10 00:00+00' AND ts < '2024-02-11 00:00+00'}],
@@ -58,6 +67,10 @@ my @workload = (
 	# m, most leaves (2 of 5): 4 calls; few (1 of 5): 1 call
 	[4, q{SELECT count(*) FROM m WHERE region = 'eu'}],
 	[1, q{SELECT count(*) FROM m WHERE region = 'eu' AND day = '2024-02-05'}],
+	# orders, not partitioned: which key?
+	[5, q{SELECT count(*) FROM orders WHERE customer = 5}],
+	[3, q{SELECT count(*) FROM orders WHERE created >= '2024-02-01' AND created < '2024-03-01'}],
+	[2, q{SELECT count(*) FROM orders o JOIN m ON m.v = o.id WHERE o.status = 'open'}],
 );
 for my $q (@workload)
 {
@@ -71,7 +84,7 @@ my $summary = $node->safe_psql('postgres', q{
 	FROM partstrat_workload_pruning() ORDER BY parent::text});
 is($summary, join("\n",
 	'ev|3|10|1|0.400|0.000|0.000|0.600',
-	'm|2|5|0|0.000|0.000|0.800|0.200'),
+	'm|3|7|0|0.286|0.000|0.571|0.143'),
 	'call-weighted shares per parent, failed statements counted');
 
 # time: the two full scans of ev cost more than the six one-leaf scans
@@ -107,7 +120,33 @@ is($failed, '2|SELECT count(*) FROM ev WHERE ts > now() - interval $1|t',
 my $parents = $node->safe_psql('postgres', q{
 	SELECT string_agg(parent::text, ',' ORDER BY parent::text)
 	FROM partstrat_workload_statements() WHERE pruning <> 'failed'});
-is($parents, 'ev,ev,ev,m,m', 'without a parent: the roots of every tree');
+is($parents, 'ev,ev,ev,m,m,m', 'without a parent: the roots of every tree');
+
+# key candidates of a table that is not partitioned yet
+my $cand = $node->safe_psql('postgres', q{
+	SELECT column_name, uses, operators, statements, calls, calls_share,
+		qualstats_occurrences IS NOT NULL, assumed_layout, predicted_skip_share,
+		two_sided_range_calls
+	FROM partstrat_key_candidates('orders') ORDER BY column_name});
+is($cand, join("\n",
+	'created|{range}|{>=,<}|1|3|0.300|t|RANGE, 2 partitions of partstrat.candidate_partition_size|0.150|3',
+	'customer|{equality}|{=}|1|5|0.500|t|RANGE, 2 partitions of partstrat.candidate_partition_size|0.250|0',
+	'id|{join}|{=}|1|2|0.200|t|RANGE, 2 partitions of partstrat.candidate_partition_size|0.000|0',
+	'status|{equality}|{=}|1|2|0.200|t|LIST, one partition per value (3 values)|0.133|0'),
+	'key candidates: call-weighted uses, pg_qualstats, layout and predicted skip');
+# pg_qualstats saw both bounds on created evaluated on every execution (2 x 3)
+is($node->safe_psql('postgres', q{
+	SELECT qualstats_occurrences FROM partstrat_key_candidates('orders')
+	WHERE column_name = 'created'}), '6', 'pg_qualstats occurrences');
+my $sel = $node->safe_psql('postgres', q{
+	SELECT round(eq_selectivity::numeric, 4) FROM partstrat_key_candidates('orders')
+	WHERE column_name = 'status'});
+is($sel, '0.3333', 'selectivity of an equality from pg_stats');
+# and of a partitioned one: ts and kind
+my $evc = $node->safe_psql('postgres', q{
+	SELECT string_agg(column_name || ':' || calls, ',' ORDER BY column_name)
+	FROM partstrat_key_candidates('ev')});
+is($evc, 'kind:3,ts:7', 'key candidates of a partitioned table (expressions count)');
 
 # a parent given that is not partitioned: an error
 my ($rc, $out, $err) = $node->psql('postgres',

@@ -22,6 +22,7 @@
 #include "compat.h"
 #include "partstrat.h"
 #include "ddl.h"
+#include "pruning.h"
 #include "skew.h"
 
 PG_MODULE_MAGIC;
@@ -111,6 +112,20 @@ _PG_init(void)
 	ps_ddl_define_gucs();
 
 	/* GUCs of the pruning report */
+	DefineCustomIntVariable("partstrat.pruning_lock_warning_leaves",
+							"Leaves a generic plan may keep for startup pruning before partstrat_explain_pruning warns about locking.",
+							"PostgreSQL 15 locks every leaf of a generic plan at each execution, before startup pruning; beyond 16 relations a backend leaves the fast-path locks.",
+							&ps_pruning_lock_warning_leaves,
+							16, 0, INT_MAX,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("partstrat.candidate_partition_size",
+							"Partition size partstrat_key_candidates assumes for a range key.",
+							"The number of range partitions predicted for a candidate key is the table's size divided by this, at least 2.",
+							&ps_candidate_partition_kb,
+							1024 * 1024, 8, INT_MAX,
+							PGC_USERSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
 
 	ps_reserve_guc_prefix("partstrat");
 

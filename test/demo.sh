@@ -97,7 +97,8 @@ for t in events customers sessions measurements; do
 	              FROM partstrat_partitions('$t')"
 	# later stages, printed once they exist in the installed version
 	if [ "$(psql_demo -Atc "SELECT to_regprocedure('partstrat_report(regclass)') IS NOT NULL")" = t ]; then
-		psql_demo -Atc "SELECT partstrat_report('$t')"
+		# the sample is small: a small target leaf size makes the advice visible
+		psql_demo -At -c "SET partstrat.target_bytes = '512kB'" -c "SELECT partstrat_report('$t')"
 	fi
 done
 ps_log "demo done; stopping and removing the cluster"

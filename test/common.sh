@@ -74,7 +74,7 @@ ps_cluster_start() {
 		echo "unix_socket_directories = '$dir'"
 		for line in "$@"; do echo "$line"; done
 	} >>"$dir/data/postgresql.conf"
-	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w start >/dev/null
+	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w start >/dev/null 9>&-
 }
 
 ps_cluster_stop() {

@@ -188,8 +188,9 @@ extern char *ps_ddl_qualified(Oid relid);
  * partition srcrelid's definition, before any row is copied: CREATE
  * [UNLOGGED] TABLE (LIKE ... INCLUDING DEFAULTS, CONSTRAINTS, GENERATED,
  * STORAGE, COMPRESSION, COMMENTS, STATISTICS) WITH (reloptions, toast
- * reloptions) TABLESPACE, owner, table and column grants.  Indexes come
- * later, from ps_ddl_clone_indexes().
+ * reloptions) TABLESPACE, owner, table and column grants.  A partitioned
+ * source gives a partitioned copy (same PARTITION BY, no storage options,
+ * no partitions).  Indexes come later, from ps_ddl_clone_indexes().
  */
 extern void ps_ddl_clone_table(PsScript *s, Oid srcrelid, Oid nspid,
 							   const char *newname);
@@ -201,7 +202,9 @@ extern void ps_ddl_clone_table(PsScript *s, Oid srcrelid, Oid nspid,
  * the partition) and its own foreign keys.  Index names are derived from
  * newname with ps_ddl_new_name().  Run after the rows are copied (faster
  * than maintaining indexes row by row); ATTACH then links them to the
- * parent's partitioned indexes without building anything.
+ * parent's partitioned indexes without building anything.  For a
+ * partitioned source, run it after its partitions are attached: the
+ * partitioned indexes then only link the partitions' existing indexes.
  */
 extern void ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid,
 								 const char *newname);

@@ -26,6 +26,7 @@
 
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_statistic.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -130,6 +131,15 @@ read_key(SplitKey *k, Oid parentid, const PsKey *pskey)
 	table_close(rel, AccessShareLock);
 }
 
+/* "ONLY rel" for a leaf, "rel" for a partitioned table (all its rows). */
+static char *
+source_of(Oid relid)
+{
+	return psprintf("%s%s",
+					get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE ? "" : "ONLY ",
+					ps_ddl_qualified(relid));
+}
+
 /* ---------------------------------------------------------------------
  * Distribution: pg_statistic or the data
  * ---------------------------------------------------------------------
@@ -185,8 +195,10 @@ dist_from_stats(SplitKey *k, Oid relid)
 	attnum = get_attnum(relid, k->colname);
 	if (attnum == InvalidAttrNumber)
 		return false;
+	/* a partitioned table has statistics of its whole tree only */
 	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
-						  Int16GetDatum(attnum), BoolGetDatum(false));
+						  Int16GetDatum(attnum),
+						  BoolGetDatum(get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE));
 	if (!HeapTupleIsValid(tup))
 		return false;
 	k->nullfrac = ((Form_pg_statistic) GETSTRUCT(tup))->stanullfrac;
@@ -239,9 +251,9 @@ dist_from_data(SplitKey *k, Oid relid)
 
 	sql = psprintf("SELECT pg_catalog.percentile_disc("
 				   "ARRAY(SELECT g::float8 / %d FROM pg_catalog.generate_series(0, %d) g)) "
-				   "WITHIN GROUP (ORDER BY %s), pg_catalog.count(*) FROM ONLY %s",
+				   "WITHIN GROUP (ORDER BY %s), pg_catalog.count(*) FROM %s",
 				   EXACT_QUANTILES, EXACT_QUANTILES, k->expr,
-				   ps_ddl_qualified(relid));
+				   source_of(relid));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
@@ -941,8 +953,7 @@ hash_shares(const PsTree *tree, const PsPartition *p, PsBound *b, int pieces,
 	for (i = 0; i < pieces; i++)
 		appendStringInfo(&sql, "%scount(*) FILTER (WHERE %s)", i ? ", " : "",
 						 ps_ddl_bound_expr(tree->root, &tree->keys[p->key_index], &b[i]));
-	appendStringInfo(&sql, " FROM ONLY %s",
-					 quote_qualified_identifier(p->nspname, p->relname));
+	appendStringInfo(&sql, " FROM %s", source_of(p->relid));
 	if (sample)
 		appendStringInfo(&sql, " TABLESAMPLE SYSTEM (%g) REPEATABLE (0)",
 						 Max(0.01, 100.0 * 1000000 / p->est_rows));
@@ -998,8 +1009,7 @@ list_weights(SplitKey *k, const PsPartition *p, bool exact, char **how)
 								 quote_literal_cstr(p->list_values[i].text),
 								 format_type_with_typemod(k->typid, k->typmod));
 		}
-		appendStringInfo(&sql, " FROM ONLY %s",
-						 quote_qualified_identifier(p->nspname, p->relname));
+		appendStringInfo(&sql, " FROM %s", source_of(p->relid));
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		if (SPI_execute(sql.data, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
@@ -1147,13 +1157,167 @@ check_splittable(const PsTree *tree, const PsPartition *p)
 				 errdetail("Its rows live on another server."),
 				 errhint("Split the remote table there, then attach new foreign tables.")));
 	if (!p->is_leaf)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot split sub-partitioned partition \"%s\"", p->relname),
-				 errdetail("%s is itself partitioned by %s; splitting it would rebuild its whole subtree.",
-						   q, tree->keys[p->own_key_index].keydef),
-				 errhint("Split one of its own partitions instead: SELECT partstrat_ddl_split(partition) FROM partstrat_partitions(%s) WHERE is_leaf.",
-						 quote_literal_cstr(q))));
+	{
+		int			i;
+
+		for (i = 0; i < p->nchildren; i++)
+		{
+			const PsPartition *c = &tree->parts[p->children[i]];
+
+			if (c->is_leaf && !c->is_foreign && !c->is_default &&
+				!c->detach_pending)
+				continue;
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot split sub-partitioned partition \"%s\"", p->relname),
+					 errdetail("Its partition \"%s\" is %s; only sub-partitions that are plain leaves with a bound are rebuilt.",
+							   c->relname,
+							   !c->is_leaf ? "itself partitioned" :
+							   c->is_foreign ? "a foreign table" :
+							   c->is_default ? "its DEFAULT partition" :
+							   "being detached"),
+					 errhint("Split one of its own partitions instead: SELECT partstrat_ddl_split(partition) FROM partstrat_partitions(%s) WHERE is_leaf.",
+							 quote_literal_cstr(q))));
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * A sub-partitioned partition: rebuild its subtree once per piece
+ * ---------------------------------------------------------------------
+ */
+
+/* Name of a sub-partition's copy: its name with the old prefix replaced. */
+static char *
+leaf_copy_name(PsScript *s, Oid nspid, const char *oldparent,
+			   const char *newparent, const char *leaf)
+{
+	size_t		len = strlen(oldparent);
+
+	if (strncmp(leaf, oldparent, len) == 0 && leaf[len] != '\0')
+		return ps_ddl_new_name(s, nspid, newparent, leaf + len);
+	return ps_ddl_new_name(s, nspid, newparent, psprintf("_%s", leaf));
+}
+
+/*
+ * Like ps_ddl_emit_replace(), for a partition P that is partitioned itself
+ * (one level of leaves below it): each piece is a new partitioned table
+ * with P's key, holding a copy of each of P's leaves restricted to the
+ * piece.  Every leaf copy carries a CHECK constraint implying both its own
+ * bound and the piece's bound, so neither ATTACH (leaf to piece, piece to
+ * parent) scans.
+ */
+static void
+emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
+						 int nnew, const PsBound *bounds, char **names)
+{
+	const PsKey *key = &tree->keys[tree->root_key];
+	const PsKey *subkey = &tree->keys[p->own_key_index];
+	Oid			nspid = get_rel_namespace(p->relid);
+	char	   *nspname = get_namespace_name(nspid);
+	char	   *parentq = ps_ddl_qualified(tree->root);
+	char	   *oldq = quote_qualified_identifier(p->nspname, p->relname);
+	int			nleaves = p->nchildren;
+	char	  **leafq = palloc(sizeof(char *) * Max(nleaves, 1));
+	char	  **leafexpr = palloc(sizeof(char *) * Max(nleaves, 1));
+	char	  **leafbound = palloc(sizeof(char *) * Max(nleaves, 1));
+	char	  **copyname = palloc(sizeof(char *) * Max(nleaves * nnew, 1));
+	List	   *oldleaves = NIL;
+	List	   *newleaves = NIL;
+	char	   *cname = "partstrat_bound";
+	int			i,
+				j;
+
+	for (j = 0; j < nleaves; j++)
+	{
+		const PsPartition *c = &tree->parts[p->children[j]];
+		PsBound		cb = ps_bound_of(tree, c);
+
+		leafq[j] = quote_qualified_identifier(c->nspname, c->relname);
+		leafbound[j] = ps_ddl_bound_clause(&cb);
+		leafexpr[j] = ps_ddl_bound_expr(p->relid, subkey, &cb);
+		oldleaves = lappend(oldleaves, leafq[j]);
+		if (OidIsValid(get_relation_constraint_oid(c->relid, cname, true)))
+			elog(ERROR, "partition \"%s\" already has a constraint named \"%s\"",
+				 c->relname, cname);
+	}
+
+	ps_script_comment(s, "1. lock: the parent first, then the partition to replace (with its partitions)");
+	ps_ddl_lock(s, tree->root, list_make1_oid(p->relid), "SHARE");
+	ps_script_header(s, "  %s and %s with its partitions: ACCESS EXCLUSIVE from the DETACH to COMMIT,",
+					 parentq, oldq);
+	ps_script_header(s, "    catalog changes only (DETACH, ATTACH without a validation scan, DROP): milliseconds.");
+	ps_script_header(s, "The copy (one pass per piece and partition, then the index builds) runs under the SHARE locks.");
+	ps_script_header(s, "%s is partitioned by %s: each piece is a partitioned table with a copy of each of its %d partition(s).",
+					 oldq, subkey->keydef, nleaves);
+	ps_script_header(s, "After COMMIT, ANALYZE the new partitions.");
+	ps_ddl_clone_notes(s, p->relid);
+	ps_ddl_save_count(s, "rows_before", ps_ddl_count_expr(oldleaves));
+
+	ps_script_blank(s);
+	ps_script_comment(s, "2. per piece: a partitioned table, and a copy of each partition with its rows");
+	for (i = 0; i < nnew; i++)
+	{
+		char	   *pieceq = quote_qualified_identifier(nspname, names[i]);
+		char	   *pexpr = ps_ddl_bound_expr(tree->root, key, &bounds[i]);
+
+		ps_script_comment(s, "%s %s", pieceq, ps_ddl_bound_clause(&bounds[i]));
+		ps_ddl_clone_table(s, p->relid, nspid, names[i]);
+		for (j = 0; j < nleaves; j++)
+		{
+			const PsPartition *c = &tree->parts[p->children[j]];
+			char	   *cn = leaf_copy_name(s, nspid, p->relname, names[i],
+											c->relname);
+			char	   *cq = quote_qualified_identifier(nspname, cn);
+
+			copyname[i * nleaves + j] = cn;
+			newleaves = lappend(newleaves, cq);
+			ps_ddl_clone_table(s, c->relid, nspid, cn);
+			ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s AND %s)",
+						   cq, cname, pexpr, leafexpr[j]);
+			ps_script_stmt(s, "INSERT INTO %s (%s)\n    SELECT %s FROM ONLY %s\n    WHERE %s",
+						   cq, ps_ddl_copy_columns(c->relid),
+						   ps_ddl_copy_columns(c->relid), leafq[j], pexpr);
+		}
+	}
+
+	ps_script_blank(s);
+	ps_script_comment(s, "3. indexes of the partitions, then each copy attached to its piece (no scan), then the pieces' own indexes");
+	for (i = 0; i < nnew; i++)
+	{
+		char	   *pieceq = quote_qualified_identifier(nspname, names[i]);
+
+		for (j = 0; j < nleaves; j++)
+		{
+			const PsPartition *c = &tree->parts[p->children[j]];
+			char	   *cn = copyname[i * nleaves + j];
+
+			ps_ddl_clone_indexes(s, c->relid, nspid, cn);
+			ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", pieceq,
+						   quote_qualified_identifier(nspname, cn), leafbound[j]);
+		}
+		ps_ddl_clone_indexes(s, p->relid, nspid, names[i]);
+	}
+
+	ps_script_blank(s);
+	ps_script_comment(s, "4. every row is in a new table, or everything rolls back");
+	ps_ddl_assert_count(s, "rows_before", ps_ddl_count_expr(newleaves));
+
+	ps_script_blank(s);
+	ps_script_comment(s, "5. catalog changes under ACCESS EXCLUSIVE: detach, attach (no scan: the CHECKs imply the bounds), drop");
+	ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s", parentq, oldq);
+	for (i = 0; i < nnew; i++)
+	{
+		ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parentq,
+					   quote_qualified_identifier(nspname, names[i]),
+					   ps_ddl_bound_clause(&bounds[i]));
+		for (j = 0; j < nleaves; j++)
+			ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s",
+						   quote_qualified_identifier(nspname,
+													  copyname[i * nleaves + j]),
+						   cname);
+	}
+	ps_script_stmt(s, "DROP TABLE %s", oldq);
 }
 
 static char *
@@ -1279,6 +1443,12 @@ partstrat_ddl_split(PG_FUNCTION_ARGS)
 			rows = psprintf(INT64_FORMAT " rows (estimated by ANALYZE)",
 							p->est_rows);
 		}
+		else if (!p->is_leaf && p->reltuples >= 0)
+		{
+			/* a partitioned table ANALYZEd as a whole */
+			k.nrows = rint(p->reltuples);
+			rows = psprintf("%.0f rows (estimated by ANALYZE)", k.nrows);
+		}
 		else
 			rows = pstrdup("rows unknown (never analyzed)");
 		ps_script_header(s, "Old bound: %s; %s.", ps_ddl_bound_clause(&old),
@@ -1296,7 +1466,10 @@ partstrat_ddl_split(PG_FUNCTION_ARGS)
 						 share_text(shares[i], k.nrows));
 	}
 	olds = list_make1_oid(p->relid);
-	ps_ddl_emit_replace(s, tree, olds, pieces, bounds, names);
+	if (p->is_leaf)
+		ps_ddl_emit_replace(s, tree, olds, pieces, bounds, names);
+	else
+		emit_replace_partitioned(s, tree, p, pieces, bounds, names);
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);
 	PS_RETURN_SCRIPT(result);

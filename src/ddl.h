@@ -28,6 +28,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
+#include "utils/array.h"
 
 #include "partstrat.h"
 
@@ -277,6 +278,21 @@ extern void ps_ddl_lock(PsScript *s, Oid parentid, List *partitions,
 extern void ps_ddl_emit_replace(PsScript *s, const PsTree *tree,
 								List *old_relids, int nnew,
 								const PsBound *bounds, char **names);
+
+/* ---- The generators, for C callers (advice) ---------------------------- */
+
+/*
+ * The script of partstrat_ddl_split() / partstrat_ddl_merge(), with the
+ * same checks and ERRORs as the SQL functions (a caller that must not fail
+ * checks the preconditions first, or catches the error in a
+ * subtransaction).  boundaries may be NULL; lock_timeout is in
+ * milliseconds (ps_ddl_lock_timeout_ms for the GUC).
+ */
+extern char *ps_ddl_split_script(Oid relid, int pieces,
+								 ArrayType *boundaries, bool exact,
+								 int lock_timeout);
+extern char *ps_ddl_merge_script(const Oid *relids, int n,
+								 int lock_timeout);
 
 /* ---- Common entry points of the generators --------------------------- */
 

@@ -691,13 +691,10 @@ share_text(double share, double nrows)
 	return psprintf("%.1f%%", 100.0 * share);
 }
 
-Datum
-partstrat_ddl_split(PG_FUNCTION_ARGS)
+char *
+ps_ddl_split_script(Oid relid, int pieces, ArrayType *boundaries, bool exact,
+					int lock_timeout)
 {
-	Oid			relid;
-	int			pieces;
-	bool		exact;
-	int			lock_timeout;
 	int			index;
 	PsTree	   *tree;
 	PsPartition *p;
@@ -715,24 +712,12 @@ partstrat_ddl_split(PG_FUNCTION_ARGS)
 	char	   *result;
 	int			i;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	relid = PG_GETARG_OID(0);
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("pieces must not be NULL"),
-				 errhint("Pass the number of partitions to make, e.g. pieces => 2.")));
-	pieces = PG_GETARG_INT32(1);
-	exact = !PG_ARGISNULL(3) && PG_GETARG_BOOL(3);
-	lock_timeout = ps_ddl_lock_timeout_arg(fcinfo, 4);
-
 	tree = ps_ddl_open_partition(relid, "partstrat_ddl_split", &index);
 	p = &tree->parts[index];
 	check_splittable(tree, p);
 	ps_split_read_key(&k, tree->root, &tree->keys[p->key_index]);
 
-	if (!PG_ARGISNULL(2))
+	if (boundaries != NULL)
 	{
 		if (p->strategy != PS_STRATEGY_RANGE)
 			ereport(ERROR,
@@ -742,7 +727,7 @@ partstrat_ddl_split(PG_FUNCTION_ARGS)
 							   ps_strategy_name(p->strategy)),
 					 errhint("Leave boundaries NULL and choose the number of pieces.")));
 		/* parsed in the caller's settings: that is what the caller meant */
-		explicit_pts = parse_boundaries(&k, PG_GETARG_ARRAYTYPE_P(2), &nexplicit);
+		explicit_pts = parse_boundaries(&k, boundaries, &nexplicit);
 		pieces = nexplicit + 1;
 	}
 	if (pieces < 2 || pieces > MAX_PIECES)
@@ -832,5 +817,21 @@ partstrat_ddl_split(PG_FUNCTION_ARGS)
 		emit_replace_partitioned(s, tree, p, pieces, bounds, names);
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);
-	PS_RETURN_SCRIPT(result);
+	return result;
+}
+
+Datum
+partstrat_ddl_split(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("pieces must not be NULL"),
+				 errhint("Pass the number of partitions to make, e.g. pieces => 2.")));
+	PS_RETURN_SCRIPT(ps_ddl_split_script(PG_GETARG_OID(0), PG_GETARG_INT32(1),
+										 PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2),
+										 !PG_ARGISNULL(3) && PG_GETARG_BOOL(3),
+										 ps_ddl_lock_timeout_arg(fcinfo, 4)));
 }

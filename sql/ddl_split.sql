@@ -231,18 +231,34 @@ SELECT r.partition, octet_length(c.relname), r.n
 FROM rows_per_partition('"long parent"') r JOIN pg_class c ON c.oid = r.partition;
 
 --
--- 9. A leaf of a sub-partitioned partition is split within its own parent
---    (the sub-partitioned partition itself is refused, below).
+-- 9. Sub-partitions: a leaf under a sub-partitioned partition is split
+--    within its own parent; the sub-partitioned partition itself is split
+--    into pieces that are partitioned the same way.
 --
-CREATE TABLE st (a int NOT NULL, b int NOT NULL) PARTITION BY RANGE (a);
+CREATE TABLE st (a int NOT NULL, b int NOT NULL, c text NOT NULL, PRIMARY KEY (a, b, c)) PARTITION BY RANGE (a);
+CREATE INDEX st_c ON st (c);
 CREATE TABLE st_1 PARTITION OF st FOR VALUES FROM (0) TO (10) PARTITION BY LIST (b);
 CREATE TABLE st_1_x PARTITION OF st_1 FOR VALUES IN (1, 2, 3, 4);
+CREATE TABLE st_1_y PARTITION OF st_1 FOR VALUES IN (5, 6);
 CREATE TABLE st_2 PARTITION OF st FOR VALUES FROM (10) TO (20);
-INSERT INTO st SELECT g % 20, 1 + g % 4 FROM generate_series(0, 399) g;
+GRANT SELECT ON st_1 TO "regress_ps reader";
+INSERT INTO st SELECT g % 20, 1 + (g / 20) % 6, 'c' || g FROM generate_series(0, 599) g;
 SELECT split_part(partstrat_ddl_split('st_1_x', exact => true), E'\nBEGIN;', 1);
 SELECT debug_attach(partstrat_ddl_split('st_1_x', exact => true)) \gexec
 SELECT * FROM rows_per_partition('st');
-INSERT INTO st VALUES (5, 3) RETURNING tableoid::regclass;
+INSERT INTO st VALUES (5, 3, 'new') RETURNING tableoid::regclass;
+-- the sub-partitioned partition (statistics of a partitioned table come
+-- from ANALYZE of the table itself)
+ANALYZE st_1;
+SELECT partstrat_ddl_split('st_1');
+SELECT debug_attach(partstrat_ddl_split('st_1')) \gexec
+SELECT * FROM rows_per_partition('st');
+SELECT count(*), sum(a), sum(b) FROM st;
+SELECT i.indrelid::regclass, regexp_replace(pg_get_indexdef(i.indexrelid), ' ON .* USING ', ' ON … USING '),
+       h.inhparent::regclass
+FROM pg_index i LEFT JOIN pg_inherits h ON h.inhrelid = i.indexrelid
+WHERE i.indrelid::regclass::text LIKE 'st\_1\__%' ORDER BY 1, 2;
+SELECT relname, relkind, relacl FROM pg_class WHERE relname IN ('st_1_1', 'st_1_2') ORDER BY 1;
 
 --
 -- 10. Bad input: an ERROR with a SQLSTATE and a hint.
@@ -262,6 +278,7 @@ SELECT partstrat_ddl_split('nums_def');
 -- a sub-partitioned partition
 CREATE TABLE sub (a int NOT NULL, b int NOT NULL) PARTITION BY RANGE (a);
 CREATE TABLE sub_1 PARTITION OF sub FOR VALUES FROM (0) TO (10) PARTITION BY LIST (b);
+CREATE TABLE sub_1_d PARTITION OF sub_1 DEFAULT;
 SELECT partstrat_ddl_split('sub_1');
 \echo :LAST_ERROR_SQLSTATE
 -- too few pieces, NULL pieces

@@ -28,6 +28,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
+#include "utils/array.h"
 
 #include "partstrat.h"
 
@@ -188,8 +189,9 @@ extern char *ps_ddl_qualified(Oid relid);
  * partition srcrelid's definition, before any row is copied: CREATE
  * [UNLOGGED] TABLE (LIKE ... INCLUDING DEFAULTS, CONSTRAINTS, GENERATED,
  * STORAGE, COMPRESSION, COMMENTS, STATISTICS) WITH (reloptions, toast
- * reloptions) TABLESPACE, owner, table and column grants.  Indexes come
- * later, from ps_ddl_clone_indexes().
+ * reloptions) TABLESPACE, owner, table and column grants.  A partitioned
+ * source gives a partitioned copy (same PARTITION BY, no storage options,
+ * no partitions).  Indexes come later, from ps_ddl_clone_indexes().
  */
 extern void ps_ddl_clone_table(PsScript *s, Oid srcrelid, Oid nspid,
 							   const char *newname);
@@ -201,7 +203,9 @@ extern void ps_ddl_clone_table(PsScript *s, Oid srcrelid, Oid nspid,
  * the partition) and its own foreign keys.  Index names are derived from
  * newname with ps_ddl_new_name().  Run after the rows are copied (faster
  * than maintaining indexes row by row); ATTACH then links them to the
- * parent's partitioned indexes without building anything.
+ * parent's partitioned indexes without building anything.  For a
+ * partitioned source, run it after its partitions are attached: the
+ * partitioned indexes then only link the partitions' existing indexes.
  */
 extern void ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid,
 								 const char *newname);
@@ -274,6 +278,21 @@ extern void ps_ddl_lock(PsScript *s, Oid parentid, List *partitions,
 extern void ps_ddl_emit_replace(PsScript *s, const PsTree *tree,
 								List *old_relids, int nnew,
 								const PsBound *bounds, char **names);
+
+/* ---- The generators, for C callers (advice) ---------------------------- */
+
+/*
+ * The script of partstrat_ddl_split() / partstrat_ddl_merge(), with the
+ * same checks and ERRORs as the SQL functions (a caller that must not fail
+ * checks the preconditions first, or catches the error in a
+ * subtransaction).  boundaries may be NULL; lock_timeout is in
+ * milliseconds (ps_ddl_lock_timeout_ms for the GUC).
+ */
+extern char *ps_ddl_split_script(Oid relid, int pieces,
+								 ArrayType *boundaries, bool exact,
+								 int lock_timeout);
+extern char *ps_ddl_merge_script(const Oid *relids, int n,
+								 int lock_timeout);
 
 /* ---- Common entry points of the generators --------------------------- */
 

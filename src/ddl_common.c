@@ -686,8 +686,14 @@ ps_ddl_clone_table(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 					 persistence == RELPERSISTENCE_UNLOGGED ? "UNLOGGED " : "",
 					 target, ps_ddl_qualified(srcrelid));
 
-	/* reloptions of the table and of its TOAST table */
+	/* a partitioned source: the same partition key (no storage options) */
+	if (get_rel_relkind(srcrelid) == RELKIND_PARTITIONED_TABLE)
+		appendStringInfo(&stmt, " PARTITION BY %s",
+						 TextDatumGetCString(DirectFunctionCall1(pg_get_partkeydef,
+																 ObjectIdGetDatum(srcrelid))));
+	else
 	{
+		/* reloptions of the table and of its TOAST table */
 		StringInfoData opts;
 
 		initStringInfo(&opts);
@@ -792,6 +798,7 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 													newname);
 	char	   *srcname = get_rel_name(srcrelid);
 	char	   *srcqual = ps_ddl_qualified(srcrelid);
+	bool		partitioned = get_rel_relkind(srcrelid) == RELKIND_PARTITIONED_TABLE;
 	int			i;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -841,6 +848,16 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 				char	   *uprefix;
 				const char *rest;
 
+				/*
+				 * A partitioned index may read "ON ONLY" (when it has no
+				 * partitions): the copy never does, so that it recurses.
+				 */
+				if (partitioned &&
+					strstr(def, psprintf(" ON ONLY %s ", srcqual)) != NULL)
+					def = psprintf("%.*s%s",
+								   (int) (strstr(def, " ON ONLY ") - def) + 4,
+								   def,
+								   strstr(def, " ON ONLY ") + strlen(" ON ONLY "));
 				prefix = psprintf("CREATE INDEX %s ON %s ", quote_identifier(iname),
 								  srcqual);
 				uprefix = psprintf("CREATE UNIQUE INDEX %s ON %s ",

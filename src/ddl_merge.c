@@ -72,24 +72,14 @@ range_text(const PsValue *v, int nkeys)
 
 /* The partitions, checked, as indexes into tree->parts in bound order. */
 static int *
-resolve_partitions(ArrayType *arr, PsTree **treep, int *nparts)
+resolve_partitions(const Oid *relids, int n, PsTree **treep)
 {
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
 	int		   *idx;
 	PsTree	   *tree = NULL;
 	Oid			parent = InvalidOid;
 	int			i,
 				j;
 
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("partitions must be a one-dimensional array"),
-				 errhint("Pass e.g. ARRAY['t_2026_01', 't_2026_02']::regclass[].")));
-	deconstruct_array(arr, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT,
-					  &elems, &nulls, &n);
 	if (n < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -102,12 +92,7 @@ resolve_partitions(ArrayType *arr, PsTree **treep, int *nparts)
 		Oid			thisparent;
 		int			k;
 
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("partitions must not contain NULL"),
-					 errhint("Pass the partitions to merge.")));
-		relid = DatumGetObjectId(elems[i]);
+		relid = relids[i];
 		if (tree == NULL)
 		{
 			tree = ps_ddl_open_partition(relid, "partstrat_ddl_merge", &k);
@@ -126,7 +111,7 @@ resolve_partitions(ArrayType *arr, PsTree **treep, int *nparts)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("partitions of different parents cannot be merged"),
 						 errdetail("\"%s\" is a partition of \"%s\", \"%s\" of \"%s\".",
-								   get_rel_name(DatumGetObjectId(elems[0])),
+								   get_rel_name(relids[0]),
 								   get_rel_name(parent), get_rel_name(relid),
 								   get_rel_name(thisparent)),
 						 errhint("Pass partitions of one partitioned table.")));
@@ -158,7 +143,6 @@ resolve_partitions(ArrayType *arr, PsTree **treep, int *nparts)
 		idx[j + 1] = v;
 	}
 	*treep = tree;
-	*nparts = n;
 	return idx;
 }
 
@@ -193,13 +177,11 @@ check_mergeable(const PsTree *tree, const PsPartition *p)
 				 errhint("Recreate the table with fewer hash partitions instead.")));
 }
 
-Datum
-partstrat_ddl_merge(PG_FUNCTION_ARGS)
+char *
+ps_ddl_merge_script(const Oid *relids, int n, int lock_timeout)
 {
 	PsTree	   *tree;
 	int		   *idx;
-	int			n;
-	int			lock_timeout;
 	PsPartition *first;
 	PsPartition *last;
 	PsBound		merged;
@@ -211,10 +193,7 @@ partstrat_ddl_merge(PG_FUNCTION_ARGS)
 	int			nest;
 	int			i;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	lock_timeout = ps_ddl_lock_timeout_arg(fcinfo, 1);
-	idx = resolve_partitions(PG_GETARG_ARRAYTYPE_P(0), &tree, &n);
+	idx = resolve_partitions(relids, n, &tree);
 	for (i = 0; i < n; i++)
 		check_mergeable(tree, &tree->parts[idx[i]]);
 	first = &tree->parts[idx[0]];
@@ -295,5 +274,39 @@ partstrat_ddl_merge(PG_FUNCTION_ARGS)
 	ps_ddl_emit_replace(s, tree, olds, 1, &merged, &name);
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);
-	PS_RETURN_SCRIPT(result);
+	return result;
+}
+
+Datum
+partstrat_ddl_merge(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	Oid		   *relids;
+	int			n;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	arr = PG_GETARG_ARRAYTYPE_P(0);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("partitions must be a one-dimensional array"),
+				 errhint("Pass e.g. ARRAY['t_2026_01', 't_2026_02']::regclass[].")));
+	deconstruct_array(arr, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	relids = palloc(sizeof(Oid) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("partitions must not contain NULL"),
+					 errhint("Pass the partitions to merge.")));
+		relids[i] = DatumGetObjectId(elems[i]);
+	}
+	PS_RETURN_SCRIPT(ps_ddl_merge_script(relids, n,
+										 ps_ddl_lock_timeout_arg(fcinfo, 1)));
 }

@@ -9,9 +9,11 @@
  * coarsest natural unit that keeps the pieces balanced, or at explicit
  * boundaries.  Hash partitions become two (or k) partitions of a multiple
  * of their modulus.  List partitions are cut into groups of values
- * balanced by row counts.  The script itself is built by
- * ps_ddl_emit_replace() (ddl_common.c): copy into new standalone tables,
- * assert the row count, then swap them in under a short ACCESS EXCLUSIVE.
+ * balanced by row counts.  Where to cut a range is ddl_points.c's job.
+ * The script itself is built by ps_ddl_emit_replace() (ddl_common.c):
+ * copy into new standalone tables, assert the row count, then swap them in
+ * under a short ACCESS EXCLUSIVE lock.  A sub-partitioned partition (one
+ * level of plain leaves) is rebuilt here, piece by piece.
  *
  * Copyright (c) 2026, partstrat developers
  *
@@ -26,6 +28,7 @@
 
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_statistic.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -44,643 +47,12 @@
 #include "utils/timestamp.h"
 
 #include "ddl.h"
+#include "ddl_points.h"
 
 PG_FUNCTION_INFO_V1(partstrat_ddl_split);
 
 #define MAX_PIECES			1000
-#define EXACT_QUANTILES		1000	/* buckets of the exact-mode histogram */
-#define MAX_SHARE_FACTOR	1.5		/* rounded pieces: at most 1.5x ideal */
 
-/*
- * What the split knows about the first key column: its type, order, text
- * of the key expression, and the distribution of the partition's values.
- */
-typedef struct SplitKey
-{
-	Oid			typid;
-	int32		typmod;
-	int16		typlen;
-	bool		typbyval;
-	Oid			collation;
-	FmgrInfo	cmp;			/* the partition key's comparison function */
-	char	   *expr;			/* SQL text of the first key column */
-	bool		is_expr;		/* an expression, not a column */
-	char	   *colname;		/* column name when not an expression */
-
-	/* distribution (range and list) */
-	bool		have_dist;
-	double		nullfrac;
-	int			nmcv;
-	Datum	   *mcv;			/* sorted by cmp */
-	double	   *mcvfreq;
-	int			nhist;
-	Datum	   *hist;			/* sorted by cmp */
-	double		histmass;		/* mass of the values not in mcv */
-	const char *source;			/* "pg_statistic" or "the data" */
-	double		nrows;			/* rows counted (exact), else -1 */
-} SplitKey;
-
-/* ---------------------------------------------------------------------
- * The first key column
- * ---------------------------------------------------------------------
- */
-
-static int
-key_cmp(const SplitKey *k, Datum a, Datum b)
-{
-	return DatumGetInt32(FunctionCall2Coll((FmgrInfo *) &k->cmp,
-										   k->collation, a, b));
-}
-
-static int
-datum_qsort_cmp(const void *a, const void *b, void *arg)
-{
-	return key_cmp((const SplitKey *) arg, *(const Datum *) a,
-				   *(const Datum *) b);
-}
-
-static void
-read_key(SplitKey *k, Oid parentid, const PsKey *pskey)
-{
-	Relation	rel = table_open(parentid, AccessShareLock);
-	PartitionKey pk = RelationGetPartitionKey(rel);
-
-	memset(k, 0, sizeof(*k));
-	k->nrows = -1;
-	k->typid = pskey->typids[0];
-	k->typmod = pskey->typmods[0];
-	k->collation = pskey->collations[0];
-	get_typlenbyval(k->typid, &k->typlen, &k->typbyval);
-	if (pk->strategy != PARTITION_STRATEGY_HASH)
-		fmgr_info_copy(&k->cmp, &pk->partsupfunc[0], CurrentMemoryContext);
-	if (pk->partattrs[0] != 0)
-	{
-		k->colname = pstrdup(pskey->colnames[0]);
-		k->expr = pstrdup(quote_identifier(k->colname));
-	}
-	else
-	{
-		k->is_expr = true;
-		k->expr = psprintf("(%s)",
-						   deparse_expression(linitial(pk->partexprs),
-											  deparse_context_for(get_rel_name(parentid),
-																  parentid),
-											  false, false));
-	}
-	table_close(rel, AccessShareLock);
-}
-
-/* ---------------------------------------------------------------------
- * Distribution: pg_statistic or the data
- * ---------------------------------------------------------------------
- */
-
-static Datum *
-copy_datums(const SplitKey *k, Datum *src, int n)
-{
-	Datum	   *dst = palloc(sizeof(Datum) * Max(n, 1));
-	int			i;
-
-	for (i = 0; i < n; i++)
-		dst[i] = datumCopy(src[i], k->typbyval, k->typlen);
-	return dst;
-}
-
-/* Sort the MCVs (with their frequencies) and the histogram by cmp. */
-static void
-sort_dist(SplitKey *k)
-{
-	int			i,
-				j;
-
-	qsort_arg(k->hist, k->nhist, sizeof(Datum), datum_qsort_cmp, k);
-	/* insertion sort of the MCVs keeps the frequencies aligned */
-	for (i = 1; i < k->nmcv; i++)
-	{
-		Datum		v = k->mcv[i];
-		double		f = k->mcvfreq[i];
-
-		for (j = i - 1; j >= 0 && key_cmp(k, k->mcv[j], v) > 0; j--)
-		{
-			k->mcv[j + 1] = k->mcv[j];
-			k->mcvfreq[j + 1] = k->mcvfreq[j];
-		}
-		k->mcv[j + 1] = v;
-		k->mcvfreq[j + 1] = f;
-	}
-}
-
-/* From the partition's own statistics; false when it has none. */
-static bool
-dist_from_stats(SplitKey *k, Oid relid)
-{
-	AttrNumber	attnum;
-	HeapTuple	tup;
-	AttStatsSlot sslot;
-	double		mcvsum = 0;
-	int			i;
-
-	if (k->is_expr)
-		return false;
-	attnum = get_attnum(relid, k->colname);
-	if (attnum == InvalidAttrNumber)
-		return false;
-	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
-						  Int16GetDatum(attnum), BoolGetDatum(false));
-	if (!HeapTupleIsValid(tup))
-		return false;
-	k->nullfrac = ((Form_pg_statistic) GETSTRUCT(tup))->stanullfrac;
-	if (get_attstatsslot(&sslot, tup, STATISTIC_KIND_MCV, InvalidOid,
-						 ATTSTATSSLOT_VALUES | ATTSTATSSLOT_NUMBERS))
-	{
-		k->nmcv = sslot.nvalues;
-		k->mcv = copy_datums(k, sslot.values, sslot.nvalues);
-		k->mcvfreq = palloc(sizeof(double) * Max(sslot.nvalues, 1));
-		for (i = 0; i < sslot.nvalues; i++)
-		{
-			k->mcvfreq[i] = sslot.numbers[i];
-			mcvsum += sslot.numbers[i];
-		}
-		free_attstatsslot(&sslot);
-	}
-	if (get_attstatsslot(&sslot, tup, STATISTIC_KIND_HISTOGRAM, InvalidOid,
-						 ATTSTATSSLOT_VALUES))
-	{
-		k->nhist = sslot.nvalues;
-		k->hist = copy_datums(k, sslot.values, sslot.nvalues);
-		free_attstatsslot(&sslot);
-	}
-	ReleaseSysCache(tup);
-	k->histmass = Max(0.0, 1.0 - k->nullfrac - mcvsum);
-	if (k->nhist < 2)
-		k->histmass = 0;
-	k->source = "pg_statistic";
-	k->have_dist = (k->nmcv > 0 || k->nhist >= 2);
-	if (k->have_dist)
-		sort_dist(k);
-	return k->have_dist;
-}
-
-/*
- * From the data: EXACT_QUANTILES + 1 exact quantiles (percentile_disc),
- * used as an equal-mass histogram.  false when the partition is empty.
- */
-static bool
-dist_from_data(SplitKey *k, Oid relid)
-{
-	char	   *sql;
-	bool		isnull;
-	Datum		arr;
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-	char		typalign;
-	MemoryContext caller = CurrentMemoryContext;
-
-	sql = psprintf("SELECT pg_catalog.percentile_disc("
-				   "ARRAY(SELECT g::float8 / %d FROM pg_catalog.generate_series(0, %d) g)) "
-				   "WITHIN GROUP (ORDER BY %s), pg_catalog.count(*) FROM ONLY %s",
-				   EXACT_QUANTILES, EXACT_QUANTILES, k->expr,
-				   ps_ddl_qualified(relid));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "quantile query failed: %s", sql);
-	k->nrows = (double) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-													SPI_tuptable->tupdesc, 2,
-													&isnull));
-	arr = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
-						&isnull);
-	if (isnull)
-	{
-		SPI_finish();
-		return false;
-	}
-	{
-		int16		tl;
-		bool		tb;
-
-		get_typlenbyvalalign(k->typid, &tl, &tb, &typalign);
-	}
-	deconstruct_array(DatumGetArrayTypeP(arr), k->typid, k->typlen,
-					  k->typbyval, typalign, &elems, &nulls, &n);
-	/* copy out of SPI's memory */
-	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-		int			i,
-					m = 0;
-
-		k->hist = palloc(sizeof(Datum) * n);
-		for (i = 0; i < n; i++)
-			if (!nulls[i])
-				k->hist[m++] = datumCopy(elems[i], k->typbyval, k->typlen);
-		k->nhist = m;
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
-	k->nullfrac = 0;
-	k->histmass = 1.0;
-	k->source = "the data";
-	k->have_dist = (k->nhist >= 2);
-	return k->have_dist;
-}
-
-/* ---------------------------------------------------------------------
- * Numbers for interpolation and rounding
- * ---------------------------------------------------------------------
- */
-
-static bool
-is_numeric_type(Oid typid)
-{
-	switch (typid)
-	{
-		case INT2OID:
-		case INT4OID:
-		case INT8OID:
-		case NUMERICOID:
-		case FLOAT4OID:
-		case FLOAT8OID:
-		case DATEOID:
-		case TIMESTAMPOID:
-		case TIMESTAMPTZOID:
-			return true;
-		default:
-			return false;
-	}
-}
-
-static double
-to_double(Oid typid, Datum d)
-{
-	switch (typid)
-	{
-		case INT2OID:
-			return DatumGetInt16(d);
-		case INT4OID:
-			return DatumGetInt32(d);
-		case INT8OID:
-			return (double) DatumGetInt64(d);
-		case NUMERICOID:
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
-		case FLOAT4OID:
-			return DatumGetFloat4(d);
-		case FLOAT8OID:
-			return DatumGetFloat8(d);
-		case DATEOID:
-			return DatumGetDateADT(d);
-		case TIMESTAMPOID:
-		case TIMESTAMPTZOID:
-			return (double) DatumGetTimestamp(d);
-	}
-	elog(ERROR, "type %u is not numeric", typid);
-	return 0;
-}
-
-static Datum
-from_double(Oid typid, double x)
-{
-	switch (typid)
-	{
-		case INT2OID:
-			return Int16GetDatum((int16) Max(Min(rint(x), PG_INT16_MAX), PG_INT16_MIN));
-		case INT4OID:
-			return Int32GetDatum((int32) Max(Min(rint(x), PG_INT32_MAX), PG_INT32_MIN));
-		case INT8OID:
-			/* 2^63 is not representable: stay one ulp inside */
-			return Int64GetDatum((int64) Max(Min(rint(x), 9223372036854774784.0),
-											 -9223372036854775808.0));
-		case NUMERICOID:
-			return DirectFunctionCall1(float8_numeric, Float8GetDatum(x));
-		case FLOAT4OID:
-			return Float4GetDatum((float4) x);
-		case FLOAT8OID:
-			return Float8GetDatum(x);
-		case DATEOID:
-			return DateADTGetDatum((DateADT) rint(x));
-		case TIMESTAMPOID:
-		case TIMESTAMPTZOID:
-			return TimestampGetDatum((Timestamp) rint(x));
-	}
-	elog(ERROR, "type %u is not numeric", typid);
-	return (Datum) 0;
-}
-
-/*
- * Fraction (of the non-null rows) of the partition's values below x.
- * MCVs count fully; each histogram bucket counts linearly (numeric types)
- * or half (others) when x falls inside it.
- */
-static double
-cdf(const SplitKey *k, Datum x)
-{
-	double		below = 0;
-	double		total = 0;
-	int			i;
-	bool		numeric = is_numeric_type(k->typid);
-
-	for (i = 0; i < k->nmcv; i++)
-	{
-		total += k->mcvfreq[i];
-		if (key_cmp(k, k->mcv[i], x) < 0)
-			below += k->mcvfreq[i];
-	}
-	if (k->nhist >= 2 && k->histmass > 0)
-	{
-		double		per = k->histmass / (k->nhist - 1);
-
-		total += k->histmass;
-		for (i = 0; i + 1 < k->nhist; i++)
-		{
-			Datum		lo = k->hist[i],
-						hi = k->hist[i + 1];
-
-			if (key_cmp(k, hi, x) < 0)
-				below += per;
-			else if (key_cmp(k, lo, x) < 0)
-			{
-				if (numeric)
-				{
-					double		dlo = to_double(k->typid, lo),
-								dhi = to_double(k->typid, hi),
-								dx = to_double(k->typid, x);
-
-					below += dhi > dlo ? per * (dx - dlo) / (dhi - dlo) : per;
-				}
-				else
-					below += per / 2;
-			}
-			else if (key_cmp(k, hi, x) == 0 && key_cmp(k, lo, x) < 0)
-				below += per;
-		}
-	}
-	return total > 0 ? below / total : 0;
-}
-
-/*
- * A value x with cdf(x) close to t: by bisection over doubles for numeric
- * types, else the MCV or histogram bound whose cdf is closest.
- */
-static Datum
-quantile(const SplitKey *k, double t)
-{
-	Datum		best = (Datum) 0;
-	double		bestdist = 2.0;
-	int			i;
-
-	if (is_numeric_type(k->typid))
-	{
-		double		lo = INFINITY,
-					hi = -INFINITY;
-		int			iter;
-
-		for (i = 0; i < k->nmcv; i++)
-		{
-			lo = Min(lo, to_double(k->typid, k->mcv[i]));
-			hi = Max(hi, to_double(k->typid, k->mcv[i]));
-		}
-		for (i = 0; i < k->nhist; i++)
-		{
-			lo = Min(lo, to_double(k->typid, k->hist[i]));
-			hi = Max(hi, to_double(k->typid, k->hist[i]));
-		}
-		hi = hi + 1;
-		for (iter = 0; iter < 200 && hi - lo > 0.5; iter++)
-		{
-			double		mid = lo + (hi - lo) / 2;
-
-			if (cdf(k, from_double(k->typid, mid)) < t)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		return from_double(k->typid, hi);
-	}
-	for (i = 0; i < k->nmcv + k->nhist; i++)
-	{
-		Datum		v = i < k->nmcv ? k->mcv[i] : k->hist[i - k->nmcv];
-		double		d = fabs(cdf(k, v) - t);
-
-		if (d < bestdist)
-		{
-			bestdist = d;
-			best = v;
-		}
-	}
-	return best;
-}
-
-/* ---------------------------------------------------------------------
- * Rounding
- * ---------------------------------------------------------------------
- */
-
-typedef enum RoundUnit
-{
-	ROUND_MONTH,
-	ROUND_WEEK,
-	ROUND_DAY,
-	ROUND_HOUR,
-	ROUND_MINUTE
-} RoundUnit;
-
-static const char *const round_unit_names[] = {"month", "week", "day", "hour", "minute"};
-
-/*
- * Round a timestamp (microseconds) to the nearest unit boundary in the
- * frame local = ts - zoff.
- */
-static int64
-round_ts(int64 ts, int64 zoff, RoundUnit unit)
-{
-	int64		local = ts - zoff;
-	int64		lo,
-				hi;
-
-	if (unit == ROUND_HOUR || unit == ROUND_MINUTE)
-	{
-		int64		step = unit == ROUND_HOUR ? USECS_PER_HOUR : USECS_PER_MINUTE;
-
-		lo = local - ((local % step) + step) % step;
-		hi = lo + step;
-	}
-	else
-	{
-		int64		days = local >= 0 ? local / USECS_PER_DAY :
-			-((-local + USECS_PER_DAY - 1) / USECS_PER_DAY);
-		int			jd = (int) days + POSTGRES_EPOCH_JDATE;
-		int			y,
-					m,
-					d;
-
-		if (unit == ROUND_DAY)
-		{
-			lo = days * USECS_PER_DAY;
-			hi = lo + USECS_PER_DAY;
-		}
-		else if (unit == ROUND_WEEK)
-		{
-			int			back = (j2day(jd) + 6) % 7; /* days since Monday */
-
-			lo = (days - back) * USECS_PER_DAY;
-			hi = lo + 7 * USECS_PER_DAY;
-		}
-		else
-		{
-			j2date(jd, &y, &m, &d);
-			lo = (int64) (date2j(y, m, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
-			if (m == 12)
-				hi = (int64) (date2j(y + 1, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
-			else
-				hi = (int64) (date2j(y, m + 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
-		}
-	}
-	return (local - lo <= hi - local ? lo : hi) + zoff;
-}
-
-/*
- * Offset of the siblings' time zone: the partition's bounds sit at
- * midnight there.  Taken from the lower bound's time of day in UTC
- * (08:00 for a zone 8 hours west of UTC), else the upper bound's.
- */
-static int64
-zone_offset(const PsPartition *p)
-{
-	const PsValue *v = NULL;
-	int64		tod;
-
-	if (p->range_from[0].kind == PS_RANGE_VALUE)
-		v = &p->range_from[0];
-	else if (p->range_to[0].kind == PS_RANGE_VALUE)
-		v = &p->range_to[0];
-	if (v == NULL)
-		return 0;
-	tod = DatumGetTimestamp(v->value) % USECS_PER_DAY;
-	if (tod < 0)
-		tod += USECS_PER_DAY;
-	return tod <= 12 * USECS_PER_HOUR ? tod : tod - USECS_PER_DAY;
-}
-
-/* Within (lo, hi) of the first key column, strictly? */
-static bool
-inside(const SplitKey *k, const PsPartition *p, Datum v)
-{
-	if (p->range_from[0].kind == PS_RANGE_MAXVALUE ||
-		p->range_to[0].kind == PS_RANGE_MINVALUE)
-		return false;
-	if (p->range_from[0].kind == PS_RANGE_VALUE &&
-		key_cmp(k, p->range_from[0].value, v) >= 0)
-		return false;
-	if (p->range_to[0].kind == PS_RANGE_VALUE &&
-		key_cmp(k, v, p->range_to[0].value) >= 0)
-		return false;
-	return true;
-}
-
-/*
- * Do the points make valid pieces (increasing, inside the range) with no
- * piece above MAX_SHARE_FACTOR times the ideal share?  shares[] gets the
- * share of each piece.
- */
-static bool
-points_ok(const SplitKey *k, const PsPartition *p, Datum *pts, int npts,
-		  double *shares, bool check_balance)
-{
-	double		prev = 0;
-	int			i;
-
-	for (i = 0; i < npts; i++)
-	{
-		if (!inside(k, p, pts[i]))
-			return false;
-		if (i > 0 && key_cmp(k, pts[i - 1], pts[i]) >= 0)
-			return false;
-	}
-	if (!k->have_dist)
-		return true;
-	for (i = 0; i <= npts; i++)
-	{
-		double		c = i < npts ? cdf(k, pts[i]) : 1.0;
-
-		shares[i] = c - prev;
-		prev = c;
-		if (check_balance && shares[i] > MAX_SHARE_FACTOR / (npts + 1))
-			return false;
-	}
-	return true;
-}
-
-/*
- * Round the quantile points to the coarsest unit that keeps them valid
- * and balanced; leave them as they are when none does.  Returns the name
- * of the unit used ("" when not rounded).
- */
-static char *
-round_points(const SplitKey *k, const PsPartition *p, Datum *pts, int npts,
-			 double *shares)
-{
-	Datum	   *cand = palloc(sizeof(Datum) * npts);
-	int			i;
-
-	if (k->typid == TIMESTAMPOID || k->typid == TIMESTAMPTZOID ||
-		k->typid == DATEOID)
-	{
-		int64		zoff = k->typid == DATEOID ? 0 : zone_offset(p);
-		int			u;
-		int			last = k->typid == DATEOID ? ROUND_WEEK : ROUND_MINUTE;
-
-		for (u = ROUND_MONTH; u <= last; u++)
-		{
-			for (i = 0; i < npts; i++)
-			{
-				if (k->typid == DATEOID)
-				{
-					int64		ts = (int64) DatumGetDateADT(pts[i]) * USECS_PER_DAY;
-
-					cand[i] = DateADTGetDatum((DateADT) (round_ts(ts, 0, u) / USECS_PER_DAY));
-				}
-				else
-					cand[i] = TimestampGetDatum(round_ts(DatumGetTimestamp(pts[i]),
-														 zoff, u));
-			}
-			if (points_ok(k, p, cand, npts, shares, true))
-			{
-				memcpy(pts, cand, sizeof(Datum) * npts);
-				return psprintf("%s%s", round_unit_names[u],
-								zoff != 0 ? " (in the bounds' time zone)" : "");
-			}
-		}
-	}
-	else if (k->typid == INT2OID || k->typid == INT4OID ||
-			 k->typid == INT8OID || k->typid == NUMERICOID)
-	{
-		double		mag;
-		static const int mult[] = {5, 2, 1};
-
-		for (mag = 1e18; mag >= 1; mag /= 10)
-		{
-			int			j;
-
-			for (j = 0; j < 3; j++)
-			{
-				double		step = mag * mult[j];
-
-				if (step == 1 && k->typid != NUMERICOID)
-					continue;	/* rounding integers to 1 is no rounding */
-				for (i = 0; i < npts; i++)
-					cand[i] = from_double(k->typid,
-										  rint(to_double(k->typid, pts[i]) / step) * step);
-				if (points_ok(k, p, cand, npts, shares, true))
-				{
-					memcpy(pts, cand, sizeof(Datum) * npts);
-					return psprintf("multiples of %.0f", step);
-				}
-			}
-		}
-	}
-	(void) points_ok(k, p, pts, npts, shares, false);
-	return pstrdup("");
-}
 
 /* ---------------------------------------------------------------------
  * Range
@@ -775,7 +147,7 @@ range_points(SplitKey *k, const PsPartition *p, int pieces,
 	{
 		for (i = 0; i < nexplicit; i++)
 		{
-			if (!inside(k, p, explicit_pts[i]))
+			if (!ps_split_inside(k, p, explicit_pts[i]))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("boundary %s is not strictly inside the range of partition \"%s\"",
@@ -783,7 +155,7 @@ range_points(SplitKey *k, const PsPartition *p, int pieces,
 								p->relname),
 						 errdetail("The partition holds %s.", old_bound_text(p)),
 						 errhint("Pass values strictly between the partition's lower and upper bounds.")));
-			if (i > 0 && key_cmp(k, explicit_pts[i - 1], explicit_pts[i]) >= 0)
+			if (i > 0 && ps_split_key_cmp(k, explicit_pts[i - 1], explicit_pts[i]) >= 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("boundaries must be strictly increasing"),
@@ -793,11 +165,11 @@ range_points(SplitKey *k, const PsPartition *p, int pieces,
 						 errhint("Sort the boundaries and remove duplicates.")));
 		}
 		if (exact)
-			(void) dist_from_data(k, p->relid);
+			(void) ps_split_dist_from_data(k, p->relid);
 		else
-			(void) dist_from_stats(k, p->relid);
+			(void) ps_split_dist_from_stats(k, p->relid);
 		if (k->have_dist)
-			(void) points_ok(k, p, explicit_pts, nexplicit, shares, false);
+			(void) ps_split_points_ok(k, p, explicit_pts, nexplicit, shares, false);
 		else
 			for (i = 0; i <= nexplicit; i++)
 				shares[i] = -1;
@@ -805,7 +177,7 @@ range_points(SplitKey *k, const PsPartition *p, int pieces,
 		return explicit_pts;
 	}
 
-	if (exact ? !dist_from_data(k, p->relid) : !dist_from_stats(k, p->relid))
+	if (exact ? !ps_split_dist_from_data(k, p->relid) : !ps_split_dist_from_stats(k, p->relid))
 	{
 		if (exact)
 			ereport(ERROR,
@@ -819,12 +191,12 @@ range_points(SplitKey *k, const PsPartition *p, int pieces,
 	for (i = 0; i < npts; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		pts[i] = quantile(k, (double) (i + 1) / pieces);
+		pts[i] = ps_split_quantile(k, (double) (i + 1) / pieces);
 	}
-	if (!points_ok(k, p, pts, npts, shares, false))
+	if (!ps_split_points_ok(k, p, pts, npts, shares, false))
 	{
 		/* quantiles not distinct or not inside: try rounding anyway */
-		char	   *unit = round_points(k, p, pts, npts, shares);
+		char	   *unit = ps_split_round_points(k, p, pts, npts, shares);
 
 		if (*unit == '\0')
 			ereport(ERROR,
@@ -837,7 +209,7 @@ range_points(SplitKey *k, const PsPartition *p, int pieces,
 		return pts;
 	}
 	{
-		char	   *unit = round_points(k, p, pts, npts, shares);
+		char	   *unit = ps_split_round_points(k, p, pts, npts, shares);
 
 		*how = *unit ? psprintf("quantiles of %s, rounded to %s", k->source, unit) :
 			psprintf("quantiles of %s, not rounded (no unit keeps the pieces within %.1fx of an equal share)",
@@ -941,8 +313,7 @@ hash_shares(const PsTree *tree, const PsPartition *p, PsBound *b, int pieces,
 	for (i = 0; i < pieces; i++)
 		appendStringInfo(&sql, "%scount(*) FILTER (WHERE %s)", i ? ", " : "",
 						 ps_ddl_bound_expr(tree->root, &tree->keys[p->key_index], &b[i]));
-	appendStringInfo(&sql, " FROM ONLY %s",
-					 quote_qualified_identifier(p->nspname, p->relname));
+	appendStringInfo(&sql, " FROM %s", ps_split_source(p->relid));
 	if (sample)
 		appendStringInfo(&sql, " TABLESAMPLE SYSTEM (%g) REPEATABLE (0)",
 						 Max(0.01, 100.0 * 1000000 / p->est_rows));
@@ -998,8 +369,7 @@ list_weights(SplitKey *k, const PsPartition *p, bool exact, char **how)
 								 quote_literal_cstr(p->list_values[i].text),
 								 format_type_with_typemod(k->typid, k->typmod));
 		}
-		appendStringInfo(&sql, " FROM ONLY %s",
-						 quote_qualified_identifier(p->nspname, p->relname));
+		appendStringInfo(&sql, " FROM %s", ps_split_source(p->relid));
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		if (SPI_execute(sql.data, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
@@ -1020,7 +390,7 @@ list_weights(SplitKey *k, const PsPartition *p, bool exact, char **how)
 		return w;
 	}
 
-	if (!dist_from_stats(k, p->relid))
+	if (!ps_split_dist_from_stats(k, p->relid))
 		no_stats_error(k, p);
 	{
 		double		matched = 0;
@@ -1033,7 +403,7 @@ list_weights(SplitKey *k, const PsPartition *p, bool exact, char **how)
 				w[i] = k->nullfrac;
 			else
 				for (j = 0; j < k->nmcv; j++)
-					if (key_cmp(k, k->mcv[j], p->list_values[i].value) == 0)
+					if (ps_split_key_cmp(k, k->mcv[j], p->list_values[i].value) == 0)
 						w[i] = k->mcvfreq[j];
 			if (w[i] >= 0)
 				matched += w[i];
@@ -1147,13 +517,167 @@ check_splittable(const PsTree *tree, const PsPartition *p)
 				 errdetail("Its rows live on another server."),
 				 errhint("Split the remote table there, then attach new foreign tables.")));
 	if (!p->is_leaf)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot split sub-partitioned partition \"%s\"", p->relname),
-				 errdetail("%s is itself partitioned by %s; splitting it would rebuild its whole subtree.",
-						   q, tree->keys[p->own_key_index].keydef),
-				 errhint("Split one of its own partitions instead: SELECT partstrat_ddl_split(partition) FROM partstrat_partitions(%s) WHERE is_leaf.",
-						 quote_literal_cstr(q))));
+	{
+		int			i;
+
+		for (i = 0; i < p->nchildren; i++)
+		{
+			const PsPartition *c = &tree->parts[p->children[i]];
+
+			if (c->is_leaf && !c->is_foreign && !c->is_default &&
+				!c->detach_pending)
+				continue;
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot split sub-partitioned partition \"%s\"", p->relname),
+					 errdetail("Its partition \"%s\" is %s; only sub-partitions that are plain leaves with a bound are rebuilt.",
+							   c->relname,
+							   !c->is_leaf ? "itself partitioned" :
+							   c->is_foreign ? "a foreign table" :
+							   c->is_default ? "its DEFAULT partition" :
+							   "being detached"),
+					 errhint("Split one of its own partitions instead: SELECT partstrat_ddl_split(partition) FROM partstrat_partitions(%s) WHERE is_leaf.",
+							 quote_literal_cstr(q))));
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * A sub-partitioned partition: rebuild its subtree once per piece
+ * ---------------------------------------------------------------------
+ */
+
+/* Name of a sub-partition's copy: its name with the old prefix replaced. */
+static char *
+leaf_copy_name(PsScript *s, Oid nspid, const char *oldparent,
+			   const char *newparent, const char *leaf)
+{
+	size_t		len = strlen(oldparent);
+
+	if (strncmp(leaf, oldparent, len) == 0 && leaf[len] != '\0')
+		return ps_ddl_new_name(s, nspid, newparent, leaf + len);
+	return ps_ddl_new_name(s, nspid, newparent, psprintf("_%s", leaf));
+}
+
+/*
+ * Like ps_ddl_emit_replace(), for a partition P that is partitioned itself
+ * (one level of leaves below it): each piece is a new partitioned table
+ * with P's key, holding a copy of each of P's leaves restricted to the
+ * piece.  Every leaf copy carries a CHECK constraint implying both its own
+ * bound and the piece's bound, so neither ATTACH (leaf to piece, piece to
+ * parent) scans.
+ */
+static void
+emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
+						 int nnew, const PsBound *bounds, char **names)
+{
+	const PsKey *key = &tree->keys[tree->root_key];
+	const PsKey *subkey = &tree->keys[p->own_key_index];
+	Oid			nspid = get_rel_namespace(p->relid);
+	char	   *nspname = get_namespace_name(nspid);
+	char	   *parentq = ps_ddl_qualified(tree->root);
+	char	   *oldq = quote_qualified_identifier(p->nspname, p->relname);
+	int			nleaves = p->nchildren;
+	char	  **leafq = palloc(sizeof(char *) * Max(nleaves, 1));
+	char	  **leafexpr = palloc(sizeof(char *) * Max(nleaves, 1));
+	char	  **leafbound = palloc(sizeof(char *) * Max(nleaves, 1));
+	char	  **copyname = palloc(sizeof(char *) * Max(nleaves * nnew, 1));
+	List	   *oldleaves = NIL;
+	List	   *newleaves = NIL;
+	char	   *cname = "partstrat_bound";
+	int			i,
+				j;
+
+	for (j = 0; j < nleaves; j++)
+	{
+		const PsPartition *c = &tree->parts[p->children[j]];
+		PsBound		cb = ps_bound_of(tree, c);
+
+		leafq[j] = quote_qualified_identifier(c->nspname, c->relname);
+		leafbound[j] = ps_ddl_bound_clause(&cb);
+		leafexpr[j] = ps_ddl_bound_expr(p->relid, subkey, &cb);
+		oldleaves = lappend(oldleaves, leafq[j]);
+		if (OidIsValid(get_relation_constraint_oid(c->relid, cname, true)))
+			elog(ERROR, "partition \"%s\" already has a constraint named \"%s\"",
+				 c->relname, cname);
+	}
+
+	ps_script_comment(s, "1. lock: the parent first, then the partition to replace (with its partitions)");
+	ps_ddl_lock(s, tree->root, list_make1_oid(p->relid), "SHARE");
+	ps_script_header(s, "  %s and %s with its partitions: ACCESS EXCLUSIVE from the DETACH to COMMIT,",
+					 parentq, oldq);
+	ps_script_header(s, "    catalog changes only (DETACH, ATTACH without a validation scan, DROP): milliseconds.");
+	ps_script_header(s, "The copy (one pass per piece and partition, then the index builds) runs under the SHARE locks.");
+	ps_script_header(s, "%s is partitioned by %s: each piece is a partitioned table with a copy of each of its %d partition(s).",
+					 oldq, subkey->keydef, nleaves);
+	ps_script_header(s, "After COMMIT, ANALYZE the new partitions.");
+	ps_ddl_clone_notes(s, p->relid);
+	ps_ddl_save_count(s, "rows_before", ps_ddl_count_expr(oldleaves));
+
+	ps_script_blank(s);
+	ps_script_comment(s, "2. per piece: a partitioned table, and a copy of each partition with its rows");
+	for (i = 0; i < nnew; i++)
+	{
+		char	   *pieceq = quote_qualified_identifier(nspname, names[i]);
+		char	   *pexpr = ps_ddl_bound_expr(tree->root, key, &bounds[i]);
+
+		ps_script_comment(s, "%s %s", pieceq, ps_ddl_bound_clause(&bounds[i]));
+		ps_ddl_clone_table(s, p->relid, nspid, names[i]);
+		for (j = 0; j < nleaves; j++)
+		{
+			const PsPartition *c = &tree->parts[p->children[j]];
+			char	   *cn = leaf_copy_name(s, nspid, p->relname, names[i],
+											c->relname);
+			char	   *cq = quote_qualified_identifier(nspname, cn);
+
+			copyname[i * nleaves + j] = cn;
+			newleaves = lappend(newleaves, cq);
+			ps_ddl_clone_table(s, c->relid, nspid, cn);
+			ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s AND %s)",
+						   cq, cname, pexpr, leafexpr[j]);
+			ps_script_stmt(s, "INSERT INTO %s (%s)\n    SELECT %s FROM ONLY %s\n    WHERE %s",
+						   cq, ps_ddl_copy_columns(c->relid),
+						   ps_ddl_copy_columns(c->relid), leafq[j], pexpr);
+		}
+	}
+
+	ps_script_blank(s);
+	ps_script_comment(s, "3. indexes of the partitions, then each copy attached to its piece (no scan), then the pieces' own indexes");
+	for (i = 0; i < nnew; i++)
+	{
+		char	   *pieceq = quote_qualified_identifier(nspname, names[i]);
+
+		for (j = 0; j < nleaves; j++)
+		{
+			const PsPartition *c = &tree->parts[p->children[j]];
+			char	   *cn = copyname[i * nleaves + j];
+
+			ps_ddl_clone_indexes(s, c->relid, nspid, cn);
+			ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", pieceq,
+						   quote_qualified_identifier(nspname, cn), leafbound[j]);
+		}
+		ps_ddl_clone_indexes(s, p->relid, nspid, names[i]);
+	}
+
+	ps_script_blank(s);
+	ps_script_comment(s, "4. every row is in a new table, or everything rolls back");
+	ps_ddl_assert_count(s, "rows_before", ps_ddl_count_expr(newleaves));
+
+	ps_script_blank(s);
+	ps_script_comment(s, "5. catalog changes under ACCESS EXCLUSIVE: detach, attach (no scan: the CHECKs imply the bounds), drop");
+	ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s", parentq, oldq);
+	for (i = 0; i < nnew; i++)
+	{
+		ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parentq,
+					   quote_qualified_identifier(nspname, names[i]),
+					   ps_ddl_bound_clause(&bounds[i]));
+		for (j = 0; j < nleaves; j++)
+			ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s",
+						   quote_qualified_identifier(nspname,
+													  copyname[i * nleaves + j]),
+						   cname);
+	}
+	ps_script_stmt(s, "DROP TABLE %s", oldq);
 }
 
 static char *
@@ -1167,13 +691,10 @@ share_text(double share, double nrows)
 	return psprintf("%.1f%%", 100.0 * share);
 }
 
-Datum
-partstrat_ddl_split(PG_FUNCTION_ARGS)
+char *
+ps_ddl_split_script(Oid relid, int pieces, ArrayType *boundaries, bool exact,
+					int lock_timeout)
 {
-	Oid			relid;
-	int			pieces;
-	bool		exact;
-	int			lock_timeout;
 	int			index;
 	PsTree	   *tree;
 	PsPartition *p;
@@ -1191,24 +712,12 @@ partstrat_ddl_split(PG_FUNCTION_ARGS)
 	char	   *result;
 	int			i;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	relid = PG_GETARG_OID(0);
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("pieces must not be NULL"),
-				 errhint("Pass the number of partitions to make, e.g. pieces => 2.")));
-	pieces = PG_GETARG_INT32(1);
-	exact = !PG_ARGISNULL(3) && PG_GETARG_BOOL(3);
-	lock_timeout = ps_ddl_lock_timeout_arg(fcinfo, 4);
-
 	tree = ps_ddl_open_partition(relid, "partstrat_ddl_split", &index);
 	p = &tree->parts[index];
 	check_splittable(tree, p);
-	read_key(&k, tree->root, &tree->keys[p->key_index]);
+	ps_split_read_key(&k, tree->root, &tree->keys[p->key_index]);
 
-	if (!PG_ARGISNULL(2))
+	if (boundaries != NULL)
 	{
 		if (p->strategy != PS_STRATEGY_RANGE)
 			ereport(ERROR,
@@ -1218,7 +727,7 @@ partstrat_ddl_split(PG_FUNCTION_ARGS)
 							   ps_strategy_name(p->strategy)),
 					 errhint("Leave boundaries NULL and choose the number of pieces.")));
 		/* parsed in the caller's settings: that is what the caller meant */
-		explicit_pts = parse_boundaries(&k, PG_GETARG_ARRAYTYPE_P(2), &nexplicit);
+		explicit_pts = parse_boundaries(&k, boundaries, &nexplicit);
 		pieces = nexplicit + 1;
 	}
 	if (pieces < 2 || pieces > MAX_PIECES)
@@ -1279,6 +788,12 @@ partstrat_ddl_split(PG_FUNCTION_ARGS)
 			rows = psprintf(INT64_FORMAT " rows (estimated by ANALYZE)",
 							p->est_rows);
 		}
+		else if (!p->is_leaf && p->reltuples >= 0)
+		{
+			/* a partitioned table ANALYZEd as a whole */
+			k.nrows = rint(p->reltuples);
+			rows = psprintf("%.0f rows (estimated by ANALYZE)", k.nrows);
+		}
 		else
 			rows = pstrdup("rows unknown (never analyzed)");
 		ps_script_header(s, "Old bound: %s; %s.", ps_ddl_bound_clause(&old),
@@ -1296,8 +811,27 @@ partstrat_ddl_split(PG_FUNCTION_ARGS)
 						 share_text(shares[i], k.nrows));
 	}
 	olds = list_make1_oid(p->relid);
-	ps_ddl_emit_replace(s, tree, olds, pieces, bounds, names);
+	if (p->is_leaf)
+		ps_ddl_emit_replace(s, tree, olds, pieces, bounds, names);
+	else
+		emit_replace_partitioned(s, tree, p, pieces, bounds, names);
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);
-	PS_RETURN_SCRIPT(result);
+	return result;
+}
+
+Datum
+partstrat_ddl_split(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("pieces must not be NULL"),
+				 errhint("Pass the number of partitions to make, e.g. pieces => 2.")));
+	PS_RETURN_SCRIPT(ps_ddl_split_script(PG_GETARG_OID(0), PG_GETARG_INT32(1),
+										 PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2),
+										 !PG_ARGISNULL(3) && PG_GETARG_BOOL(3),
+										 ps_ddl_lock_timeout_arg(fcinfo, 4)));
 }

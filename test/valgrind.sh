@@ -27,7 +27,7 @@ cat "$PS_ROOT/test/regress.conf" >>"$dir/data/postgresql.conf"
 } >>"$dir/data/postgresql.conf"
 runuser -u postgres -- bash -c "cd '$dir' && valgrind --quiet --trace-children=yes \
 	--track-origins=yes --read-var-info=no --num-callers=30 \
-	--log-file='$dir/vg.%p.log' '$PGBIN/postgres' -D '$dir/data' >'$dir/server.log' 2>&1 &"
+	--log-file='$dir/vg.%p.log' '$PGBIN/postgres' -D '$dir/data' >'$dir/server.log' 2>&1 9>&- &"
 for _ in $(seq 120); do
 	runuser -u postgres -- "$PGBIN/pg_isready" -q -h "$dir" -p "$port" && break
 	sleep 1

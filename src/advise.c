@@ -1055,8 +1055,8 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 		tree->parts[g].nspname;
 	char	   *newname = make_name(pname, "_new");
 	char	   *restname = make_name(newname, "_rest");
-	PsHeavyValue *whales = palloc(sizeof(PsHeavyValue) * nw * 5);
-	int		   *whale_leaf = palloc(sizeof(int) * nw * 5);
+	PsHeavyValue *whales;
+	int		   *whale_leaf;
 	int			nwhale = 0;
 	int		   *parts = palloc(sizeof(int) * nw);
 	StringInfoData ddl;
@@ -1070,6 +1070,11 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 	Advice	   *a;
 
 	for (i = 0; i < nw; i++)
+		nwhale += s->leaves[wleaves[i]].nheavy;
+	whales = palloc(sizeof(PsHeavyValue) * Max(nwhale, 1));
+	whale_leaf = palloc(sizeof(int) * Max(nwhale, 1));
+	nwhale = 0;
+	for (i = 0; i < nw; i++)
 	{
 		PsLeafSkew *l = &s->leaves[wleaves[i]];
 
@@ -1081,7 +1086,6 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 			whale_leaf[nwhale++] = wleaves[i];
 		}
 	}
-	top = &s->leaves[whale_leaf[0]];
 	for (i = 1; i < nwhale; i++)
 	{
 		if (whales[i].rows > whales[0].rows)

@@ -313,6 +313,15 @@ SET partstrat.target_bytes = '128kB';
 SELECT partstrat_report('visits');
 RESET partstrat.target_bytes;
 SELECT partstrat_report('bal');
+-- above 40 leaves, only the flagged ones are listed
+CREATE TABLE many (k int) PARTITION BY RANGE (k);
+SELECT format('CREATE TABLE many_%s PARTITION OF many FOR VALUES FROM (%s) TO (%s)', i, i * 10, (i + 1) * 10)
+FROM generate_series(0, 44) i \gexec
+INSERT INTO many SELECT g % 450 FROM generate_series(1, 4500) g;
+INSERT INTO many SELECT 7 FROM generate_series(1, 2000) g;
+SELECT pg_stat_force_next_flush();
+ANALYZE many;
+SELECT partstrat_report('many');
 
 ------------------------------------------------------------------------
 -- bad input

@@ -1836,6 +1836,9 @@ partstrat_advise(PG_FUNCTION_ARGS)
  * ----------------------------------------------------------------
  */
 
+/* Above this many leaves, the report lists only the flagged ones. */
+#define REPORT_ALL_LEAVES 40
+
 /* Append a table whose cells are strings, columns aligned. */
 static void
 append_table(StringInfo out, int ncols, const char *const *heads,
@@ -1900,6 +1903,7 @@ partstrat_report(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	StringInfoData out;
 	int64		bytes = 0;
+	int			hidden = 0;
 	int			i;
 	static const char *const skew_heads[] = {
 		"partition", "rows", "size", "share", "x median", "robust z", "flags"
@@ -1951,8 +1955,16 @@ partstrat_report(PG_FUNCTION_ARGS)
 	for (i = 0; i < s->nleaves; i++)
 	{
 		PsLeafSkew *l = &s->leaves[i];
-		char	  **cells = palloc(sizeof(char *) * 7);
+		char	  **cells;
 		StringInfoData f;
+
+		/* a big tree: only the leaves with a flag */
+		if (s->nleaves > REPORT_ALL_LEAVES && l->flags == 0)
+		{
+			hidden++;
+			continue;
+		}
+		cells = palloc(sizeof(char *) * 7);
 
 		initStringInfo(&f);
 		ps_append_flags_json(&f, l->flags);
@@ -1976,6 +1988,8 @@ partstrat_report(PG_FUNCTION_ARGS)
 		rows = lappend(rows, cells);
 	}
 	append_table(&out, 7, skew_heads, rows, skew_right);
+	if (hidden > 0)
+		appendStringInfo(&out, "  (and %d leaves without flags)\n", hidden);
 
 	appendStringInfoString(&out, "\nAdvice:\n");
 	if (advice == NIL)

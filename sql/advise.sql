@@ -115,6 +115,17 @@ SELECT pg_stat_force_next_flush();
 ANALYZE logs;
 SELECT * FROM advice('logs');
 SELECT evidence - 'bytes' AS evidence FROM partstrat_advise('logs');
+-- rescued by hand: the DEFAULT's rows get a partition of their own
+CREATE TEMP TABLE logs_before AS SELECT count(*) AS n FROM logs;
+ALTER TABLE logs DETACH PARTITION logs_default;
+CREATE TABLE logs_2026_03 PARTITION OF logs FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+INSERT INTO logs SELECT * FROM logs_default;
+TRUNCATE logs_default;
+ALTER TABLE logs ATTACH PARTITION logs_default DEFAULT;
+SELECT pg_stat_force_next_flush();
+ANALYZE logs;
+SELECT * FROM advice('logs');
+SELECT (SELECT count(*) FROM logs) = n AS no_row_lost FROM logs_before;
 
 ------------------------------------------------------------------------
 -- hash with a whale tenant: repartition, not split
@@ -225,6 +236,16 @@ SET partstrat.reference_time = '2026-06-10 00:00:00+00';
 SELECT * FROM advice('metrics');
 SELECT * FROM advice('metrics', NULL, '3 months');
 SELECT action, evidence FROM partstrat_advise('metrics', NULL, '3 months');
+-- done by hand as advised: nothing comes back
+DROP TABLE metrics_default;
+ALTER TABLE metrics DETACH PARTITION metrics_2026_01;
+ALTER TABLE metrics DETACH PARTITION metrics_2026_02;
+DROP TABLE metrics_2026_01, metrics_2026_02;
+CREATE TABLE metrics_2026_07 PARTITION OF metrics FOR VALUES FROM ('2026-07-01 00:00:00+00') TO ('2026-08-01 00:00:00+00');
+CREATE TABLE metrics_2026_08 PARTITION OF metrics FOR VALUES FROM ('2026-08-01 00:00:00+00') TO ('2026-09-01 00:00:00+00');
+CREATE TABLE metrics_2026_09 PARTITION OF metrics FOR VALUES FROM ('2026-09-01 00:00:00+00') TO ('2026-10-01 00:00:00+00');
+ANALYZE metrics;
+SELECT * FROM advice('metrics', NULL, '3 months');
 -- retention on a table not partitioned by time is ignored, with a notice
 SELECT count(*) FROM partstrat_advise('bal', NULL, '1 day');
 SET partstrat.reference_time = '2027-06-01 00:00:00+00';
@@ -292,6 +313,15 @@ SET partstrat.target_bytes = '128kB';
 SELECT partstrat_report('visits');
 RESET partstrat.target_bytes;
 SELECT partstrat_report('bal');
+-- above 40 leaves, only the flagged ones are listed
+CREATE TABLE many (k int) PARTITION BY RANGE (k);
+SELECT format('CREATE TABLE many_%s PARTITION OF many FOR VALUES FROM (%s) TO (%s)', i, i * 10, (i + 1) * 10)
+FROM generate_series(0, 44) i \gexec
+INSERT INTO many SELECT g % 450 FROM generate_series(1, 4500) g;
+INSERT INTO many SELECT 7 FROM generate_series(1, 2000) g;
+SELECT pg_stat_force_next_flush();
+ANALYZE many;
+SELECT partstrat_report('many');
 
 ------------------------------------------------------------------------
 -- bad input

@@ -1055,8 +1055,8 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 		tree->parts[g].nspname;
 	char	   *newname = make_name(pname, "_new");
 	char	   *restname = make_name(newname, "_rest");
-	PsHeavyValue *whales = palloc(sizeof(PsHeavyValue) * nw * 5);
-	int		   *whale_leaf = palloc(sizeof(int) * nw * 5);
+	PsHeavyValue *whales;
+	int		   *whale_leaf;
 	int			nwhale = 0;
 	int		   *parts = palloc(sizeof(int) * nw);
 	StringInfoData ddl;
@@ -1070,6 +1070,11 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 	Advice	   *a;
 
 	for (i = 0; i < nw; i++)
+		nwhale += s->leaves[wleaves[i]].nheavy;
+	whales = palloc(sizeof(PsHeavyValue) * Max(nwhale, 1));
+	whale_leaf = palloc(sizeof(int) * Max(nwhale, 1));
+	nwhale = 0;
+	for (i = 0; i < nw; i++)
 	{
 		PsLeafSkew *l = &s->leaves[wleaves[i]];
 
@@ -1081,7 +1086,6 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 			whale_leaf[nwhale++] = wleaves[i];
 		}
 	}
-	top = &s->leaves[whale_leaf[0]];
 	for (i = 1; i < nwhale; i++)
 	{
 		if (whales[i].rows > whales[0].rows)
@@ -1832,6 +1836,9 @@ partstrat_advise(PG_FUNCTION_ARGS)
  * ----------------------------------------------------------------
  */
 
+/* Above this many leaves, the report lists only the flagged ones. */
+#define REPORT_ALL_LEAVES 40
+
 /* Append a table whose cells are strings, columns aligned. */
 static void
 append_table(StringInfo out, int ncols, const char *const *heads,
@@ -1896,6 +1903,7 @@ partstrat_report(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	StringInfoData out;
 	int64		bytes = 0;
+	int			hidden = 0;
 	int			i;
 	static const char *const skew_heads[] = {
 		"partition", "rows", "size", "share", "x median", "robust z", "flags"
@@ -1947,8 +1955,16 @@ partstrat_report(PG_FUNCTION_ARGS)
 	for (i = 0; i < s->nleaves; i++)
 	{
 		PsLeafSkew *l = &s->leaves[i];
-		char	  **cells = palloc(sizeof(char *) * 7);
+		char	  **cells;
 		StringInfoData f;
+
+		/* a big tree: only the leaves with a flag */
+		if (s->nleaves > REPORT_ALL_LEAVES && l->flags == 0)
+		{
+			hidden++;
+			continue;
+		}
+		cells = palloc(sizeof(char *) * 7);
 
 		initStringInfo(&f);
 		ps_append_flags_json(&f, l->flags);
@@ -1972,6 +1988,8 @@ partstrat_report(PG_FUNCTION_ARGS)
 		rows = lappend(rows, cells);
 	}
 	append_table(&out, 7, skew_heads, rows, skew_right);
+	if (hidden > 0)
+		appendStringInfo(&out, "  (and %d leaves without flags)\n", hidden);
 
 	appendStringInfoString(&out, "\nAdvice:\n");
 	if (advice == NIL)

@@ -798,6 +798,7 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 			Oid			idx = DatumGetObjectId(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &isnull));
 			char	   *iname = SPI_getvalue(tt->vals[i], tt->tupdesc, 2);
 			Datum		cond = SPI_getbinval(tt->vals[i], tt->tupdesc, 3, &isnull);
+			bool		nocon = isnull;
 			bool		valid = DatumGetBool(SPI_getbinval(tt->vals[i], tt->tupdesc, 4, &isnull));
 			char	   *newidx;
 
@@ -809,7 +810,7 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 				continue;
 			}
 			newidx = index_name(s, nspid, srcname, newname, iname);
-			if (!isnull)
+			if (!nocon)
 			{
 				char	   *def = TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef,
 																		  cond));

@@ -6,6 +6,9 @@
 -- without a validation scan (debug1: "implied by existing constraints").
 --
 SET client_min_messages = notice;
+-- a schema of its own: nothing here depends on what other tests leave behind
+CREATE SCHEMA ps_premake;
+SET search_path = ps_premake, public;
 CREATE ROLE regress_ps_owner;
 CREATE ROLE regress_ps_reader;
 
@@ -71,13 +74,15 @@ SELECT gaps('ev');
 SELECT tableoid::regclass AS partition, count(*) FROM ev GROUP BY 1 ORDER BY 1;
 -- owner and grants of the newest sibling
 SELECT c.relname, c.relowner::regrole, c.relacl
-FROM pg_class c WHERE c.relname LIKE 'ev\_2026\__%' AND c.relkind = 'r' ORDER BY 1;
+FROM pg_class c WHERE c.relname LIKE 'ev\_2026\__%' AND c.relkind = 'r'
+  AND c.relnamespace = 'ps_premake'::regnamespace ORDER BY 1;
 -- the parent's indexes plus the one that existed only on ev_2026_04
 SELECT tablename, indexname FROM pg_indexes
-WHERE tablename LIKE 'ev\_2026\__%' ORDER BY 1, 2;
+WHERE tablename LIKE 'ev\_2026\__%' AND schemaname = 'ps_premake' ORDER BY 1, 2;
 -- no temporary CHECK constraint left
 SELECT conrelid::regclass, conname FROM pg_constraint
-WHERE conrelid::regclass::text LIKE 'ev%' AND contype = 'c';
+WHERE conrelid::regclass::text LIKE 'ev%' AND contype = 'c'
+  AND connamespace = 'ps_premake'::regnamespace;
 -- new rows of May land in the new partition
 INSERT INTO ev VALUES (2000, '2026-05-15 12:00+02', 4);
 SELECT tableoid::regclass AS partition, count(*) FROM ev WHERE id = 2000 GROUP BY 1;
@@ -224,3 +229,7 @@ RESET client_min_messages;
 DROP FUNCTION gaps(regclass);
 DROP ROLE regress_ps_owner;
 DROP ROLE regress_ps_reader;
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA ps_premake CASCADE;
+RESET client_min_messages;

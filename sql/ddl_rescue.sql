@@ -7,6 +7,9 @@
 -- executed and the rows counted per partition before and after.
 --
 SET client_min_messages = notice;
+-- a schema of its own: nothing here depends on what other tests leave behind
+CREATE SCHEMA ps_rescue;
+SET search_path = ps_rescue, public;
 
 CREATE FUNCTION gaps(t regclass) RETURNS text LANGUAGE sql AS $$
   SELECT coalesce(string_agg(hi || ' <> ' || nlo, ', '), 'none')
@@ -72,7 +75,8 @@ SELECT (SELECT count(*) FROM ev) AS rows_now,
        (SELECT count(*) FROM (SELECT * FROM ev EXCEPT SELECT * FROM before) d) AS changed,
        (SELECT count(*) FROM ev_default WHERE ts IS NOT NULL) AS default_non_null;
 -- the index of the parent is on every new partition
-SELECT tablename, indexname FROM pg_indexes WHERE tablename LIKE 'ev\_%' ORDER BY 1, 2;
+SELECT tablename, indexname FROM pg_indexes WHERE tablename LIKE 'ev\_%'
+  AND schemaname = 'ps_rescue' ORDER BY 1, 2;
 -- a third run has nothing to do
 SELECT partstrat_ddl_rescue_default('ev') ~ 'Nothing to do' AS nothing_to_do;
 
@@ -156,3 +160,7 @@ SET client_min_messages = warning;
 DROP SCHEMA "Sch ""ema" CASCADE;
 RESET client_min_messages;
 DROP FUNCTION gaps(regclass);
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA ps_rescue CASCADE;
+RESET client_min_messages;

@@ -7,6 +7,9 @@
 -- as psql -f would) and the result checked.
 --
 SET client_min_messages = notice;
+-- a schema of its own: nothing here depends on what other tests leave behind
+CREATE SCHEMA ps_retention;
+SET search_path = ps_retention, public;
 
 -- monthly partitions of 2020 (UTC), rows in January to June, empty ones
 -- made ahead for July to September, a DEFAULT with two rows
@@ -42,7 +45,8 @@ SELECT partition, range_from, range_to FROM partstrat_partitions('r1');
 -- the detached tables are standalone, with all their rows
 SELECT c.relname, c.relispartition, (SELECT count(*) FROM r1_01) AS r1_01_rows,
        (SELECT count(*) FROM r1_02) AS r1_02_rows
-FROM pg_class c WHERE c.relname IN ('r1_01', 'r1_02') ORDER BY 1;
+FROM pg_class c WHERE c.relname IN ('r1_01', 'r1_02')
+  AND c.relnamespace = 'ps_retention'::regnamespace ORDER BY 1;
 SELECT tableoid::regclass AS partition, count(*) FROM r1 GROUP BY 1 ORDER BY 1;
 -- the same window again: nothing left to remove
 SELECT partstrat_ddl_retention('r1', keep => '3 months', as_of => '2020-06-15 00:00+00') ~ 'nothing to remove' AS nothing;
@@ -59,7 +63,8 @@ SELECT partstrat_ddl_retention('r2', keep_count => 3, action => 'drop') AS scrip
 \o
 \i results/ddl_retention_run.sql
 SELECT partition, range_from, range_to FROM partstrat_partitions('r2');
-SELECT count(*) AS dropped_left FROM pg_class WHERE relname IN ('r2_01', 'r2_02', 'r2_03');
+SELECT count(*) AS dropped_left FROM pg_class WHERE relname IN ('r2_01', 'r2_02', 'r2_03')
+  AND relnamespace = 'ps_retention'::regnamespace;
 SELECT tableoid::regclass AS partition, count(*) FROM r2 GROUP BY 1 ORDER BY 1;
 -- keep and keep_count together: a partition goes only when both agree
 SELECT make_monthly('r3');
@@ -119,7 +124,8 @@ SELECT partstrat_ddl_retention('ri', keep_count => 2, action => 'drop') AS scrip
 \o
 \i results/ddl_retention_run.sql
 SELECT partition, level FROM partstrat_partitions('ri');
-SELECT count(*) AS subtree_left FROM pg_class WHERE relname IN ('ri_0', 'ri_0_a', 'ri_0_b');
+SELECT count(*) AS subtree_left FROM pg_class WHERE relname IN ('ri_0', 'ri_0_a', 'ri_0_b')
+  AND relnamespace = 'ps_retention'::regnamespace;
 SELECT tableoid::regclass AS partition, count(*) FROM ri GROUP BY 1 ORDER BY 1;
 
 ------------------------------------------------------------------------
@@ -197,3 +203,7 @@ SET client_min_messages = warning;
 DROP SCHEMA "Live Data" CASCADE;
 RESET client_min_messages;
 DROP FUNCTION make_monthly(text);
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA ps_retention CASCADE;
+RESET client_min_messages;

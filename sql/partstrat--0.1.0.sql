@@ -95,6 +95,29 @@ COMMENT ON FUNCTION partstrat_summary(regclass) IS
 
 -- (DDL generators go here)
 
+CREATE FUNCTION partstrat_ddl_split(
+    partition regclass,
+    pieces int DEFAULT 2,
+    boundaries text[] DEFAULT NULL,
+    exact boolean DEFAULT false,
+    lock_timeout interval DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'partstrat_ddl_split'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_ddl_split(regclass, int, text[], boolean, interval) IS
+'DDL script (text, not executed) that splits one range, list or hash partition into pieces: new tables cloned from it, rows copied and counted, then swapped in under a short ACCESS EXCLUSIVE lock, in one transaction';
+
+CREATE FUNCTION partstrat_ddl_merge(
+    partitions regclass[],
+    lock_timeout interval DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'partstrat_ddl_merge'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_ddl_merge(regclass[], interval) IS
+'DDL script (text, not executed) that merges adjacent range partitions, or list partitions, of one parent into one partition, rows counted, in one transaction';
+
 
 ------------------------------------------------------------------------------
 -- DDL generation: retention, premake, DEFAULT rescue

@@ -78,6 +78,7 @@ typedef struct PsScript
 	int			lock_timeout_ms;
 	bool		transaction;	/* false: outside a transaction block */
 	List	   *used_names;		/* "nspoid.name" created by this script */
+	MemoryContext mcxt;			/* where the script lives */
 	int			nstatements;
 } PsScript;
 
@@ -187,8 +188,9 @@ extern char *ps_ddl_qualified(Oid relid);
  * partition srcrelid's definition, before any row is copied: CREATE
  * [UNLOGGED] TABLE (LIKE ... INCLUDING DEFAULTS, CONSTRAINTS, GENERATED,
  * STORAGE, COMPRESSION, COMMENTS, STATISTICS) WITH (reloptions, toast
- * reloptions) TABLESPACE, owner, table and column grants.  Indexes come
- * later, from ps_ddl_clone_indexes().
+ * reloptions) TABLESPACE, owner, table and column grants.  A partitioned
+ * source gives a partitioned copy (same PARTITION BY, no storage options,
+ * no partitions).  Indexes come later, from ps_ddl_clone_indexes().
  */
 extern void ps_ddl_clone_table(PsScript *s, Oid srcrelid, Oid nspid,
 							   const char *newname);
@@ -200,7 +202,9 @@ extern void ps_ddl_clone_table(PsScript *s, Oid srcrelid, Oid nspid,
  * the partition) and its own foreign keys.  Index names are derived from
  * newname with ps_ddl_new_name().  Run after the rows are copied (faster
  * than maintaining indexes row by row); ATTACH then links them to the
- * parent's partitioned indexes without building anything.
+ * parent's partitioned indexes without building anything.  For a
+ * partitioned source, run it after its partitions are attached: the
+ * partitioned indexes then only link the partitions' existing indexes.
  */
 extern void ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid,
 								 const char *newname);
@@ -251,6 +255,28 @@ extern void ps_ddl_assert_count(PsScript *s, const char *label,
  */
 extern void ps_ddl_lock(PsScript *s, Oid parentid, List *partitions,
 						const char *mode);
+
+/* ---- Replacing partitions by copies ---------------------------------- */
+
+/*
+ * Emit the body of a script that replaces the partitions old_relids (a List
+ * of OIDs, level-1 partitions of tree->root, in bound order) by nnew new
+ * partitions with the given bounds and (unquoted) names, in the schema of
+ * the first old partition:
+ *   lock the parent SHARE, then the old partitions SHARE;
+ *   save the old row count;
+ *   per new partition: clone the first old partition's definition, add a
+ *   CHECK constraint equal to the new bound, copy its rows
+ *   (INSERT ... SELECT ... FROM ONLY old [WHERE bound], WHERE only when
+ *   nnew > 1);
+ *   build the indexes; assert the row count;
+ *   DETACH the old partitions, ATTACH the new ones (no validation scan
+ *   thanks to the CHECK), drop the CHECKs, DROP the old partitions.
+ * Also appends the header lines on locks and their durations.
+ */
+extern void ps_ddl_emit_replace(PsScript *s, const PsTree *tree,
+								List *old_relids, int nnew,
+								const PsBound *bounds, char **names);
 
 /* ---- Common entry points of the generators --------------------------- */
 

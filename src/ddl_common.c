@@ -25,6 +25,7 @@
 #include "access/table.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_type.h"
 #include "commands/tablespace.h"
 #include "common/hashfn.h"
@@ -34,6 +35,7 @@
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "partitioning/partbounds.h"
+#include "utils/partcache.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -189,6 +191,7 @@ ps_script_begin(const char *title, int lock_timeout_ms, bool transaction)
 
 	initStringInfo(&s->header);
 	initStringInfo(&s->body);
+	s->mcxt = CurrentMemoryContext;
 	s->lock_timeout_ms = lock_timeout_ms;
 	s->transaction = transaction;
 	appendStringInfo(&s->header, "-- partstrat: %s\n", title);
@@ -462,6 +465,13 @@ ps_ddl_bound_expr(Oid parentid, const PsKey *key, const PsBound *b)
 
 	parent = table_open(parentid, AccessShareLock);
 	quals = get_qual_from_partbound(parent, spec);
+
+	/*
+	 * Under a parent that is itself a partition, ATTACH also checks the
+	 * parent's own partition constraint: include it, or ATTACH scans.
+	 */
+	if (parent->rd_rel->relispartition)
+		quals = list_concat(quals, RelationGetPartitionQual(parent));
 	table_close(parent, AccessShareLock);
 	text = deparse_expression((Node *) make_ands_explicit(quals),
 							  deparse_context_for(get_rel_name(parentid),
@@ -566,7 +576,13 @@ ps_ddl_new_name(PsScript *s, Oid nspid, const char *base, const char *suffix)
 		snprintf(mid, sizeof(mid), "_%d", n);
 		name = fit_name(base, mid, suffix);
 	}
-	s->used_names = lappend(s->used_names, psprintf("%u.%s", nspid, name));
+	{
+		MemoryContext old = MemoryContextSwitchTo(s->mcxt);
+
+		s->used_names = lappend(s->used_names,
+								psprintf("%u.%s", nspid, name));
+		MemoryContextSwitchTo(old);
+	}
 	return name;
 }
 
@@ -670,8 +686,14 @@ ps_ddl_clone_table(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 					 persistence == RELPERSISTENCE_UNLOGGED ? "UNLOGGED " : "",
 					 target, ps_ddl_qualified(srcrelid));
 
-	/* reloptions of the table and of its TOAST table */
+	/* a partitioned source: the same partition key (no storage options) */
+	if (get_rel_relkind(srcrelid) == RELKIND_PARTITIONED_TABLE)
+		appendStringInfo(&stmt, " PARTITION BY %s",
+						 TextDatumGetCString(DirectFunctionCall1(pg_get_partkeydef,
+																 ObjectIdGetDatum(srcrelid))));
+	else
 	{
+		/* reloptions of the table and of its TOAST table */
 		StringInfoData opts;
 
 		initStringInfo(&opts);
@@ -776,6 +798,7 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 													newname);
 	char	   *srcname = get_rel_name(srcrelid);
 	char	   *srcqual = ps_ddl_qualified(srcrelid);
+	bool		partitioned = get_rel_relkind(srcrelid) == RELKIND_PARTITIONED_TABLE;
 	int			i;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -825,6 +848,16 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 				char	   *uprefix;
 				const char *rest;
 
+				/*
+				 * A partitioned index may read "ON ONLY" (when it has no
+				 * partitions): the copy never does, so that it recurses.
+				 */
+				if (partitioned &&
+					strstr(def, psprintf(" ON ONLY %s ", srcqual)) != NULL)
+					def = psprintf("%.*s%s",
+								   (int) (strstr(def, " ON ONLY ") - def) + 4,
+								   def,
+								   strstr(def, " ON ONLY ") + strlen(" ON ONLY "));
 				prefix = psprintf("CREATE INDEX %s ON %s ", quote_identifier(iname),
 								  srcqual);
 				uprefix = psprintf("CREATE UNIQUE INDEX %s ON %s ",
@@ -1010,4 +1043,132 @@ ps_ddl_lock(PsScript *s, Oid parentid, List *partitions, const char *mode)
 	if (names.len)
 		ps_script_header(s, "  %s: %s until COMMIT (reads go on; writes wait);",
 						 names.data, mode);
+}
+
+/* ---------------------------------------------------------------------
+ * Replacing partitions by copies
+ * ---------------------------------------------------------------------
+ */
+
+/* A CHECK constraint name that srcrelid does not use (LIKE copies them). */
+static char *
+check_name(Oid srcrelid)
+{
+	char	   *name = pstrdup("partstrat_bound");
+	int			n;
+
+	for (n = 2; OidIsValid(get_relation_constraint_oid(srcrelid, name, true));
+		 n++)
+		name = psprintf("partstrat_bound_%d", n);
+	return name;
+}
+
+/* Header lines about the parent's DEFAULT partition and its scan. */
+static void
+default_note(PsScript *s, const PsTree *tree)
+{
+	int			i;
+
+	for (i = 0; i < tree->nparts; i++)
+	{
+		const PsPartition *d = &tree->parts[i];
+
+		if (d->level == 1 && d->is_default)
+		{
+			ps_script_header(s, "The parent has a DEFAULT partition, %s: each ATTACH scans it under",
+							 quote_qualified_identifier(d->nspname, d->relname));
+			ps_script_header(s, "  ACCESS EXCLUSIVE (%s) unless a valid CHECK constraint on it",
+							 d->rows_source == PS_ROWS_RELTUPLES ?
+							 psprintf(INT64_FORMAT " rows estimated by ANALYZE", d->est_rows) :
+							 "never analyzed");
+			ps_script_header(s, "  excludes the new ranges (see partstrat_ddl_guard_default).");
+		}
+	}
+}
+
+void
+ps_ddl_emit_replace(PsScript *s, const PsTree *tree, List *old_relids,
+					int nnew, const PsBound *bounds, char **names)
+{
+	Oid			parentid = tree->root;
+	const PsKey *key = &tree->keys[tree->root_key];
+	Oid			first = linitial_oid(old_relids);
+	Oid			nspid = get_rel_namespace(first);
+	char	   *parentq = ps_ddl_qualified(parentid);
+	char	   *cols = ps_ddl_copy_columns(first);
+	char	   *cname = check_name(first);
+	char	  **targets = palloc(sizeof(char *) * nnew);
+	char	  **exprs = palloc(sizeof(char *) * nnew);
+	List	   *oldnames = NIL;
+	List	   *newnames = NIL;
+	ListCell   *lc;
+	int			i;
+
+	foreach(lc, old_relids)
+		oldnames = lappend(oldnames, ps_ddl_qualified(lfirst_oid(lc)));
+	for (i = 0; i < nnew; i++)
+	{
+		targets[i] = quote_qualified_identifier(get_namespace_name(nspid),
+												names[i]);
+		exprs[i] = ps_ddl_bound_expr(parentid, key, &bounds[i]);
+		newnames = lappend(newnames, targets[i]);
+	}
+
+	/* 1. locks, with their header lines */
+	ps_script_comment(s, "1. lock: the parent first, then the partition(s) to replace");
+	ps_ddl_lock(s, parentid, old_relids, "SHARE");
+	ps_script_header(s, "  %s and the old partition(s): ACCESS EXCLUSIVE from the DETACH to COMMIT,",
+					 parentq);
+	ps_script_header(s, "    catalog changes only (DETACH, ATTACH without a validation scan, DROP): milliseconds.");
+	ps_script_header(s, "The copy (one pass per new partition, then the index builds) runs under the SHARE locks:");
+	ps_script_header(s, "  it takes about as long as INSERT ... SELECT of the rows plus CREATE INDEX.");
+	default_note(s, tree);
+	ps_script_header(s, "Sessions writing straight into an old partition by name fail once it is dropped: write through the parent.");
+	ps_script_header(s, "After COMMIT, ANALYZE the new partitions.");
+	ps_ddl_clone_notes(s, first);
+	ps_ddl_save_count(s, "rows_before", ps_ddl_count_expr(oldnames));
+
+	ps_script_blank(s);
+	ps_script_comment(s, "2. new standalone tables, each with a CHECK constraint equal to its bound, and their rows");
+	for (i = 0; i < nnew; i++)
+	{
+		ps_script_comment(s, "%s %s", targets[i], ps_ddl_bound_clause(&bounds[i]));
+		ps_ddl_clone_table(s, first, nspid, names[i]);
+		ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)",
+					   targets[i], quote_identifier(cname), exprs[i]);
+		foreach(lc, oldnames)
+		{
+			if (nnew > 1)
+				ps_script_stmt(s, "INSERT INTO %s (%s)\n    SELECT %s FROM ONLY %s\n    WHERE %s",
+							   targets[i], cols, cols, (char *) lfirst(lc),
+							   exprs[i]);
+			else
+				ps_script_stmt(s, "INSERT INTO %s (%s)\n    SELECT %s FROM ONLY %s",
+							   targets[i], cols, cols, (char *) lfirst(lc));
+		}
+	}
+
+	ps_script_blank(s);
+	ps_script_comment(s, "3. indexes and constraints of the old partition, built once the rows are in");
+	for (i = 0; i < nnew; i++)
+		ps_ddl_clone_indexes(s, first, nspid, names[i]);
+
+	ps_script_blank(s);
+	ps_script_comment(s, "4. every row is in a new table, or everything rolls back");
+	ps_ddl_assert_count(s, "rows_before", ps_ddl_count_expr(newnames));
+
+	ps_script_blank(s);
+	ps_script_comment(s, "5. catalog changes under ACCESS EXCLUSIVE: detach, attach (no scan: the CHECK implies the bound), drop");
+	foreach(lc, oldnames)
+		ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s", parentq,
+					   (char *) lfirst(lc));
+	for (i = 0; i < nnew; i++)
+	{
+		ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parentq,
+					   targets[i], ps_ddl_bound_clause(&bounds[i]));
+		ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s", targets[i],
+					   quote_identifier(cname));
+	}
+	foreach(lc, oldnames)
+		ps_script_stmt(s, "DROP TABLE %s", (char *) lfirst(lc));
 }

@@ -593,8 +593,6 @@ ps_timeline_open(Oid parentid, const char *funcname, int flags)
 static char *
 step_label(const PsAxis *axis, const PsStep *st)
 {
-	StringInfoData buf;
-
 	if (!axis->is_time)
 		return psprintf(INT64_FORMAT, st->ival);
 	if (st->days == 0 && st->usecs == 0)

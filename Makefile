@@ -22,12 +22,16 @@ REGRESS = $(if $(PS_TESTS),$(PS_TESTS),$(ALL_REGRESS))
 REGRESS_OPTS = --inputdir=. --outputdir=. --temp-instance=tmp_regress \
 	--temp-config=$(srcdir)/test/regress.conf
 
+# isolation specs: specs/<name>.spec, outputs in expected/<name>.out
+ISOLATION = $(if $(PS_TESTS),,$(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec))))
+ISOLATION_OPTS = --temp-instance=tmp_isolation --temp-config=$(srcdir)/test/regress.conf
+
 # TAP tests must be enabled before PGXS is included.
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 
 EXTRA_CLEAN = tmp_regress tmp_check results regression.diffs regression.out \
-	output_iso log
+	output_iso tmp_isolation log
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

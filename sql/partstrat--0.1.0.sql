@@ -86,7 +86,91 @@ COMMENT ON FUNCTION partstrat_summary(regclass) IS
 -- Skew detection and advice
 ------------------------------------------------------------------------------
 
--- (skew functions go here)
+-- One row of partstrat_skew(): a leaf compared with its siblings.
+CREATE TYPE partstrat_skew_leaf AS (
+    partition regclass,
+    parent regclass,
+    level int,
+    rows bigint,
+    rows_source text,
+    bytes bigint,
+    share float8,
+    ratio_to_median float8,
+    robust_z float8,
+    density float8,
+    density_unit text,
+    expected_share float8,
+    chi2_p float8,
+    heavy_values jsonb,
+    flags text[]
+);
+
+COMMENT ON TYPE partstrat_skew_leaf IS
+'one leaf of a partition tree with its skew measures, as returned by partstrat_skew()';
+
+CREATE FUNCTION partstrat_skew(parent regclass, exact boolean DEFAULT false)
+RETURNS SETOF partstrat_skew_leaf
+AS 'MODULE_PATHNAME', 'partstrat_skew'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_skew(regclass, boolean) IS
+'per leaf: rows, bytes, share, ratio to the median sibling, robust z, density, hash share and flags (oversized, undersized, empty, hot, default_has_rows, hash_imbalance, stale_stats, missing_index, gap_before); exact => true counts the rows';
+
+CREATE TYPE partstrat_skew_level AS (
+    level int,
+    strategy text,
+    partitions int,
+    rows bigint,
+    gini float8,
+    cv float8,
+    max_median float8,
+    default_share float8,
+    chi2 float8,
+    chi2_dof int,
+    chi2_p float8
+);
+
+COMMENT ON TYPE partstrat_skew_level IS
+'dispersion of the rows over the partitions of one level, as returned by partstrat_skew_summary()';
+
+CREATE FUNCTION partstrat_skew_summary(parent regclass, exact boolean DEFAULT false)
+RETURNS SETOF partstrat_skew_level
+AS 'MODULE_PATHNAME', 'partstrat_skew_summary'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_skew_summary(regclass, boolean) IS
+'per level of a partition tree: Gini coefficient, coefficient of variation, max/median, share of rows in DEFAULT, and for hash levels the chi-square test (p-value only with exact => true)';
+
+CREATE TYPE partstrat_advice AS (
+    priority int,
+    action text,
+    partitions regclass[],
+    reason text,
+    evidence jsonb,
+    ddl text,
+    est_rows_moved bigint,
+    est_lock text
+);
+
+COMMENT ON TYPE partstrat_advice IS
+'one piece of advice of partstrat_advise()';
+
+CREATE FUNCTION partstrat_advise(parent regclass, target_bytes bigint DEFAULT NULL,
+                                 retention interval DEFAULT NULL)
+RETURNS SETOF partstrat_advice
+AS 'MODULE_PATHNAME', 'partstrat_advise'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_advise(regclass, bigint, interval) IS
+'ranked advice for a partitioned table (analyze, split, merge, retention, premake, rescue/guard/create/drop DEFAULT, add_index, repartition), each with its reason, evidence, DDL, rows moved and lock';
+
+CREATE FUNCTION partstrat_report(parent regclass)
+RETURNS text
+AS 'MODULE_PATHNAME', 'partstrat_report'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION partstrat_report(regclass) IS
+'readable report of a partitioned table: summary, skew per leaf and advice with DDL';
 
 
 ------------------------------------------------------------------------------
@@ -178,4 +262,94 @@ COMMENT ON FUNCTION partstrat_ddl_guard_default(regclass, interval) IS
 -- Pruning report
 ------------------------------------------------------------------------------
 
--- (pruning functions go here)
+CREATE FUNCTION partstrat_explain_pruning(
+    query text,
+    actual boolean DEFAULT false,
+    OUT plan_kind text,
+    OUT parent regclass,
+    OUT leaves_total int,
+    OUT leaves_in_plan int,
+    OUT pruned_at_plan int,
+    OUT prunable_at_startup boolean,
+    OUT prunable_at_exec boolean,
+    OUT pruned_at_startup int,
+    OUT pruned_at_exec int,
+    OUT leaves_executed int,
+    OUT pruning_ratio numeric,
+    OUT diagnosis text,
+    OUT suggestion text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'partstrat_explain_pruning'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_explain_pruning(text, boolean) IS
+'plans one statement (literal, or generic and custom when it has $n parameters) and reports per partitioned table how many leaves the plan keeps, whether startup or execution can prune more, and why not; actual => true runs a plain SELECT in a rolled-back subtransaction and counts the leaves executed';
+
+CREATE FUNCTION partstrat_workload_pruning(
+    parent regclass DEFAULT NULL,
+    OUT parent regclass,
+    OUT statements int,
+    OUT calls bigint,
+    OUT failed_statements int,
+    OUT calls_share_all_leaves numeric,
+    OUT calls_share_runtime numeric,
+    OUT calls_share_most_leaves numeric,
+    OUT calls_share_few_leaves numeric,
+    OUT time_share_all_leaves numeric,
+    OUT time_share_runtime numeric,
+    OUT time_share_most_leaves numeric,
+    OUT time_share_few_leaves numeric,
+    OUT worst_queryid bigint,
+    OUT worst_diagnosis text,
+    OUT worst_suggestion text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'partstrat_workload_pruning'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_workload_pruning(regclass) IS
+'per partitioned table, the shares of calls and of execution time (pg_stat_statements) in statements whose plans keep all leaves, prune only at run time, keep most leaves, or few; failed_statements counts statements that name the table and could not be analysed';
+
+CREATE FUNCTION partstrat_workload_statements(
+    parent regclass DEFAULT NULL,
+    OUT parent regclass,
+    OUT queryid bigint,
+    OUT query text,
+    OUT calls bigint,
+    OUT total_exec_time float8,
+    OUT pruning text,
+    OUT leaves_total int,
+    OUT leaves_kept int,
+    OUT generic_leaves_kept int,
+    OUT diagnosis text,
+    OUT suggestion text,
+    OUT generic_diagnosis text,
+    OUT error text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'partstrat_workload_statements'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_workload_statements(regclass) IS
+'the statements of pg_stat_statements that touch a partitioned table, worst pruning first (all, most, run-time, few), with the leaves their custom and generic plans keep, the diagnosis and the suggestion; statements that could not be analysed come last, with their error';
+
+CREATE FUNCTION partstrat_key_candidates(
+    relation regclass,
+    OUT column_name text,
+    OUT uses text[],
+    OUT operators text[],
+    OUT statements int,
+    OUT calls bigint,
+    OUT calls_share numeric,
+    OUT qualstats_occurrences bigint,
+    OUT n_distinct float8,
+    OUT null_frac real,
+    OUT correlation real,
+    OUT eq_selectivity float8,
+    OUT assumed_layout text,
+    OUT predicted_skip_share numeric,
+    OUT two_sided_range_calls bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'partstrat_key_candidates'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_key_candidates(regclass) IS
+'columns the workload (pg_stat_statements, and pg_qualstats when installed) filters and joins a table on, call-weighted, with pg_stats selectivity and the predicted share of leaves each would let the workload skip as a partition key (the assumed layout is given)';

@@ -174,6 +174,11 @@ ps_check_read_access(Oid relid, bool allow_stats_role)
 {
 	Oid			userid = GetUserId();
 
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid),
+				 errhint("It may have been dropped concurrently.")));
 	if (pg_class_aclcheck(relid, userid, ACL_SELECT) == ACLCHECK_OK)
 		return;
 	if (allow_stats_role && has_privs_of_role(userid, ROLE_PG_READ_ALL_STATS))

@@ -43,9 +43,10 @@ ps_open_tree(Oid relid, const char *funcname, int flags)
 {
 	PsTree	   *tree;
 
+	/* privileges first: a caller who may not read it may not lock it */
+	ps_check_read_access(relid, true);
 	LockRelationOid(relid, AccessShareLock);
 	ps_check_partitioned(relid, funcname);
-	ps_check_read_access(relid, true);
 	tree = ps_build_tree(relid, flags);
 	if (tree->top_root != relid)
 		ereport(NOTICE,

@@ -8,7 +8,11 @@
  * opening the relation: no relcache entry and no lock per leaf, which is
  * what makes the inventory of 10,000 leaves cheap.  A file that vanished
  * under us (a concurrent rewrite or drop) counts as empty, as in
- * pg_relation_size().
+ * pg_relation_size().  Two shortcuts save most of the stat() calls: forks
+ * that cannot exist are not looked for (an index has no visibility map,
+ * only unlogged relations have an init fork), and a segment shorter than
+ * RELSEG_SIZE blocks is the last one (md.c fills each segment before
+ * starting the next).
  *
  * Rows: pg_class.reltuples when the partition was ever analyzed or
  * vacuumed; otherwise, in this order, 0 for an empty heap file, the live
@@ -94,6 +98,9 @@ fork_bytes(const char *path)
 					 errmsg("could not stat file \"%s\": %m", segpath)));
 		}
 		total += fst.st_size;
+		/* every segment but the last is full: a short one is the last */
+		if (fst.st_size < (off_t) RELSEG_SIZE * BLCKSZ)
+			break;
 	}
 	return total;
 }
@@ -129,8 +136,18 @@ class_bytes(Form_pg_class form, bool main_only, int64 *main_bytes)
 
 	for (fork = 0; fork <= (main_only ? MAIN_FORKNUM : MAX_FORKNUM); fork++)
 	{
-		char	   *path = relpathbackend(fid, backend, fork);
-		int64		bytes = fork_bytes(path);
+		char	   *path;
+		int64		bytes;
+
+		/* skip forks that cannot exist: no stat() for nothing */
+		if (fork == VISIBILITYMAP_FORKNUM &&
+			(form->relkind == RELKIND_INDEX || form->relkind == RELKIND_SEQUENCE))
+			continue;
+		if (fork == INIT_FORKNUM &&
+			form->relpersistence != RELPERSISTENCE_UNLOGGED)
+			continue;
+		path = relpathbackend(fid, backend, fork);
+		bytes = fork_bytes(path);
 
 		pfree(path);
 		if (fork == MAIN_FORKNUM && main_bytes)

@@ -1,0 +1,189 @@
+--
+-- pruning: partstrat_explain_pruning() walks the plan of one statement and
+-- says, per partitioned table, how many leaves each stage keeps and why.
+--
+SET client_min_messages = warning;
+CREATE TABLE ev (id int, ts timestamptz NOT NULL, kind text, v int)
+    PARTITION BY RANGE (ts);
+CREATE TABLE ev_2024_01 PARTITION OF ev
+    FOR VALUES FROM ('2024-01-01 00:00+00') TO ('2024-02-01 00:00+00');
+CREATE TABLE ev_2024_02 PARTITION OF ev
+    FOR VALUES FROM ('2024-02-01 00:00+00') TO ('2024-03-01 00:00+00');
+CREATE TABLE ev_2024_03 PARTITION OF ev
+    FOR VALUES FROM ('2024-03-01 00:00+00') TO ('2024-04-01 00:00+00');
+CREATE TABLE ev_2024_04 PARTITION OF ev
+    FOR VALUES FROM ('2024-04-01 00:00+00') TO ('2024-05-01 00:00+00');
+INSERT INTO ev
+SELECT g, '2024-01-01 00:00+00'::timestamptz + g * interval '1 hour', 'k' || (g % 3), g
+FROM generate_series(0, 2903) g;
+CREATE INDEX ev_ts ON ev (ts);
+CREATE TABLE dim (ts timestamptz, name text);
+INSERT INTO dim VALUES ('2024-02-03 00:00+00', 'a');
+ANALYZE ev;
+ANALYZE dim;
+-- the plan only, in one compact line per row
+CREATE FUNCTION ep(q text, actual boolean DEFAULT false)
+RETURNS TABLE (kind text, parent regclass, total int, in_plan int,
+               at_plan int, startup boolean, exec boolean,
+               pruned_startup int, pruned_exec int, executed int,
+               ratio numeric)
+LANGUAGE sql AS $$
+    SELECT plan_kind, parent, leaves_total, leaves_in_plan, pruned_at_plan,
+           prunable_at_startup, prunable_at_exec, pruned_at_startup,
+           pruned_at_exec, leaves_executed, pruning_ratio
+    FROM partstrat_explain_pruning(q, actual)
+$$;
+CREATE FUNCTION why(q text)
+RETURNS TABLE (kind text, parent regclass, diagnosis text, suggestion text)
+LANGUAGE sql AS $$
+    SELECT plan_kind, parent, diagnosis, suggestion
+    FROM partstrat_explain_pruning(q)
+$$;
+\pset null '-'
+
+-- by key, with constants: pruned at plan time
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts >= '2024-02-10 00:00+00' AND ts < '2024-03-05 00:00+00'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts >= '2024-02-10 00:00+00' AND ts < '2024-03-05 00:00+00'$$);
+-- one leaf left: no Append node in the plan
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts = '2024-02-05 00:00+00'$$);
+-- everything pruned: a Result with a false one-time filter
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts < '2023-01-01 00:00+00'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts < '2023-01-01 00:00+00'$$);
+
+-- relative to now(): only at executor startup (every leaf is in the past)
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts >= now() - interval '1 day'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts >= now() - interval '1 day'$$);
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts >= now() - interval '1 day'$$, true);
+
+-- a parameter: the generic plan keeps every leaf for startup pruning, the
+-- custom plan binds $1 to a value inside the newest partition (ts has no
+-- most common value)
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts = $1$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts = $1$$);
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts >= $1 AND kind = $2$$, true);
+-- a range between two parameters: the newest partition's bounds, not an
+-- empty range
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts >= $1 AND ts < $2$$);
+-- many leaves kept for startup pruning: the PostgreSQL 15 locking warning
+SET partstrat.pruning_lock_warning_leaves = 3;
+SELECT * FROM why($$SELECT * FROM ev WHERE ts = $1$$);
+RESET partstrat.pruning_lock_warning_leaves;
+-- types of parameters are inferred as PREPARE does; none: an error
+SELECT * FROM ep($$SELECT * FROM ev WHERE $1 IS NULL$$);
+\echo :LAST_ERROR_SQLSTATE
+
+-- the key inside a function or a cast: no pruning, and the sargable rewrite
+SELECT * FROM ep($$SELECT * FROM ev WHERE date(ts) = '2024-02-10'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE date(ts) = '2024-02-10'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts::date > '2024-02-10'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE extract(year FROM ts) = 2024$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE date_trunc('month', ts) = '2024-02-01 00:00+00'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts::text = '2024-02-10'$$);
+-- a cross-type comparison that is only stable: startup pruning only
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts = '2024-02-10'::timestamp$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts = '2024-02-10'::timestamp$$);
+
+-- not the key, volatile, OR, <>
+SELECT * FROM ep($$SELECT * FROM ev WHERE kind = 'k1'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE kind = 'k1'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts > clock_timestamp() - interval '1000 days'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts = '2024-02-10 00:00+00' OR kind = 'k1'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts <> '2024-02-10 00:00+00'$$);
+SET enable_partition_pruning = off;
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts = '2024-02-05 00:00+00'$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts = '2024-02-05 00:00+00'$$);
+RESET enable_partition_pruning;
+
+-- a join: pruned during execution by a parameterized nested loop
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+SELECT * FROM ep($$SELECT * FROM dim JOIN ev ON ev.ts = dim.ts$$, true);
+SELECT * FROM why($$SELECT * FROM dim JOIN ev ON ev.ts = dim.ts$$);
+-- and a subquery: during execution too
+SELECT * FROM ep($$SELECT count(*) FROM ev WHERE ts = (SELECT max(ts) FROM dim)$$, true);
+RESET enable_hashjoin;
+RESET enable_mergejoin;
+-- a hash join cannot prune
+SET enable_nestloop = off;
+SELECT * FROM why($$SELECT * FROM dim JOIN ev ON ev.ts = dim.ts$$);
+RESET enable_nestloop;
+
+-- UNION ALL, CTE: one row per occurrence of the table
+SELECT * FROM ep($$WITH a AS MATERIALIZED (SELECT * FROM ev WHERE ts < '2024-02-01 00:00+00')
+SELECT id FROM a UNION ALL SELECT id FROM ev WHERE ts >= '2024-04-01 00:00+00'$$);
+-- UPDATE prunes too (planned, never executed)
+SELECT * FROM ep($$UPDATE ev SET v = 0 WHERE ts = $1$$);
+SELECT count(*) AS untouched FROM ev WHERE v <> 0;
+
+-- multi-level: LIST (region) then RANGE (day); a row per partitioned table
+CREATE TABLE m (region text, day date, v int) PARTITION BY LIST (region);
+CREATE TABLE m_eu PARTITION OF m FOR VALUES IN ('eu') PARTITION BY RANGE (day);
+CREATE TABLE m_us PARTITION OF m FOR VALUES IN ('us') PARTITION BY RANGE (day);
+CREATE TABLE m_eu_1 PARTITION OF m_eu FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+CREATE TABLE m_eu_2 PARTITION OF m_eu FOR VALUES FROM ('2024-02-01') TO ('2024-03-01');
+CREATE TABLE m_us_1 PARTITION OF m_us FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+CREATE TABLE m_us_2 PARTITION OF m_us FOR VALUES FROM ('2024-02-01') TO ('2024-03-01');
+CREATE TABLE m_other PARTITION OF m DEFAULT;
+SELECT * FROM ep($$SELECT * FROM m WHERE day = '2024-02-05'$$);
+SELECT * FROM why($$SELECT * FROM m WHERE region = 'eu'$$);
+SELECT * FROM ep($$SELECT * FROM m WHERE region = 'eu' AND day = $1$$);
+SELECT * FROM why($$SELECT * FROM m WHERE date_trunc('month', day) = '2024-02-01'$$);
+SELECT * FROM why($$SELECT * FROM m WHERE lower(region) = 'eu'$$);
+
+-- hash: equality prunes, a range does not
+CREATE TABLE h (id int, v int) PARTITION BY HASH (id);
+CREATE TABLE h0 PARTITION OF h FOR VALUES WITH (modulus 4, remainder 0);
+CREATE TABLE h1 PARTITION OF h FOR VALUES WITH (modulus 4, remainder 1);
+CREATE TABLE h2 PARTITION OF h FOR VALUES WITH (modulus 4, remainder 2);
+CREATE TABLE h3 PARTITION OF h FOR VALUES WITH (modulus 4, remainder 3);
+SELECT * FROM ep($$SELECT * FROM h WHERE id IN (1, 2)$$);
+SELECT * FROM why($$SELECT * FROM h WHERE id < 10$$);
+SELECT * FROM why($$SELECT * FROM h WHERE id = 1.5$$);
+SELECT * FROM why($$SELECT * FROM h WHERE id NOT IN (1, 2)$$);
+
+-- hostile and bad input: an ERROR, and nothing executed
+SELECT * FROM ep($$SELECT 1; CREATE TABLE hostile ()$$);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM ep($$DELETE FROM ev; DROP TABLE ev$$);
+\echo :LAST_ERROR_SQLSTATE
+SELECT to_regclass('hostile') AS hostile, count(*) AS ev_rows FROM ev;
+SELECT * FROM ep('');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM ep('  -- nothing but a comment');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM ep('SELEC 1');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM ep('CREATE TABLE hostile ()');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM ep('SELECT * INTO hostile FROM ev');
+\echo :LAST_ERROR_SQLSTATE
+SELECT to_regclass('hostile') AS hostile;
+-- actual => true runs only a plain SELECT
+SELECT * FROM ep($$DELETE FROM ev$$, true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM ep($$WITH d AS (DELETE FROM ev RETURNING *) SELECT * FROM d$$, true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts = '2024-02-05 00:00+00' FOR UPDATE$$, true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM ep($$SELECT nextval('no_such_seq'::text) FROM ev$$, true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS ev_rows FROM ev;
+-- the query runs with the caller's rights
+CREATE ROLE ps_pruning_nobody;
+SET ROLE ps_pruning_nobody;
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts = '2024-02-05 00:00+00'$$);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+DROP ROLE ps_pruning_nobody;
+-- statement_timeout applies to actual => true
+CREATE FUNCTION slow() RETURNS int STABLE LANGUAGE plpgsql
+AS $$ BEGIN PERFORM pg_sleep(5); RETURN 1; END $$;
+SET statement_timeout = '200ms';
+SELECT * FROM ep($$SELECT slow() FROM ev WHERE ts = '2024-02-05 00:00+00'$$, true);
+\echo :LAST_ERROR_SQLSTATE
+RESET statement_timeout;
+-- the workload report needs pg_stat_statements (test/t/020_workload.pl)
+SELECT * FROM partstrat_workload_pruning();
+\echo :LAST_ERROR_SQLSTATE
+-- NULL: no rows
+SELECT count(*) FROM partstrat_explain_pruning(NULL);

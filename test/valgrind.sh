@@ -1,0 +1,61 @@
+#!/bin/bash
+# Run the pg_regress suite against a server running under valgrind memcheck
+# and report every error whose stack passes through partstrat.so.
+# Slow (minutes); not part of run-all.sh.
+#
+#   bash test/valgrind.sh              # all pg_regress tests
+#   PS_TESTS="install inventory" bash test/valgrind.sh
+
+source "$(dirname "$0")/common.sh"
+
+ps_install_deps valgrind
+exec 9>/tmp/partstrat-install.lock
+flock 9
+make -C "$PS_ROOT" -s clean >/dev/null
+make -C "$PS_ROOT" -s COPT="-O0 -g" 2>&1 | grep -v '^/usr/bin/clang' || true
+make -C "$PS_ROOT" -s install >/dev/null
+
+dir="$(mktemp -d /tmp/partstrat-vg.XXXXXX)"
+port="$(ps_free_port)"
+chown postgres:postgres "$dir"
+runuser -u postgres -- "$PGBIN/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
+cat "$PS_ROOT/test/regress.conf" >>"$dir/data/postgresql.conf"
+{
+	echo "port = $port"
+	echo "listen_addresses = ''"
+	echo "unix_socket_directories = '$dir'"
+} >>"$dir/data/postgresql.conf"
+runuser -u postgres -- bash -c "cd '$dir' && valgrind --quiet --trace-children=yes \
+	--track-origins=yes --read-var-info=no --num-callers=30 \
+	--log-file='$dir/vg.%p.log' '$PGBIN/postgres' -D '$dir/data' >'$dir/server.log' 2>&1 &"
+for _ in $(seq 120); do
+	runuser -u postgres -- "$PGBIN/pg_isready" -q -h "$dir" -p "$port" && break
+	sleep 1
+done
+
+work="$(ps_postgres_copy)"
+tests="${PS_TESTS:-$(make -C "$PS_ROOT" -s print-regress 2>/dev/null || true)}"
+[ -z "$tests" ] && tests="$(cd "$PS_ROOT/sql" && ls *.sql | grep -v '^partstrat--' | sed 's/\.sql$//' | sort | awk 'BEGIN{printf "install "} $0 != "install" {printf "%s ", $0}')"
+runuser -u postgres -- "$PGBIN/../lib/pgxs/src/test/regress/pg_regress" \
+	--inputdir="$work" --outputdir="$work" --bindir="$PGBIN" \
+	--host="$dir" --port="$port" --dbname=contrib_regression $tests
+rc=$?
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w -t 300 stop >/dev/null 2>&1
+
+# errors with partstrat in their stack
+errors=0
+for f in "$dir"/vg.*.log; do
+	if grep -q 'partstrat' "$f"; then
+		awk '/^==[0-9]+== [A-Z].*(Invalid|uninitialised|Conditional|Mismatched|overlap)/ {blk=$0; keep=1; next}
+		     keep && /^==[0-9]+== *$/ {if (blk ~ /partstrat/) print blk "\n"; keep=0; blk=""; next}
+		     keep {blk = blk "\n" $0}' "$f" >"$f.ps"
+		if [ -s "$f.ps" ]; then
+			cat "$f.ps"
+			errors=$((errors + 1))
+		fi
+	fi
+done
+echo "valgrind: $errors process(es) with errors in partstrat; pg_regress exit $rc"
+rm -rf "$work"
+[ $errors -eq 0 ] && [ $rc -eq 0 ] && rm -rf "$dir"
+[ $errors -eq 0 ] && [ $rc -eq 0 ]

@@ -129,6 +129,51 @@ SELECT count(*) AS subtree_left FROM pg_class WHERE relname IN ('ri_0', 'ri_0_a'
 SELECT tableoid::regclass AS partition, count(*) FROM ri GROUP BY 1 ORDER BY 1;
 
 ------------------------------------------------------------------------
+-- a two-column key (ts, id): the window is read on ts; a partition whose
+-- upper bound is (cutoff, MINVALUE) holds nothing at the cutoff and goes,
+-- one ending at (cutoff, 5) may hold rows at the cutoff and stays
+------------------------------------------------------------------------
+CREATE TABLE mk (ts timestamptz NOT NULL, id int NOT NULL) PARTITION BY RANGE (ts, id);
+CREATE TABLE mk_1 PARTITION OF mk
+  FOR VALUES FROM ('2020-01-01 00:00+00', MINVALUE) TO ('2020-02-01 00:00+00', MINVALUE);
+CREATE TABLE mk_2 PARTITION OF mk
+  FOR VALUES FROM ('2020-02-01 00:00+00', MINVALUE) TO ('2020-03-01 00:00+00', 5);
+CREATE TABLE mk_3 PARTITION OF mk
+  FOR VALUES FROM ('2020-03-01 00:00+00', 5) TO ('2020-04-01 00:00+00', MINVALUE);
+INSERT INTO mk VALUES ('2020-01-15 00:00+00', 1), ('2020-03-01 00:00+00', 1), ('2020-03-01 00:00+00', 9);
+SELECT tableoid::regclass AS partition, count(*) FROM mk GROUP BY 1 ORDER BY 1;
+SELECT partstrat_ddl_retention('mk', keep => '1 month', action => 'drop',
+                               as_of => '2020-04-01 00:00+00') AS script \gset
+\o results/ddl_retention_run.sql
+\qecho :script
+\o
+\i results/ddl_retention_run.sql
+SELECT partition FROM partstrat_partitions('mk');
+
+------------------------------------------------------------------------
+-- archive of a sub-partitioned partition: its partitions move too
+------------------------------------------------------------------------
+CREATE SCHEMA ps_retention_arch;
+CREATE TABLE sp (k int NOT NULL, s int NOT NULL) PARTITION BY RANGE (k);
+CREATE TABLE sp_0 PARTITION OF sp FOR VALUES FROM (0) TO (100) PARTITION BY LIST (s);
+CREATE TABLE sp_0_a PARTITION OF sp_0 FOR VALUES IN (1);
+CREATE TABLE sp_0_b PARTITION OF sp_0 FOR VALUES IN (2);
+CREATE TABLE sp_100 PARTITION OF sp FOR VALUES FROM (100) TO (200);
+INSERT INTO sp SELECT g, 1 + g % 2 FROM generate_series(0, 199) g;
+SELECT partstrat_ddl_retention('sp', keep_count => 1, action => 'archive',
+                               archive_schema => 'ps_retention_arch') AS script \gset
+\o results/ddl_retention_run.sql
+\qecho :script
+\o
+\i results/ddl_retention_run.sql
+SELECT partition FROM partstrat_partitions('sp');
+SELECT partition, level FROM partstrat_partitions('ps_retention_arch.sp_0');
+SELECT tableoid::regclass AS partition, count(*) FROM ps_retention_arch.sp_0 GROUP BY 1 ORDER BY 1;
+SET client_min_messages = warning;
+DROP SCHEMA ps_retention_arch CASCADE;
+RESET client_min_messages;
+
+------------------------------------------------------------------------
 -- concurrently: one top-level DETACH ... CONCURRENTLY per partition with
 -- its FINALIZE comment; psql runs them outside any transaction block
 ------------------------------------------------------------------------
@@ -195,7 +240,7 @@ SELECT partstrat_ddl_retention('counts', keep_count => 1);
 \echo :LAST_ERROR_SQLSTATE
 SELECT partstrat_ddl_retention(NULL, keep_count => 1) IS NULL AS null_parent;
 
-DROP TABLE r1, r1_01, r1_02, r2, r3, r3_01, ri, rc, rd, rp, rp_01, rl, counts;
+DROP TABLE r1, r1_01, r1_02, r2, r3, r3_01, ri, mk, sp, rc, rd, rp, rp_01, rl, counts;
 SET client_min_messages = warning;
 DROP SCHEMA "Arch ""ive" CASCADE;
 RESET client_min_messages;

@@ -375,8 +375,9 @@ emit_header(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
 	if (a->keep_count > 0)
 	{
 		if (anchor >= 0)
-			ps_script_header(s, "Window: the %d newest partitions up to \"%s\" (the newest holding rows) and every partition after it.",
-							 a->keep_count, tl->tree->parts[anchor].relname);
+			ps_script_header(s, "Window: the %d newest partition%s up to \"%s\" (the newest holding rows) and every partition after it.",
+							 a->keep_count, a->keep_count == 1 ? "" : "s",
+							 tl->tree->parts[anchor].relname);
 		else
 			ps_script_header(s, "Window: no partition holds a row, so keep_count keeps every partition.");
 	}

@@ -200,5 +200,9 @@ RESET statement_timeout;
 -- the workload report needs pg_stat_statements (test/t/020_workload.pl)
 SELECT * FROM partstrat_workload_pruning();
 \echo :LAST_ERROR_SQLSTATE
+SELECT * FROM partstrat_key_candidates('ev');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM partstrat_key_candidates('ev_ts');
+\echo :LAST_ERROR_SQLSTATE
 -- NULL: no rows
 SELECT count(*) FROM partstrat_explain_pruning(NULL);

@@ -113,6 +113,8 @@ typedef struct PsStatement
 extern PsPrepared *ps_prepare_query(const char *query_string,
 									bool for_workload);
 extern List *ps_explain_pruning(PsPrepared *prep, bool actual);
+struct PsTree;
+extern struct PsTree *ps_cached_tree(Oid relid);
 
 /* pruning_diag.c */
 extern PsPredFindings *ps_find_predicates(List *queries, Oid root_relid,

@@ -204,6 +204,61 @@ COMMENT ON FUNCTION partstrat_ddl_merge(regclass[], interval) IS
 
 
 ------------------------------------------------------------------------------
+-- DDL generation: retention, premake, DEFAULT rescue
+------------------------------------------------------------------------------
+
+CREATE FUNCTION partstrat_ddl_retention(
+    parent regclass,
+    keep interval DEFAULT NULL,
+    keep_count int DEFAULT NULL,
+    action text DEFAULT 'detach',
+    archive_schema name DEFAULT NULL,
+    concurrently boolean DEFAULT false,
+    lock_timeout interval DEFAULT NULL,
+    as_of timestamptz DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'partstrat_ddl_retention'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_ddl_retention(regclass, interval, int, text, name, boolean, interval, timestamptz) IS
+'DDL removing the partitions wholly older than the window (keep: an interval back from as_of, default now(); keep_count: the newest partitions holding rows and those after them): detach, drop or archive (move to archive_schema); concurrently: DETACH ... CONCURRENTLY outside a transaction block';
+
+CREATE FUNCTION partstrat_ddl_premake(
+    parent regclass,
+    count int,
+    step text DEFAULT NULL,
+    lock_timeout interval DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'partstrat_ddl_premake'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_ddl_premake(regclass, int, text, interval) IS
+'DDL creating the partitions that fill the gaps between existing ones and count more after the last, one step each (inferred from the bounds, or step: daily, weekly, monthly, quarterly, yearly, hourly, an interval or an integer), named like the existing ones';
+
+CREATE FUNCTION partstrat_ddl_rescue_default(
+    parent regclass,
+    batch_rows int DEFAULT 100000,
+    lock_timeout interval DEFAULT NULL,
+    step text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'partstrat_ddl_rescue_default'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_ddl_rescue_default(regclass, int, interval, text) IS
+'DDL moving the rows of the DEFAULT partition into new partitions of the siblings'' step, one transaction per new partition (rows moved batch_rows at a time, counts asserted, attached without a scan of the new table); rerun it after an interruption';
+
+CREATE FUNCTION partstrat_ddl_guard_default(
+    parent regclass,
+    lock_timeout interval DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'partstrat_ddl_guard_default'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_ddl_guard_default(regclass, interval) IS
+'DDL adding to the DEFAULT partition a CHECK constraint that excludes every key from the first partition''s lower bound up (the ranges the siblings cover or will cover), so that ATTACH does not scan the DEFAULT and the DEFAULT stops taking rows of those ranges';
+
+
+------------------------------------------------------------------------------
 -- Pruning report
 ------------------------------------------------------------------------------
 

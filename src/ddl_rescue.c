@@ -1,0 +1,436 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddl_rescue.c
+ *	  partstrat_ddl_rescue_default() and partstrat_ddl_guard_default():
+ *	  moving rows out of a range-partitioned table's DEFAULT partition, and
+ *	  keeping new ones out.
+ *
+ * The rescue finds, with one min() query per target, every stretch of the
+ * key that holds rows of the DEFAULT and no partition of its own, cut at
+ * the siblings' step (ddl_time.h).  Each target is one transaction of the
+ * script: lock the parent (SHARE) and the DEFAULT (SHARE ROW EXCLUSIVE),
+ * create the new table standalone with a CHECK constraint matching its
+ * bound, move its rows out of the DEFAULT batch_rows at a time (DELETE ...
+ * RETURNING feeding an INSERT), assert the row counts, build the indexes,
+ * ATTACH it (no scan of the new table thanks to the CHECK) and drop the
+ * CHECK.  Rows are never invisible: other sessions see them in the DEFAULT
+ * until COMMIT, in the new partition after.  An interruption leaves every
+ * committed target in place and the others untouched; running the
+ * generator again produces the rest.
+ *
+ * The guard is a CHECK constraint on the DEFAULT refusing every key from
+ * the lowest bound of the siblings up: ATTACH of a new partition in that
+ * range then needs no scan of the DEFAULT, and a row of a range without a
+ * partition is refused instead of silently landing in the DEFAULT.
+ *
+ * Copyright (c) 2026, partstrat developers
+ *
+ * IDENTIFICATION
+ *	  src/ddl_rescue.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "ddl.h"
+#include "ddl_time.h"
+#include "partstrat.h"
+
+PG_FUNCTION_INFO_V1(partstrat_ddl_rescue_default);
+PG_FUNCTION_INFO_V1(partstrat_ddl_guard_default);
+
+/* Name of the guard constraint on the DEFAULT partition. */
+#define PS_GUARD_NAME	"partstrat_default_guard"
+
+/* Most targets one rescue script holds. */
+#define PS_RESCUE_MAX	10000
+
+/* Pieces counted per query (each is a column of the query). */
+#define PS_COUNT_CHUNK	1000
+
+/* The DEFAULT of a time line: ERROR when there is none or it is partitioned. */
+static const PsPartition *
+default_of(PsTimeline *tl, const char *funcname)
+{
+	const PsPartition *def;
+
+	if (tl->default_part < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("\"%s\" has no DEFAULT partition",
+						get_rel_name(tl->parentid)),
+				 errhint("%s works on the DEFAULT partition of a range-partitioned table.",
+						 funcname)));
+	def = &tl->tree->parts[tl->default_part];
+	if (!def->is_leaf || def->is_foreign)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("DEFAULT partition \"%s\" is not a plain table",
+						def->relname),
+				 errdetail("%s works on a DEFAULT partition that is neither partitioned nor foreign.",
+						   funcname),
+				 errhint("Run it on the partitions of \"%s\" instead.",
+						 def->relname)));
+	return def;
+}
+
+/* Keys the rescue leaves in the DEFAULT: NULL, and infinities for time. */
+static const char *
+movable_cond(PsTimeline *tl)
+{
+	if (tl->axis.is_time)
+		return psprintf("%s IS NOT NULL AND pg_catalog.isfinite(%s)",
+						tl->keyexpr, tl->keyexpr);
+	return psprintf("%s IS NOT NULL", tl->keyexpr);
+}
+
+/*
+ * The targets: from the lowest movable key of the DEFAULT up, the piece
+ * holding it, then the lowest key at or above that piece's end, ...
+ */
+static PsPiece *
+find_targets(PsTimeline *tl, const PsPartition *def, int *ntargets)
+{
+	char	   *from = ps_ddl_qualified(def->relid);
+	char	   *first = psprintf("SELECT min(%s) FROM ONLY %s WHERE %s",
+								 tl->keyexpr, from, movable_cond(tl));
+	char	   *next = psprintf("%s AND %s >= $1", first, tl->keyexpr);
+	PsPiece    *targets = SPI_palloc(sizeof(PsPiece) * 16);	/* outlives SPI */
+	int			alloc = 16;
+	int			n = 0;
+	Datum		arg = (Datum) 0;
+	Oid			argtype = tl->axis.typid;
+
+	for (;;)
+	{
+		bool		isnull;
+		Datum		d;
+		PsValue		v;
+		bool		inf;
+
+		CHECK_FOR_INTERRUPTS();
+		if (SPI_execute_with_args(n == 0 ? first : next, n == 0 ? 0 : 1,
+								  &argtype, &arg, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "SPI_execute failed: %s", n == 0 ? first : next);
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+						  &isnull);
+		if (isnull)
+			break;
+		memset(&v, 0, sizeof(v));
+		v.kind = PS_RANGE_VALUE;
+		v.value = d;
+		if (n >= PS_RESCUE_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the rows of DEFAULT partition \"%s\" belong to more than %d partitions",
+							def->relname, PS_RESCUE_MAX),
+					 errhint("Pass a larger step.")));
+		if (n >= alloc)
+		{
+			alloc *= 2;
+			targets = SPI_repalloc(targets, sizeof(PsPiece) * alloc);
+		}
+		targets[n] = ps_timeline_piece_at(tl, ps_axis_pos(&tl->axis, &v, &inf));
+		arg = ps_axis_value(&tl->axis, targets[n].hi).value;
+		n++;
+	}
+	*ntargets = n;
+	return targets;
+}
+
+/* Rows of each target, and the rows staying in the DEFAULT. */
+static int64
+count_targets(PsTimeline *tl, const PsPartition *def, PsPiece *targets,
+			  int ntargets)
+{
+	char	   *from = ps_ddl_qualified(def->relid);
+	int64		staying = 0;
+	int			start;
+	bool		isnull;
+
+	for (start = 0; start == 0 || start < ntargets; start += PS_COUNT_CHUNK)
+	{
+		StringInfoData q;
+		int			i;
+		int			end = Min(ntargets, start + PS_COUNT_CHUNK);
+
+		CHECK_FOR_INTERRUPTS();
+		initStringInfo(&q);
+		appendStringInfo(&q, "SELECT count(*) FILTER (WHERE NOT (%s))",
+						 movable_cond(tl));
+		for (i = start; i < end; i++)
+			appendStringInfo(&q, ", count(*) FILTER (WHERE %s)",
+							 ps_timeline_piece_expr(tl, &targets[i]));
+		appendStringInfo(&q, " FROM ONLY %s", from);
+		if (SPI_execute(q.data, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "SPI_execute failed: %s", q.data);
+		staying = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											  SPI_tuptable->tupdesc, 1,
+											  &isnull));
+		for (i = start; i < end; i++)
+			targets[i].rows =
+				DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											SPI_tuptable->tupdesc,
+											i - start + 2, &isnull));
+		if (ntargets == 0)
+			break;
+	}
+	return staying;
+}
+
+/* The DO block moving one target's rows, batch_rows per statement. */
+static void
+emit_move(PsScript *s, const char *defname, const char *newname,
+		  const char *cols, const char *where, int batch_rows)
+{
+	char	   *body;
+
+	body = psprintf("DECLARE\n"
+					"    moved bigint;\n"
+					"BEGIN\n"
+					"    LOOP\n"
+					"        WITH batch AS (\n"
+					"            DELETE FROM ONLY %s\n"
+					"            WHERE ctid = ANY (ARRAY(SELECT ctid FROM ONLY %s\n"
+					"                                    WHERE %s LIMIT %d))\n"
+					"            RETURNING %s)\n"
+					"        INSERT INTO %s (%s) SELECT %s FROM batch;\n"
+					"        GET DIAGNOSTICS moved = ROW_COUNT;\n"
+					"        EXIT WHEN moved < %d;\n"
+					"    END LOOP;\n"
+					"END",
+					defname, defname, where, batch_rows, cols, newname, cols,
+					cols, batch_rows);
+	ps_script_stmt(s, "DO %s", ps_dollar_quote(body));
+}
+
+/* One target: a whole transaction. */
+static char *
+target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
+			  PsPiece *pc, int k, int ntargets, int batch_rows, int lock_ms,
+			  List **used_names)
+{
+	char	   *parent = ps_ddl_qualified(tl->parentid);
+	char	   *defname = ps_ddl_qualified(def->relid);
+	char	   *nspname = get_namespace_name(tl->nspid);
+	char	   *newname = quote_qualified_identifier(nspname, pc->name);
+	char	   *where = ps_timeline_piece_expr(tl, pc);
+	char	   *cols = ps_ddl_copy_columns(def->relid);
+	PsBound		b = ps_timeline_bound(tl, pc);
+	char	   *check = ps_bound_check_name(tmpl);
+	PsScript   *s;
+
+	s = ps_script_begin(psprintf("rescue %d of %d from %s: %s %s (" INT64_FORMAT " rows when generated)",
+								 k + 1, ntargets, defname, newname,
+								 ps_ddl_bound_clause(&b), pc->rows),
+						lock_ms, true);
+	s->used_names = *used_names;
+	ps_script_header(s, "Creates %s standalone (a copy of %s), moves its rows out of the DEFAULT",
+					 newname, ps_ddl_qualified(tmpl));
+	ps_script_header(s, "at most %d per statement, checks the counts, builds its indexes and attaches it.",
+					 batch_rows);
+	ps_script_header(s, "Rows stay visible: in the DEFAULT until COMMIT, in the new partition after.");
+	ps_ddl_lock(s, tl->parentid, list_make1_oid(def->relid),
+				"SHARE ROW EXCLUSIVE");
+	ps_script_header(s, "  ATTACH then takes ACCESS EXCLUSIVE on the DEFAULT and scans it (it no longer holds the range),");
+	ps_script_header(s, "  and SHARE UPDATE EXCLUSIVE on the parent; it does not scan the new table (CHECK constraint).");
+	ps_script_header(s, "Run for long enough to copy this target's rows; the other targets are separate transactions.");
+
+	ps_ddl_clone_table(s, tmpl, tl->nspid, pc->name);
+	ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)",
+				   newname, check, where);
+	ps_ddl_save_count(s, "default_rows",
+					  psprintf("SELECT count(*) FROM ONLY %s", defname));
+	ps_ddl_save_count(s, "target_rows",
+					  psprintf("SELECT count(*) FROM ONLY %s WHERE %s",
+							   defname, where));
+	emit_move(s, defname, newname, cols, where, batch_rows);
+	ps_ddl_assert_count(s, "default_rows",
+						ps_ddl_count_expr(list_make2(defname, newname)));
+	ps_ddl_assert_count(s, "target_rows",
+						ps_ddl_count_expr(list_make1(newname)));
+	ps_ddl_clone_indexes(s, tmpl, tl->nspid, pc->name);
+	ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parent, newname,
+				   ps_ddl_bound_clause(&b));
+	ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s", newname, check);
+	*used_names = s->used_names;
+	return ps_script_finish(s);
+}
+
+Datum
+partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
+{
+	const char *fn = "partstrat_ddl_rescue_default";
+	Oid			parentid;
+	int32		batch_rows;
+	int			lock_ms;
+	PsTimeline *tl;
+	const PsPartition *def;
+	PsPiece    *targets;
+	int			ntargets;
+	int64		staying;
+	Oid			tmpl;
+	PsScript   *names;
+	StringInfoData out;
+	List	   *used;
+	int			nest;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	parentid = PG_GETARG_OID(0);
+	batch_rows = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1);
+	if (batch_rows < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("batch_rows must be at least 1"),
+				 errhint("Pass the most rows one statement moves, for example batch_rows => 100000.")));
+	lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 2);
+
+	tl = ps_timeline_open(parentid, fn, PS_TL_SINGLE_KEY);
+	def = default_of(tl, fn);
+	ps_timeline_set_step(tl, PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3), fn);
+	tmpl = tl->template_part >= 0 ? tl->tree->parts[tl->template_part].relid :
+		def->relid;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	targets = find_targets(tl, def, &ntargets);
+	staying = count_targets(tl, def, targets, ntargets);
+	SPI_finish();
+
+	nest = ps_ddl_iso_enter();
+	names = ps_script_begin("names", lock_ms, true);
+	ps_timeline_name_pieces(tl, names, targets, ntargets);
+	used = names->used_names;
+
+	initStringInfo(&out);
+	appendStringInfo(&out, "-- partstrat: rescue of the rows of DEFAULT partition %s of %s\n",
+					 ps_ddl_qualified(def->relid), ps_ddl_qualified(parentid));
+	appendStringInfo(&out, "-- Generated text only: nothing has been executed. Run it as one script (psql -f).\n");
+	appendStringInfo(&out, "-- %d new partition%s, step %s (%s)%s; one transaction each, in key order.\n",
+					 ntargets, ntargets == 1 ? "" : "s", tl->step.label,
+					 tl->step.inferred ? "inferred from the siblings" : "given",
+					 tl->axis.typid == TIMESTAMPTZOID ?
+					 psprintf(", calendar of time zone %s", tl->axis.tzname) : "");
+	appendStringInfo(&out, "-- If it stops half-way, the committed transactions stay and the others changed nothing:\n"
+					 "-- run SELECT partstrat_ddl_rescue_default(%s) again for the rest.\n",
+					 quote_literal_cstr(ps_ddl_qualified(parentid)));
+	if (staying > 0)
+		appendStringInfo(&out, "-- " INT64_FORMAT " row%s with a NULL%s key stay%s in the DEFAULT: no range partition can hold them.\n",
+						 staying, staying == 1 ? "" : "s",
+						 tl->axis.is_time ? " or infinite" : "",
+						 staying == 1 ? "s" : "");
+	if (ntargets == 0)
+		appendStringInfoString(&out, "-- Nothing to do: the DEFAULT holds no row that a partition could take.\n");
+	for (i = 0; i < ntargets; i++)
+	{
+		appendStringInfoChar(&out, '\n');
+		appendStringInfoString(&out,
+							   target_script(tl, def, tmpl, &targets[i], i,
+											 ntargets, batch_rows, lock_ms,
+											 &used));
+	}
+	ps_ddl_iso_leave(nest);
+	PS_RETURN_SCRIPT(out.data);
+}
+
+/* ----------------------------------------------------------------------
+ * partstrat_ddl_guard_default
+ * ----------------------------------------------------------------------
+ */
+
+Datum
+partstrat_ddl_guard_default(PG_FUNCTION_ARGS)
+{
+	const char *fn = "partstrat_ddl_guard_default";
+	Oid			parentid;
+	int			lock_ms;
+	PsTimeline *tl;
+	const PsPartition *def;
+	const PsSpan *low;
+	char	   *check;
+	char	   *defname;
+	char	   *q;
+	int64		refused;
+	bool		isnull;
+	PsScript   *s1;
+	PsScript   *s2;
+	char	   *result;
+	int			nest;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	parentid = PG_GETARG_OID(0);
+	lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 1);
+	tl = ps_timeline_open(parentid, fn, PS_TL_SINGLE_KEY);
+	def = default_of(tl, fn);
+	if (tl->nspans == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("\"%s\" has no partition but the DEFAULT",
+						get_rel_name(parentid)),
+				 errdetail("The guard excludes the keys from the lowest bound of the other partitions up."),
+				 errhint("Create partitions first, for example with partstrat_ddl_rescue_default(%s, step => '1 month').",
+						 quote_literal_cstr(ps_ddl_qualified(parentid)))));
+	low = &tl->spans[0];
+	defname = ps_ddl_qualified(def->relid);
+
+	nest = ps_ddl_iso_enter();
+	if (low->lo_inf)
+		check = psprintf("%s IS NULL", tl->keyexpr);
+	else
+		check = psprintf("%s IS NULL OR %s < %s", tl->keyexpr, tl->keyexpr,
+						 ps_ddl_literal(&tl->tree->parts[low->part].range_from[0]));
+
+	/* rows the constraint would refuse: VALIDATE would fail on them */
+	q = psprintf("SELECT count(*) FROM ONLY %s WHERE NOT (%s)", defname, check);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(q, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute failed: %s", q);
+	refused = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	if (refused > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("DEFAULT partition \"%s\" holds " INT64_FORMAT " row%s the guard would exclude",
+						def->relname, refused, refused == 1 ? "" : "s"),
+				 errdetail("The guard is CHECK (%s).", check),
+				 errhint("Move them into partitions of their own first with partstrat_ddl_rescue_default(%s).",
+						 quote_literal_cstr(ps_ddl_qualified(parentid)))));
+
+	s1 = ps_script_begin(psprintf("guard of DEFAULT partition %s of %s, step 1 of 2: add the constraint",
+								  defname, ps_ddl_qualified(parentid)),
+						 lock_ms, true);
+	ps_script_header(s1, "CHECK (%s) on the DEFAULT: every key%s has, or will have, a partition of its own.",
+					 check, low->lo_inf ? "" : " from the lowest bound of the partitions up");
+	ps_script_header(s1, "ATTACH of a new partition in that range then skips the scan of the DEFAULT,");
+	ps_script_header(s1, "and a row of a range without a partition is refused instead of landing in the DEFAULT");
+	ps_script_header(s1, "(create its partition first, with partstrat_ddl_premake).");
+	ps_script_header(s1, "Locks: ACCESS EXCLUSIVE on the DEFAULT for a moment (NOT VALID: no scan).");
+	ps_script_stmt(s1, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", defname,
+				   PS_GUARD_NAME);
+	ps_script_stmt(s1, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s) NOT VALID",
+				   defname, PS_GUARD_NAME, check);
+
+	s2 = ps_script_begin(psprintf("guard of DEFAULT partition %s, step 2 of 2: validate it",
+								  defname),
+						 lock_ms, true);
+	ps_script_header(s2, "Locks: SHARE UPDATE EXCLUSIVE on the DEFAULT while it is scanned (reads and writes go on).");
+	ps_script_stmt(s2, "ALTER TABLE %s VALIDATE CONSTRAINT %s", defname,
+				   PS_GUARD_NAME);
+	result = psprintf("%s\n%s", ps_script_finish(s1), ps_script_finish(s2));
+	ps_ddl_iso_leave(nest);
+	PS_RETURN_SCRIPT(result);
+}

@@ -329,6 +329,13 @@ ddl_merge(AdviseCtx *ctx, Advice *a, int *parts, int nparts)
 	Oid		   *relids = palloc(sizeof(Oid) * Max(nparts, 1));
 	int			i;
 
+	/* level 1: the tree at hand serves, no need to build it per merge */
+	if (ctx->tree->parts[parts[0]].parent_index == -1)
+	{
+		set_ddl(a, "partstrat_ddl_merge",
+				ps_advice_ddl_merge_tree(ctx->tree, parts, nparts));
+		return;
+	}
 	for (i = 0; i < nparts; i++)
 		relids[i] = ctx->tree->parts[parts[i]].relid;
 	set_ddl(a, "partstrat_ddl_merge", ps_advice_ddl_merge(relids, nparts));

@@ -79,21 +79,31 @@ generator_error(int sqlerrcode)
 		class != ERRCODE_TO_CATEGORY(ERRCODE_INTERNAL_ERROR);
 }
 
-/* Run fn(arg) in a subtransaction; an ERROR of the generator is returned. */
+/*
+ * Run fn(arg) in a subtransaction; an ERROR of the generator is returned.
+ * The generator works in a memory context of its own, deleted once its
+ * script is copied out: an advice with hundreds of scripts does not keep
+ * each generator's trees and catalog copies.
+ */
 static PsAdviceDdl
 run_generator(GenFunc fn, void *arg)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
+	MemoryContext gencontext;
 	PsAdviceDdl result;
 
 	memset(&result, 0, sizeof(result));
+	gencontext = AllocSetContextCreate(oldcontext, "partstrat advice DDL",
+									   ALLOCSET_DEFAULT_SIZES);
 	BeginInternalSubTransaction(NULL);
-	/* build the script in the caller's context: it outlives the subxact */
-	MemoryContextSwitchTo(oldcontext);
+	/* not the subtransaction's context: the script outlives it */
+	MemoryContextSwitchTo(gencontext);
 	PG_TRY();
 	{
-		result.ddl = fn(arg);
+		char	   *ddl = fn(arg);
+
+		result.ddl = ddl ? MemoryContextStrdup(oldcontext, ddl) : NULL;
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
@@ -117,6 +127,7 @@ run_generator(GenFunc fn, void *arg)
 		FreeErrorData(edata);
 	}
 	PG_END_TRY();
+	MemoryContextDelete(gencontext);
 	return result;
 }
 
@@ -183,6 +194,33 @@ gen_merge(void *arg)
 	MergeArg   *a = arg;
 
 	return ps_ddl_merge_script(a->relids, a->n, ps_ddl_lock_timeout_ms);
+}
+
+typedef struct MergeTreeArg
+{
+	const PsTree *tree;
+	const int  *idx;
+	int			n;
+} MergeTreeArg;
+
+static char *
+gen_merge_tree(void *arg)
+{
+	MergeTreeArg *a = arg;
+
+	return ps_ddl_merge_script_tree(a->tree, a->idx, a->n,
+									ps_ddl_lock_timeout_ms);
+}
+
+PsAdviceDdl
+ps_advice_ddl_merge_tree(const PsTree *tree, const int *idx, int n)
+{
+	MergeTreeArg a;
+
+	a.tree = tree;
+	a.idx = idx;
+	a.n = n;
+	return run_generator(gen_merge_tree, &a);
 }
 
 PsAdviceDdl

@@ -42,6 +42,13 @@ extern PsAdviceDdl ps_advice_ddl_split(Oid relid, int pieces);
 extern PsAdviceDdl ps_advice_ddl_merge(const Oid *relids, int n);
 
 /*
+ * The same from the caller's tree, whose root is the partitions' parent
+ * (idx: level-1 partitions in tree order; see ps_ddl_merge_script_tree)
+ */
+extern PsAdviceDdl ps_advice_ddl_merge_tree(const PsTree *tree,
+											const int *idx, int n);
+
+/*
  * partstrat_ddl_retention(parent, keep, action => 'detach', concurrently,
  * as_of)
  */

@@ -246,6 +246,35 @@ SELECT (SELECT count(*) FROM metrics) + (SELECT count(*) FROM metrics_2026_01)
    AND (SELECT sum(val) FROM metrics) + (SELECT sum(val) FROM metrics_2026_01)
        + (SELECT sum(val) FROM metrics_2026_02) = s AS no_row_lost
 FROM metrics_before;
+-- without a DEFAULT, the retention script detaches CONCURRENTLY: top-level
+-- statements outside a transaction block, run as psql -f would (\gexec
+-- sends a script as one query, an implicit transaction block)
+CREATE TABLE events (ts timestamptz NOT NULL, val int) PARTITION BY RANGE (ts);
+SELECT format('CREATE TABLE %I PARTITION OF events FOR VALUES FROM (%L) TO (%L)',
+              'events_2026_' || lpad(m::text, 2, '0'),
+              to_char(make_date(2026, m, 1), 'YYYY-MM-DD 00:00:00+00'),
+              to_char(make_date(2026, m, 1) + interval '1 month', 'YYYY-MM-DD 00:00:00+00'))
+FROM generate_series(1, 9) m \gexec
+INSERT INTO events SELECT timestamptz '2026-01-01 00:00:00+00' + (g % 270) * interval '1 day', g
+FROM generate_series(1, 2700) g;
+SELECT pg_stat_force_next_flush();
+ANALYZE events;
+SELECT * FROM advice('events', NULL, '3 months');
+CREATE TEMP TABLE events_before AS SELECT count(*) AS n, sum(val) AS s FROM events;
+\pset format unaligned
+\pset tuples_only on
+SELECT ddl FROM partstrat_advise('events', NULL, '3 months') WHERE action = 'retention' \g results/advise_retention.sql
+\pset format aligned
+\pset tuples_only off
+\i results/advise_retention.sql
+SELECT partition, range_from, range_to FROM partstrat_partitions('events') ORDER BY range_from;
+ANALYZE events;
+SELECT * FROM advice('events', NULL, '3 months');
+SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM events_2026_01)
+       + (SELECT count(*) FROM events_2026_02) = n
+   AND (SELECT sum(val) FROM events) + (SELECT sum(val) FROM events_2026_01)
+       + (SELECT sum(val) FROM events_2026_02) = s AS no_row_lost
+FROM events_before;
 -- retention on a table not partitioned by time is ignored, with a notice
 SELECT count(*) FROM partstrat_advise('bal', NULL, '1 day');
 SET partstrat.reference_time = '2027-06-01 00:00:00+00';

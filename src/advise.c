@@ -1072,7 +1072,7 @@ advise_retention(AdviseCtx *ctx)
 	json_key_int(&a->evidence, "partitions", nold);
 	json_key_int(&a->evidence, "rows_dropped", rows);
 	json_key_int(&a->evidence, "bytes", bytes);
-	a->reason = psprintf("%d partition%s of %s (%s to %s, " INT64_FORMAT " rows, %s) hold only keys before %s, older than the retention of %s.",
+	a->reason = psprintf("%d partition%s of %s (%s to %s, " INT64_FORMAT " rows, %s) hold only keys before %s, older than the retention of %s: detach them (their rows stay in standalone tables, to archive or drop).",
 						 nold, nold > 1 ? "s" : "", get_rel_name(tree->root),
 						 tree->parts[old[0]].relname,
 						 tree->parts[old[nold - 1]].relname, rows,

@@ -36,7 +36,9 @@
  *
  * A leaf gets at most one of split, merge, repartition and retention.  The
  * DDL of split, merge, retention, premake, rescue_default and guard_default
- * comes from the DDL generators (one function per action below, marked).
+ * comes from the DDL generators through advise_ddl.c (one ddl_* function per
+ * action below); a generator that refuses leaves the action's ddl NULL and
+ * its message in evidence.ddl_error, without failing the advice.
  *
  * Copyright (c) 2026, partstrat developers
  *

@@ -36,7 +36,9 @@
  *
  * A leaf gets at most one of split, merge, repartition and retention.  The
  * DDL of split, merge, retention, premake, rescue_default and guard_default
- * comes from the DDL generators (one function per action below, marked).
+ * comes from the DDL generators through advise_ddl.c (one ddl_* function per
+ * action below); a generator that refuses leaves the action's ddl NULL and
+ * its message in evidence.ddl_error, without failing the advice.
  *
  * Copyright (c) 2026, partstrat developers
  *
@@ -72,6 +74,7 @@
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
+#include "advise_ddl.h"
 #include "compat.h"
 #include "partstrat.h"
 #include "skew.h"
@@ -110,6 +113,7 @@ typedef struct Advice
 	char	   *reason;
 	StringInfoData evidence;	/* a JSON object, without the braces */
 	char	   *ddl;
+	char	   *ddl_error;		/* why the generator gave no DDL */
 	int64		rows_moved;
 	char	   *lock;
 	int			priority;
@@ -288,51 +292,84 @@ finish_reason(AdviseCtx *ctx, Advice *a, char *reason)
 }
 
 /* ----------------------------------------------------------------
- * DDL of the generators (issue 9).  One function per action: each is
- * wired to its partstrat_ddl_* generator once merged.
+ * DDL of the generators (issue 9).  One function per action; each calls
+ * its generator through advise_ddl.c, where a generator's refusal becomes
+ * the advice's ddl_error instead of an ERROR of the whole advice.
  * ----------------------------------------------------------------
  */
 
-static char *
-ddl_split(AdviseCtx *ctx, int part, int pieces)
+/* Record a generator's script in the advice, or why there is none. */
+static void
+set_ddl(Advice *a, const char *generator, PsAdviceDdl r)
 {
-	/* wired to partstrat_ddl_split once merged */
-	return NULL;
+	a->ddl = r.ddl;
+	if (r.ddl != NULL)
+		return;
+	a->ddl_error = psprintf("%s refused: %s", generator, r.error);
+	json_key_str(&a->evidence, "ddl_error", a->ddl_error);
+	if (r.hint)
+		json_key_str(&a->evidence, "ddl_hint", r.hint);
 }
 
-static char *
-ddl_merge(AdviseCtx *ctx, int *parts, int nparts)
+/* The relation a group stands for: the root (-1) or a partitioned part. */
+static Oid
+group_relid(PsTree *tree, int g)
 {
-	/* wired to partstrat_ddl_merge once merged */
-	return NULL;
+	return g < 0 ? tree->root : tree->parts[g].relid;
 }
 
-static char *
-ddl_retention(AdviseCtx *ctx, int *parts, int nparts)
+static void
+ddl_split(AdviseCtx *ctx, Advice *a, int part, int pieces)
 {
-	/* wired to partstrat_ddl_retention once merged */
-	return NULL;
+	set_ddl(a, "partstrat_ddl_split",
+			ps_advice_ddl_split(ctx->tree->parts[part].relid, pieces));
 }
 
-static char *
-ddl_premake(AdviseCtx *ctx, int count)
+static void
+ddl_merge(AdviseCtx *ctx, Advice *a, int *parts, int nparts)
 {
-	/* wired to partstrat_ddl_premake once merged */
-	return NULL;
+	Oid		   *relids = palloc(sizeof(Oid) * Max(nparts, 1));
+	int			i;
+
+	/* level 1: the tree at hand serves, no need to build it per merge */
+	if (ctx->tree->parts[parts[0]].parent_index == -1)
+	{
+		set_ddl(a, "partstrat_ddl_merge",
+				ps_advice_ddl_merge_tree(ctx->tree, parts, nparts));
+		return;
+	}
+	for (i = 0; i < nparts; i++)
+		relids[i] = ctx->tree->parts[parts[i]].relid;
+	set_ddl(a, "partstrat_ddl_merge", ps_advice_ddl_merge(relids, nparts));
 }
 
-static char *
-ddl_rescue_default(AdviseCtx *ctx, int default_part)
+static void
+ddl_retention(AdviseCtx *ctx, Advice *a, bool concurrently)
 {
-	/* wired to partstrat_ddl_rescue_default once merged */
-	return NULL;
+	set_ddl(a, "partstrat_ddl_retention",
+			ps_advice_ddl_retention(ctx->tree->root, ctx->retention,
+									concurrently, ctx->now));
 }
 
-static char *
-ddl_guard_default(AdviseCtx *ctx, int default_part)
+static void
+ddl_premake(AdviseCtx *ctx, Advice *a, int count)
 {
-	/* wired to partstrat_ddl_guard_default once merged */
-	return NULL;
+	set_ddl(a, "partstrat_ddl_premake",
+			ps_advice_ddl_premake(ctx->tree->root, count));
+}
+
+static void
+ddl_rescue_default(AdviseCtx *ctx, Advice *a, int g)
+{
+	set_ddl(a, "partstrat_ddl_rescue_default",
+			ps_advice_ddl_rescue_range(group_relid(ctx->tree, g)));
+}
+
+static void
+ddl_guard_default(AdviseCtx *ctx, Advice *a, int g)
+{
+	set_ddl(a, "partstrat_ddl_guard_default",
+			ps_advice_ddl_guard_range(group_relid(ctx->tree, g)));
 }
 
 /* ----------------------------------------------------------------
@@ -510,6 +547,24 @@ subtree_bytes(AdviseCtx *ctx, int i)
 	return sum;
 }
 
+/*
+ * The locks of a split or merge script (ps_ddl_emit_replace): the parent g
+ * SHARE first, then the partitions replaced SHARE for the copy; ACCESS
+ * EXCLUSIVE only from the DETACH to COMMIT; the DEFAULT scanned per ATTACH.
+ */
+static int	default_of(PsTree *tree, int g);
+
+static char *
+replace_lock_text(PsTree *tree, int g, const char *what)
+{
+	int			d = default_of(tree, g);
+
+	return psprintf("SHARE on %s, then %s (reads go on; writes wait); ACCESS EXCLUSIVE on them only from the DETACH to COMMIT, catalog changes only: milliseconds%s",
+					part_name(tree, g), what,
+					d >= 0 ? psprintf("; each ATTACH scans the DEFAULT %s under ACCESS EXCLUSIVE",
+									  tree->parts[d].relname) : "");
+}
+
 /* ----------------------------------------------------------------
  * analyze
  * ----------------------------------------------------------------
@@ -583,6 +638,134 @@ default_of(PsTree *tree, int g)
 			return children[i];
 	}
 	return -1;
+}
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Most heavy values one list rescue moves out of the DEFAULT. */
+#define LIST_RESCUE_MAX 20
+
+/*
+ * rescue_default for the DEFAULT d of a list group g: the values the
+ * DEFAULT's statistics (most common values) show holding at least half as
+ * many rows as the median list partition of g (a tenth of the DEFAULT
+ * when it has no sibling), each moved into a partition of its own.
+ * Returns false when there is no such value.
+ */
+static bool
+advise_list_rescue(AdviseCtx *ctx, int g, int d)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	PsKey	   *key = group_key(tree, g);
+	PsLeafSkew *l = &s->leaves[s->leaf_of[d]];
+	PsKeyStats *ks;
+	int			n,
+				i,
+				nsib = 0,
+				nheavy = 0,
+				tmpl = -1;
+	int		   *children = children_of(tree, g, &n);
+	int64	   *sib = palloc(sizeof(int64) * Max(n, 1));
+	int64		median = 0;
+	int64		threshold;
+	int64		moved = 0;
+	char	  **values;
+	StringInfoData list;
+	StringInfoData json;
+	Advice	   *a;
+
+	if (key->nkeys != 1 || key->colnames[0] == NULL || !s->stats_readable)
+		return false;
+	ks = ps_skew_keystats(s, s->leaf_of[d]);
+	if (!ks->found || ks->nmcv == 0)
+		return false;
+	for (i = 0; i < n; i++)
+	{
+		PsPartition *c = &tree->parts[children[i]];
+
+		if (c->is_default || c->detach_pending)
+			continue;
+		sib[nsib++] = Max(s->rows[children[i]], 0);
+		if (tmpl < 0 && c->is_leaf && !c->is_foreign)
+			tmpl = children[i];
+	}
+	if (nsib > 0)
+	{
+		qsort(sib, nsib, sizeof(int64), cmp_int64);
+		median = nsib % 2 ? sib[nsib / 2] :
+			(sib[nsib / 2 - 1] + sib[nsib / 2]) / 2;
+		threshold = Max(median / 2, 1);
+	}
+	else
+		threshold = Max(l->rows / 10, 1);
+	while (nheavy < ks->nmcv && nheavy < LIST_RESCUE_MAX &&
+		   ks->mcv[nheavy].rows >= threshold)
+		nheavy++;
+	if (nheavy == 0)
+		return false;
+
+	a = new_advice(ctx, ADV_RESCUE_DEFAULT, l->rows);
+	set_part(a, d);
+	ctx->taken[d] = true;
+	values = palloc(sizeof(char *) * nheavy);
+	initStringInfo(&list);
+	initStringInfo(&json);
+	appendStringInfoChar(&json, '[');
+	for (i = 0; i < nheavy; i++)
+	{
+		PsHeavyValue *v = &ks->mcv[i];
+
+		values[i] = v->text;
+		moved += v->rows;
+		appendStringInfo(&list, "%s%s%s (" INT64_FORMAT " rows, %s of the table)",
+						 i == 0 ? "" : i == nheavy - 1 ? " and " : ", ",
+						 i == 0 ? psprintf("%s = ", key->colnames[0]) : "",
+						 quote_literal_cstr(v->text), v->rows,
+						 pct(s->total_rows > 0 ? (double) v->rows / s->total_rows : 0));
+		if (i > 0)
+			appendStringInfoString(&json, ", ");
+		appendStringInfoString(&json, "{\"value\": ");
+		escape_json(&json, v->text);
+		appendStringInfo(&json, ", \"freq_in_default\": %.4f, \"rows\": " INT64_FORMAT "}",
+						 v->freq, v->rows);
+	}
+	appendStringInfoChar(&json, ']');
+	json_key_int(&a->evidence, "rows", l->rows);
+	json_key_int(&a->evidence, "bytes", l->bytes);
+	json_key_num(&a->evidence, "share", l->share, 4);
+	json_key_str(&a->evidence, "key", key->colnames[0]);
+	json_key_raw(&a->evidence, "heavy_values", json.data);
+	if (nsib > 0)
+		json_key_int(&a->evidence, "median_partition_rows", median);
+	json_key_int(&a->evidence, "threshold_rows", threshold);
+	a->reason = finish_reason(ctx, a,
+							  psprintf("%s holds " INT64_FORMAT " rows (%s of the table, %s); %s %s %s: give %s a list partition of %s own",
+									   tree->parts[d].relname, l->rows,
+									   pct(l->share), ps_size_pretty(l->bytes),
+									   list.data, nheavy > 1 ? "each hold" : "holds",
+									   nsib > 0 ? psprintf("at least half as many rows as the median list partition of %s (" INT64_FORMAT ")",
+														   part_name(tree, g), median) :
+									   "at least a tenth of them",
+									   nheavy > 1 ? "each" : "it",
+									   "its"));
+	set_ddl(a, "the list rescue",
+			ps_advice_ddl_rescue_list(group_relid(tree, g), key,
+									  tree->parts[d].relid,
+									  tree->parts[tmpl >= 0 ? tmpl : d].relid,
+									  nheavy, values));
+	a->rows_moved = moved;
+	a->lock = psprintf("one transaction per value: SHARE on %s and SHARE ROW EXCLUSIVE on %s while the value's rows move (reads go on; writes wait), then ACCESS EXCLUSIVE on %s for the ATTACH, which scans it",
+					   part_name(tree, g), tree->parts[d].relname,
+					   tree->parts[d].relname);
+	return true;
 }
 
 static void
@@ -686,11 +869,14 @@ advise_defaults(AdviseCtx *ctx, bool retention_advised)
 			if (!s->stats_readable)
 				json_key_str(&a->evidence, "pg_stats", "no access: key range not shown");
 			a->reason = finish_reason(ctx, a, a->reason);
-			a->ddl = ddl_rescue_default(ctx, d);
+			ddl_rescue_default(ctx, a, g);
 			a->rows_moved = l->rows;
-			a->lock = psprintf("ACCESS EXCLUSIVE on %s while its " INT64_FORMAT " rows move; SHARE UPDATE EXCLUSIVE on the parent per ATTACH",
-							   dp->relname, l->rows);
+			a->lock = psprintf("one transaction per new partition: SHARE on %s and SHARE ROW EXCLUSIVE on %s while its rows move (reads go on; writes wait), then ACCESS EXCLUSIVE on %s for the ATTACH, which scans it",
+							   part_name(tree, g), dp->relname, dp->relname);
 		}
+		else if (l->rows > 0 && key->strategy == PS_STRATEGY_LIST &&
+				 advise_list_rescue(ctx, g, d))
+			continue;
 		else if (l->rows > 0 && key->strategy == PS_STRATEGY_LIST &&
 				 l->bytes >= ctx->target / 4)
 		{
@@ -703,8 +889,8 @@ advise_defaults(AdviseCtx *ctx, bool retention_advised)
 									  psprintf("%s holds %s (" INT64_FORMAT " rows), at least a quarter of the %s target, and every new list partition's ATTACH scans it under ACCESS EXCLUSIVE unless a CHECK constraint excludes the new values",
 											   dp->relname, ps_size_pretty(l->bytes),
 											   l->rows, ps_size_pretty(ctx->target)));
-			a->ddl = ddl_guard_default(ctx, d);
-			a->lock = psprintf("ACCESS EXCLUSIVE on %s while the CHECK constraint is validated",
+			ddl_guard_default(ctx, a, g);
+			a->lock = psprintf("ACCESS EXCLUSIVE on %s for a moment (the CHECK constraint added NOT VALID), then SHARE UPDATE EXCLUSIVE while it is validated (reads and writes go on)",
 							   dp->relname);
 		}
 		else if (l->rows == 0 && dp->mods_since_analyze == 0 &&
@@ -810,8 +996,17 @@ advise_premake(AdviseCtx *ctx)
 							 usec_text(hi, typid), -left, st.noun,
 							 default_of(tree, -1) >= 0 ? "go to the DEFAULT partition" :
 							 "are rejected", count, st.adjective);
-	a->ddl = ddl_premake(ctx, count);
-	a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly, per CREATE TABLE ... PARTITION OF (SHARE UPDATE EXCLUSIVE when created apart and attached)");
+	ddl_premake(ctx, a, count);
+	{
+		int			d = default_of(tree, -1);
+
+		if (d >= 0)
+			a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on %s from the first ATTACH to COMMIT, which scans it",
+							   get_rel_name(tree->root), tree->parts[d].relname);
+		else
+			a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE only on the new, empty tables",
+							   get_rel_name(tree->root));
+	}
 }
 
 /* Returns true when retention advice was given. */
@@ -879,16 +1074,24 @@ advise_retention(AdviseCtx *ctx)
 	json_key_int(&a->evidence, "partitions", nold);
 	json_key_int(&a->evidence, "rows_dropped", rows);
 	json_key_int(&a->evidence, "bytes", bytes);
-	a->reason = psprintf("%d partition%s of %s (%s to %s, " INT64_FORMAT " rows, %s) hold only keys before %s, older than the retention of %s.",
+	a->reason = psprintf("%d partition%s of %s (%s to %s, " INT64_FORMAT " rows, %s) hold only keys before %s, older than the retention of %s: detach them (their rows stay in standalone tables, to archive or drop).",
 						 nold, nold > 1 ? "s" : "", get_rel_name(tree->root),
 						 tree->parts[old[0]].relname,
 						 tree->parts[old[nold - 1]].relname, rows,
 						 ps_size_pretty(bytes), usec_text(cutoff, typid),
 						 interval_text(ctx->retention));
-	a->ddl = ddl_retention(ctx, old, nold);
-	a->lock = pstrdup(default_of(tree, -1) >= 0 ?
-					  "ACCESS EXCLUSIVE on the parent per DETACH PARTITION (CONCURRENTLY is refused while a DEFAULT exists)" :
-					  "SHARE UPDATE EXCLUSIVE on the parent with DETACH PARTITION ... CONCURRENTLY (outside a transaction block); ACCESS EXCLUSIVE on each dropped partition");
+	if (default_of(tree, -1) >= 0)
+	{
+		ddl_retention(ctx, a, false);
+		a->lock = psprintf("ACCESS EXCLUSIVE on %s from the first DETACH to COMMIT, catalog changes only: milliseconds (DETACH ... CONCURRENTLY is refused while a DEFAULT exists); ACCESS EXCLUSIVE on each detached partition",
+						   get_rel_name(tree->root));
+	}
+	else
+	{
+		ddl_retention(ctx, a, true);
+		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s per DETACH PARTITION ... CONCURRENTLY, run outside a transaction block (reads and writes go on); ACCESS EXCLUSIVE on each detached partition",
+						   get_rel_name(tree->root));
+	}
 	return true;
 }
 
@@ -1287,10 +1490,11 @@ advise_split(AdviseCtx *ctx, int leaf, int pieces, PsKeyStats *ks)
 						 hash ? psprintf("hash partitions of modulus %d",
 										 p->modulus * pieces) : "pieces");
 	a->reason = finish_reason(ctx, a, a->reason);
-	a->ddl = ddl_split(ctx, l->part, pieces);
+	ddl_split(ctx, a, l->part, pieces);
 	a->rows_moved = l->rows;
-	a->lock = psprintf("ACCESS EXCLUSIVE on %s while its " INT64_FORMAT " rows move; SHARE UPDATE EXCLUSIVE on the parent per ATTACH",
-					   p->relname, Max(l->rows, 0));
+	a->lock = replace_lock_text(tree, p->parent_index,
+								psprintf("on %s while its " INT64_FORMAT " rows are copied",
+										 p->relname, Max(l->rows, 0)));
 }
 
 static void
@@ -1471,10 +1675,11 @@ emit_merge(AdviseCtx *ctx, int g, MergeRun *run, const char *unit,
 						 part_name(tree, g), nleaves, unit ? " " : "",
 						 unit ? unit : "");
 	a->reason = finish_reason(ctx, a, a->reason);
-	a->ddl = ddl_merge(ctx, run->members, run->n);
+	ddl_merge(ctx, a, run->members, run->n);
 	a->rows_moved = run->rows;
-	a->lock = psprintf("ACCESS EXCLUSIVE on the %d leaves while their " INT64_FORMAT " rows move; SHARE UPDATE EXCLUSIVE on the parent per ATTACH",
-					   run->n, run->rows);
+	a->lock = replace_lock_text(tree, g,
+								psprintf("on the %d leaves while their " INT64_FORMAT " rows are copied",
+										 run->n, run->rows));
 	run->members = palloc(sizeof(int) * Max(nleaves, 1));
 	run->n = 0;
 	run->bytes = run->rows = 0;
@@ -2012,8 +2217,8 @@ partstrat_report(PG_FUNCTION_ARGS)
 				 line = strtok_r(NULL, "\n", &save))
 				appendStringInfo(&out, "     %s\n", line);
 		}
-		else
-			appendStringInfoString(&out, "     (DDL: from the DDL generators)\n");
+		else if (a->ddl_error)
+			appendStringInfo(&out, "     (no DDL: %s)\n", a->ddl_error);
 	}
 	PG_RETURN_TEXT_P(cstring_to_text(out.data));
 }

@@ -294,6 +294,16 @@ extern char *ps_ddl_split_script(Oid relid, int pieces,
 extern char *ps_ddl_merge_script(const Oid *relids, int n,
 								 int lock_timeout);
 
+/*
+ * The same merge script from a tree the caller already built (with
+ * ps_open_tree or ps_build_tree, PS_TREE_NO_SIZES) whose root is the
+ * partitions' parent: idx are distinct indexes of level-1 partitions of
+ * tree->parts, in bound (tree) order.  Saves building the tree once per
+ * merge when one caller generates many (partstrat_advise).
+ */
+extern char *ps_ddl_merge_script_tree(const PsTree *tree, const int *idx,
+									  int n, int lock_timeout);
+
 /* ---- Common entry points of the generators --------------------------- */
 
 /* Return a script as the text result of an SQL function. */

@@ -182,6 +182,15 @@ ps_ddl_merge_script(const Oid *relids, int n, int lock_timeout)
 {
 	PsTree	   *tree;
 	int		   *idx;
+
+	idx = resolve_partitions(relids, n, &tree);
+	return ps_ddl_merge_script_tree(tree, idx, n, lock_timeout);
+}
+
+char *
+ps_ddl_merge_script_tree(const PsTree *tree, const int *idx, int n,
+						 int lock_timeout)
+{
 	PsPartition *first;
 	PsPartition *last;
 	PsBound		merged;
@@ -193,7 +202,11 @@ ps_ddl_merge_script(const Oid *relids, int n, int lock_timeout)
 	int			nest;
 	int			i;
 
-	idx = resolve_partitions(relids, n, &tree);
+	if (n < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a merge needs at least two partitions, got %d", n),
+				 errhint("Pass two or more partitions of the same parent.")));
 	for (i = 0; i < n; i++)
 		check_mergeable(tree, &tree->parts[idx[i]]);
 	first = &tree->parts[idx[0]];

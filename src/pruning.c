@@ -31,6 +31,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
@@ -122,6 +123,32 @@ not_plain_select(List *queries)
 }
 
 /*
+ * ERROR for a table of another session's temporary schema: the planner
+ * would fail on it with an internal error.
+ */
+static bool
+other_temp_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		if (rte->rtekind == RTE_RELATION &&
+			isOtherTempNamespace(get_rel_namespace(rte->relid)))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot access temporary tables of other sessions")));
+		return false;
+	}
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, other_temp_walker, context,
+								 QTW_EXAMINE_RTES_BEFORE);
+	return expression_tree_walker(node, other_temp_walker, context);
+}
+
+/*
  * Error positions of a syntax or analysis error point into the query
  * string, not into the statement that called us (as SPI does).
  */
@@ -210,6 +237,7 @@ ps_prepare_query(const char *query_string, bool for_workload)
 
 	prep->query_string = pstrdup(query_string);
 	prep->queries = pg_rewrite_query(query);
+	(void) other_temp_walker((Node *) prep->queries, NULL);
 	error_context_stack = errcb.previous;
 	prep->nparams = nparams;
 	prep->paramtypes = paramtypes;

@@ -64,6 +64,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/indexing.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_statistic.h"
@@ -349,6 +350,14 @@ count_exact(PsSkew *s, const OidIndex *map)
 				 errmsg("permission denied for table %s", get_rel_name(root)),
 				 errdetail("exact => true counts the rows of every partition."),
 				 errhint("Grant SELECT on the table, or call with exact => false.")));
+
+	/* the planner would fail with an internal error on such a tree */
+	if (isOtherTempNamespace(get_rel_namespace(root)))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot access temporary tables of other sessions"),
+				 errdetail("exact => true counts the rows of every partition."),
+				 errhint("Call with exact => false.")));
 
 	for (j = 0; j < s->nleaves; j++)
 		s->leaves[j].rows = s->tree->parts[s->leaves[j].part].is_foreign ? -1 : 0;

@@ -681,6 +681,17 @@ plan_rows(PsPrepared *prep, PlanFacts *pf, const char *kind)
 }
 
 /*
+ * An error while planning or running the custom plan may come from a
+ * representative value (a cast of it that fails): say which values.
+ */
+static void
+custom_params_callback(void *arg)
+{
+	errcontext("custom plan with representative parameter values %s",
+			   (const char *) arg);
+}
+
+/*
  * Plan the prepared statement (literal, or generic and custom) and return
  * its PsPruneRows; with actual, run each plan once first.
  */
@@ -707,6 +718,7 @@ ps_explain_pruning(PsPrepared *prep, bool actual)
 		int			cursor_options = CURSOR_OPT_PARALLEL_OK;
 		ParamListInfo bound = NULL;
 		ListCell   *lc;
+		ErrorContextCallback errcb;
 
 		if (prep->nparams == 0)
 		{
@@ -724,6 +736,10 @@ ps_explain_pruning(PsPrepared *prep, bool actual)
 			kind = "custom";
 			cursor_options |= CURSOR_OPT_CUSTOM_PLAN;
 			bound = params;
+			errcb.callback = custom_params_callback;
+			errcb.arg = BuildParamLogString(params, NULL, 64);
+			errcb.previous = error_context_stack;
+			error_context_stack = &errcb;
 		}
 
 		foreach(lc, prep->queries)
@@ -743,6 +759,8 @@ ps_explain_pruning(PsPrepared *prep, bool actual)
 				run_actual(prep, pf, params);
 			rows = list_concat(rows, plan_rows(prep, pf, kind));
 		}
+		if (bound != NULL)
+			error_context_stack = errcb.previous;
 	}
 	return rows;
 }

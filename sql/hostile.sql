@@ -63,6 +63,24 @@ FROM partstrat_partitions('lv') \gexec
 SELECT * FROM pwned;
 SELECT * FROM fingerprint('lv');
 
+-- A leaf that already has a constraint named like the script's temporary
+-- CHECK: the split of its sub-partitioned parent picks another name and
+-- keeps the leaf's own constraint.
+CREATE TABLE sp (k int NOT NULL, t int NOT NULL) PARTITION BY RANGE (k);
+CREATE TABLE sp_1 PARTITION OF sp FOR VALUES FROM (0) TO (100) PARTITION BY RANGE (t);
+CREATE TABLE sp_1_a PARTITION OF sp_1 FOR VALUES FROM (0) TO (10);
+ALTER TABLE sp_1_a ADD CONSTRAINT partstrat_bound CHECK (t >= 0);
+INSERT INTO sp SELECT g % 100, g % 10 FROM generate_series(1, 1000) g;
+SELECT * FROM fingerprint('sp');
+SELECT DISTINCT m[1] AS temporary_check
+FROM regexp_matches(partstrat_ddl_split('sp_1', boundaries => '{50}'),
+                    'ADD CONSTRAINT (partstrat_bound\w*)', 'g') m;
+SELECT partstrat_ddl_split('sp_1', boundaries => '{50}') \gexec
+SELECT * FROM fingerprint('sp');
+SELECT partition, bound FROM partstrat_partitions('sp');
+SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint
+WHERE conname LIKE 'partstrat%' AND conrelid::regclass::text LIKE 'sp%' ORDER BY 1, 2;
+
 -- A relation OID that does not exist, or a table dropped in this
 -- transaction: 42P01, never a "(null)" name or a cache lookup failure.
 SELECT * FROM partstrat_key_candidates(0);

@@ -587,6 +587,7 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 	char	   *cname = "partstrat_bound";
 	int			i,
 				j;
+	int			n = 2;
 
 	for (j = 0; j < nleaves; j++)
 	{
@@ -597,9 +598,16 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 		leafbound[j] = ps_ddl_bound_clause(&cb);
 		leafexpr[j] = ps_ddl_bound_expr(p->relid, subkey, &cb);
 		oldleaves = lappend(oldleaves, leafq[j]);
-		if (OidIsValid(get_relation_constraint_oid(c->relid, cname, true)))
-			elog(ERROR, "partition \"%s\" already has a constraint named \"%s\"",
-				 c->relname, cname);
+	}
+	/* a constraint name that no leaf uses (LIKE copies the leaves' own) */
+	for (j = 0; j < nleaves; j++)
+	{
+		if (OidIsValid(get_relation_constraint_oid(tree->parts[p->children[j]].relid,
+												   cname, true)))
+		{
+			cname = psprintf("partstrat_bound_%d", n++);
+			j = -1;
+		}
 	}
 
 	ps_script_comment(s, "1. lock: the parent first, then the partition to replace (with its partitions)");

@@ -85,6 +85,11 @@ WHERE conname LIKE 'partstrat%' AND conrelid::regclass::text LIKE 'sp%' ORDER BY
 -- transaction: 42P01, never a "(null)" name or a cache lookup failure.
 SELECT * FROM partstrat_key_candidates(0);
 \echo :LAST_ERROR_SQLSTATE
+-- an invalid OID ('-') is not NULL (which means every parent)
+SELECT * FROM partstrat_workload_pruning(0);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM partstrat_workload_statements('-');
+\echo :LAST_ERROR_SQLSTATE
 BEGIN;
 CREATE TABLE gone (k int) PARTITION BY RANGE (k);
 CREATE TABLE gone_1 PARTITION OF gone FOR VALUES FROM (0) TO (10);

@@ -160,4 +160,34 @@ SELECT * FROM partstrat_explain_pruning('SELECT * FROM ev WHERE ts = $1::text::t
 -- with a typed parameter it works
 SELECT plan_kind, leaves_total, leaves_in_plan FROM partstrat_explain_pruning('SELECT * FROM ev WHERE ts = $1');
 
+-- Row-level security: as the pg_stats view, partstrat does not show the
+-- statistics (most common values, quantiles) of a table to a user its
+-- policies apply to.
+CREATE ROLE regress_hostile_reader;
+CREATE TABLE rls (tenant int, k int, secret text) PARTITION BY RANGE (k);
+CREATE TABLE rls_1 PARTITION OF rls FOR VALUES FROM (0) TO (100);
+CREATE TABLE rls_2 PARTITION OF rls FOR VALUES FROM (100) TO (200);
+INSERT INTO rls SELECT g % 50, g % 200, 'secret-' || (g % 3) FROM generate_series(1, 3000) g;
+ANALYZE rls;
+ALTER TABLE rls ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_1 ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rls_2 ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mine ON rls USING (tenant = 1);
+CREATE POLICY mine ON rls_1 USING (tenant = 1);
+CREATE POLICY mine ON rls_2 USING (tenant = 1);
+GRANT USAGE ON SCHEMA "hostile ""h""" TO regress_hostile_reader;
+GRANT SELECT ON rls, rls_1, rls_2 TO regress_hostile_reader;
+SET ROLE regress_hostile_reader;
+-- the representative value is not a most common value of the column
+SELECT * FROM partstrat_explain_pruning('SELECT * FROM rls WHERE secret = $1 AND $1::int > 0');
+\echo :LAST_ERROR_SQLSTATE
+SELECT partstrat_ddl_split('rls_1');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+-- the owner sees them
+SELECT * FROM partstrat_explain_pruning('SELECT * FROM rls WHERE secret = $1 AND $1::int > 0');
+\echo :LAST_ERROR_SQLSTATE
+SELECT split_part(partstrat_ddl_split('rls_1'), E'\n-- Locks', 1);
+
 DROP SCHEMA "hostile ""h""" CASCADE;
+DROP ROLE regress_hostile_reader;

@@ -42,6 +42,7 @@
 #include "utils/lsyscache.h"
 #include "utils/partcache.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -62,6 +63,13 @@ PG_FUNCTION_INFO_V1(partstrat_ddl_split);
 static void
 no_stats_error(const SplitKey *k, const PsPartition *p)
 {
+	if (check_enable_rls(p->relid, InvalidOid, true) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("statistics of partition \"%s\" are hidden by row-level security",
+						p->relname),
+				 errdetail("As in pg_stats, the statistics of a table are not shown to a user its row security policies apply to."),
+				 errhint("Run it as the table owner, whom row security does not restrict.")));
 	if (k->is_expr)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

@@ -81,6 +81,7 @@
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/rls.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -396,6 +397,9 @@ key_stats_readable(PsTree *tree)
 	Oid			userid = GetUserId();
 	int			k;
 
+	/* as pg_stats: hidden when row-level security applies to the caller */
+	if (check_enable_rls(tree->root, InvalidOid, true) == RLS_ENABLED)
+		return false;
 	if (pg_class_aclcheck(tree->root, userid, ACL_SELECT) == ACLCHECK_OK)
 		return true;
 	for (k = 0; k < tree->nkeys_tables; k++)

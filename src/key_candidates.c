@@ -113,6 +113,7 @@ typedef struct KcCtx
 	int			natts;
 	KcColumn   *cols;			/* [attnum - 1] */
 	List	   *rtables;		/* stack while walking */
+	MemoryContext keep;			/* for what outlives one statement */
 	Query	   *query;			/* level being classified */
 	int			rti;
 } KcCtx;
@@ -177,12 +178,16 @@ use(KcCtx *cx, AttrNumber att, KcUse u, const char *opname)
 	c->cur[u] = true;
 	if (opname)
 	{
+		MemoryContext old;
+
 		foreach(lc, c->operators)
 		{
 			if (strcmp((char *) lfirst(lc), opname) == 0)
 				return;
 		}
+		old = MemoryContextSwitchTo(cx->keep);
 		c->operators = lappend(c->operators, pstrdup(opname));
+		MemoryContextSwitchTo(old);
 	}
 }
 
@@ -348,10 +353,13 @@ kc_statement(KcCtx *cx, PsStatement *st)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
+	MemoryContext stmtcxt = AllocSetContextCreate(oldcxt,
+												  "partstrat key candidates statement",
+												  ALLOCSET_DEFAULT_SIZES);
 	volatile bool found = false;
 
 	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
+	MemoryContextSwitchTo(stmtcxt);
 	PG_TRY();
 	{
 		PsPrepared *prep = ps_prepare_query(st->query, true);
@@ -385,6 +393,7 @@ kc_statement(KcCtx *cx, PsStatement *st)
 		FreeErrorData(edata);
 	}
 	PG_END_TRY();
+	MemoryContextDelete(stmtcxt);
 	return found;
 }
 
@@ -586,6 +595,7 @@ partstrat_key_candidates(PG_FUNCTION_ARGS)
 
 	memset(&cx, 0, sizeof(cx));
 	cx.relid = relid;
+	cx.keep = CurrentMemoryContext;
 	{
 		Relation	rel = try_relation_open(relid, AccessShareLock);
 

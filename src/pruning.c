@@ -55,6 +55,8 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "storage/proc.h"
 #include "utils/resowner.h"
 #include "utils/snapmgr.h"
 
@@ -424,14 +426,72 @@ any_under(PlanFacts *pf, Bitmapset *set, Index anc)
 	return false;
 }
 
+/*
+ * A cache of catalog facts (leaf counts, bound trees) for the duration of
+ * one top-level statement: partstrat_workload_pruning() plans a thousand
+ * statements against the same tables.  It lives in a child of
+ * TopTransactionContext (which survives the per-statement subtransactions)
+ * and is dropped when the transaction or the statement changes.
+ */
+typedef struct PsCacheEntry
+{
+	Oid			relid;
+	int			nleaves;		/* -1 until counted */
+	PsTree	   *tree;			/* NULL until built */
+} PsCacheEntry;
+
+static MemoryContext cache_cxt = NULL;
+static List *cache_entries = NIL;
+static LocalTransactionId cache_lxid = InvalidLocalTransactionId;
+static TimestampTz cache_stmt = 0;
+
+static PsCacheEntry *
+cache_entry(Oid relid)
+{
+	ListCell   *lc;
+	PsCacheEntry *e;
+	MemoryContext old;
+
+	if (cache_cxt == NULL || cache_lxid != MyProc->lxid ||
+		cache_stmt != GetCurrentStatementStartTimestamp())
+	{
+		/* a context of an ended transaction is already gone */
+		if (cache_cxt != NULL && cache_lxid == MyProc->lxid)
+			MemoryContextDelete(cache_cxt);
+		cache_cxt = AllocSetContextCreate(TopTransactionContext,
+										  "partstrat pruning cache",
+										  ALLOCSET_DEFAULT_SIZES);
+		cache_entries = NIL;
+		cache_lxid = MyProc->lxid;
+		cache_stmt = GetCurrentStatementStartTimestamp();
+	}
+	foreach(lc, cache_entries)
+	{
+		e = lfirst(lc);
+		if (e->relid == relid)
+			return e;
+	}
+	old = MemoryContextSwitchTo(cache_cxt);
+	e = palloc0(sizeof(PsCacheEntry));
+	e->relid = relid;
+	e->nleaves = -1;
+	cache_entries = lappend(cache_entries, e);
+	MemoryContextSwitchTo(old);
+	return e;
+}
+
 /* Leaf partitions of a partitioned table, at any depth, in the catalog. */
 static int
 count_leaves(Oid relid)
 {
-	List	   *all = find_all_inheritors(relid, NoLock, NULL);
+	PsCacheEntry *e = cache_entry(relid);
+	List	   *all;
 	ListCell   *lc;
 	int			n = 0;
 
+	if (e->nleaves >= 0)
+		return e->nleaves;
+	all = find_all_inheritors(relid, NoLock, NULL);
 	foreach(lc, all)
 	{
 		char		relkind = get_rel_relkind(lfirst_oid(lc));
@@ -440,7 +500,24 @@ count_leaves(Oid relid)
 			n++;
 	}
 	list_free(all);
+	e->nleaves = n;
 	return n;
+}
+
+/* The bound tree (no sizes, no counters) of a partitioned table, cached. */
+PsTree *
+ps_cached_tree(Oid relid)
+{
+	PsCacheEntry *e = cache_entry(relid);
+
+	if (e->tree == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cache_cxt);
+
+		e->tree = ps_build_tree(relid, PS_TREE_NO_SIZES | PS_TREE_NO_STATS);
+		MemoryContextSwitchTo(old);
+	}
+	return e->tree;
 }
 
 /* ----------------------------------------------------------------

@@ -365,7 +365,7 @@ partitioned_value(Oid relid, AttrNumber attnum, bool upper, Datum *out,
 				  Oid *typid)
 {
 	char	   *attname = get_attname(relid, attnum, false);
-	PsTree	   *tree = ps_build_tree(relid, PS_TREE_NO_SIZES | PS_TREE_NO_STATS);
+	PsTree	   *tree = ps_cached_tree(relid);
 	bool		is_key = is_key_column(tree, attname);
 	int			i;
 	int			tries = 0;

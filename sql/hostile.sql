@@ -124,7 +124,11 @@ ROLLBACK;
 -- Another session's temporary partitioned table: 0A000, not the planner's
 -- internal error (XX000).
 CREATE EXTENSION dblink;
-SELECT dblink_connect('other', 'dbname=' || current_database());
+-- (the server's own socket: a server not started by pg_regress has no PGHOST)
+SELECT dblink_connect('other',
+       format('dbname=%s port=%s host=%s', current_database(), current_setting('port'),
+              coalesce(nullif(trim(split_part(current_setting('unix_socket_directories'), ',', 1)), ''),
+                       'localhost')));
 SELECT dblink_exec('other', $$
   CREATE TEMP TABLE otp (k int) PARTITION BY RANGE (k);
   CREATE TEMP TABLE otp_1 PARTITION OF otp FOR VALUES FROM (0) TO (10);

@@ -164,6 +164,25 @@ SELECT * FROM partstrat_explain_pruning('SELECT * FROM ev WHERE ts = $1::text::t
 -- with a typed parameter it works
 SELECT plan_kind, leaves_total, leaves_in_plan FROM partstrat_explain_pruning('SELECT * FROM ev WHERE ts = $1');
 
+-- Archiving into a schema whose tables pg_dump leaves out, or that vanish
+-- with the session, would lose the archive: refused.
+CREATE TABLE ar (k int NOT NULL) PARTITION BY RANGE (k);
+CREATE TABLE ar_1 PARTITION OF ar FOR VALUES FROM (0) TO (10);
+CREATE TABLE ar_2 PARTITION OF ar FOR VALUES FROM (10) TO (20);
+INSERT INTO ar VALUES (1), (11);
+SELECT partstrat_ddl_retention('ar', keep_count => 1, action => 'archive', archive_schema => 'pg_catalog');
+\echo :LAST_ERROR_SQLSTATE
+SELECT partstrat_ddl_retention('ar', keep_count => 1, action => 'archive', archive_schema => 'information_schema');
+\echo :LAST_ERROR_SQLSTATE
+CREATE TEMP TABLE tmp_marker (x int);
+SELECT nspname AS my_temp FROM pg_namespace WHERE oid = pg_my_temp_schema() \gset
+-- (the message names the temporary schema, which varies)
+\set VERBOSITY sqlstate
+SELECT partstrat_ddl_retention('ar', keep_count => 1, action => 'archive', archive_schema => :'my_temp');
+\set VERBOSITY default
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE tmp_marker;
+
 -- Row-level security: as the pg_stats view, partstrat does not show the
 -- statistics (most common values, quantiles) of a table to a user its
 -- policies apply to.

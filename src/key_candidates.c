@@ -33,6 +33,7 @@
  */
 #include "postgres.h"
 
+#include "access/relation.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/pg_class.h"
@@ -580,6 +581,11 @@ partstrat_key_candidates(PG_FUNCTION_ARGS)
 	char		relkind = get_rel_relkind(relid);
 
 	ps_init_materialized_srf(fcinfo);
+	if (relkind == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid),
+				 errhint("It may have been dropped concurrently.")));
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
@@ -591,10 +597,15 @@ partstrat_key_candidates(PG_FUNCTION_ARGS)
 	cx.relid = relid;
 	cx.keep = CurrentMemoryContext;
 	{
-		Relation	rel = table_open(relid, AccessShareLock);
+		Relation	rel = try_relation_open(relid, AccessShareLock);
 
+		if (rel == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("relation with OID %u does not exist", relid),
+					 errhint("It may have been dropped concurrently.")));
 		cx.natts = RelationGetNumberOfAttributes(rel);
-		table_close(rel, AccessShareLock);
+		relation_close(rel, AccessShareLock);
 	}
 	cx.cols = palloc0(sizeof(KcColumn) * Max(cx.natts, 1));
 	per_col = palloc0(sizeof(List *) * Max(cx.natts, 1));

@@ -31,6 +31,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
@@ -124,6 +125,32 @@ not_plain_select(List *queries)
 }
 
 /*
+ * ERROR for a table of another session's temporary schema: the planner
+ * would fail on it with an internal error.
+ */
+static bool
+other_temp_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		if (rte->rtekind == RTE_RELATION &&
+			isOtherTempNamespace(get_rel_namespace(rte->relid)))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot access temporary tables of other sessions")));
+		return false;
+	}
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, other_temp_walker, context,
+								 QTW_EXAMINE_RTES_BEFORE);
+	return expression_tree_walker(node, other_temp_walker, context);
+}
+
+/*
  * Error positions of a syntax or analysis error point into the query
  * string, not into the statement that called us (as SPI does).
  */
@@ -212,6 +239,7 @@ ps_prepare_query(const char *query_string, bool for_workload)
 
 	prep->query_string = pstrdup(query_string);
 	prep->queries = pg_rewrite_query(query);
+	(void) other_temp_walker((Node *) prep->queries, NULL);
 	error_context_stack = errcb.previous;
 	prep->nparams = nparams;
 	prep->paramtypes = paramtypes;
@@ -730,6 +758,17 @@ plan_rows(PsPrepared *prep, PlanFacts *pf, const char *kind)
 }
 
 /*
+ * An error while planning or running the custom plan may come from a
+ * representative value (a cast of it that fails): say which values.
+ */
+static void
+custom_params_callback(void *arg)
+{
+	errcontext("custom plan with representative parameter values %s",
+			   (const char *) arg);
+}
+
+/*
  * Plan the prepared statement (literal, or generic and custom) and return
  * its PsPruneRows; with actual, run each plan once first.
  */
@@ -756,6 +795,7 @@ ps_explain_pruning(PsPrepared *prep, bool actual)
 		int			cursor_options = CURSOR_OPT_PARALLEL_OK;
 		ParamListInfo bound = NULL;
 		ListCell   *lc;
+		ErrorContextCallback errcb;
 
 		if (prep->nparams == 0)
 		{
@@ -773,6 +813,10 @@ ps_explain_pruning(PsPrepared *prep, bool actual)
 			kind = "custom";
 			cursor_options |= CURSOR_OPT_CUSTOM_PLAN;
 			bound = params;
+			errcb.callback = custom_params_callback;
+			errcb.arg = BuildParamLogString(params, NULL, 64);
+			errcb.previous = error_context_stack;
+			error_context_stack = &errcb;
 		}
 
 		foreach(lc, prep->queries)
@@ -792,6 +836,8 @@ ps_explain_pruning(PsPrepared *prep, bool actual)
 				run_actual(prep, pf, params);
 			rows = list_concat(rows, plan_rows(prep, pf, kind));
 		}
+		if (bound != NULL)
+			error_context_stack = errcb.previous;
 	}
 	return rows;
 }

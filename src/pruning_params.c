@@ -43,6 +43,7 @@
 #include "utils/partcache.h"
 #include "utils/rel.h"
 #include "utils/resowner.h"
+#include "utils/rls.h"
 #include "utils/syscache.h"
 
 #include "partstrat.h"
@@ -249,6 +250,9 @@ stats_value(Oid relid, AttrNumber attnum, bool inh, bool histogram,
 		return false;
 	if (pg_attribute_aclcheck(relid, attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
 		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		return false;
+	/* as pg_stats: hidden when row-level security applies to the caller */
+	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
 		return false;
 	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
 						  Int16GetDatum(attnum), BoolGetDatum(inh));

@@ -431,7 +431,8 @@ partstrat_workload_pruning(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	ps_init_materialized_srf(fcinfo);
-	if (OidIsValid(parent))
+	/* NULL means every parent; an invalid OID ('-') is not NULL */
+	if (!PG_ARGISNULL(0))
 		ps_check_partitioned(parent, "partstrat_workload_pruning");
 	hits = workload_hits(analyse_workload(parent, &failed), parent);
 
@@ -539,7 +540,8 @@ partstrat_workload_statements(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	ps_init_materialized_srf(fcinfo);
-	if (OidIsValid(parent))
+	/* NULL means every parent; an invalid OID ('-') is not NULL */
+	if (!PG_ARGISNULL(0))
 		ps_check_partitioned(parent, "partstrat_workload_statements");
 	hits = workload_hits(analyse_workload(parent, &failed), parent);
 	list_sort(hits, hit_cmp);

@@ -212,5 +212,42 @@ SELECT * FROM partstrat_explain_pruning('SELECT * FROM rls WHERE secret = $1 AND
 \echo :LAST_ERROR_SQLSTATE
 SELECT split_part(partstrat_ddl_split('rls_1'), E'\n-- Locks', 1);
 
+-- A partition left half-detached (DETACH ... CONCURRENTLY cancelled while
+-- another session's snapshot still sees it): merge refuses it wherever it
+-- is listed, as split does.
+CREATE TABLE hd (k int NOT NULL) PARTITION BY RANGE (k);
+CREATE TABLE hd_1 PARTITION OF hd FOR VALUES FROM (0) TO (10);
+CREATE TABLE hd_2 PARTITION OF hd FOR VALUES FROM (10) TO (20);
+INSERT INTO hd SELECT g % 20 FROM generate_series(1, 100) g;
+CREATE EXTENSION dblink;
+SELECT dblink_connect('other',
+       format('dbname=%s port=%s host=%s', current_database(), current_setting('port'),
+              coalesce(nullif(trim(split_part(current_setting('unix_socket_directories'), ',', 1)), ''),
+                       'localhost')));
+SELECT dblink_exec('other', 'BEGIN ISOLATION LEVEL REPEATABLE READ');
+SELECT * FROM dblink('other', format('SELECT count(*) FROM %I.hd', current_schema())) AS t(n bigint);
+SET statement_timeout = '2s';
+ALTER TABLE hd DETACH PARTITION hd_2 CONCURRENTLY;
+RESET statement_timeout;
+SELECT dblink_exec('other', 'COMMIT');
+SELECT dblink_disconnect('other');
+DROP EXTENSION dblink;
+SELECT partition, detach_pending FROM partstrat_partitions('hd');
+SELECT partstrat_ddl_merge('{hd_1,hd_2}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT partstrat_ddl_merge('{hd_2,hd_1}');
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE hd DETACH PARTITION hd_2 FINALIZE;
+
+-- Merge checks SELECT on every partition listed, not on the first only.
+CREATE TABLE pm (k int NOT NULL) PARTITION BY RANGE (k);
+CREATE TABLE pm_1 PARTITION OF pm FOR VALUES FROM (0) TO (10);
+CREATE TABLE pm_2 PARTITION OF pm FOR VALUES FROM (10) TO (20);
+GRANT SELECT ON pm, pm_1 TO regress_hostile_reader;
+SET ROLE regress_hostile_reader;
+SELECT partstrat_ddl_merge('{pm_1,pm_2}');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+
 DROP SCHEMA "hostile ""h""" CASCADE;
 DROP ROLE regress_hostile_reader;

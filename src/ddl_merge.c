@@ -22,6 +22,7 @@
 #include "catalog/partition.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -124,6 +125,18 @@ resolve_partitions(const Oid *relids, int n, PsTree **treep)
 						 errmsg("partition \"%s\" was not found under \"%s\"",
 								get_rel_name(relid), get_rel_name(parent)),
 						 errhint("It may be being detached.")));
+			/* as for the first one (ps_ddl_open_partition) */
+			LockRelationOid(relid, AccessShareLock);
+			ps_check_read_access(relid, false);
+			if (tree->parts[k].detach_pending)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("partition \"%s\" is being detached",
+								get_rel_name(relid)),
+						 errdetail("A DETACH PARTITION ... CONCURRENTLY was interrupted or is running."),
+						 errhint("Finish it with ALTER TABLE %s DETACH PARTITION %s FINALIZE.",
+								 ps_ddl_qualified(parent),
+								 ps_ddl_qualified(relid))));
 		}
 		for (j = 0; j < i; j++)
 			if (idx[j] == k)

@@ -249,5 +249,20 @@ SELECT partstrat_ddl_merge('{pm_1,pm_2}');
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 
+-- The repartition proposal of partstrat_advise names the leaf it replaces in
+-- a comment: a line break in that name stays inside the comment.
+CREATE TABLE wl (k int, v int) PARTITION BY LIST (k);
+CREATE TABLE "wl_a
+INSERT INTO pwned VALUES ('advise'); --" PARTITION OF wl FOR VALUES IN (1, 2, 3);
+CREATE TABLE wl_b PARTITION OF wl FOR VALUES IN (4);
+INSERT INTO wl SELECT CASE WHEN g % 10 = 0 THEN 2 + g % 20 / 10 ELSE 1 END, g
+FROM generate_series(1, 20000) g;
+INSERT INTO wl SELECT 4, g FROM generate_series(1, 2000) g;
+ANALYZE wl;
+SELECT count(*) AS repartition_advice FROM partstrat_advise('wl', target_bytes => 200000)
+WHERE action = 'repartition';
+SELECT ddl FROM partstrat_advise('wl', target_bytes => 200000) WHERE action = 'repartition' \gexec
+SELECT * FROM pwned;
+
 DROP SCHEMA "hostile ""h""" CASCADE;
 DROP ROLE regress_hostile_reader;

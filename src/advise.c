@@ -76,11 +76,28 @@
 
 #include "advise_ddl.h"
 #include "compat.h"
+#include "ddl.h"
 #include "partstrat.h"
 #include "skew.h"
 
 PG_FUNCTION_INFO_V1(partstrat_advise);
 PG_FUNCTION_INFO_V1(partstrat_report);
+
+/*
+ * The closing comment line of a proposed layout.  Names and bounds in it may
+ * hold line breaks: ps_ddl_comment() keeps every line a comment, so nothing
+ * of them can run as SQL.  The proposal ends without a newline.
+ */
+static void
+append_last_comment(StringInfo ddl, const char *text)
+{
+	char	   *c = ps_ddl_comment(text);
+	size_t		len = strlen(c);
+
+	if (len > 0 && c[len - 1] == '\n')
+		c[len - 1] = '\0';
+	appendStringInfoString(ddl, c);
+}
 
 /* Action kinds, in the order they are advised. */
 typedef enum AdviceKind
@@ -1380,9 +1397,10 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 	}
 	appendStringInfoChar(&layout, ']');
 	json_key_raw(&a->evidence, "proposed_layout", layout.data);
-	appendStringInfo(&ddl, "-- then copy the rows of %s into %s and swap the names",
-					 quote_qualified_identifier(nsp, pname),
-					 quote_qualified_identifier(nsp, newname));
+	append_last_comment(&ddl,
+						psprintf("then copy the rows of %s into %s and swap the names",
+								 quote_qualified_identifier(nsp, pname),
+								 quote_qualified_identifier(nsp, newname)));
 	a->ddl = ddl.data;
 	a->rows_moved = parent_rows;
 	a->lock = psprintf("ACCESS SHARE on %s while its rows are copied (writes must be paused or replayed); ACCESS EXCLUSIVE on both tables for the rename",
@@ -1446,9 +1464,10 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 			restname, "DEFAULT", Max(rest, 0));
 	appendStringInfoChar(&layout, ']');
 	json_key_raw(&a->evidence, "proposed_layout", layout.data);
-	appendStringInfo(&ddl, "-- then copy the rows of %s into %s, DETACH the old leaf and ATTACH the new table %s",
-					 qname(p), quote_qualified_identifier(p->nspname, newname),
-					 p->bound_text);
+	append_last_comment(&ddl,
+						psprintf("then copy the rows of %s into %s, DETACH the old leaf and ATTACH the new table %s",
+								 qname(p), quote_qualified_identifier(p->nspname, newname),
+								 p->bound_text));
 	a->ddl = ddl.data;
 	a->rows_moved = l->rows;
 	a->lock = psprintf("ACCESS EXCLUSIVE on the parent for the DETACH and on %s; SHARE UPDATE EXCLUSIVE on the parent for the ATTACH",

@@ -1558,9 +1558,15 @@ advise_split_repartition(AdviseCtx *ctx)
 		if (ctx->taken[l->part] || p->is_default || p->is_foreign ||
 			l->bytes <= 2 * ctx->target)
 			continue;
-		pieces = (int) Min((l->bytes + ctx->target - 1) / ctx->target, 1 << 20);
+		/* no more pieces than the split generator makes (a tiny target) */
+		pieces = (int) Min((l->bytes + ctx->target - 1) / ctx->target,
+						   PS_DDL_MAX_PIECES);
 		if (p->strategy == PS_STRATEGY_HASH)
+		{
 			pieces = next_pow2(pieces);
+			if (pieces > PS_DDL_MAX_PIECES)
+				pieces /= 2;
+		}
 		ks = ps_skew_keystats(s, i);
 		if (ks->found && tree->keys[p->key_index].colnames[0] != NULL)
 		{

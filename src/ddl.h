@@ -112,6 +112,9 @@ extern void ps_script_stmt(PsScript *s, const char *fmt,...)
  */
 extern char *ps_ddl_comment(const char *text);
 
+/* Most pieces one split makes (partstrat_ddl_split refuses more). */
+#define PS_DDL_MAX_PIECES	1000
+
 /* Append an empty line to the body. */
 extern void ps_script_blank(PsScript *s);
 

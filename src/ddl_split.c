@@ -52,7 +52,6 @@
 
 PG_FUNCTION_INFO_V1(partstrat_ddl_split);
 
-#define MAX_PIECES			1000
 
 
 /* ---------------------------------------------------------------------
@@ -118,10 +117,10 @@ parse_boundaries(const SplitKey *k, ArrayType *arr, int *n)
 				 errmsg("boundaries must be a one-dimensional array"),
 				 errhint("Pass e.g. ARRAY['2026-01-15', '2026-01-22'].")));
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
-	if (*n == 0 || *n >= MAX_PIECES)
+	if (*n == 0 || *n >= PS_DDL_MAX_PIECES)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("boundaries must hold between 1 and %d values", MAX_PIECES - 1),
+				 errmsg("boundaries must hold between 1 and %d values", PS_DDL_MAX_PIECES - 1),
 				 errhint("Pass the split points, or NULL to compute them.")));
 	getTypeInputInfo(k->typid, &infunc, &ioparam);
 	vals = palloc(sizeof(Datum) * *n);
@@ -746,10 +745,10 @@ ps_ddl_split_script(Oid relid, int pieces, ArrayType *boundaries, bool exact,
 		explicit_pts = parse_boundaries(&k, boundaries, &nexplicit);
 		pieces = nexplicit + 1;
 	}
-	if (pieces < 2 || pieces > MAX_PIECES)
+	if (pieces < 2 || pieces > PS_DDL_MAX_PIECES)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("pieces must be between 2 and %d", MAX_PIECES),
+				 errmsg("pieces must be between 2 and %d", PS_DDL_MAX_PIECES),
 				 errhint("A split makes at least two partitions.")));
 	if (p->strategy == PS_STRATEGY_LIST && pieces > p->nlist)
 		ereport(ERROR,

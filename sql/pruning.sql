@@ -130,6 +130,21 @@ SELECT * FROM ep($$SELECT * FROM m WHERE region = 'eu' AND day = $1$$);
 SELECT * FROM why($$SELECT * FROM m WHERE date_trunc('month', day) = '2024-02-01'$$);
 SELECT * FROM why($$SELECT * FROM m WHERE lower(region) = 'eu'$$);
 
+-- an expression key, a two-column range key
+CREATE TABLE ek (name text, v int) PARTITION BY LIST (lower(name));
+CREATE TABLE ek_a PARTITION OF ek FOR VALUES IN ('a');
+CREATE TABLE ek_b PARTITION OF ek FOR VALUES IN ('b');
+SELECT * FROM ep($$SELECT * FROM ek WHERE lower(name) = 'a'$$);
+SELECT * FROM why($$SELECT * FROM ek WHERE name = 'A'$$);
+CREATE TABLE mc (a int, b int) PARTITION BY RANGE (a, b);
+CREATE TABLE mc1 PARTITION OF mc FOR VALUES FROM (0, 0) TO (10, 0);
+CREATE TABLE mc2 PARTITION OF mc FOR VALUES FROM (10, 0) TO (20, 0);
+SELECT * FROM why($$SELECT * FROM mc WHERE b = 5$$);
+SELECT * FROM ep($$SELECT * FROM mc WHERE a = $1 AND b = $2$$);
+-- semi-joins, and an array parameter the generic plan cannot prune with
+SELECT * FROM why($$SELECT * FROM ev e WHERE EXISTS (SELECT 1 FROM dim d WHERE d.ts = e.ts)$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts = ANY ($1)$$);
+
 -- hash: equality prunes, a range does not
 CREATE TABLE h (id int, v int) PARTITION BY HASH (id);
 CREATE TABLE h0 PARTITION OF h FOR VALUES WITH (modulus 4, remainder 0);
@@ -184,6 +199,10 @@ SELECT * FROM ep($$SELECT slow() FROM ev WHERE ts = '2024-02-05 00:00+00'$$, tru
 RESET statement_timeout;
 -- the workload report needs pg_stat_statements (test/t/020_workload.pl)
 SELECT * FROM partstrat_workload_pruning();
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM partstrat_key_candidates('ev');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM partstrat_key_candidates('ev_ts');
 \echo :LAST_ERROR_SQLSTATE
 -- NULL: no rows
 SELECT count(*) FROM partstrat_explain_pruning(NULL);

@@ -105,6 +105,13 @@ extern void ps_script_comment(PsScript *s, const char *fmt,...)
 extern void ps_script_stmt(PsScript *s, const char *fmt,...)
 			pg_attribute_printf(2, 3);
 
+/*
+ * text as "-- " comment line(s) ending in a newline: a line break inside
+ * text (from an identifier or a value) starts a new comment line, so that it
+ * never turns the rest of the line into SQL.
+ */
+extern char *ps_ddl_comment(const char *text);
+
 /* Append an empty line to the body. */
 extern void ps_script_blank(PsScript *s);
 

@@ -184,6 +184,38 @@ ps_ddl_open_partition(Oid relid, const char *funcname, int *index)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * Append text as one or more "--" comment lines.  A line break inside text
+ * (an identifier or a list value may hold one) would end the comment and turn
+ * the rest of the line into SQL that psql runs: every '\n' or '\r' starts a
+ * new comment line instead.
+ */
+static void
+append_comment(StringInfo buf, const char *text)
+{
+	const char *p;
+
+	appendStringInfoString(buf, "-- ");
+	for (p = text; *p; p++)
+	{
+		if (*p == '\n' || *p == '\r')
+			appendStringInfoString(buf, "\n-- ");
+		else
+			appendStringInfoChar(buf, *p);
+	}
+	appendStringInfoChar(buf, '\n');
+}
+
+char *
+ps_ddl_comment(const char *text)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	append_comment(&buf, text);
+	return buf.data;
+}
+
 PsScript *
 ps_script_begin(const char *title, int lock_timeout_ms, bool transaction)
 {
@@ -194,7 +226,7 @@ ps_script_begin(const char *title, int lock_timeout_ms, bool transaction)
 	s->mcxt = CurrentMemoryContext;
 	s->lock_timeout_ms = lock_timeout_ms;
 	s->transaction = transaction;
-	appendStringInfo(&s->header, "-- partstrat: %s\n", title);
+	append_comment(&s->header, psprintf("partstrat: %s", title));
 	appendStringInfoString(&s->header,
 						   "-- Generated text only: nothing has been executed. "
 						   "Run it as one script (psql -f).\n");
@@ -231,7 +263,7 @@ ps_script_header(PsScript *s, const char *fmt,...)
 	va_list		args;
 
 	va_start(args, fmt);
-	appendStringInfo(&s->header, "-- %s\n", vformat(fmt, args));
+	append_comment(&s->header, vformat(fmt, args));
 	va_end(args);
 }
 
@@ -241,7 +273,7 @@ ps_script_comment(PsScript *s, const char *fmt,...)
 	va_list		args;
 
 	va_start(args, fmt);
-	appendStringInfo(&s->body, "-- %s\n", vformat(fmt, args));
+	append_comment(&s->body, vformat(fmt, args));
 	va_end(args);
 }
 

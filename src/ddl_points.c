@@ -37,6 +37,7 @@
 #include "utils/lsyscache.h"
 #include "utils/partcache.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -154,6 +155,9 @@ ps_split_dist_from_stats(SplitKey *k, Oid relid)
 	int			i;
 
 	if (k->is_expr)
+		return false;
+	/* as pg_stats: hidden when row-level security applies to the caller */
+	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
 		return false;
 	attnum = get_attnum(relid, k->colname);
 	if (attnum == InvalidAttrNumber)

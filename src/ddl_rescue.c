@@ -314,17 +314,20 @@ partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
 	used = names->used_names;
 
 	initStringInfo(&out);
-	appendStringInfo(&out, "-- partstrat: rescue of the rows of DEFAULT partition %s of %s\n",
-					 ps_ddl_qualified(def->relid), ps_ddl_qualified(parentid));
+	appendStringInfoString(&out,
+						   ps_ddl_comment(psprintf("partstrat: rescue of the rows of DEFAULT partition %s of %s",
+												   ps_ddl_qualified(def->relid),
+												   ps_ddl_qualified(parentid))));
 	appendStringInfo(&out, "-- Generated text only: nothing has been executed. Run it as one script (psql -f).\n");
 	appendStringInfo(&out, "-- %d new partition%s, step %s (%s)%s; one transaction each, in key order.\n",
 					 ntargets, ntargets == 1 ? "" : "s", tl->step.label,
 					 tl->step.inferred ? "inferred from the siblings" : "given",
 					 tl->axis.typid == TIMESTAMPTZOID ?
 					 psprintf(", calendar of time zone %s", tl->axis.tzname) : "");
-	appendStringInfo(&out, "-- If it stops half-way, the committed transactions stay and the others changed nothing:\n"
-					 "-- run SELECT partstrat_ddl_rescue_default(%s) again for the rest.\n",
-					 quote_literal_cstr(ps_ddl_qualified(parentid)));
+	appendStringInfoString(&out, "-- If it stops half-way, the committed transactions stay and the others changed nothing:\n");
+	appendStringInfoString(&out,
+						   ps_ddl_comment(psprintf("run SELECT partstrat_ddl_rescue_default(%s) again for the rest.",
+												   quote_literal_cstr(ps_ddl_qualified(parentid)))));
 	if (staying > 0)
 		appendStringInfo(&out, "-- " INT64_FORMAT " row%s with a NULL%s key stay%s in the DEFAULT: no range partition can hold them.\n",
 						 staying, staying == 1 ? "" : "s",

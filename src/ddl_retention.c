@@ -31,6 +31,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/catalog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -139,6 +140,17 @@ read_args(FunctionCallInfo fcinfo, RetentionArgs *a)
 							a->archive_name),
 					 errhint("Create it first: CREATE SCHEMA %s;",
 							 quote_identifier(a->archive_name))));
+		/* pg_dump leaves out the system schemas: the archive would be lost */
+		if (IsCatalogNamespace(a->archive_nsp) ||
+			IsToastNamespace(a->archive_nsp) ||
+			isAnyTempNamespace(a->archive_nsp) ||
+			strcmp(a->archive_name, "information_schema") == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot archive partitions in schema \"%s\"",
+							a->archive_name),
+					 errdetail("It is a system or temporary schema: pg_dump leaves its tables out, or they vanish with the session."),
+					 errhint("Create a schema of your own for the archive.")));
 	}
 	a->concurrently = PG_ARGISNULL(5) ? false : PG_GETARG_BOOL(5);
 	a->lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 6);

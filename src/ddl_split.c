@@ -42,6 +42,7 @@
 #include "utils/lsyscache.h"
 #include "utils/partcache.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -62,6 +63,13 @@ PG_FUNCTION_INFO_V1(partstrat_ddl_split);
 static void
 no_stats_error(const SplitKey *k, const PsPartition *p)
 {
+	if (check_enable_rls(p->relid, InvalidOid, true) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("statistics of partition \"%s\" are hidden by row-level security",
+						p->relname),
+				 errdetail("As in pg_stats, the statistics of a table are not shown to a user its row security policies apply to."),
+				 errhint("Run it as the table owner, whom row security does not restrict.")));
 	if (k->is_expr)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -587,6 +595,7 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 	char	   *cname = "partstrat_bound";
 	int			i,
 				j;
+	int			n = 2;
 
 	for (j = 0; j < nleaves; j++)
 	{
@@ -597,9 +606,16 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 		leafbound[j] = ps_ddl_bound_clause(&cb);
 		leafexpr[j] = ps_ddl_bound_expr(p->relid, subkey, &cb);
 		oldleaves = lappend(oldleaves, leafq[j]);
-		if (OidIsValid(get_relation_constraint_oid(c->relid, cname, true)))
-			elog(ERROR, "partition \"%s\" already has a constraint named \"%s\"",
-				 c->relname, cname);
+	}
+	/* a constraint name that no leaf uses (LIKE copies the leaves' own) */
+	for (j = 0; j < nleaves; j++)
+	{
+		if (OidIsValid(get_relation_constraint_oid(tree->parts[p->children[j]].relid,
+												   cname, true)))
+		{
+			cname = psprintf("partstrat_bound_%d", n++);
+			j = -1;
+		}
 	}
 
 	ps_script_comment(s, "1. lock: the parent first, then the partition to replace (with its partitions)");

@@ -33,6 +33,7 @@
  */
 #include "postgres.h"
 
+#include "access/relation.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/pg_class.h"
@@ -112,6 +113,7 @@ typedef struct KcCtx
 	int			natts;
 	KcColumn   *cols;			/* [attnum - 1] */
 	List	   *rtables;		/* stack while walking */
+	MemoryContext keep;			/* for what outlives one statement */
 	Query	   *query;			/* level being classified */
 	int			rti;
 } KcCtx;
@@ -176,12 +178,16 @@ use(KcCtx *cx, AttrNumber att, KcUse u, const char *opname)
 	c->cur[u] = true;
 	if (opname)
 	{
+		MemoryContext old;
+
 		foreach(lc, c->operators)
 		{
 			if (strcmp((char *) lfirst(lc), opname) == 0)
 				return;
 		}
+		old = MemoryContextSwitchTo(cx->keep);
 		c->operators = lappend(c->operators, pstrdup(opname));
+		MemoryContextSwitchTo(old);
 	}
 }
 
@@ -347,10 +353,13 @@ kc_statement(KcCtx *cx, PsStatement *st)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
+	MemoryContext stmtcxt = AllocSetContextCreate(oldcxt,
+												  "partstrat key candidates statement",
+												  ALLOCSET_DEFAULT_SIZES);
 	volatile bool found = false;
 
 	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
+	MemoryContextSwitchTo(stmtcxt);
 	PG_TRY();
 	{
 		PsPrepared *prep = ps_prepare_query(st->query, true);
@@ -384,6 +393,7 @@ kc_statement(KcCtx *cx, PsStatement *st)
 		FreeErrorData(edata);
 	}
 	PG_END_TRY();
+	MemoryContextDelete(stmtcxt);
 	return found;
 }
 
@@ -571,6 +581,11 @@ partstrat_key_candidates(PG_FUNCTION_ARGS)
 	char		relkind = get_rel_relkind(relid);
 
 	ps_init_materialized_srf(fcinfo);
+	if (relkind == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid),
+				 errhint("It may have been dropped concurrently.")));
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
@@ -580,11 +595,17 @@ partstrat_key_candidates(PG_FUNCTION_ARGS)
 
 	memset(&cx, 0, sizeof(cx));
 	cx.relid = relid;
+	cx.keep = CurrentMemoryContext;
 	{
-		Relation	rel = table_open(relid, AccessShareLock);
+		Relation	rel = try_relation_open(relid, AccessShareLock);
 
+		if (rel == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("relation with OID %u does not exist", relid),
+					 errhint("It may have been dropped concurrently.")));
 		cx.natts = RelationGetNumberOfAttributes(rel);
-		table_close(rel, AccessShareLock);
+		relation_close(rel, AccessShareLock);
 	}
 	cx.cols = palloc0(sizeof(KcColumn) * Max(cx.natts, 1));
 	per_col = palloc0(sizeof(List *) * Max(cx.natts, 1));

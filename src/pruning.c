@@ -31,6 +31,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
@@ -54,6 +55,8 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "storage/proc.h"
 #include "utils/resowner.h"
 #include "utils/snapmgr.h"
 
@@ -119,6 +122,32 @@ not_plain_select(List *queries)
 	if (contain_volatile_functions((Node *) q))
 		return "It calls a function marked VOLATILE.";
 	return NULL;
+}
+
+/*
+ * ERROR for a table of another session's temporary schema: the planner
+ * would fail on it with an internal error.
+ */
+static bool
+other_temp_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		if (rte->rtekind == RTE_RELATION &&
+			isOtherTempNamespace(get_rel_namespace(rte->relid)))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot access temporary tables of other sessions")));
+		return false;
+	}
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, other_temp_walker, context,
+								 QTW_EXAMINE_RTES_BEFORE);
+	return expression_tree_walker(node, other_temp_walker, context);
 }
 
 /*
@@ -210,6 +239,7 @@ ps_prepare_query(const char *query_string, bool for_workload)
 
 	prep->query_string = pstrdup(query_string);
 	prep->queries = pg_rewrite_query(query);
+	(void) other_temp_walker((Node *) prep->queries, NULL);
 	error_context_stack = errcb.previous;
 	prep->nparams = nparams;
 	prep->paramtypes = paramtypes;
@@ -396,14 +426,72 @@ any_under(PlanFacts *pf, Bitmapset *set, Index anc)
 	return false;
 }
 
+/*
+ * A cache of catalog facts (leaf counts, bound trees) for the duration of
+ * one top-level statement: partstrat_workload_pruning() plans a thousand
+ * statements against the same tables.  It lives in a child of
+ * TopTransactionContext (which survives the per-statement subtransactions)
+ * and is dropped when the transaction or the statement changes.
+ */
+typedef struct PsCacheEntry
+{
+	Oid			relid;
+	int			nleaves;		/* -1 until counted */
+	PsTree	   *tree;			/* NULL until built */
+} PsCacheEntry;
+
+static MemoryContext cache_cxt = NULL;
+static List *cache_entries = NIL;
+static LocalTransactionId cache_lxid = InvalidLocalTransactionId;
+static TimestampTz cache_stmt = 0;
+
+static PsCacheEntry *
+cache_entry(Oid relid)
+{
+	ListCell   *lc;
+	PsCacheEntry *e;
+	MemoryContext old;
+
+	if (cache_cxt == NULL || cache_lxid != MyProc->lxid ||
+		cache_stmt != GetCurrentStatementStartTimestamp())
+	{
+		/* a context of an ended transaction is already gone */
+		if (cache_cxt != NULL && cache_lxid == MyProc->lxid)
+			MemoryContextDelete(cache_cxt);
+		cache_cxt = AllocSetContextCreate(TopTransactionContext,
+										  "partstrat pruning cache",
+										  ALLOCSET_DEFAULT_SIZES);
+		cache_entries = NIL;
+		cache_lxid = MyProc->lxid;
+		cache_stmt = GetCurrentStatementStartTimestamp();
+	}
+	foreach(lc, cache_entries)
+	{
+		e = lfirst(lc);
+		if (e->relid == relid)
+			return e;
+	}
+	old = MemoryContextSwitchTo(cache_cxt);
+	e = palloc0(sizeof(PsCacheEntry));
+	e->relid = relid;
+	e->nleaves = -1;
+	cache_entries = lappend(cache_entries, e);
+	MemoryContextSwitchTo(old);
+	return e;
+}
+
 /* Leaf partitions of a partitioned table, at any depth, in the catalog. */
 static int
 count_leaves(Oid relid)
 {
-	List	   *all = find_all_inheritors(relid, NoLock, NULL);
+	PsCacheEntry *e = cache_entry(relid);
+	List	   *all;
 	ListCell   *lc;
 	int			n = 0;
 
+	if (e->nleaves >= 0)
+		return e->nleaves;
+	all = find_all_inheritors(relid, NoLock, NULL);
 	foreach(lc, all)
 	{
 		char		relkind = get_rel_relkind(lfirst_oid(lc));
@@ -412,7 +500,24 @@ count_leaves(Oid relid)
 			n++;
 	}
 	list_free(all);
+	e->nleaves = n;
 	return n;
+}
+
+/* The bound tree (no sizes, no counters) of a partitioned table, cached. */
+PsTree *
+ps_cached_tree(Oid relid)
+{
+	PsCacheEntry *e = cache_entry(relid);
+
+	if (e->tree == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cache_cxt);
+
+		e->tree = ps_build_tree(relid, PS_TREE_NO_SIZES | PS_TREE_NO_STATS);
+		MemoryContextSwitchTo(old);
+	}
+	return e->tree;
 }
 
 /* ----------------------------------------------------------------
@@ -653,6 +758,17 @@ plan_rows(PsPrepared *prep, PlanFacts *pf, const char *kind)
 }
 
 /*
+ * An error while planning or running the custom plan may come from a
+ * representative value (a cast of it that fails): say which values.
+ */
+static void
+custom_params_callback(void *arg)
+{
+	errcontext("custom plan with representative parameter values %s",
+			   (const char *) arg);
+}
+
+/*
  * Plan the prepared statement (literal, or generic and custom) and return
  * its PsPruneRows; with actual, run each plan once first.
  */
@@ -679,6 +795,7 @@ ps_explain_pruning(PsPrepared *prep, bool actual)
 		int			cursor_options = CURSOR_OPT_PARALLEL_OK;
 		ParamListInfo bound = NULL;
 		ListCell   *lc;
+		ErrorContextCallback errcb;
 
 		if (prep->nparams == 0)
 		{
@@ -696,6 +813,10 @@ ps_explain_pruning(PsPrepared *prep, bool actual)
 			kind = "custom";
 			cursor_options |= CURSOR_OPT_CUSTOM_PLAN;
 			bound = params;
+			errcb.callback = custom_params_callback;
+			errcb.arg = BuildParamLogString(params, NULL, 64);
+			errcb.previous = error_context_stack;
+			error_context_stack = &errcb;
 		}
 
 		foreach(lc, prep->queries)
@@ -715,6 +836,8 @@ ps_explain_pruning(PsPrepared *prep, bool actual)
 				run_actual(prep, pf, params);
 			rows = list_concat(rows, plan_rows(prep, pf, kind));
 		}
+		if (bound != NULL)
+			error_context_stack = errcb.previous;
 	}
 	return rows;
 }

@@ -78,6 +78,7 @@ typedef enum PsPredClass
 	PS_PRED_NE,					/* <>, NOT IN, NOT (...) */
 	PS_PRED_OR_MIXED,			/* OR with a branch not on the key */
 	PS_PRED_OTHER_OP,			/* operator outside the key's opfamily */
+	PS_PRED_EXPR_KEY,			/* key is an expression, query uses the column */
 	PS_PRED_NONE				/* no predicate on the key */
 } PsPredClass;
 
@@ -91,6 +92,9 @@ typedef struct PsPredFindings
 	char	   *detail[PS_PRED_NCLASSES];	/* per class: what was seen */
 	char	   *rewrite[PS_PRED_NCLASSES];	/* per class: suggested SQL */
 	List	   *other_columns;	/* names of filtered non-key columns */
+	int			nkeys;			/* columns of the partition key */
+	char		strategy;
+	bool		first_key_used; /* a comparison of the first key column */
 } PsPredFindings;
 
 /* One statement of pg_stat_statements (workload.c). */
@@ -109,6 +113,8 @@ typedef struct PsStatement
 extern PsPrepared *ps_prepare_query(const char *query_string,
 									bool for_workload);
 extern List *ps_explain_pruning(PsPrepared *prep, bool actual);
+struct PsTree;
+extern struct PsTree *ps_cached_tree(Oid relid);
 
 /* pruning_diag.c */
 extern PsPredFindings *ps_find_predicates(List *queries, Oid root_relid,

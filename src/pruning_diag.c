@@ -431,6 +431,8 @@ const_text(Node *n)
 	return NULL;
 }
 
+static void note(DiagCtx *cx, PsPredClass cls, char *detail, char *rewrite);
+
 /*
  * The key wrapped in a function, cast or operator: describe it, and write
  * the predicate on the bare key that selects the same rows, where known.
@@ -446,6 +448,28 @@ note_wrapped(DiagCtx *cx, int key, Node *side, const char *opname,
 
 	side = strip_relabel(side);
 	value = fold_value(value, cx->rti);
+	if (IsA(side, Var) && !IsA(cx->keyexprs[key], Var))
+	{
+		/* PARTITION BY (lower(name)), WHERE name = ... */
+		char	   *col = get_attname(cx->query->rtable ?
+										  rt_fetch(((Var *) side)->varno, cx->query->rtable)->relid :
+										  InvalidOid,
+										  ((Var *) side)->varattno, true);
+		const char *qcol = col ? quote_identifier(col) : NULL;
+		char	   *at = qcol ? strstr(k, qcol) : NULL;
+		char	   *applied = NULL;
+
+		/* the key expression with the value in place of the column */
+		if (at != NULL)
+			applied = psprintf("%.*s%s%s", (int) (at - k), k,
+							   value_sql(value), at + strlen(qcol));
+		note(cx, PS_PRED_EXPR_KEY,
+			 psprintf("the partition key is the expression %s but the query compares the column %s",
+					  k, var_name(cx, (Var *) side)),
+			 applied ? psprintf("%s %s %s", k, opname, applied) :
+			 psprintf("compare %s, not the column", k));
+		return;
+	}
 	if (IsA(side, FuncExpr))
 	{
 		FuncExpr   *fe = (FuncExpr *) side;
@@ -616,6 +640,8 @@ classify_comparison(DiagCtx *cx, Oid opno, Node *left, Node *right,
 		return;
 	}
 	key = lkey;
+	if (key == 0)
+		cx->f->first_key_used = true;
 	value = fold_value(right, cx->rti);
 	vr = varrefs(value, cx->rti);
 	if (vr.this_rel)
@@ -652,6 +678,8 @@ classify_comparison(DiagCtx *cx, Oid opno, Node *left, Node *right,
 		return;
 	}
 
+	if (is_array)
+		opname = psprintf("%s ANY", opname);
 	if (contain_volatile_functions(value))
 	{
 		char	   *fn = NULL;
@@ -729,6 +757,75 @@ note_other_columns(DiagCtx *cx, Node *clause)
 
 static void classify_clause(DiagCtx *cx, Node *clause);
 
+typedef struct CorrCtx
+{
+	DiagCtx    *dc;
+	int			depth;
+	int			key;
+} CorrCtx;
+
+/* A Var of the table's key column referenced from inside a subquery. */
+static bool
+corr_walker(Node *node, CorrCtx *cx)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+	{
+		Var		   *v = (Var *) node;
+		int			i;
+
+		if ((int) v->varlevelsup != cx->depth || v->varno != cx->dc->rti)
+			return false;
+		for (i = 0; i < cx->dc->nkeys; i++)
+		{
+			Node	   *k = cx->dc->keyexprs[i];
+
+			if (IsA(k, Var) && ((Var *) k)->varattno == v->varattno)
+			{
+				cx->key = i;
+				return true;
+			}
+		}
+		return false;
+	}
+	if (IsA(node, Query))
+	{
+		bool		r;
+
+		cx->depth++;
+		r = query_tree_walker((Query *) node, corr_walker, cx, 0);
+		cx->depth--;
+		return r;
+	}
+	return expression_tree_walker(node, corr_walker, cx);
+}
+
+/* k IN (SELECT ...), EXISTS (SELECT ... WHERE x = k): a semi-join on k. */
+static bool
+classify_sublink(DiagCtx *cx, SubLink *sl)
+{
+	CorrCtx		cc;
+	int			key = sl->testexpr ? mentions_key(cx, sl->testexpr) : -1;
+
+	if (key < 0)
+	{
+		cc.dc = cx;
+		cc.depth = 0;
+		cc.key = -1;
+		corr_walker(sl->subselect, &cc);
+		key = cc.key;
+	}
+	if (key < 0)
+		return false;
+	note(cx, PS_PRED_JOIN,
+		 psprintf("%s %s a subquery, a semi-join", cx->keynames[key],
+				  sl->subLinkType == EXISTS_SUBLINK ? "is correlated with" :
+				  "is compared with"),
+		 NULL);
+	return true;
+}
+
 static void
 classify_list(DiagCtx *cx, List *clauses)
 {
@@ -746,6 +843,8 @@ classify_clause(DiagCtx *cx, Node *clause)
 	if (clause == NULL)
 		return;
 	if (!varrefs(clause, cx->rti).this_rel)
+		return;
+	if (IsA(clause, SubLink) && classify_sublink(cx, (SubLink *) clause))
 		return;
 	key = mentions_key(cx, clause);
 	if (key < 0)
@@ -934,6 +1033,8 @@ ps_find_predicates(List *queries, Oid root_relid, int instance,
 	cx.rti = list_nth_int(fc.hits, instance * 2 + 1);
 	load_key(&cx, root_relid, level_relid);
 	f->keyname = cx.keynames[0];
+	f->nkeys = cx.nkeys;
+	f->strategy = cx.strategy;
 	classify_jointree(&cx, (Node *) cx.query->jointree);
 	return f;
 }
@@ -964,7 +1065,7 @@ static int
 first_failure(PsPredFindings *f)
 {
 	static const PsPredClass order[] = {
-		PS_PRED_WRAPPED, PS_PRED_MISMATCH, PS_PRED_VOLATILE,
+		PS_PRED_WRAPPED, PS_PRED_EXPR_KEY, PS_PRED_MISMATCH, PS_PRED_VOLATILE,
 		PS_PRED_HASH_RANGE, PS_PRED_NE, PS_PRED_OR_MIXED, PS_PRED_OTHER_OP
 	};
 	int			i;
@@ -1080,6 +1181,10 @@ ps_diagnose(PsPruneRow *row, PsPredFindings *f, bool pruning_on)
 				psprintf("compare the bare key: %s", f->rewrite[PS_PRED_WRAPPED]) :
 				psprintf("compare the bare key %s with constants that select the same rows", k);
 			return;
+		case PS_PRED_EXPR_KEY:
+			row->diagnosis = psprintf("%s: no pruning", f->detail[PS_PRED_EXPR_KEY]);
+			row->suggestion = psprintf("filter on the key expression: %s", f->rewrite[PS_PRED_EXPR_KEY]);
+			return;
 		case PS_PRED_MISMATCH:
 			row->diagnosis = psprintf("type mismatch: %s: no pruning", f->detail[PS_PRED_MISMATCH]);
 			row->suggestion = psprintf("compare with a value of the key's type: %s", f->rewrite[PS_PRED_MISMATCH]);
@@ -1113,6 +1218,23 @@ ps_diagnose(PsPruneRow *row, PsPredFindings *f, bool pruning_on)
 	{
 		row->diagnosis = psprintf("%s is joined (%s) but the join is not a parameterized nested loop: no pruning", k, f->detail[PS_PRED_JOIN]);
 		row->suggestion = psprintf("add a predicate on %s known at plan time (e.g. the range the joined rows cover), or make a nested loop with an index on %s possible", k, k);
+		return;
+	}
+	if (f->nkeys > 1 && f->strategy == PARTITION_STRATEGY_RANGE &&
+		!f->first_key_used &&
+		(f->found[PS_PRED_CONST] || f->found[PS_PRED_EXTPARAM] ||
+		 f->found[PS_PRED_STABLE]))
+	{
+		row->diagnosis = psprintf("the range key has %d columns and the query compares only later ones: range pruning needs a predicate on the first column %s",
+								  f->nkeys, k);
+		row->suggestion = psprintf("add a predicate on %s", k);
+		return;
+	}
+	if (generic && f->found[PS_PRED_EXTPARAM] && !f->found[PS_PRED_CONST])
+	{
+		row->diagnosis = psprintf("%s is compared with a parameter in a form run-time pruning cannot use (%s): the generic plan keeps all %d leaves",
+								  k, f->detail[PS_PRED_EXTPARAM], T);
+		row->suggestion = pstrdup("SET plan_cache_mode = force_custom_plan for this statement, or compare the key with scalar parameters");
 		return;
 	}
 	if (f->found[PS_PRED_CONST] || f->found[PS_PRED_EXTPARAM] ||

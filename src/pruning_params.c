@@ -43,6 +43,7 @@
 #include "utils/partcache.h"
 #include "utils/rel.h"
 #include "utils/resowner.h"
+#include "utils/rls.h"
 #include "utils/syscache.h"
 
 #include "partstrat.h"
@@ -250,6 +251,9 @@ stats_value(Oid relid, AttrNumber attnum, bool inh, bool histogram,
 	if (pg_attribute_aclcheck(relid, attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
 		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return false;
+	/* as pg_stats: hidden when row-level security applies to the caller */
+	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		return false;
 	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
 						  Int16GetDatum(attnum), BoolGetDatum(inh));
 	if (!HeapTupleIsValid(tup))
@@ -361,7 +365,7 @@ partitioned_value(Oid relid, AttrNumber attnum, bool upper, Datum *out,
 				  Oid *typid)
 {
 	char	   *attname = get_attname(relid, attnum, false);
-	PsTree	   *tree = ps_build_tree(relid, PS_TREE_NO_SIZES | PS_TREE_NO_STATS);
+	PsTree	   *tree = ps_cached_tree(relid);
 	bool		is_key = is_key_column(tree, attname);
 	int			i;
 	int			tries = 0;

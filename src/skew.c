@@ -64,6 +64,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/indexing.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_statistic.h"
@@ -80,6 +81,7 @@
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/rls.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -350,6 +352,14 @@ count_exact(PsSkew *s, const OidIndex *map)
 				 errdetail("exact => true counts the rows of every partition."),
 				 errhint("Grant SELECT on the table, or call with exact => false.")));
 
+	/* the planner would fail with an internal error on such a tree */
+	if (isOtherTempNamespace(get_rel_namespace(root)))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot access temporary tables of other sessions"),
+				 errdetail("exact => true counts the rows of every partition."),
+				 errhint("Call with exact => false.")));
+
 	for (j = 0; j < s->nleaves; j++)
 		s->leaves[j].rows = s->tree->parts[s->leaves[j].part].is_foreign ? -1 : 0;
 
@@ -387,6 +397,9 @@ key_stats_readable(PsTree *tree)
 	Oid			userid = GetUserId();
 	int			k;
 
+	/* as pg_stats: hidden when row-level security applies to the caller */
+	if (check_enable_rls(tree->root, InvalidOid, true) == RLS_ENABLED)
+		return false;
 	if (pg_class_aclcheck(tree->root, userid, ACL_SELECT) == ACLCHECK_OK)
 		return true;
 	for (k = 0; k < tree->nkeys_tables; k++)

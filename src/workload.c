@@ -184,8 +184,21 @@ touches(PsPrepared *prep, Oid parent)
 	return cx.found;
 }
 
+static PsPruneRow *
+copy_row(PsPruneRow *row)
+{
+	PsPruneRow *c = palloc(sizeof(PsPruneRow));
+
+	memcpy(c, row, sizeof(PsPruneRow));
+	c->diagnosis = row->diagnosis ? pstrdup(row->diagnosis) : NULL;
+	c->suggestion = row->suggestion ? pstrdup(row->suggestion) : NULL;
+	return c;
+}
+
 /*
- * Analyse one statement in a subtransaction: false when it does not touch
+ * Analyse one statement in a subtransaction and a memory context of its
+ * own (a generic plan over a thousand leaves is large): false when it does
+ * not touch
  * a partitioned table (or is not a plannable statement), st->error set when
  * it fails.
  */
@@ -194,10 +207,13 @@ analyse_statement(PsStatement *st, Oid parent)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
+	MemoryContext stmtcxt = AllocSetContextCreate(oldcxt,
+												  "partstrat workload statement",
+												  ALLOCSET_DEFAULT_SIZES);
 	volatile bool relevant = false;
 
 	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
+	MemoryContextSwitchTo(stmtcxt);
 	PG_TRY();
 	{
 		PsPrepared *prep = ps_prepare_query(st->query, true);
@@ -208,9 +224,10 @@ analyse_statement(PsStatement *st, Oid parent)
 			ListCell   *lc;
 
 			relevant = true;
+			MemoryContextSwitchTo(oldcxt);
 			foreach(lc, rows)
 			{
-				PsPruneRow *row = lfirst(lc);
+				PsPruneRow *row = copy_row(lfirst(lc));
 
 				if (strcmp(row->plan_kind, "generic") == 0)
 					st->generic_rows = lappend(st->generic_rows, row);
@@ -239,6 +256,7 @@ analyse_statement(PsStatement *st, Oid parent)
 		relevant = true;
 	}
 	PG_END_TRY();
+	MemoryContextDelete(stmtcxt);
 	return relevant;
 }
 
@@ -413,7 +431,8 @@ partstrat_workload_pruning(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	ps_init_materialized_srf(fcinfo);
-	if (OidIsValid(parent))
+	/* NULL means every parent; an invalid OID ('-') is not NULL */
+	if (!PG_ARGISNULL(0))
 		ps_check_partitioned(parent, "partstrat_workload_pruning");
 	hits = workload_hits(analyse_workload(parent, &failed), parent);
 
@@ -521,7 +540,8 @@ partstrat_workload_statements(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	ps_init_materialized_srf(fcinfo);
-	if (OidIsValid(parent))
+	/* NULL means every parent; an invalid OID ('-') is not NULL */
+	if (!PG_ARGISNULL(0))
 		ps_check_partitioned(parent, "partstrat_workload_statements");
 	hits = workload_hits(analyse_workload(parent, &failed), parent);
 	list_sort(hits, hit_cmp);

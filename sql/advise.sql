@@ -401,6 +401,16 @@ FROM cli_before;
 SET partstrat.target_bytes = '128kB';
 SELECT partstrat_report('visits');
 RESET partstrat.target_bytes;
+-- the split it prints, run at its level (a sub-partition of visits_eu):
+-- the advice does not come back, and no row is lost
+CREATE TEMP TABLE visits_before AS SELECT count(*) AS n, sum(n) AS s FROM visits;
+SELECT ddl FROM partstrat_advise('visits', 131072) WHERE action = 'split' \gexec
+SELECT tableoid::regclass AS partition, count(*) FROM visits
+WHERE region = 'eu' AND day >= '2026-04-01' AND day < '2026-05-01' GROUP BY 1 ORDER BY 1;
+ANALYZE visits;
+SELECT * FROM advice('visits', 131072);
+SELECT (SELECT count(*) FROM visits) = n AND (SELECT sum(n) FROM visits) = s AS no_row_lost
+FROM visits_before;
 SELECT partstrat_report('bal');
 -- above 40 leaves, only the flagged ones are listed
 CREATE TABLE many (k int) PARTITION BY RANGE (k);

@@ -261,12 +261,14 @@ SELECT pg_stat_force_next_flush();
 ANALYZE events;
 SELECT * FROM advice('events', NULL, '3 months');
 CREATE TEMP TABLE events_before AS SELECT count(*) AS n, sum(val) AS s FROM events;
+\getenv abs_builddir PG_ABS_BUILDDIR
+\set retention_script :abs_builddir '/results/advise_retention.sql'
 \pset format unaligned
 \pset tuples_only on
-SELECT ddl FROM partstrat_advise('events', NULL, '3 months') WHERE action = 'retention' \g results/advise_retention.sql
+SELECT ddl FROM partstrat_advise('events', NULL, '3 months') WHERE action = 'retention' \g :retention_script
 \pset format aligned
 \pset tuples_only off
-\i results/advise_retention.sql
+\i :retention_script
 SELECT partition, range_from, range_to FROM partstrat_partitions('events') ORDER BY range_from;
 ANALYZE events;
 SELECT * FROM advice('events', NULL, '3 months');
@@ -373,6 +375,25 @@ ANALYZE customers;
 SELECT * FROM advice('customers');
 SELECT (SELECT count(*) FROM customers) = n AND (SELECT sum(id) FROM customers) = s AS no_row_lost
 FROM customers_before;
+-- hostile names and values: quoted everywhere, names made of the value's
+-- letters, a value with a quote and a space
+CREATE TABLE "Cli ""ents" ("Land" text, id int) PARTITION BY LIST ("Land");
+CREATE TABLE "Cli ""ents_a" PARTITION OF "Cli ""ents" FOR VALUES IN ('a');
+CREATE TABLE "Cli ""ents_b" PARTITION OF "Cli ""ents" FOR VALUES IN ('b');
+CREATE TABLE "Cli ""ents_rest" PARTITION OF "Cli ""ents" DEFAULT;
+INSERT INTO "Cli ""ents" SELECT (ARRAY['a', 'b'])[1 + g % 2], g FROM generate_series(1, 2000) g;
+INSERT INTO "Cli ""ents" SELECT 'O''Neil & Co', g FROM generate_series(1, 900) g;
+INSERT INTO "Cli ""ents" SELECT 'z' || g % 10, g FROM generate_series(1, 100) g;
+ANALYZE "Cli ""ents";
+SELECT * FROM advice('"Cli ""ents"');
+CREATE TEMP TABLE cli_before AS SELECT count(*) AS n, sum(id) AS s FROM "Cli ""ents";
+SELECT ddl FROM partstrat_advise('"Cli ""ents"') WHERE action = 'rescue_default' \gexec
+SELECT tableoid::regclass AS partition, "Land" = 'O''Neil & Co' AS heavy, count(*)
+FROM "Cli ""ents" GROUP BY 1, 2 ORDER BY 1, 2;
+ANALYZE "Cli ""ents";
+SELECT * FROM advice('"Cli ""ents"');
+SELECT (SELECT count(*) FROM "Cli ""ents") = n AND (SELECT sum(id) FROM "Cli ""ents") = s AS no_row_lost
+FROM cli_before;
 
 ------------------------------------------------------------------------
 -- the report the demo prints
@@ -380,6 +401,16 @@ FROM customers_before;
 SET partstrat.target_bytes = '128kB';
 SELECT partstrat_report('visits');
 RESET partstrat.target_bytes;
+-- the split it prints, run at its level (a sub-partition of visits_eu):
+-- the advice does not come back, and no row is lost
+CREATE TEMP TABLE visits_before AS SELECT count(*) AS n, sum(n) AS s FROM visits;
+SELECT ddl FROM partstrat_advise('visits', 131072) WHERE action = 'split' \gexec
+SELECT tableoid::regclass AS partition, count(*) FROM visits
+WHERE region = 'eu' AND day >= '2026-04-01' AND day < '2026-05-01' GROUP BY 1 ORDER BY 1;
+ANALYZE visits;
+SELECT * FROM advice('visits', 131072);
+SELECT (SELECT count(*) FROM visits) = n AND (SELECT sum(n) FROM visits) = s AS no_row_lost
+FROM visits_before;
 SELECT partstrat_report('bal');
 -- above 40 leaves, only the flagged ones are listed
 CREATE TABLE many (k int) PARTITION BY RANGE (k);

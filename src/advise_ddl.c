@@ -66,7 +66,9 @@ typedef char *(*GenFunc) (void *arg);
 /*
  * Errors a generator raises about its input or the table's state, which
  * the advice reports instead of failing: everything but operator
- * intervention (cancel, shutdown), resources, system and internal errors.
+ * intervention (cancel, shutdown), transaction rollback (serialization
+ * failure, deadlock: the caller's transaction must see them), resources,
+ * system and internal errors.
  */
 static bool
 generator_error(int sqlerrcode)
@@ -74,6 +76,7 @@ generator_error(int sqlerrcode)
 	int			class = ERRCODE_TO_CATEGORY(sqlerrcode);
 
 	return class != ERRCODE_TO_CATEGORY(ERRCODE_OPERATOR_INTERVENTION) &&
+		class != ERRCODE_TO_CATEGORY(ERRCODE_TRANSACTION_ROLLBACK) &&
 		class != ERRCODE_TO_CATEGORY(ERRCODE_INSUFFICIENT_RESOURCES) &&
 		class != ERRCODE_TO_CATEGORY(ERRCODE_SYSTEM_ERROR) &&
 		class != ERRCODE_TO_CATEGORY(ERRCODE_INTERNAL_ERROR);

@@ -41,6 +41,7 @@
 #include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
@@ -623,15 +624,56 @@ ps_ddl_new_name(PsScript *s, Oid nspid, const char *base, const char *suffix)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * The catalog queries below, each prepared once per backend (SPI_keepplan:
+ * the plan cache replans after catalog changes).  A caller generating
+ * hundreds of scripts (partstrat_advise) would otherwise plan each query
+ * once per script.
+ */
+#define PS_DDL_MAX_QUERIES 16
+
+typedef struct PsDdlQuery
+{
+	const char *sql;			/* in TopMemoryContext */
+	SPIPlanPtr	plan;
+} PsDdlQuery;
+
+static PsDdlQuery ps_ddl_queries[PS_DDL_MAX_QUERIES];
+static int	ps_ddl_nqueries = 0;
+
 /* Run a read-only catalog query with one oid parameter. */
 static void
 spi_query_oid(const char *sql, Oid arg)
 {
 	Oid			argtypes[1] = {OIDOID};
 	Datum		values[1];
+	SPIPlanPtr	plan = NULL;
+	int			i;
 
 	values[0] = ObjectIdGetDatum(arg);
-	if (SPI_execute_with_args(sql, 1, argtypes, values, NULL, true, 0) !=
+	for (i = 0; i < ps_ddl_nqueries; i++)
+	{
+		if (strcmp(ps_ddl_queries[i].sql, sql) == 0)
+		{
+			plan = ps_ddl_queries[i].plan;
+			break;
+		}
+	}
+	if (plan == NULL && ps_ddl_nqueries < PS_DDL_MAX_QUERIES)
+	{
+		plan = SPI_prepare(sql, 1, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "catalog query failed to prepare: %s", sql);
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		ps_ddl_queries[ps_ddl_nqueries].sql =
+			MemoryContextStrdup(TopMemoryContext, sql);
+		ps_ddl_queries[ps_ddl_nqueries].plan = plan;
+		ps_ddl_nqueries++;
+	}
+	if ((plan != NULL ?
+		 SPI_execute_plan(plan, values, NULL, true, 0) :
+		 SPI_execute_with_args(sql, 1, argtypes, values, NULL, true, 0)) !=
 		SPI_OK_SELECT)
 		elog(ERROR, "catalog query failed: %s", sql);
 }

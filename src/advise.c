@@ -409,27 +409,6 @@ is_time_range(PsKey *key)
 		ps_key_is_time(key->typids[0]);
 }
 
-static int *
-children_of(PsTree *tree, int g, int *n)
-{
-	int		   *out;
-	int			i;
-
-	if (g >= 0)
-	{
-		*n = tree->parts[g].nchildren;
-		return tree->parts[g].children;
-	}
-	out = palloc(sizeof(int) * Max(tree->nparts, 1));
-	*n = 0;
-	for (i = 0; i < tree->nparts; i++)
-	{
-		if (tree->parts[i].parent_index == -1)
-			out[(*n)++] = i;
-	}
-	return out;
-}
-
 static bool
 part_bounds_usec(PsTree *tree, int i, int64 *lo, int64 *hi)
 {
@@ -646,7 +625,7 @@ static int
 default_of(PsTree *tree, int g)
 {
 	int			n;
-	int		   *children = children_of(tree, g, &n);
+	int		   *children = ps_children_of(tree, g, &n);
 	int			i;
 
 	for (i = 0; i < n; i++)
@@ -689,7 +668,7 @@ advise_list_rescue(AdviseCtx *ctx, int g, int d)
 				nsib = 0,
 				nheavy = 0,
 				tmpl = -1;
-	int		   *children = children_of(tree, g, &n);
+	int		   *children = ps_children_of(tree, g, &n);
 	int64	   *sib = palloc(sizeof(int64) * Max(n, 1));
 	int64		median = 0;
 	int64		threshold;
@@ -812,7 +791,7 @@ advise_defaults(AdviseCtx *ctx, bool retention_advised)
 						i,
 						gaps = 0,
 						first = -1;
-			int		   *children = children_of(tree, g, &n);
+			int		   *children = ps_children_of(tree, g, &n);
 
 			if (key->strategy != PS_STRATEGY_RANGE)
 				continue;
@@ -938,7 +917,7 @@ newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
 	int			n,
 				i,
 				best = -1;
-	int		   *children = children_of(tree, -1, &n);
+	int		   *children = ps_children_of(tree, -1, &n);
 	int64		best_hi = 0;
 
 	*unbounded = false;
@@ -1056,7 +1035,7 @@ advise_retention(AdviseCtx *ctx)
 	cutoff = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
 													 TimestampTzGetDatum(ctx->now),
 													 IntervalPGetDatum(ctx->retention)));
-	children = children_of(tree, -1, &n);
+	children = ps_children_of(tree, -1, &n);
 	old = palloc(sizeof(int) * Max(n, 1));
 	initStringInfo(&names);
 	for (i = 0; i < n; i++)
@@ -1285,7 +1264,7 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 	int			n,
 				i,
 				j;
-	int		   *children = children_of(tree, g, &n);
+	int		   *children = ps_children_of(tree, g, &n);
 	int64		parent_rows = g < 0 ? s->total_rows : s->rows[g];
 	Advice	   *a;
 
@@ -1774,7 +1753,7 @@ advise_merge(AdviseCtx *ctx)
 		key = group_key(tree, g);
 		if (key->strategy != PS_STRATEGY_RANGE || key->nkeys != 1)
 			continue;
-		children = children_of(tree, g, &n);
+		children = ps_children_of(tree, g, &n);
 		for (i = 0; i < n; i++)
 			if (tree->parts[children[i]].is_leaf)
 				nleaves++;

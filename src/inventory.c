@@ -103,6 +103,35 @@ ps_stats_stale(const PsPartition *p)
 }
 
 /*
+ * The children (indexes into tree->parts, in bound order) of partition g,
+ * or of the root when g is -1.
+ */
+int *
+ps_children_of(const PsTree *tree, int g, int *n)
+{
+	if (g < 0)
+	{
+		*n = tree->nroot_children;
+		return tree->root_children;
+	}
+	*n = tree->parts[g].nchildren;
+	return tree->parts[g].children;
+}
+
+/* Is partition i a DEFAULT partition or below one? */
+bool
+ps_under_default(const PsTree *tree, int i)
+{
+	while (i >= 0)
+	{
+		if (tree->parts[i].is_default)
+			return true;
+		i = tree->parts[i].parent_index;
+	}
+	return false;
+}
+
+/*
  * ERROR unless relid is a partitioned table.  "what" names the argument in
  * the hint ("partstrat_partitions").
  */
@@ -428,7 +457,12 @@ add_children(TreeBuild *b, Oid parentid, int parent_index, int level)
 					  key_index, found ? found->detach_pending : false))
 			children[nchildren++] = b->tree->nparts - 1;
 	}
-	if (parent_index >= 0)
+	if (parent_index < 0)
+	{
+		b->tree->nroot_children = nchildren;
+		b->tree->root_children = children;
+	}
+	else
 	{
 		b->tree->parts[parent_index].own_key_index = key_index;
 		b->tree->parts[parent_index].nchildren = nchildren;

@@ -176,20 +176,6 @@ int64_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Is this partition a DEFAULT partition or below one? */
-static bool
-under_default(const PsTree *tree, const PsPartition *p)
-{
-	for (;;)
-	{
-		if (p->is_default)
-			return true;
-		if (p->parent_index < 0)
-			return false;
-		p = &tree->parts[p->parent_index];
-	}
-}
-
 /*
  * Strategies of the partitioned tables at each depth, from the root's own
  * down, e.g. {range,hash}; "list/range" where siblings differ.
@@ -275,7 +261,7 @@ partstrat_summary(PG_FUNCTION_ARGS)
 		total_bytes += p->total_bytes;
 		if (p->est_rows == 0)
 			empty++;
-		if (under_default(tree, p))
+		if (ps_under_default(tree, i))
 			default_rows += p->est_rows;
 		if (p->last_analyze == 0)
 			never++;

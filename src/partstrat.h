@@ -142,6 +142,8 @@ typedef struct PsTree
 	int			root_key;		/* always 0 */
 	int			nparts;
 	PsPartition *parts;			/* level order, then bound order */
+	int			nroot_children; /* children of the root, in bound order */
+	int		   *root_children;
 	int			nlevels;		/* deepest level present (0: no partitions) */
 	int			nleaves;
 	bool		sizes_known;	/* false if built with PS_TREE_NO_SIZES */
@@ -161,6 +163,8 @@ extern void ps_check_read_access(Oid relid, bool allow_stats_role);
 extern const char *ps_strategy_name(char strategy);
 extern const char *ps_rows_source_name(PsRowsSource source);
 extern bool ps_stats_stale(const PsPartition *p);
+extern int *ps_children_of(const PsTree *tree, int g, int *n);
+extern bool ps_under_default(const PsTree *tree, int i);
 
 /* partitions.c */
 extern PsTree *ps_open_tree(Oid relid, const char *funcname, int flags);

@@ -703,40 +703,6 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
  * ----------------------------------------------------------------
  */
 
-/* Children (parts indexes) of group g: -1 is the root. */
-static int *
-group_children(PsTree *tree, int g, int *n)
-{
-	int		   *out;
-	int			i;
-
-	if (g >= 0)
-	{
-		*n = tree->parts[g].nchildren;
-		return tree->parts[g].children;
-	}
-	out = palloc(sizeof(int) * Max(tree->nparts, 1));
-	*n = 0;
-	for (i = 0; i < tree->nparts; i++)
-	{
-		if (tree->parts[i].parent_index == -1)
-			out[(*n)++] = i;
-	}
-	return out;
-}
-
-static bool
-under_default(PsTree *tree, int i)
-{
-	while (i >= 0)
-	{
-		if (tree->parts[i].is_default)
-			return true;
-		i = tree->parts[i].parent_index;
-	}
-	return false;
-}
-
 /* Rows of density per day (time keys) or per unit (numbers). */
 static void
 leaf_density(PsSkew *s, PsLeafSkew *l)
@@ -875,7 +841,7 @@ analyze_group(PsSkew *s, int g)
 {
 	PsTree	   *tree = s->tree;
 	int			n;
-	int		   *children = group_children(tree, g, &n);
+	int		   *children = ps_children_of(tree, g, &n);
 	double	   *vals = palloc(sizeof(double) * Max(n, 1));
 	double	   *dev = palloc(sizeof(double) * Max(n, 1));
 	int			nv = 0;
@@ -1179,7 +1145,7 @@ ps_skew_analyze(PsTree *tree, bool exact)
 			(double) l->rows / s->total_rows : 0;
 		if (l->rows == 0)
 			l->flags |= PS_FLAG_EMPTY;
-		if (l->rows > 0 && under_default(tree, l->part))
+		if (l->rows > 0 && ps_under_default(tree, l->part))
 			l->flags |= PS_FLAG_DEFAULT_ROWS;
 		l->never_analyzed = p->last_analyze == 0 &&
 			(p->est_rows > 0 || p->heap_pages > 0 || l->rows > 0);
@@ -1280,7 +1246,7 @@ ps_skew_analyze(PsTree *tree, bool exact)
 					continue;
 				if (g < 0 && lvl != 1)
 					continue;
-				children = group_children(tree, g, &n);
+				children = ps_children_of(tree, g, &n);
 				L->chi2 += hash_chi2(s, children, n, &dof);
 				L->dof += dof;
 			}

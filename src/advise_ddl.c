@@ -92,35 +92,26 @@ static PsAdviceDdl
 run_generator(GenFunc fn, void *arg)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
+	PsSubxact	sx;
 	MemoryContext gencontext;
 	PsAdviceDdl result;
 
 	memset(&result, 0, sizeof(result));
 	gencontext = AllocSetContextCreate(oldcontext, "partstrat advice DDL",
 									   ALLOCSET_DEFAULT_SIZES);
-	BeginInternalSubTransaction(NULL);
 	/* not the subtransaction's context: the script outlives it */
-	MemoryContextSwitchTo(gencontext);
+	ps_subxact_begin(&sx, gencontext);
 	PG_TRY();
 	{
 		char	   *ddl = fn(arg);
 
 		result.ddl = ddl ? MemoryContextStrdup(oldcontext, ddl) : NULL;
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
+		ps_subxact_commit(&sx);
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
+		ErrorData  *edata = ps_subxact_abort(&sx);
 
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
 		if (!generator_error(edata->sqlerrcode))
 			ReThrowError(edata);
 		result.ddl = NULL;

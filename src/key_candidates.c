@@ -352,14 +352,13 @@ static bool
 kc_statement(KcCtx *cx, PsStatement *st)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
+	PsSubxact	sx;
 	MemoryContext stmtcxt = AllocSetContextCreate(oldcxt,
 												  "partstrat key candidates statement",
 												  ALLOCSET_DEFAULT_SIZES);
 	volatile bool found = false;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(stmtcxt);
+	ps_subxact_begin(&sx, stmtcxt);
 	PG_TRY();
 	{
 		PsPrepared *prep = ps_prepare_query(st->query, true);
@@ -373,20 +372,12 @@ kc_statement(KcCtx *cx, PsStatement *st)
 					found = true;
 			}
 		}
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
+		ps_subxact_commit(&sx);
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
+		ErrorData  *edata = ps_subxact_abort(&sx);
 
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
 			ReThrowError(edata);
 		st->error = pstrdup(edata->message);

@@ -29,6 +29,7 @@
 #include "access/htup.h"
 #include "datatype/timestamp.h"
 #include "nodes/pg_list.h"
+#include "utils/resowner.h"
 
 /* Partitioning strategies, the same letters as pg_partitioned_table. */
 #define PS_STRATEGY_RANGE	'r'
@@ -165,6 +166,18 @@ extern const char *ps_rows_source_name(PsRowsSource source);
 extern bool ps_stats_stale(const PsPartition *p);
 extern int *ps_children_of(const PsTree *tree, int g, int *n);
 extern bool ps_under_default(const PsTree *tree, int i);
+
+/* subxact.c: a subtransaction whose error does not end the statement */
+typedef struct PsSubxact
+{
+	MemoryContext oldcxt;
+	ResourceOwner oldowner;
+} PsSubxact;
+
+extern void ps_subxact_begin(PsSubxact *sx, MemoryContext workcxt);
+extern void ps_subxact_commit(PsSubxact *sx);
+extern void ps_subxact_rollback(PsSubxact *sx);
+extern ErrorData *ps_subxact_abort(PsSubxact *sx);
 
 /* partitions.c */
 extern PsTree *ps_open_tree(Oid relid, const char *funcname, int flags);

@@ -626,10 +626,9 @@ static void
 run_actual(PsPrepared *prep, PlanFacts *pf, ParamListInfo params)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
+	PsSubxact	sx;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
+	ps_subxact_begin(&sx, oldcxt);
 
 	PG_TRY();
 	{
@@ -649,20 +648,12 @@ run_actual(PsPrepared *prep, PlanFacts *pf, ParamListInfo params)
 		FreeQueryDesc(qd);
 		PopActiveSnapshot();
 
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
+		ps_subxact_rollback(&sx);
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
+		ErrorData  *edata = ps_subxact_abort(&sx);
 
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
 		ReThrowError(edata);
 	}
 	PG_END_TRY();

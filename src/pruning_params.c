@@ -166,11 +166,10 @@ static bool
 safe_input(const char *str, Oid typid, Datum *out)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
+	PsSubxact	sx;
 	volatile bool ok = true;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
+	ps_subxact_begin(&sx, oldcxt);
 	PG_TRY();
 	{
 		Oid			infn;
@@ -178,20 +177,12 @@ safe_input(const char *str, Oid typid, Datum *out)
 
 		getTypeInputInfo(typid, &infn, &ioparam);
 		*out = OidInputFunctionCall(infn, (char *) str, ioparam, -1);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
+		ps_subxact_commit(&sx);
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
+		ErrorData  *edata = ps_subxact_abort(&sx);
 
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
 			ReThrowError(edata);
 		FreeErrorData(edata);

@@ -206,14 +206,13 @@ static bool
 analyse_statement(PsStatement *st, Oid parent)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
+	PsSubxact	sx;
 	MemoryContext stmtcxt = AllocSetContextCreate(oldcxt,
 												  "partstrat workload statement",
 												  ALLOCSET_DEFAULT_SIZES);
 	volatile bool relevant = false;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(stmtcxt);
+	ps_subxact_begin(&sx, stmtcxt);
 	PG_TRY();
 	{
 		PsPrepared *prep = ps_prepare_query(st->query, true);
@@ -235,20 +234,12 @@ analyse_statement(PsStatement *st, Oid parent)
 					st->rows = lappend(st->rows, row);
 			}
 		}
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
+		ps_subxact_commit(&sx);
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
+		ErrorData  *edata = ps_subxact_abort(&sx);
 
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
 			ReThrowError(edata);
 		st->error = pstrdup(edata->message);

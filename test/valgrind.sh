@@ -37,9 +37,10 @@ done
 work="$(ps_postgres_copy)"
 tests="${PS_TESTS:-$(make -C "$PS_ROOT" -s print-regress 2>/dev/null || true)}"
 [ -z "$tests" ] && tests="$(cd "$PS_ROOT/sql" && ls *.sql | grep -v '^partstrat--' | sed 's/\.sql$//' | sort | awk 'BEGIN{printf "install "} $0 != "install" {printf "%s ", $0}')"
-runuser -u postgres -- "$PGBIN/../lib/pgxs/src/test/regress/pg_regress" \
+# from the test tree, as make installcheck runs it: tests write results/...
+(cd "$work" && runuser -u postgres -- "$PGBIN/../lib/pgxs/src/test/regress/pg_regress" \
 	--inputdir="$work" --outputdir="$work" --bindir="$PGBIN" \
-	--host="$dir" --port="$port" --dbname=contrib_regression $tests
+	--host="$dir" --port="$port" --dbname=contrib_regression $tests)
 rc=$?
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w -t 300 stop >/dev/null 2>&1
 

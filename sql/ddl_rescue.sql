@@ -109,6 +109,74 @@ SELECT partition FROM partstrat_partitions('ev');
 SELECT partstrat_ddl_guard_default('ev') ~ 'DROP CONSTRAINT IF EXISTS partstrat_default_guard' AS replaces;
 
 ------------------------------------------------------------------------
+-- the guard of a list parent's DEFAULT: a CHECK admitting only the values
+-- it holds; ATTACH of any other value then skips the DEFAULT's scan.
+-- Column keys, expression keys and keys with a collation of their own.
+------------------------------------------------------------------------
+CREATE TABLE lg (name text, d date, id int) PARTITION BY LIST (name);
+CREATE TABLE lg_a PARTITION OF lg FOR VALUES IN ('a');
+CREATE TABLE lg_default PARTITION OF lg DEFAULT;
+INSERT INTO lg SELECT (ARRAY['a', 'b', 'c', 'it''s', NULL])[1 + g % 5], NULL, g
+FROM generate_series(1, 500) g;
+SELECT partstrat_ddl_guard_default('lg') \gexec
+SELECT pg_get_constraintdef(oid), convalidated FROM pg_constraint
+WHERE conrelid = 'lg_default'::regclass;
+CREATE TABLE lg_x (LIKE lg);
+SET client_min_messages = debug1;
+ALTER TABLE lg ATTACH PARTITION lg_x FOR VALUES IN ('x', 'y');
+RESET client_min_messages;
+-- a value without a partition is refused; the DEFAULT's values and NULL pass
+INSERT INTO lg VALUES ('z', NULL, 0);
+INSERT INTO lg VALUES ('b', NULL, 0), (NULL, NULL, 0), ('x', NULL, 0);
+SELECT tableoid::regclass, count(*) FROM lg GROUP BY 1 ORDER BY 1;
+DROP TABLE lg;
+
+CREATE TABLE lge (name text, id int) PARTITION BY LIST (lower(name));
+CREATE TABLE lge_default PARTITION OF lge DEFAULT;
+INSERT INTO lge VALUES ('A', 1), ('b', 2), ('B', 3);
+CREATE TABLE lgc (name text, id int) PARTITION BY LIST (name COLLATE "C");
+CREATE TABLE lgc_default PARTITION OF lgc DEFAULT;
+INSERT INTO lgc VALUES ('A', 1), ('b', 2);
+CREATE TABLE lgd (d date, id int) PARTITION BY LIST (d);
+CREATE TABLE lgd_default PARTITION OF lgd DEFAULT;
+INSERT INTO lgd VALUES ('2026-01-31', 1), ('2026-02-01', 2);
+SET datestyle = 'SQL, DMY';
+SELECT partstrat_ddl_guard_default(t)
+FROM unnest('{lge,lgc,lgd}'::regclass[]) t \gexec
+RESET datestyle;
+SELECT conrelid::regclass, pg_get_constraintdef(oid), convalidated
+FROM pg_constraint WHERE conname = 'partstrat_default_guard' ORDER BY 1;
+CREATE TABLE lge_x (LIKE lge);
+CREATE TABLE lgc_x (LIKE lgc);
+CREATE TABLE lgd_x (LIKE lgd);
+SET client_min_messages = debug1;
+ALTER TABLE lge ATTACH PARTITION lge_x FOR VALUES IN ('x');
+ALTER TABLE lgc ATTACH PARTITION lgc_x FOR VALUES IN ('x');
+ALTER TABLE lgd ATTACH PARTITION lgd_x FOR VALUES IN ('2026-03-01');
+RESET client_min_messages;
+DROP TABLE lge, lgc, lgd;
+
+-- what the list guard refuses: more values than the prover expands, a key
+-- with another operator class, an empty DEFAULT is closed to all but NULL
+CREATE TABLE lgm (k int) PARTITION BY LIST (k);
+CREATE TABLE lgm_default PARTITION OF lgm DEFAULT;
+INSERT INTO lgm SELECT generate_series(1, 101);
+SELECT partstrat_ddl_guard_default('lgm');
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM lgm WHERE k > 100;
+SELECT partstrat_ddl_guard_default('lgm') ~ 'admits only the 100 values' AS hundred_ok;
+TRUNCATE lgm;
+SELECT partstrat_ddl_guard_default('lgm') ~ 'CHECK \(k IS NULL\) NOT VALID' AS closed;
+CREATE TABLE lgp (name text) PARTITION BY LIST (name text_pattern_ops);
+CREATE TABLE lgp_default PARTITION OF lgp DEFAULT;
+SELECT partstrat_ddl_guard_default('lgp');
+\echo :LAST_ERROR_SQLSTATE
+CREATE TABLE lgh (k int) PARTITION BY HASH (k);
+SELECT partstrat_ddl_guard_default('lgh');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE lgm, lgp, lgh;
+
+------------------------------------------------------------------------
 -- integer key, no partition but the DEFAULT: the step must be given;
 -- hostile names; names for the new partitions come from partstrat
 ------------------------------------------------------------------------

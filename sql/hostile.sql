@@ -62,6 +62,15 @@ SELECT partstrat_ddl_merge(array_agg(partition ORDER BY partition::text))
 FROM partstrat_partitions('lv') \gexec
 SELECT * FROM pwned;
 SELECT * FROM fingerprint('lv');
+-- the list guard of a DEFAULT holding that value, under a hostile name
+CREATE TABLE "lv ""def"";" PARTITION OF lv DEFAULT;
+INSERT INTO lv VALUES (E'x\nINSERT INTO pwned VALUES (''guard''); --', 1), (E'it''s \\', 2);
+SELECT partstrat_ddl_guard_default('lv') \gexec
+SELECT * FROM pwned;
+SELECT pg_get_constraintdef(oid), convalidated FROM pg_constraint
+WHERE conrelid = '"lv ""def"";"'::regclass;
+INSERT INTO lv VALUES (E'it''s \\', 3);
+SELECT k, count(*) FROM ONLY "lv ""def"";" GROUP BY k ORDER BY k;
 
 -- A leaf that already has a constraint named like the script's temporary
 -- CHECK: the split of its sub-partitioned parent picks another name and

@@ -255,7 +255,7 @@ AS 'MODULE_PATHNAME', 'partstrat_ddl_guard_default'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION partstrat_ddl_guard_default(regclass, interval) IS
-'DDL adding to the DEFAULT partition a CHECK constraint that excludes every key from the first partition''s lower bound up (the ranges the siblings cover or will cover), so that ATTACH does not scan the DEFAULT and the DEFAULT stops taking rows of those ranges';
+'DDL adding to the DEFAULT partition a CHECK constraint that lets ATTACH skip its scan: for a range parent it excludes every key from the first partition''s lower bound up, for a list parent it admits only the values the DEFAULT holds (at most 100); either way the DEFAULT stops taking rows of keys without a partition';
 
 
 ------------------------------------------------------------------------------

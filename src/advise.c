@@ -22,7 +22,8 @@
  *	retention		time-range partitions wholly older than now - retention
  *	drop_default	an empty DEFAULT that forbids DETACH ... CONCURRENTLY,
  *					when the retention advice needs it
- *	guard_default	a big DEFAULT of a list parent that every ATTACH scans
+ *	guard_default	a big DEFAULT of a list parent that every ATTACH scans,
+ *					with few enough values for a CHECK listing them
  *	merge			runs of adjacent range leaves under a quarter of the
  *					target, within one whole past month (or week), when the
  *					parent has at least partstrat.merge_min_leaves leaves
@@ -55,6 +56,7 @@
 #include "access/xact.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_statistic.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
@@ -386,7 +388,7 @@ static void
 ddl_guard_default(AdviseCtx *ctx, Advice *a, int g)
 {
 	set_ddl(a, "partstrat_ddl_guard_default",
-			ps_advice_ddl_guard_range(group_relid(ctx->tree, g)));
+			ps_advice_ddl_guard(group_relid(ctx->tree, g)));
 }
 
 /* ----------------------------------------------------------------
@@ -764,6 +766,53 @@ advise_list_rescue(AdviseCtx *ctx, int g, int d)
 	return true;
 }
 
+/*
+ * Distinct key values of the DEFAULT d of a list parent from its statistics
+ * (-1: unknown: no statistics, or not readable).
+ */
+static double
+list_default_values(AdviseCtx *ctx, int d)
+{
+	PsSkew	   *s = ctx->skew;
+	PsKeyStats *ks;
+
+	if (!s->stats_readable)
+		return -1;
+	ks = ps_skew_keystats(s, s->leaf_of[d]);
+	if (!ks->found)
+		return -1;
+	if (ks->n_distinct >= 0)
+		return ks->n_distinct;
+	return -ks->n_distinct * Max(s->leaves[s->leaf_of[d]].rows, 0);
+}
+
+/*
+ * Whether a guard can help the DEFAULT d of a list parent: it has none
+ * validated yet, and its statistics do not show more distinct values than
+ * a guard can list (partstrat_ddl_guard_default counts them exactly).
+ */
+static bool
+guardable_list_default(AdviseCtx *ctx, int d)
+{
+	Oid			conid = get_relation_constraint_oid(ctx->tree->parts[d].relid,
+													PS_GUARD_NAME, true);
+
+	if (OidIsValid(conid))
+	{
+		HeapTuple	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conid));
+		bool		validated = false;
+
+		if (HeapTupleIsValid(tup))
+		{
+			validated = ((Form_pg_constraint) GETSTRUCT(tup))->convalidated;
+			ReleaseSysCache(tup);
+		}
+		if (validated)
+			return false;
+	}
+	return list_default_values(ctx, d) <= PS_GUARD_LIST_MAX + 0.5;
+}
+
 static void
 advise_defaults(AdviseCtx *ctx, bool retention_advised)
 {
@@ -874,17 +923,29 @@ advise_defaults(AdviseCtx *ctx, bool retention_advised)
 				 advise_list_rescue(ctx, g, d))
 			continue;
 		else if (l->rows > 0 && key->strategy == PS_STRATEGY_LIST &&
-				 l->bytes >= ctx->target / 4)
+				 l->bytes >= ctx->target / 4 && guardable_list_default(ctx, d))
 		{
+			double		nd = list_default_values(ctx, d);
+
 			a = new_advice(ctx, ADV_GUARD_DEFAULT, l->bytes);
 			set_part(a, d);
 			json_key_int(&a->evidence, "rows", l->rows);
 			json_key_int(&a->evidence, "bytes", l->bytes);
 			json_key_int(&a->evidence, "target_bytes", ctx->target);
+			if (nd >= 0)
+				json_key_int(&a->evidence, "distinct_values", (int64) rint(nd));
 			a->reason = finish_reason(ctx, a,
-									  psprintf("%s holds %s (" INT64_FORMAT " rows), at least a quarter of the %s target, and every new list partition's ATTACH scans it under ACCESS EXCLUSIVE unless a CHECK constraint excludes the new values",
+									  psprintf("%s holds %s (" INT64_FORMAT " rows), at least a quarter of the %s target, and every new list partition's ATTACH scans it under ACCESS EXCLUSIVE; %s: a CHECK constraint admitting only them lets ATTACH skip the scan (a new value then needs its partition before its rows arrive)",
 											   dp->relname, ps_size_pretty(l->bytes),
-											   l->rows, ps_size_pretty(ctx->target)));
+											   l->rows, ps_size_pretty(ctx->target),
+											   nd >= 0 ?
+											   psprintf("its %.0f key value%s (none big enough for a partition of %s own) %s few enough to list",
+														nd, rint(nd) == 1 ? "" : "s",
+														rint(nd) == 1 ? "its" : "their",
+														rint(nd) == 1 ? "is" : "are") :
+											   ctx->skew->stats_readable ?
+											   "its key values are unknown until it is analyzed" :
+											   "its key values are not shown (no access to pg_stats)"));
 			ddl_guard_default(ctx, a, g);
 			a->lock = psprintf("ACCESS EXCLUSIVE on %s for a moment (the CHECK constraint added NOT VALID), then SHARE UPDATE EXCLUSIVE while it is validated (reads and writes go on)",
 							   dp->relname);

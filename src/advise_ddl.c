@@ -313,7 +313,7 @@ ps_advice_ddl_rescue_range(Oid parentid)
 }
 
 PsAdviceDdl
-ps_advice_ddl_guard_range(Oid parentid)
+ps_advice_ddl_guard(Oid parentid)
 {
 	SqlArg		a;
 

@@ -62,8 +62,8 @@ extern PsAdviceDdl ps_advice_ddl_premake(Oid parentid, int count);
 /* partstrat_ddl_rescue_default(parent): range parents */
 extern PsAdviceDdl ps_advice_ddl_rescue_range(Oid parentid);
 
-/* partstrat_ddl_guard_default(parent): range parents */
-extern PsAdviceDdl ps_advice_ddl_guard_range(Oid parentid);
+/* partstrat_ddl_guard_default(parent): range and list parents */
+extern PsAdviceDdl ps_advice_ddl_guard(Oid parentid);
 
 /*
  * The rescue of heavy values out of the DEFAULT partition of a list parent

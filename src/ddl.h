@@ -115,6 +115,12 @@ extern char *ps_ddl_comment(const char *text);
 /* Most pieces one split makes (partstrat_ddl_split refuses more). */
 #define PS_DDL_MAX_PIECES	1000
 
+/* The guard constraint partstrat_ddl_guard_default adds to a DEFAULT. */
+#define PS_GUARD_NAME	"partstrat_default_guard"
+
+/* Most values a list guard holds (see ddl_rescue.c). */
+#define PS_GUARD_LIST_MAX	100
+
 /* Append an empty line to the body. */
 extern void ps_script_blank(PsScript *s);
 

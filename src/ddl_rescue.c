@@ -18,10 +18,15 @@
  * committed target in place and the others untouched; running the
  * generator again produces the rest.
  *
- * The guard is a CHECK constraint on the DEFAULT refusing every key from
- * the lowest bound of the siblings up: ATTACH of a new partition in that
- * range then needs no scan of the DEFAULT, and a row of a range without a
- * partition is refused instead of silently landing in the DEFAULT.
+ * The guard is a CHECK constraint on the DEFAULT that PostgreSQL's
+ * predicate prover can use to show that a new partition's rows cannot be in
+ * the DEFAULT, so that ATTACH (and CREATE TABLE ... PARTITION OF) skips the
+ * scan of the DEFAULT under its ACCESS EXCLUSIVE lock.  For a range parent
+ * it refuses every key from the lowest bound of the siblings up; for a list
+ * parent it admits only the values the DEFAULT holds now (the prover
+ * expands an IN list of at most 100 values, so a DEFAULT holding more
+ * cannot be guarded).  Either way a row without a partition of its own is
+ * refused instead of silently landing in the DEFAULT.
  *
  * Copyright (c) 2026, partstrat developers
  *
@@ -32,14 +37,20 @@
  */
 #include "postgres.h"
 
+#include "access/table.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "commands/defrem.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/partcache.h"
+#include "utils/rel.h"
+#include "utils/ruleutils.h"
 
 #include "ddl.h"
 #include "ddl_time.h"
@@ -48,8 +59,12 @@
 PG_FUNCTION_INFO_V1(partstrat_ddl_rescue_default);
 PG_FUNCTION_INFO_V1(partstrat_ddl_guard_default);
 
-/* Name of the guard constraint on the DEFAULT partition. */
-#define PS_GUARD_NAME	"partstrat_default_guard"
+/*
+ * PS_GUARD_LIST_MAX (ddl.h) is the most values a list guard holds:
+ * predtest.c expands a constant array of at most 100 elements
+ * (MAX_SAOP_ARRAY_SIZE) into the OR of its equalities; past it, no proof,
+ * and every ATTACH scans the DEFAULT again.
+ */
 
 /* Most targets one rescue script holds. */
 #define PS_RESCUE_MAX	10000
@@ -57,20 +72,25 @@ PG_FUNCTION_INFO_V1(partstrat_ddl_guard_default);
 /* Pieces counted per query (each is a column of the query). */
 #define PS_COUNT_CHUNK	1000
 
-/* The DEFAULT of a time line: ERROR when there is none or it is partitioned. */
+/*
+ * The DEFAULT partition d of parentid (-1: none), for funcname that works
+ * on the DEFAULT of "kind" tables: ERROR when there is none or it is
+ * partitioned or foreign.
+ */
 static const PsPartition *
-default_of(PsTimeline *tl, const char *funcname)
+default_in(const PsTree *tree, int d, Oid parentid, const char *funcname,
+		   const char *kind)
 {
 	const PsPartition *def;
 
-	if (tl->default_part < 0)
+	if (d < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("\"%s\" has no DEFAULT partition",
-						get_rel_name(tl->parentid)),
-				 errhint("%s works on the DEFAULT partition of a range-partitioned table.",
-						 funcname)));
-	def = &tl->tree->parts[tl->default_part];
+						get_rel_name(parentid)),
+				 errhint("%s works on the DEFAULT partition of a %s table.",
+						 funcname, kind)));
+	def = &tree->parts[d];
 	if (!def->is_leaf || def->is_foreign)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -81,6 +101,14 @@ default_of(PsTimeline *tl, const char *funcname)
 				 errhint("Run it on the partitions of \"%s\" instead.",
 						 def->relname)));
 	return def;
+}
+
+/* The DEFAULT of a time line (see default_in). */
+static const PsPartition *
+default_of(PsTimeline *tl, const char *funcname)
+{
+	return default_in(tl->tree, tl->default_part, tl->parentid, funcname,
+					  "range-partitioned");
 }
 
 /* Keys the rescue leaves in the DEFAULT: NULL, and infinities for time. */
@@ -352,12 +380,43 @@ partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
  * ----------------------------------------------------------------------
  */
 
-Datum
-partstrat_ddl_guard_default(PG_FUNCTION_ARGS)
+/*
+ * The two scripts of a guard: the CHECK added NOT VALID (a moment of ACCESS
+ * EXCLUSIVE on the DEFAULT, no scan), then validated (SHARE UPDATE
+ * EXCLUSIVE while it scans).  "lines" explain the constraint.
+ */
+static char *
+guard_scripts(Oid parentid, const char *defname, const char *check,
+			  const char *const *lines, int nlines, int lock_ms)
 {
-	const char *fn = "partstrat_ddl_guard_default";
-	Oid			parentid;
-	int			lock_ms;
+	PsScript   *s1;
+	PsScript   *s2;
+	int			i;
+
+	s1 = ps_script_begin(psprintf("guard of DEFAULT partition %s of %s, step 1 of 2: add the constraint",
+								  defname, ps_ddl_qualified(parentid)),
+						 lock_ms, true);
+	for (i = 0; i < nlines; i++)
+		ps_script_header(s1, "%s", lines[i]);
+	ps_script_header(s1, "Locks: ACCESS EXCLUSIVE on the DEFAULT for a moment (NOT VALID: no scan).");
+	ps_script_stmt(s1, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", defname,
+				   PS_GUARD_NAME);
+	ps_script_stmt(s1, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s) NOT VALID",
+				   defname, PS_GUARD_NAME, check);
+
+	s2 = ps_script_begin(psprintf("guard of DEFAULT partition %s, step 2 of 2: validate it",
+								  defname),
+						 lock_ms, true);
+	ps_script_header(s2, "Locks: SHARE UPDATE EXCLUSIVE on the DEFAULT while it is scanned (reads and writes go on).");
+	ps_script_stmt(s2, "ALTER TABLE %s VALIDATE CONSTRAINT %s", defname,
+				   PS_GUARD_NAME);
+	return psprintf("%s\n%s", ps_script_finish(s1), ps_script_finish(s2));
+}
+
+/* The guard of a range parent's DEFAULT: no key from the lowest bound up. */
+static char *
+range_guard(Oid parentid, int lock_ms, const char *fn)
+{
 	PsTimeline *tl;
 	const PsPartition *def;
 	const PsSpan *low;
@@ -366,15 +425,8 @@ partstrat_ddl_guard_default(PG_FUNCTION_ARGS)
 	char	   *q;
 	int64		refused;
 	bool		isnull;
-	PsScript   *s1;
-	PsScript   *s2;
-	char	   *result;
-	int			nest;
+	const char *lines[4];
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	parentid = PG_GETARG_OID(0);
-	lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 1);
 	tl = ps_timeline_open(parentid, fn, PS_TL_SINGLE_KEY);
 	def = default_of(tl, fn);
 	if (tl->nspans == 0)
@@ -388,7 +440,6 @@ partstrat_ddl_guard_default(PG_FUNCTION_ARGS)
 	low = &tl->spans[0];
 	defname = ps_ddl_qualified(def->relid);
 
-	nest = ps_ddl_iso_enter();
 	if (low->lo_inf)
 		check = psprintf("%s IS NULL", tl->keyexpr);
 	else
@@ -413,27 +464,169 @@ partstrat_ddl_guard_default(PG_FUNCTION_ARGS)
 				 errhint("Move them into partitions of their own first with partstrat_ddl_rescue_default(%s).",
 						 quote_literal_cstr(ps_ddl_qualified(parentid)))));
 
-	s1 = ps_script_begin(psprintf("guard of DEFAULT partition %s of %s, step 1 of 2: add the constraint",
-								  defname, ps_ddl_qualified(parentid)),
-						 lock_ms, true);
-	ps_script_header(s1, "CHECK (%s) on the DEFAULT: every key%s has, or will have, a partition of its own.",
-					 check, low->lo_inf ? "" : " from the lowest bound of the partitions up");
-	ps_script_header(s1, "ATTACH of a new partition in that range then skips the scan of the DEFAULT,");
-	ps_script_header(s1, "and a row of a range without a partition is refused instead of landing in the DEFAULT");
-	ps_script_header(s1, "(create its partition first, with partstrat_ddl_premake).");
-	ps_script_header(s1, "Locks: ACCESS EXCLUSIVE on the DEFAULT for a moment (NOT VALID: no scan).");
-	ps_script_stmt(s1, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s", defname,
-				   PS_GUARD_NAME);
-	ps_script_stmt(s1, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s) NOT VALID",
-				   defname, PS_GUARD_NAME, check);
+	lines[0] = psprintf("CHECK (%s) on the DEFAULT: every key%s has, or will have, a partition of its own.",
+						check, low->lo_inf ? "" : " from the lowest bound of the partitions up");
+	lines[1] = "ATTACH of a new partition in that range then skips the scan of the DEFAULT,";
+	lines[2] = "and a row of a range without a partition is refused instead of landing in the DEFAULT";
+	lines[3] = "(create its partition first, with partstrat_ddl_premake).";
+	return guard_scripts(parentid, defname, check, lines, 4, lock_ms);
+}
 
-	s2 = ps_script_begin(psprintf("guard of DEFAULT partition %s, step 2 of 2: validate it",
-								  defname),
-						 lock_ms, true);
-	ps_script_header(s2, "Locks: SHARE UPDATE EXCLUSIVE on the DEFAULT while it is scanned (reads and writes go on).");
-	ps_script_stmt(s2, "ALTER TABLE %s VALIDATE CONSTRAINT %s", defname,
-				   PS_GUARD_NAME);
-	result = psprintf("%s\n%s", ps_script_finish(s1), ps_script_finish(s2));
+/*
+ * The list key as the expression its partition constraints compare, so
+ * that the prover matches the guard with them: the column, or the key
+ * expression as pg_get_partkeydef() prints it.  A key with a collation of
+ * its own (PARTITION BY LIST (k COLLATE "C")) is compared as the key
+ * relabeled to that collation, but tested for NULL as it is: *collate gets
+ * " COLLATE ..." to append to the key in comparisons, else "".  (A
+ * varchar key with a collation of its own is relabeled to text: no proof.)
+ * Keys with an operator class other than the
+ * type's default btree one are refused: the guard's "=" would not be their
+ * equality.
+ */
+static char *
+list_key_expression(Oid parentid, const PsKey *key, const char *fn,
+					char **collate)
+{
+	Relation	rel = table_open(parentid, NoLock); /* locked by ps_open_tree */
+	PartitionKey pk = RelationGetPartitionKey(rel);
+	Oid			opclass = GetDefaultOpClass(key->typids[0], BTREE_AM_OID);
+	bool		default_family = OidIsValid(opclass) &&
+		get_opclass_family(opclass) == pk->partopfamily[0];
+	bool		own_collation = pk->partcollation[0] != pk->parttypcoll[0];
+	const char *def = key->keydef;
+	size_t		len = strlen(def);
+	char	   *inner;
+
+	*collate = own_collation ?
+		psprintf(" COLLATE %s", generate_collation_name(pk->partcollation[0])) :
+		pstrdup("");
+	table_close(rel, NoLock);
+	if (!default_family)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s does not support a partition key with a non-default operator class",
+						fn),
+				 errdetail("The partition key of \"%s\" is %s.",
+						   get_rel_name(parentid), def),
+				 errhint("Add the CHECK constraint on the DEFAULT partition by hand, with the operator class's equality operator.")));
+	if (key->colnames[0] != NULL)
+		return pstrdup(quote_identifier(key->colnames[0]));
+	/* "LIST (expr[ COLLATE c])" */
+	if (strncmp(def, "LIST (", 6) != 0 || len < 8)
+		elog(ERROR, "unexpected partition key \"%s\"", def);
+	inner = pnstrdup(def + 6, len - 7);
+	len = strlen(inner);
+	if (own_collation)
+	{
+		size_t		clen = strlen(*collate);
+
+		if (len <= clen || strcmp(inner + len - clen, *collate) != 0)
+			elog(ERROR, "unexpected partition key \"%s\"", def);
+		inner[len - clen] = '\0';
+	}
+	return psprintf("(%s)", inner);
+}
+
+/*
+ * The guard of a list parent's DEFAULT: only the values it holds now.
+ */
+static char *
+list_guard(PsTree *tree, Oid parentid, int lock_ms, const char *fn)
+{
+	MemoryContext outer = CurrentMemoryContext;
+	const PsKey *key = &tree->keys[0];
+	const PsPartition *def;
+	char	   *keyexpr;
+	char	   *cmpexpr;
+	char	   *collate;
+	char	   *defname;
+	char	   *q;
+	char	  **values;
+	int			nvalues;
+	int			d = -1;
+	int			i;
+	StringInfoData in;
+	char	   *check;
+	const char *lines[5];
+
+	for (i = 0; i < tree->nroot_children; i++)
+	{
+		if (tree->parts[tree->root_children[i]].is_default)
+			d = tree->root_children[i];
+	}
+	def = default_in(tree, d, parentid, fn, "range- or list-partitioned");
+	defname = ps_ddl_qualified(def->relid);
+	keyexpr = list_key_expression(parentid, key, fn, &collate);
+	cmpexpr = collate[0] ? psprintf("(%s%s)", keyexpr, collate) : keyexpr;
+
+	/* the values the DEFAULT holds, one more than a guard can hold */
+	q = psprintf("SELECT v FROM (SELECT DISTINCT %s AS v FROM ONLY %s) d WHERE v IS NOT NULL ORDER BY v LIMIT %d",
+				 cmpexpr, defname, PS_GUARD_LIST_MAX + 1);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(q, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute failed: %s", q);
+	nvalues = (int) SPI_processed;
+	values = MemoryContextAlloc(outer, sizeof(char *) * Max(nvalues, 1));
+	for (i = 0; i < nvalues; i++)
+		values[i] = MemoryContextStrdup(outer,
+										SPI_getvalue(SPI_tuptable->vals[i],
+													 SPI_tuptable->tupdesc, 1));
+	SPI_finish();
+	if (nvalues > PS_GUARD_LIST_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("DEFAULT partition \"%s\" holds more than %d distinct values of the partition key",
+						def->relname, PS_GUARD_LIST_MAX),
+				 errdetail("PostgreSQL proves that a CHECK constraint keeps a new partition's values out of the DEFAULT only from a list of at most %d values: with a longer one every ATTACH still scans it.",
+						   PS_GUARD_LIST_MAX),
+				 errhint("Move values into list partitions of their own first (see the rescue_default rows of partstrat_advise(%s)).",
+						 quote_literal_cstr(ps_ddl_qualified(parentid)))));
+
+	initStringInfo(&in);
+	for (i = 0; i < nvalues; i++)
+		appendStringInfo(&in, "%s%s", i > 0 ? ", " : "",
+						 quote_literal_cstr(values[i]));
+	if (nvalues == 0)
+		check = psprintf("%s IS NULL", keyexpr);
+	else
+		check = psprintf("%s IS NULL OR %s IN (%s)", keyexpr, cmpexpr, in.data);
+
+	lines[0] = nvalues == 0 ?
+		psprintf("CHECK (%s) on the DEFAULT: it holds no value but NULL, and will take no other.",
+				 check) :
+		psprintf("CHECK (%s) on the DEFAULT: it admits only the %d value%s it holds now (and NULL).",
+				 check, nvalues, nvalues == 1 ? "" : "s");
+	lines[1] = "ATTACH (or CREATE TABLE ... PARTITION OF) of a list partition for any other value then skips the scan of the DEFAULT.";
+	lines[2] = "A row whose value has no partition and is not in this list is refused instead of landing in the DEFAULT:";
+	lines[3] = "create the value's partition first (CREATE TABLE ... PARTITION OF ... FOR VALUES IN (...)).";
+	lines[4] = "If step 2 fails, rows with other values reached the DEFAULT in between: generate the guard again.";
+	return guard_scripts(parentid, defname, check, lines, 5, lock_ms);
+}
+
+Datum
+partstrat_ddl_guard_default(PG_FUNCTION_ARGS)
+{
+	const char *fn = "partstrat_ddl_guard_default";
+	Oid			parentid;
+	int			lock_ms;
+	PsTree	   *tree;
+	char	   *result;
+	int			nest;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	parentid = PG_GETARG_OID(0);
+	lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 1);
+	tree = ps_open_tree(parentid, fn, PS_TREE_NO_SIZES | PS_TREE_NO_STATS);
+	nest = ps_ddl_iso_enter();
+	if (tree->keys[0].strategy == PS_STRATEGY_HASH)
+		default_in(tree, -1, parentid, fn, "range- or list-partitioned");
+	if (tree->keys[0].strategy == PS_STRATEGY_LIST)
+		result = list_guard(tree, parentid, lock_ms, fn);
+	else
+		result = range_guard(parentid, lock_ms, fn);
 	ps_ddl_iso_leave(nest);
 	PS_RETURN_SCRIPT(result);
 }

@@ -101,6 +101,7 @@ typedef struct PsPredFindings
 typedef struct PsStatement
 {
 	int64		queryid;
+	Oid			userid;			/* the role that ran it most */
 	char	   *query;
 	int64		calls;
 	float8		total_time;

@@ -15,6 +15,14 @@
  * fails to parse, analyse or plan is listed with its error, in its own
  * subtransaction, and never stops the report.
  *
+ * Planning runs code: the planner folds calls of IMMUTABLE functions, which
+ * may be anybody's.  Each statement is therefore planned as the role that
+ * ran it (the one with the most calls when several did), in a security-
+ * restricted operation, as autovacuum runs index expressions as the table
+ * owner: a statement cannot run its author's functions with the rights of
+ * the DBA who reads the report.  A superuser's statement is analysed only
+ * for a superuser caller.
+ *
  * partstrat_workload_pruning() gives one row per partitioned table with the
  * shares of calls and of execution time per class; and
  * partstrat_workload_statements() lists the statements, worst first, with
@@ -43,6 +51,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/resowner.h"
+#include "utils/syscache.h"
 
 #include "compat.h"
 #include "partstrat.h"
@@ -99,7 +108,8 @@ ps_read_statements(void)
 				 errhint("Add pg_stat_statements to shared_preload_libraries, restart the server, and run CREATE EXTENSION pg_stat_statements.")));
 	nsp = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	if (SPI_execute(psprintf("SELECT queryid, query, sum(calls)::bigint, "
-							 "sum(total_exec_time)::float8 "
+							 "sum(total_exec_time)::float8, "
+							 "(pg_catalog.array_agg(userid ORDER BY calls DESC))[1] "
 							 "FROM %s.pg_stat_statements "
 							 "WHERE dbid = (SELECT oid FROM pg_catalog.pg_database "
 							 "WHERE datname = pg_catalog.current_database()) "
@@ -120,6 +130,7 @@ ps_read_statements(void)
 		st->query = TextDatumGetCString(SPI_getbinval(tup, desc, 2, &isnull));
 		st->calls = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
 		st->total_time = DatumGetFloat8(SPI_getbinval(tup, desc, 4, &isnull));
+		st->userid = DatumGetObjectId(SPI_getbinval(tup, desc, 5, &isnull));
 		result = lappend(result, st);
 		MemoryContextSwitchTo(old);
 	}
@@ -202,6 +213,31 @@ copy_row(PsPruneRow *row)
  * a partitioned table (or is not a plannable statement), st->error set when
  * it fails.
  */
+/*
+ * The role a statement is planned as: the one that ran it, unless it no
+ * longer exists or is a superuser and the caller is not (ERROR).
+ */
+static Oid
+statement_user(PsStatement *st)
+{
+	Oid			caller = GetUserId();
+
+	if (!OidIsValid(st->userid) || st->userid == caller)
+		return caller;
+	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(st->userid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("the role that ran the statement (OID %u) no longer exists",
+						st->userid),
+				 errdetail("Statements are planned as the role that ran them.")));
+	if (superuser_arg(st->userid) && !superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("the statement was run by a superuser"),
+				 errdetail("Statements are planned as the role that ran them; a superuser's are planned only for a superuser.")));
+	return st->userid;
+}
+
 static bool
 analyse_statement(PsStatement *st, Oid parent)
 {
@@ -219,9 +255,17 @@ analyse_statement(PsStatement *st, Oid parent)
 
 		if (prep != NULL && touches(prep, parent))
 		{
-			List	   *rows = ps_explain_pruning(prep, false);
+			List	   *rows;
 			ListCell   *lc;
+			Oid			save_userid;
+			int			save_sec;
 
+			/* planned as its author; an error's subxact abort restores us */
+			GetUserIdAndSecContext(&save_userid, &save_sec);
+			SetUserIdAndSecContext(statement_user(st),
+								   save_sec | SECURITY_RESTRICTED_OPERATION);
+			rows = ps_explain_pruning(prep, false);
+			SetUserIdAndSecContext(save_userid, save_sec);
 			relevant = true;
 			MemoryContextSwitchTo(oldcxt);
 			foreach(lc, rows)

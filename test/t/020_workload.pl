@@ -148,6 +148,43 @@ my $evc = $node->safe_psql('postgres', q{
 	FROM partstrat_key_candidates('ev')});
 is($evc, 'kind:3,ts:7', 'key candidates of a partitioned table (expressions count)');
 
+# Statements are planned as the role that ran them: an IMMUTABLE function
+# the planner folds never runs with the rights of the caller of the report.
+$node->safe_psql('postgres', q{
+	CREATE ROLE mallory LOGIN;
+	GRANT SELECT ON ev TO mallory;
+	GRANT pg_read_all_stats TO mallory;
+	CREATE SCHEMA mal AUTHORIZATION mallory;
+	SET ROLE mallory;
+	CREATE FUNCTION mal.pick() RETURNS timestamptz LANGUAGE plpgsql IMMUTABLE AS $$
+	BEGIN
+		IF current_user <> 'mallory' THEN
+			RAISE EXCEPTION 'pick() ran as %', current_user;
+		END IF;
+		RETURN '2024-02-10 00:00+00';
+	END $$;
+	RESET ROLE;
+});
+$node->safe_psql('postgres', 'SELECT pg_stat_statements_reset()');
+$node->safe_psql('postgres', q{SELECT count(*) FROM ev WHERE ts = mal.pick()},
+	extra_params => [ '-U', 'mallory' ]);
+$node->safe_psql('postgres', q{SELECT count(*) FROM ev WHERE kind = 'k2'});
+is($node->safe_psql('postgres', q{
+	SELECT pruning, leaves_kept, coalesce(error, '-'), query
+	FROM partstrat_workload_statements('ev') ORDER BY query}),
+	join("\n",
+		'all|4|-|SELECT count(*) FROM ev WHERE kind = $1',
+		'few|1|-|SELECT count(*) FROM ev WHERE ts = mal.pick()'),
+	"another role's statement is planned as that role, not as the caller");
+is($node->safe_psql('postgres', q{
+	SELECT pruning, coalesce(error, '-'), query
+	FROM partstrat_workload_statements('ev') ORDER BY query},
+	extra_params => [ '-U', 'mallory' ]),
+	join("\n",
+		'failed|the statement was run by a superuser|SELECT count(*) FROM ev WHERE kind = $1',
+		'few|-|SELECT count(*) FROM ev WHERE ts = mal.pick()'),
+	"a superuser's statement is not planned for a caller who is not one");
+
 # a parent given that is not partitioned: an error
 my ($rc, $out, $err) = $node->psql('postgres',
 	q{SELECT * FROM partstrat_workload_pruning('pg_class')});

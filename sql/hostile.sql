@@ -273,5 +273,47 @@ WHERE action = 'repartition';
 SELECT ddl FROM partstrat_advise('wl', target_bytes => 200000) WHERE action = 'repartition' \gexec
 SELECT * FROM pwned;
 
+-- Rows are read as the table's owner: a partition key calling the owner's
+-- function never runs with the rights of the (superuser) caller, who only
+-- asked for a script.  eve.k() and eve.day() refuse to run as anyone else.
+CREATE ROLE regress_eve;
+CREATE SCHEMA eve AUTHORIZATION regress_eve;
+SET ROLE regress_eve;
+CREATE FUNCTION eve.k(t text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF current_user <> 'regress_eve' THEN
+		RAISE EXCEPTION 'eve.k ran as %', current_user;
+	END IF;
+	RETURN lower(t);
+END $$;
+CREATE FUNCTION eve.day(ts timestamptz) RETURNS date LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF current_user <> 'regress_eve' THEN
+		RAISE EXCEPTION 'eve.day ran as %', current_user;
+	END IF;
+	RETURN (ts AT TIME ZONE 'UTC')::date;
+END $$;
+CREATE TABLE eve.t (name text, n int) PARTITION BY LIST (eve.k(name));
+CREATE TABLE eve.t_a PARTITION OF eve.t FOR VALUES IN ('a', 'b');
+CREATE TABLE eve.t_default PARTITION OF eve.t DEFAULT;
+INSERT INTO eve.t SELECT (ARRAY['A', 'b', 'C', 'd'])[1 + g % 4], g
+FROM generate_series(1, 400) g;
+CREATE TABLE eve.r (ts timestamptz, n int) PARTITION BY RANGE (eve.day(ts));
+CREATE TABLE eve.r_1 PARTITION OF eve.r FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+CREATE TABLE eve.r_default PARTITION OF eve.r DEFAULT;
+INSERT INTO eve.r SELECT '2026-01-01 00:00+00'::timestamptz + g * interval '1 hour', g
+FROM generate_series(0, 1000) g;
+ANALYZE eve.t, eve.r;
+RESET ROLE;
+SELECT partstrat_ddl_guard_default('eve.t') ~ 'IN \(''c'', ''d''\)' AS list_guard;
+SELECT partstrat_ddl_split('eve.t_a', exact => true) ~ 'FOR VALUES IN \(''b''\)' AS list_split;
+SELECT partstrat_ddl_split('eve.r_1', 2, exact => true) ~ 'FOR VALUES FROM \(''2026-01-19''\)' AS range_split;
+SELECT partstrat_ddl_rescue_default('eve.r', step => '1 month') ~ 'FOR VALUES FROM \(''2026-02-01''\) TO \(''2026-03-01''\)' AS rescue;
+SELECT partstrat_ddl_premake('eve.r', 1) IS NULL AS premake;
+\echo :LAST_ERROR_SQLSTATE
+SELECT current_user = session_user AS caller_restored;
+DROP SCHEMA eve CASCADE;
+DROP ROLE regress_eve;
+
 DROP SCHEMA "hostile ""h""" CASCADE;
 DROP ROLE regress_hostile_reader;

@@ -215,14 +215,14 @@ ps_split_dist_from_data(SplitKey *k, Oid relid)
 	int			n;
 	char		typalign;
 	MemoryContext caller = CurrentMemoryContext;
+	PsAsOwner	ao;
 
 	sql = psprintf("SELECT pg_catalog.percentile_disc("
 				   "ARRAY(SELECT g::float8 / %d FROM pg_catalog.generate_series(0, %d) g)) "
 				   "WITHIN GROUP (ORDER BY %s), pg_catalog.count(*) FROM %s",
 				   EXACT_QUANTILES, EXACT_QUANTILES, k->expr,
 				   ps_split_source(relid));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	ps_spi_connect_as_owner(&ao, relid);
 	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "quantile query failed: %s", sql);
 	k->nrows = (double) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
@@ -232,7 +232,7 @@ ps_split_dist_from_data(SplitKey *k, Oid relid)
 						&isnull);
 	if (isnull)
 	{
-		SPI_finish();
+		ps_spi_finish_as_owner(&ao);
 		return false;
 	}
 	{
@@ -256,7 +256,7 @@ ps_split_dist_from_data(SplitKey *k, Oid relid)
 		k->nhist = m;
 		MemoryContextSwitchTo(old);
 	}
-	SPI_finish();
+	ps_spi_finish_as_owner(&ao);
 	k->nullfrac = 0;
 	k->histmass = 1.0;
 	k->source = "the data";

@@ -1279,6 +1279,7 @@ check_default_rows(PsTimeline *tl, PsPiece *pieces, int npieces)
 	const PsPartition *def;
 	StringInfoData q;
 	int			i;
+	PsAsOwner	ao;
 
 	if (tl->default_part < 0 || npieces == 0)
 		return;
@@ -1296,8 +1297,7 @@ check_default_rows(PsTimeline *tl, PsPiece *pieces, int npieces)
 						 ps_timeline_piece_expr(tl, &pieces[i]));
 	appendStringInfoString(&q, ") LIMIT 1");
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	ps_spi_connect_as_owner(&ao, def->relid);
 	if (SPI_execute(q.data, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute failed: %s", q.data);
 	if (SPI_processed > 0)
@@ -1308,7 +1308,7 @@ check_default_rows(PsTimeline *tl, PsPiece *pieces, int npieces)
 													  1, &isnull));
 		PsPiece    *pc = &pieces[isnull ? 0 : idx];
 
-		SPI_finish();
+		ps_spi_finish_as_owner(&ao);
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("default partition \"%s\" holds rows of a partition to be created",
@@ -1319,7 +1319,7 @@ check_default_rows(PsTimeline *tl, PsPiece *pieces, int npieces)
 				 errhint("Run partstrat_ddl_rescue_default('%s') first: it moves those rows into partitions of their own.",
 						 ps_ddl_qualified(tl->parentid))));
 	}
-	SPI_finish();
+	ps_spi_finish_as_owner(&ao);
 }
 
 /* The CREATE/CHECK/index/ATTACH statements of one new partition. */

@@ -311,6 +311,7 @@ partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
 	StringInfoData out;
 	List	   *used;
 	int			nest;
+	PsAsOwner	ao;
 	int			i;
 
 	if (PG_ARGISNULL(0))
@@ -330,11 +331,10 @@ partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
 	tmpl = tl->template_part >= 0 ? tl->tree->parts[tl->template_part].relid :
 		def->relid;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	ps_spi_connect_as_owner(&ao, def->relid);
 	targets = find_targets(tl, def, &ntargets);
 	staying = count_targets(tl, def, targets, ntargets);
-	SPI_finish();
+	ps_spi_finish_as_owner(&ao);
 
 	nest = ps_ddl_iso_enter();
 	names = ps_script_begin("names", lock_ms, true);
@@ -425,6 +425,7 @@ range_guard(Oid parentid, int lock_ms, const char *fn)
 	char	   *q;
 	int64		refused;
 	bool		isnull;
+	PsAsOwner	ao;
 	const char *lines[4];
 
 	tl = ps_timeline_open(parentid, fn, PS_TL_SINGLE_KEY);
@@ -448,13 +449,12 @@ range_guard(Oid parentid, int lock_ms, const char *fn)
 
 	/* rows the constraint would refuse: VALIDATE would fail on them */
 	q = psprintf("SELECT count(*) FROM ONLY %s WHERE NOT (%s)", defname, check);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	ps_spi_connect_as_owner(&ao, def->relid);
 	if (SPI_execute(q, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute failed: %s", q);
 	refused = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 										  SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_finish();
+	ps_spi_finish_as_owner(&ao);
 	if (refused > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -546,6 +546,7 @@ list_guard(PsTree *tree, Oid parentid, int lock_ms, const char *fn)
 	int			nvalues;
 	int			d = -1;
 	int			i;
+	PsAsOwner	ao;
 	StringInfoData in;
 	char	   *check;
 	const char *lines[5];
@@ -563,8 +564,7 @@ list_guard(PsTree *tree, Oid parentid, int lock_ms, const char *fn)
 	/* the values the DEFAULT holds, one more than a guard can hold */
 	q = psprintf("SELECT v FROM (SELECT DISTINCT %s AS v FROM ONLY %s) d WHERE v IS NOT NULL ORDER BY v LIMIT %d",
 				 cmpexpr, defname, PS_GUARD_LIST_MAX + 1);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	ps_spi_connect_as_owner(&ao, def->relid);
 	if (SPI_execute(q, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute failed: %s", q);
 	nvalues = (int) SPI_processed;
@@ -573,7 +573,7 @@ list_guard(PsTree *tree, Oid parentid, int lock_ms, const char *fn)
 		values[i] = MemoryContextStrdup(outer,
 										SPI_getvalue(SPI_tuptable->vals[i],
 													 SPI_tuptable->tupdesc, 1));
-	SPI_finish();
+	ps_spi_finish_as_owner(&ao);
 	if (nvalues > PS_GUARD_LIST_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

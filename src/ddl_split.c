@@ -314,6 +314,7 @@ hash_shares(const PsTree *tree, const PsPartition *p, PsBound *b, int pieces,
 	bool		sample = !exact && p->est_rows > 1000000;
 	double		total = 0;
 	int			i;
+	PsAsOwner	ao;
 
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT ");
@@ -324,8 +325,7 @@ hash_shares(const PsTree *tree, const PsPartition *p, PsBound *b, int pieces,
 	if (sample)
 		appendStringInfo(&sql, " TABLESAMPLE SYSTEM (%g) REPEATABLE (0)",
 						 Max(0.01, 100.0 * 1000000 / p->est_rows));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	ps_spi_connect_as_owner(&ao, p->relid);
 	if (SPI_execute(sql.data, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "hash share query failed");
 	for (i = 0; i < pieces; i++)
@@ -337,7 +337,7 @@ hash_shares(const PsTree *tree, const PsPartition *p, PsBound *b, int pieces,
 														 i + 1, &isnull));
 		total += shares[i];
 	}
-	SPI_finish();
+	ps_spi_finish_as_owner(&ao);
 	for (i = 0; i < pieces; i++)
 		shares[i] = total > 0 ? shares[i] / total : -1;
 	if (!sample)
@@ -362,6 +362,7 @@ list_weights(SplitKey *k, const PsPartition *p, bool exact, char **how)
 	if (exact)
 	{
 		StringInfoData sql;
+		PsAsOwner	ao;
 
 		initStringInfo(&sql);
 		appendStringInfoString(&sql, "SELECT ");
@@ -377,8 +378,7 @@ list_weights(SplitKey *k, const PsPartition *p, bool exact, char **how)
 								 format_type_with_typemod(k->typid, k->typmod));
 		}
 		appendStringInfo(&sql, " FROM %s", ps_split_source(p->relid));
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		ps_spi_connect_as_owner(&ao, p->relid);
 		if (SPI_execute(sql.data, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 			elog(ERROR, "list count query failed");
 		for (i = 0; i < p->nlist; i++)
@@ -389,7 +389,7 @@ list_weights(SplitKey *k, const PsPartition *p, bool exact, char **how)
 														SPI_tuptable->tupdesc,
 														i + 1, &isnull));
 		}
-		SPI_finish();
+		ps_spi_finish_as_owner(&ao);
 		k->nrows = 0;
 		for (i = 0; i < p->nlist; i++)
 			k->nrows += w[i];

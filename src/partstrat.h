@@ -179,6 +179,19 @@ extern void ps_subxact_commit(PsSubxact *sx);
 extern void ps_subxact_rollback(PsSubxact *sx);
 extern ErrorData *ps_subxact_abort(PsSubxact *sx);
 
+/* asowner.c: queries over a table's rows run as its owner */
+typedef struct PsAsOwner
+{
+	Oid			save_userid;
+	int			save_sec;
+	int			guc_nest;
+} PsAsOwner;
+
+extern void ps_as_owner_begin(PsAsOwner *ao, Oid relid);
+extern void ps_as_owner_end(PsAsOwner *ao);
+extern void ps_spi_connect_as_owner(PsAsOwner *ao, Oid relid);
+extern void ps_spi_finish_as_owner(PsAsOwner *ao);
+
 /* partitions.c */
 extern PsTree *ps_open_tree(Oid relid, const char *funcname, int flags);
 

@@ -100,7 +100,7 @@ typedef struct PsTimeline
 #define PS_TL_SINGLE_KEY	0x01	/* refuse multi-column keys */
 #define PS_TL_TIME_ONLY		0x02	/* refuse integer keys */
 
-/* ddl_premake.c: the time line */
+/* ddl_timeline.c: the time line */
 extern PsTimeline *ps_timeline_open(Oid parentid, const char *funcname,
 									int flags);
 extern int64 ps_axis_pos(const PsAxis *axis, const PsValue *v, bool *inf);

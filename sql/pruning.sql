@@ -82,6 +82,16 @@ SELECT * FROM why($$SELECT * FROM ev WHERE ts::text = '2024-02-10'$$);
 -- a cross-type comparison that is only stable: startup pruning only
 SELECT * FROM ep($$SELECT * FROM ev WHERE ts = '2024-02-10'::timestamp$$);
 SELECT * FROM why($$SELECT * FROM ev WHERE ts = '2024-02-10'::timestamp$$);
+-- parameters an ORM passes as text and casts in the query: the custom
+-- plan binds them to a value of the column they are compared with, as text;
+-- the text-to-timestamptz cast is stable: pruned at executor startup
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts >= $1::text::timestamptz AND ts < $2::text::timestamptz$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts >= $1::text::timestamptz AND ts < $2::text::timestamptz$$);
+-- = ANY over an array a cast computes: no pruning at all, even with values
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts = ANY($1::text[]::timestamptz[])$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts = ANY($1::text[]::timestamptz[])$$);
+SELECT * FROM why($$SELECT * FROM ev WHERE ts = ANY('{"2024-02-10 00:00+00"}'::text[]::timestamptz[])$$);
+SELECT * FROM ep($$SELECT * FROM ev WHERE ts = ANY('{"2024-02-10 00:00+00"}'::timestamptz[])$$);
 
 -- not the key, volatile, OR, <>
 SELECT * FROM ep($$SELECT * FROM ev WHERE kind = 'k1'$$);

@@ -79,6 +79,7 @@ typedef enum PsPredClass
 	PS_PRED_OR_MIXED,			/* OR with a branch not on the key */
 	PS_PRED_OTHER_OP,			/* operator outside the key's opfamily */
 	PS_PRED_EXPR_KEY,			/* key is an expression, query uses the column */
+	PS_PRED_ARRAY_EXPR,			/* key = ANY (array computed by an expression) */
 	PS_PRED_NONE				/* no predicate on the key */
 } PsPredClass;
 

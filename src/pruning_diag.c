@@ -680,6 +680,24 @@ classify_comparison(DiagCtx *cx, Oid opno, Node *left, Node *right,
 
 	if (is_array)
 		opname = psprintf("%s ANY", opname);
+
+	/*
+	 * PostgreSQL prunes "= ANY" over a constant array, an ARRAY[...] or (in
+	 * a custom plan) a parameter, never over an array an expression computes
+	 * ($1::text[]::timestamptz[] -- a stable cast -- or f($1)): no pruning,
+	 * not even at run time.
+	 */
+	if (is_array && !vr.other_rel && !vr.outer_ref && !vr.sublink &&
+		!vr.exec_param && !IsA(value, Const) && !IsA(value, ArrayExpr) &&
+		!IsA(value, Param))
+	{
+		note(cx, PS_PRED_ARRAY_EXPR,
+			 psprintf("%s %s %s", cx->keynames[key], opname, value_sql(value)),
+			 psprintf("%s %s (an array of type %s[], not cast in the query)",
+					  cx->keynames[key], opname,
+					  format_type_be(cx->keytypes[key])));
+		return;
+	}
 	if (contain_volatile_functions(value))
 	{
 		char	   *fn = NULL;
@@ -1066,7 +1084,8 @@ first_failure(PsPredFindings *f)
 {
 	static const PsPredClass order[] = {
 		PS_PRED_WRAPPED, PS_PRED_EXPR_KEY, PS_PRED_MISMATCH, PS_PRED_VOLATILE,
-		PS_PRED_HASH_RANGE, PS_PRED_NE, PS_PRED_OR_MIXED, PS_PRED_OTHER_OP
+		PS_PRED_ARRAY_EXPR, PS_PRED_HASH_RANGE, PS_PRED_NE, PS_PRED_OR_MIXED,
+		PS_PRED_OTHER_OP
 	};
 	int			i;
 
@@ -1193,6 +1212,12 @@ ps_diagnose(PsPruneRow *row, PsPredFindings *f, bool pruning_on)
 			row->diagnosis = psprintf("%s is compared with a volatile expression (%s): no pruning, not even at run time", k,
 									  f->detail[PS_PRED_VOLATILE]);
 			row->suggestion = pstrdup("compute the value first and pass it as a constant or parameter, or use a stable function (now() rather than clock_timestamp())");
+			return;
+		case PS_PRED_ARRAY_EXPR:
+			row->diagnosis = psprintf("%s is compared with = ANY over an array that an expression computes (%s): PostgreSQL prunes = ANY only over a constant array, ARRAY[...] or (in a custom plan) a parameter: no pruning, not even at run time", k,
+									  f->detail[PS_PRED_ARRAY_EXPR]);
+			row->suggestion = psprintf("pass the array in the key's type: %s, or list the values with IN (...)",
+									   f->rewrite[PS_PRED_ARRAY_EXPR]);
 			return;
 		case PS_PRED_HASH_RANGE:
 			row->diagnosis = psprintf("%s is hash-partitioned and compared with a range operator (%s): hash partitions prune on equality only", k,

@@ -59,8 +59,13 @@ typedef struct ParamMapCtx
 	bool	   *upper;			/* column < $n or column <= $n */
 } ParamMapCtx;
 
+/*
+ * The expression under its casts: implicit ones only, or explicit ones too
+ * (a parameter's side: ORMs write $1::text::timestamptz, and the value of
+ * the column it is compared with, as text, is what such a parameter gets).
+ */
 static Node *
-strip_casts(Node *n)
+strip_casts_ext(Node *n, bool explicit)
 {
 	for (;;)
 	{
@@ -69,15 +74,25 @@ strip_casts(Node *n)
 		if (IsA(n, RelabelType))
 			n = (Node *) ((RelabelType *) n)->arg;
 		else if (IsA(n, FuncExpr) &&
-				 ((FuncExpr *) n)->funcformat == COERCE_IMPLICIT_CAST &&
-				 list_length(((FuncExpr *) n)->args) == 1)
+				 (((FuncExpr *) n)->funcformat == COERCE_IMPLICIT_CAST ||
+				  (explicit && ((FuncExpr *) n)->funcformat == COERCE_EXPLICIT_CAST)) &&
+				 list_length(((FuncExpr *) n)->args) >= 1)
 			n = linitial(((FuncExpr *) n)->args);
 		else if (IsA(n, CoerceViaIO) &&
-				 ((CoerceViaIO *) n)->coerceformat == COERCE_IMPLICIT_CAST)
+				 (((CoerceViaIO *) n)->coerceformat == COERCE_IMPLICIT_CAST ||
+				  explicit))
 			n = (Node *) ((CoerceViaIO *) n)->arg;
+		else if (IsA(n, ArrayCoerceExpr) && explicit)
+			n = (Node *) ((ArrayCoerceExpr *) n)->arg;
 		else
 			return n;
 	}
+}
+
+static Node *
+strip_casts(Node *n)
+{
+	return strip_casts_ext(n, false);
 }
 
 static void
@@ -91,7 +106,7 @@ note_param(ParamMapCtx *cx, Node *colside, Node *paramside, bool upper)
 	ListCell   *lc;
 
 	colside = strip_casts(colside);
-	paramside = strip_casts(paramside);
+	paramside = strip_casts_ext(paramside, true);
 	if (colside == NULL || paramside == NULL || !IsA(colside, Var))
 		return;
 	if (IsA(paramside, ArrayExpr))
@@ -110,7 +125,7 @@ note_param(ParamMapCtx *cx, Node *colside, Node *paramside, bool upper)
 		return;
 	foreach(lc, elems)
 	{
-		Node	   *e = strip_casts(lfirst(lc));
+		Node	   *e = strip_casts_ext(lfirst(lc), true);
 
 		if (e == NULL || !IsA(e, Param))
 			continue;

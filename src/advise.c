@@ -1984,7 +1984,8 @@ advise_merge(AdviseCtx *ctx)
 			continue;
 		children = ps_children_of(tree, g, &n);
 		for (i = 0; i < n; i++)
-			if (tree->parts[children[i]].is_leaf)
+			if (tree->parts[children[i]].is_leaf &&
+				!tree->parts[children[i]].detach_pending)
 				nleaves++;
 		if (nleaves < ps_merge_min_leaves)
 			continue;

@@ -106,5 +106,42 @@ is($node->safe_psql('postgres',
 		"SELECT count(*) FROM partstrat_advise('ev') WHERE action = 'finalize_detach'"),
 	'0', 'no finalize_detach advice afterwards');
 
+# A pending detach under a time-range root: the retention advice waits for
+# its FINALIZE (DETACH ... CONCURRENTLY of the parent is refused until then).
+$node->safe_psql('postgres', q{
+	CREATE TABLE tl (ts date) PARTITION BY RANGE (ts);
+	CREATE TABLE tl_01 PARTITION OF tl FOR VALUES FROM ('2020-01-01') TO ('2020-02-01');
+	CREATE TABLE tl_02 PARTITION OF tl FOR VALUES FROM ('2020-02-01') TO ('2020-03-01');
+	CREATE TABLE tl_03 PARTITION OF tl FOR VALUES FROM ('2020-03-01') TO ('2020-04-01');
+	INSERT INTO tl SELECT date '2020-01-01' + g FROM generate_series(0, 89) g;
+});
+$node->safe_psql('postgres', 'SELECT pg_stat_force_next_flush()');
+$node->safe_psql('postgres', 'ANALYZE tl');
+$holder = $node->background_psql('postgres');
+$holder->query_safe('BEGIN ISOLATION LEVEL REPEATABLE READ');
+$holder->query_safe('SELECT count(*) FROM tl');
+($rc, $out, $err) = $node->psql('postgres',
+	"SET statement_timeout = '1s'; ALTER TABLE tl DETACH PARTITION tl_01 CONCURRENTLY");
+like($err, qr/statement timeout/, 'DETACH CONCURRENTLY of tl_01 interrupted');
+$holder->query_safe('COMMIT');
+$holder->quit;
+
+is($node->safe_psql('postgres', q{
+		SELECT string_agg(action || ':' || partitions::text || ':' || reason, E'\n' ORDER BY priority)
+		FROM partstrat_advise('tl', NULL, '1 year')}),
+	'finalize_detach:{tl_01}:tl_01 is half-detached from tl since an interrupted DETACH PARTITION '
+	  . '... CONCURRENTLY (or one still waiting for older transactions): its 31 rows (8192 bytes) '
+	  . 'are no longer read through tl and new rows for its bound '
+	  . "(FOR VALUES FROM ('2020-01-01') TO ('2020-02-01')) are rejected, yet it still blocks "
+	  . 'every other DETACH ... CONCURRENTLY of tl and any new partition overlapping that bound: '
+	  . 'finish the detach with FINALIZE, then advise again for the retention of 2 older partitions.',
+	'retention waits for the finalize_detach advice');
+$node->safe_psql('postgres',
+	"SELECT ddl FROM partstrat_advise('tl', NULL, '1 year') WHERE action = 'finalize_detach' \\gexec");
+is($node->safe_psql('postgres', q{
+		SELECT string_agg(action || ':' || partitions::text, ',' ORDER BY priority)
+		FROM partstrat_advise('tl', NULL, '1 year')}),
+	'retention:{tl_02,tl_03}', 'then the retention advice');
+
 $node->stop;
 done_testing();

@@ -50,8 +50,8 @@
  * interrupted DETACH ... CONCURRENTLY) and the leaves below it keep their
  * rows and bytes, but their rows are no longer the parent's: they count in
  * no share, median, MAD, modification share, index comparison, chi-square
- * or level measure, and get no flag (gap_before aside: such a partition
- * still occupies its range).
+ * or level measure, and get no flag (a partition being detached still
+ * occupies its range: no gap_before for the sibling after it).
  *
  * A few facts are not in the tree and are read here, in the section marked
  * "Facts the tree lacks": exact row counts (one count(*) ... GROUP BY
@@ -937,6 +937,7 @@ analyze_group(PsSkew *s, int g)
 		if (c->strategy == PS_STRATEGY_RANGE && !c->is_default)
 		{
 			if (prev >= 0 && c->is_leaf && s->leaf_of[ci] >= 0 &&
+				!s->leaves[s->leaf_of[ci]].detach_pending &&
 				!same_bound(tree->parts[prev].range_to, c->range_from,
 							tree->keys[c->key_index].nkeys))
 				s->leaves[s->leaf_of[ci]].flags |= PS_FLAG_GAP_BEFORE;

@@ -342,6 +342,39 @@ FROM (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound
 SELECT tenant % 7 AS bucket, count(*), sum(id) FROM uni GROUP BY 1 ORDER BY 1;
 
 ------------------------------------------------------------------------
+-- two of four hash leaves oversized (distinct keys: no whale): one split of
+-- the two; a single oversized hash leaf keeps a split row of its own
+------------------------------------------------------------------------
+CREATE TABLE hh (k int, v int) PARTITION BY HASH (k);
+SELECT format('CREATE TABLE hh_%s PARTITION OF hh FOR VALUES WITH (MODULUS 4, REMAINDER %s)', r, r)
+FROM generate_series(0, 3) r \gexec
+INSERT INTO hh SELECT g, g FROM generate_series(1, 20000) g
+WHERE g <= 2000 OR satisfies_hash_partition('hh'::regclass, 4, 0, g)
+   OR satisfies_hash_partition('hh'::regclass, 4, 2, g);
+SELECT pg_stat_force_next_flush();
+ANALYZE hh;
+SELECT * FROM advice('hh', 65536);
+SELECT evidence->'split' AS split,
+       ddl = (SELECT string_agg(partstrat_ddl_split(format('hh_%s', r)::regclass, 4), E'\n' ORDER BY r)
+              FROM unnest('{0,2}'::int[]) r) AS ddl_is_the_two_scripts
+FROM partstrat_advise('hh', 65536);
+SELECT count(*), sum(v) FROM hh;
+\set ECHO none
+SELECT ddl FROM partstrat_advise('hh', 65536) \gexec
+\set ECHO all
+ANALYZE hh;
+SELECT * FROM partstrat_advise('hh', 65536);
+SELECT count(*), sum(v) FROM hh;
+CREATE TABLE hs (k int, v int) PARTITION BY HASH (k);
+SELECT format('CREATE TABLE hs_%s PARTITION OF hs FOR VALUES WITH (MODULUS 4, REMAINDER %s)', r, r)
+FROM generate_series(0, 3) r \gexec
+INSERT INTO hs SELECT g, g FROM generate_series(1, 20000) g
+WHERE g <= 2000 OR satisfies_hash_partition('hs'::regclass, 4, 3, g);
+SELECT pg_stat_force_next_flush();
+ANALYZE hs;
+SELECT * FROM advice('hs', 65536);
+
+------------------------------------------------------------------------
 -- a big DEFAULT of a list parent: every ATTACH scans it
 ------------------------------------------------------------------------
 CREATE TABLE people (country text, id int) PARTITION BY LIST (country);

@@ -122,9 +122,9 @@ typedef enum AdviceKind
 } AdviceKind;
 
 static const char *const advice_names[] = {
-	"analyze", "finalize_detach", "rescue_default", "create_default", "premake", "repartition",
-	"split", "add_index", "retention", "drop_default", "guard_default",
-	"merge"
+	"analyze", "finalize_detach", "rescue_default", "create_default",
+	"premake", "repartition", "split", "add_index", "retention",
+	"drop_default", "guard_default", "merge"
 };
 
 typedef struct Advice
@@ -647,12 +647,14 @@ advise_finalize_detach(AdviseCtx *ctx)
 	for (i = 0; i < tree->nparts; i++)
 	{
 		PsPartition *p = &tree->parts[i];
-		const char *parent = part_name(tree, p->parent_index);
-		int64		rows = Max(ctx->skew->rows[i], 0);
+		const char *parent;
+		int64		rows;
 		Advice	   *a;
 
 		if (!p->detach_pending)
 			continue;
+		parent = part_name(tree, p->parent_index);
+		rows = Max(ctx->skew->rows[i], 0);
 		for (j = i; j < tree->nparts; j++)
 		{
 			int			up = j;
@@ -1601,10 +1603,12 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
 				bmax = 0;
 	StringInfoData ddl;
 	StringInfoData split;
+	StringInfoData names;
 	Advice	   *a;
 
-	/* remainder order */
+	/* remainder order (remainders of non-overlapping siblings differ) */
 	for (i = 1; i < n; i++)
+	{
 		for (j = i; j > 0 && tree->parts[s->leaves[leaves[j]].part].remainder <
 			 tree->parts[s->leaves[leaves[j - 1]].part].remainder; j--)
 		{
@@ -1616,10 +1620,13 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
 			leaves[j - 1] = t;
 			pieces[j - 1] = tp;
 		}
+	}
 	for (i = 0; i < nc; i++)
+	{
 		if (!tree->parts[children[i]].is_default &&
 			!tree->parts[children[i]].detach_pending)
 			nsib++;
+	}
 	initStringInfo(&split);
 	appendStringInfoChar(&split, '[');
 	for (i = 0; i < n; i++)
@@ -1646,6 +1653,16 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
 	}
 	appendStringInfoChar(&split, ']');
 	after += nsib - n;
+	/* "a and b", "a, b and c", or the first and the last of more */
+	initStringInfo(&names);
+	for (i = 0; i < n; i++)
+	{
+		if (n > 4 && i > 0 && i < n - 1)
+			continue;
+		appendStringInfo(&names, "%s%s",
+						 i == 0 ? "" : n > 4 ? " to " : i == n - 1 ? " and " : ", ",
+						 tree->parts[parts[i]].relname);
+	}
 
 	a = new_advice(ctx, ADV_SPLIT, (double) bytes);
 	set_parts(a, parts, n);
@@ -1656,10 +1673,9 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
 	json_key_int(&a->evidence, "target_bytes", ctx->target);
 	json_key_int(&a->evidence, "partitions_after", after);
 	json_key_raw(&a->evidence, "split", split.data);
-	a->reason = psprintf("%s hash partitions of %s (%s to %s, " INT64_FORMAT " rows) are %s to %s each, more than twice the %s target: split each into %s hash partitions of modulus %s, %d partitions in all",
+	a->reason = psprintf("%s hash partitions of %s (%s, " INT64_FORMAT " rows) are %s to %s each, more than twice the %s target: split each into %s hash partitions of modulus %s, %d partitions in all",
 						 n == nsib ? psprintf("All %d", n) : psprintf("%d of the %d", n, nsib),
-						 part_name(tree, g), tree->parts[parts[0]].relname,
-						 tree->parts[parts[n - 1]].relname, rows,
+						 part_name(tree, g), names.data, rows,
 						 ps_size_pretty(bmin), ps_size_pretty(bmax),
 						 ps_size_pretty(ctx->target),
 						 pmin == pmax ? psprintf("%d", pmin) : psprintf("%d to %d", pmin, pmax),

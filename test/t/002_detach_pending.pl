@@ -92,6 +92,10 @@ is($node->safe_psql('postgres', q{
 		FROM partstrat_advise('ev', 2048)}),
 	'finalize_detach:{ev_2},split:{ev_1}', 'no split of the pending partition');
 
+like($node->safe_psql('postgres', "SELECT partstrat_report('ev')"),
+	qr/\n  1\. finalize_detach: ev_2 is half-detached from ev .*\n     ALTER TABLE public\.ev DETACH PARTITION public\.ev_2 FINALIZE;\n/s,
+	'the report leads with it');
+
 # Running the advice's DDL finishes the detach with every row kept.
 $node->safe_psql('postgres',
 	"SELECT ddl FROM partstrat_advise('ev') WHERE action = 'finalize_detach' \\gexec");

@@ -314,7 +314,8 @@ SELECT (SELECT count(*) FROM invoices_0_new) = (SELECT count(*) FROM invoices_0)
        (SELECT count(*) FROM invoices_0_new_v1) AS whale_rows;
 
 ------------------------------------------------------------------------
--- uniform hash leaves above twice the target: split, to a larger modulus
+-- uniform hash leaves above twice the target: one split of them all, to a
+-- larger modulus; its DDL is each leaf's split script, in remainder order
 ------------------------------------------------------------------------
 CREATE TABLE uni (tenant int, id int) PARTITION BY HASH (tenant);
 SELECT format('CREATE TABLE uni_%s PARTITION OF uni FOR VALUES WITH (MODULUS 4, REMAINDER %s)', r, r)
@@ -322,7 +323,56 @@ FROM generate_series(0, 3) r \gexec
 INSERT INTO uni SELECT g % 1000, g FROM generate_series(1, 40000) g;
 SELECT pg_stat_force_next_flush();
 ANALYZE uni;
-SELECT priority, action, partitions, reason FROM partstrat_advise('uni', 131072);
+SELECT * FROM advice('uni', 131072);
+SELECT jsonb_pretty(evidence) AS evidence,
+       ddl = (SELECT string_agg(partstrat_ddl_split(format('uni_%s', r)::regclass, 4), E'\n' ORDER BY r)
+              FROM generate_series(0, 3) r) AS ddl_is_the_four_scripts
+FROM partstrat_advise('uni', 131072);
+SELECT tenant % 7 AS bucket, count(*), sum(id) FROM uni GROUP BY 1 ORDER BY 1;
+-- (the four scripts, run without echoing them: ddl_split shows such scripts)
+\set ECHO none
+SELECT ddl FROM partstrat_advise('uni', 131072) \gexec
+\set ECHO all
+ANALYZE uni;
+SELECT * FROM partstrat_advise('uni', 131072);
+SELECT count(*) AS leaves, string_agg(DISTINCT substring(bound from 'modulus \d+'), ', ') AS moduli
+FROM (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound
+      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'uni'::regclass) b;
+SELECT tenant % 7 AS bucket, count(*), sum(id) FROM uni GROUP BY 1 ORDER BY 1;
+
+------------------------------------------------------------------------
+-- two of four hash leaves oversized (distinct keys: no whale): one split of
+-- the two; a single oversized hash leaf keeps a split row of its own
+------------------------------------------------------------------------
+CREATE TABLE hh (k int, v int) PARTITION BY HASH (k);
+SELECT format('CREATE TABLE hh_%s PARTITION OF hh FOR VALUES WITH (MODULUS 4, REMAINDER %s)', r, r)
+FROM generate_series(0, 3) r \gexec
+INSERT INTO hh SELECT g, g FROM generate_series(1, 20000) g
+WHERE g <= 2000 OR satisfies_hash_partition('hh'::regclass, 4, 0, g)
+   OR satisfies_hash_partition('hh'::regclass, 4, 2, g);
+SELECT pg_stat_force_next_flush();
+ANALYZE hh;
+SELECT * FROM advice('hh', 65536);
+SELECT evidence->'split' AS split,
+       ddl = (SELECT string_agg(partstrat_ddl_split(format('hh_%s', r)::regclass, 4), E'\n' ORDER BY r)
+              FROM unnest('{0,2}'::int[]) r) AS ddl_is_the_two_scripts
+FROM partstrat_advise('hh', 65536);
+SELECT count(*), sum(v) FROM hh;
+\set ECHO none
+SELECT ddl FROM partstrat_advise('hh', 65536) \gexec
+\set ECHO all
+ANALYZE hh;
+SELECT * FROM partstrat_advise('hh', 65536);
+SELECT count(*), sum(v) FROM hh;
+CREATE TABLE hs (k int, v int) PARTITION BY HASH (k);
+SELECT format('CREATE TABLE hs_%s PARTITION OF hs FOR VALUES WITH (MODULUS 4, REMAINDER %s)', r, r)
+FROM generate_series(0, 3) r \gexec
+INSERT INTO hs SELECT g, g FROM generate_series(1, 20000) g
+WHERE g <= 2000 OR satisfies_hash_partition('hs'::regclass, 4, 3, g);
+SELECT pg_stat_force_next_flush();
+ANALYZE hs;
+SELECT * FROM advice('hs', 65536);
 
 ------------------------------------------------------------------------
 -- a big DEFAULT of a list parent: every ATTACH scans it

@@ -162,7 +162,7 @@ AS 'MODULE_PATHNAME', 'partstrat_advise'
 LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 
 COMMENT ON FUNCTION partstrat_advise(regclass, bigint, interval) IS
-'ranked advice for a partitioned table (analyze, split, merge, retention, premake, rescue/guard/create/drop DEFAULT, add_index, repartition), each with its reason, evidence, DDL, rows moved and lock';
+'ranked advice for a partitioned table (analyze, finalize_detach, split, merge, retention, premake, rescue/guard/create/drop DEFAULT, add_index, repartition), each with its reason, evidence, DDL, rows moved and lock';
 
 CREATE FUNCTION partstrat_report(parent regclass)
 RETURNS text

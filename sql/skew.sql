@@ -34,6 +34,34 @@ JOIN partstrat_skew('sales', true) x USING (partition)
 WHERE e.rows <> x.rows OR x.rows_source <> 'count';
 
 ------------------------------------------------------------------------
+-- MAD = 0: every sibling but one holds exactly the median row count.  The
+-- robust z of that one is infinite (the others have no spread at all), so
+-- the ratio threshold (4) decides, even among 3 or 4 leaves; with a second
+-- leaf off the median, the mean absolute deviation gives a finite z.
+------------------------------------------------------------------------
+CREATE TABLE flat (k int) PARTITION BY RANGE (k);
+SELECT format('CREATE TABLE flat_%s PARTITION OF flat FOR VALUES FROM (%s) TO (%s)', i, i * 1000, (i + 1) * 1000)
+FROM generate_series(0, 3) i \gexec
+INSERT INTO flat SELECT i * 1000 + g FROM generate_series(0, 2) i, generate_series(1, 100) g;
+INSERT INTO flat SELECT 3000 + g FROM generate_series(1, 400) g;   -- flat_3: 4x the median
+ANALYZE flat;
+SELECT partition, rows, ratio_to_median, robust_z, flags FROM partstrat_skew('flat');
+-- a second leaf at 4x: MAD still 0, z = 300 / (1.2533 x 120) = 1.99, no flag
+CREATE TABLE flat_4 PARTITION OF flat FOR VALUES FROM (4000) TO (5000);
+INSERT INTO flat SELECT 4000 + g FROM generate_series(1, 400) g;
+ANALYZE flat;
+SELECT partition, rows, ratio_to_median, robust_z, flags FROM partstrat_skew('flat');
+-- 3 leaves, one at a quarter of the two others: undersized
+CREATE TABLE trio (k int) PARTITION BY LIST (k);
+CREATE TABLE trio_a PARTITION OF trio FOR VALUES IN (1);
+CREATE TABLE trio_b PARTITION OF trio FOR VALUES IN (2);
+CREATE TABLE trio_c PARTITION OF trio FOR VALUES IN (3);
+INSERT INTO trio SELECT 1 + g % 2 FROM generate_series(1, 800) g;
+INSERT INTO trio SELECT 3 FROM generate_series(1, 100) g;
+ANALYZE trio;
+SELECT partition, rows, ratio_to_median, robust_z, flags FROM partstrat_skew('trio');
+
+------------------------------------------------------------------------
 -- hash: uniform, then with a whale tenant
 ------------------------------------------------------------------------
 CREATE TABLE uni (tenant int, id int) PARTITION BY HASH (tenant);

@@ -7,6 +7,9 @@
  * Every action is decided here from the PsTree and the PsSkew of skew.c:
  *
  *	analyze			leaves with rows never analyzed, or > 20 % modified since
+ *	finalize_detach	a partition left half-detached (detach pending) by an
+ *					interrupted DETACH ... CONCURRENTLY: no other advice for
+ *					it, and its rows count in no other advice's numbers
  *	rescue_default	a DEFAULT partition holding rows of a range parent (or
  *					list values big enough for a partition of their own)
  *	create_default	a range parent with a hole in its coverage and no
@@ -17,7 +20,9 @@
  *					value, or a leaf too big to keep whose rows sit on one
  *					value above partstrat.whale_factor x the ideal piece
  *	split			a leaf above twice the target, into ceil(size / target)
- *					pieces (a power of two for hash leaves)
+ *					pieces (a power of two for hash leaves); several hash
+ *					leaves of one parent: one action, their scripts in
+ *					remainder order
  *	add_index		an index its siblings have and the leaf lacks
  *	retention		time-range partitions wholly older than now - retention
  *	drop_default	an empty DEFAULT that forbids DETACH ... CONCURRENTLY,
@@ -105,6 +110,7 @@ append_last_comment(StringInfo ddl, const char *text)
 typedef enum AdviceKind
 {
 	ADV_ANALYZE,
+	ADV_FINALIZE_DETACH,
 	ADV_RESCUE_DEFAULT,
 	ADV_CREATE_DEFAULT,
 	ADV_PREMAKE,
@@ -118,9 +124,9 @@ typedef enum AdviceKind
 } AdviceKind;
 
 static const char *const advice_names[] = {
-	"analyze", "rescue_default", "create_default", "premake", "repartition",
-	"split", "add_index", "retention", "drop_default", "guard_default",
-	"merge"
+	"analyze", "finalize_detach", "rescue_default", "create_default",
+	"premake", "repartition", "split", "add_index", "retention",
+	"drop_default", "guard_default", "merge"
 };
 
 typedef struct Advice
@@ -159,6 +165,8 @@ typedef struct AdviseCtx
 	List	   *advice;
 	bool	   *taken;			/* per parts index: split/merge/... */
 	bool		any_stale;
+	int			retention_deferred; /* old partitions, while a detach is
+									 * pending on the root */
 } AdviseCtx;
 
 /* ----------------------------------------------------------------
@@ -616,6 +624,70 @@ advise_analyze(AdviseCtx *ctx)
 	else
 		a->reason = psprintf("%d of %d leaves had more than %.0f%% of their rows modified since their last ANALYZE: the other advice is estimated until they are analyzed.",
 							 n, s->nleaves, PS_STALE_FRACTION * 100);
+}
+
+/* ----------------------------------------------------------------
+ * finalize_detach
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * A partition left "detach pending" by an interrupted DETACH ...
+ * CONCURRENTLY: its rows are no longer read through the parent and new
+ * rows for its bound are rejected, yet it still refuses any other DETACH
+ * ... CONCURRENTLY of the parent and any new partition overlapping its
+ * bound.  FINALIZE completes the detach.  Nothing else is advised for it
+ * or below it.
+ */
+static void
+advise_finalize_detach(AdviseCtx *ctx)
+{
+	PsTree	   *tree = ctx->tree;
+	int			i,
+				j;
+
+	for (i = 0; i < tree->nparts; i++)
+	{
+		PsPartition *p = &tree->parts[i];
+		const char *parent;
+		int64		rows;
+		Advice	   *a;
+
+		if (!p->detach_pending)
+			continue;
+		parent = part_name(tree, p->parent_index);
+		rows = Max(ctx->skew->rows[i], 0);
+		for (j = i; j < tree->nparts; j++)
+		{
+			int			up = j;
+
+			while (up >= 0 && up != i)
+				up = tree->parts[up].parent_index;
+			if (up == i)
+				ctx->taken[j] = true;
+		}
+		a = new_advice(ctx, ADV_FINALIZE_DETACH, (double) rows);
+		set_part(a, i);
+		json_key_str(&a->evidence, "parent", parent);
+		json_key_str(&a->evidence, "bound", p->bound_text);
+		json_key_int(&a->evidence, "rows", rows);
+		json_key_int(&a->evidence, "bytes", subtree_bytes(ctx, i));
+		a->reason = psprintf("%s is half-detached from %s since an interrupted DETACH PARTITION ... CONCURRENTLY (or one still waiting for older transactions): its " INT64_FORMAT " rows (%s) are no longer read through %s and new rows for its bound (%s) are rejected, yet it still blocks every other DETACH ... CONCURRENTLY of %s and any new partition overlapping that bound: finish the detach with FINALIZE%s.",
+							 p->relname, parent, rows,
+							 ps_size_pretty(subtree_bytes(ctx, i)), parent,
+							 p->bound_text, parent,
+							 p->parent_index < 0 && ctx->retention_deferred > 0 ?
+							 psprintf(", then advise again for the retention of %d older partition%s",
+									  ctx->retention_deferred,
+									  ctx->retention_deferred > 1 ? "s" : "") : "");
+		if (p->parent_index < 0 && ctx->retention_deferred > 0)
+			json_key_int(&a->evidence, "retention_deferred", ctx->retention_deferred);
+		a->ddl = psprintf("ALTER TABLE %s DETACH PARTITION %s FINALIZE;",
+						  p->parent_index < 0 ? root_qname(tree) :
+						  qname(&tree->parts[p->parent_index]), qname(p));
+		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s (reads and writes go on) and ACCESS EXCLUSIVE on %s until COMMIT, after waiting for every transaction with an older snapshot to end",
+						   parent, p->relname);
+	}
 }
 
 /* ----------------------------------------------------------------
@@ -1105,7 +1177,8 @@ advise_retention(AdviseCtx *ctx)
 					hi;
 		int			j;
 
-		if (!part_bounds_usec(tree, children[i], &lo, &hi) || hi > cutoff)
+		if (tree->parts[children[i]].detach_pending ||
+			!part_bounds_usec(tree, children[i], &lo, &hi) || hi > cutoff)
 			continue;
 		old[nold++] = children[i];
 		rows += s->rows[children[i]] > 0 ? s->rows[children[i]] : 0;
@@ -1125,6 +1198,15 @@ advise_retention(AdviseCtx *ctx)
 	}
 	if (nold == 0)
 		return false;
+	/* the script's DETACH ... CONCURRENTLY is refused until FINALIZE */
+	for (i = 0; i < n; i++)
+	{
+		if (tree->parts[children[i]].detach_pending)
+		{
+			ctx->retention_deferred = nold;
+			return false;
+		}
+	}
 	a = new_advice(ctx, ADV_RETENTION, nold);
 	set_parts(a, old, nold);
 	json_key_str(&a->evidence, "cutoff", usec_text(cutoff, typid));
@@ -1556,12 +1638,143 @@ advise_split(AdviseCtx *ctx, int leaf, int pieces, PsKeyStats *ks)
 										 p->relname, Max(l->rows, 0)));
 }
 
+/*
+ * split of two or more hash leaves of one parent: one action, whose DDL is
+ * the split script of each leaf (one transaction each), in remainder order.
+ */
+static void
+advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	int		   *parts = palloc(sizeof(int) * n);
+	int			nsib = 0,
+				after = 0,
+				pmin = INT_MAX,
+				pmax = 0,
+				mmin = INT_MAX,
+				mmax = 0,
+				nc,
+				i,
+				j;
+	int		   *children = ps_children_of(tree, g, &nc);
+	int64		rows = 0,
+				bytes = 0,
+				bmin = PG_INT64_MAX,
+				bmax = 0;
+	StringInfoData ddl;
+	StringInfoData split;
+	StringInfoData names;
+	Advice	   *a;
+
+	/* remainder order (remainders of non-overlapping siblings differ) */
+	for (i = 1; i < n; i++)
+	{
+		for (j = i; j > 0 && tree->parts[s->leaves[leaves[j]].part].remainder <
+			 tree->parts[s->leaves[leaves[j - 1]].part].remainder; j--)
+		{
+			int			t = leaves[j];
+			int			tp = pieces[j];
+
+			leaves[j] = leaves[j - 1];
+			pieces[j] = pieces[j - 1];
+			leaves[j - 1] = t;
+			pieces[j - 1] = tp;
+		}
+	}
+	for (i = 0; i < nc; i++)
+	{
+		if (!tree->parts[children[i]].is_default &&
+			!tree->parts[children[i]].detach_pending)
+			nsib++;
+	}
+	initStringInfo(&split);
+	appendStringInfoChar(&split, '[');
+	for (i = 0; i < n; i++)
+	{
+		PsLeafSkew *l = &s->leaves[leaves[i]];
+		PsPartition *p = &tree->parts[l->part];
+		int			m = p->modulus * pieces[i];
+
+		parts[i] = l->part;
+		ctx->taken[l->part] = true;
+		rows += Max(l->rows, 0);
+		bytes += l->bytes;
+		bmin = Min(bmin, l->bytes);
+		bmax = Max(bmax, l->bytes);
+		pmin = Min(pmin, pieces[i]);
+		pmax = Max(pmax, pieces[i]);
+		mmin = Min(mmin, m);
+		mmax = Max(mmax, m);
+		after += pieces[i];
+		appendStringInfo(&split, "%s{\"partition\": ", i ? ", " : "");
+		escape_json(&split, p->relname);
+		appendStringInfo(&split, ", \"bytes\": " INT64_FORMAT ", \"rows\": " INT64_FORMAT ", \"pieces\": %d, \"new_modulus\": %d}",
+						 l->bytes, l->rows, pieces[i], m);
+	}
+	appendStringInfoChar(&split, ']');
+	after += nsib - n;
+	/* "a and b", "a, b and c", or the first and the last of more */
+	initStringInfo(&names);
+	for (i = 0; i < n; i++)
+	{
+		if (n > 4 && i > 0 && i < n - 1)
+			continue;
+		appendStringInfo(&names, "%s%s",
+						 i == 0 ? "" : n > 4 ? " to " : i == n - 1 ? " and " : ", ",
+						 tree->parts[parts[i]].relname);
+	}
+
+	a = new_advice(ctx, ADV_SPLIT, (double) bytes);
+	set_parts(a, parts, n);
+	json_key_int(&a->evidence, "leaves", n);
+	json_key_int(&a->evidence, "siblings", nsib);
+	json_key_int(&a->evidence, "bytes", bytes);
+	json_key_int(&a->evidence, "rows", rows);
+	json_key_int(&a->evidence, "target_bytes", ctx->target);
+	json_key_int(&a->evidence, "partitions_after", after);
+	json_key_raw(&a->evidence, "split", split.data);
+	a->reason = psprintf("%s hash partitions of %s (%s, " INT64_FORMAT " rows) are %s to %s each, more than twice the %s target: split each into %s hash partitions of modulus %s, %d partitions in all",
+						 n == nsib ? psprintf("All %d", n) : psprintf("%d of the %d", n, nsib),
+						 part_name(tree, g), names.data, rows,
+						 ps_size_pretty(bmin), ps_size_pretty(bmax),
+						 ps_size_pretty(ctx->target),
+						 pmin == pmax ? psprintf("%d", pmin) : psprintf("%d to %d", pmin, pmax),
+						 mmin == mmax ? psprintf("%d", mmin) : psprintf("%d to %d", mmin, mmax),
+						 after);
+	a->reason = finish_reason(ctx, a, a->reason);
+
+	initStringInfo(&ddl);
+	for (i = 0; i < n; i++)
+	{
+		PsAdviceDdl r = ps_advice_ddl_split(tree->parts[parts[i]].relid,
+											pieces[i]);
+
+		if (r.ddl == NULL)
+		{
+			set_ddl(a, psprintf("partstrat_ddl_split of %s",
+								tree->parts[parts[i]].relname), r);
+			break;
+		}
+		appendStringInfo(&ddl, "%s%s", i ? "\n" : "", r.ddl);
+	}
+	if (a->ddl_error == NULL)
+		a->ddl = ddl.data;
+	a->rows_moved = rows;
+	a->lock = replace_lock_text(tree, g,
+								psprintf("on each of the %d leaves in turn while its rows are copied, one transaction per leaf, " INT64_FORMAT " rows in all",
+										 n, rows));
+}
+
 static void
 advise_split_repartition(AdviseCtx *ctx)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
 	int		   *hash_whales = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int		   *hsplit = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int		   *hpieces = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int			nhsplit = 0;
 	int			g,
 				i;
 
@@ -1623,8 +1836,40 @@ advise_split_repartition(AdviseCtx *ctx)
 		}
 		else if (nwhale > 0)
 			advise_leaf_repartition(ctx, i, pieces, ks, nwhale);
+		else if (p->strategy == PS_STRATEGY_HASH)
+		{
+			hsplit[nhsplit] = i;
+			hpieces[nhsplit++] = pieces;
+		}
 		else
 			advise_split(ctx, i, pieces, ks);
+	}
+
+	/* hash leaves: one split action per parent with two or more */
+	for (i = 0; i < nhsplit; i++)
+	{
+		int			n = 0,
+					j;
+		int		   *gl;
+		int		   *gp;
+
+		if (hsplit[i] < 0)
+			continue;
+		g = s->leaves[hsplit[i]].group;
+		gl = palloc(sizeof(int) * nhsplit);
+		gp = palloc(sizeof(int) * nhsplit);
+		for (j = i; j < nhsplit; j++)
+		{
+			if (hsplit[j] < 0 || s->leaves[hsplit[j]].group != g)
+				continue;
+			gl[n] = hsplit[j];
+			gp[n++] = hpieces[j];
+			hsplit[j] = -1;
+		}
+		if (n > 1)
+			advise_hash_splits(ctx, g, gl, gp, n);
+		else
+			advise_split(ctx, gl[0], gp[0], ps_skew_keystats(s, gl[0]));
 	}
 }
 
@@ -1816,7 +2061,8 @@ advise_merge(AdviseCtx *ctx)
 			continue;
 		children = ps_children_of(tree, g, &n);
 		for (i = 0; i < n; i++)
-			if (tree->parts[children[i]].is_leaf)
+			if (tree->parts[children[i]].is_leaf &&
+				!tree->parts[children[i]].detach_pending)
 				nleaves++;
 		if (nleaves < ps_merge_min_leaves)
 			continue;
@@ -1981,6 +2227,7 @@ advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
 
 	advise_analyze(&ctx);
 	retained = advise_retention(&ctx);
+	advise_finalize_detach(&ctx);
 	advise_defaults(&ctx, retained);
 	advise_premake(&ctx);
 	advise_split_repartition(&ctx);
@@ -2252,9 +2499,11 @@ partstrat_report(PG_FUNCTION_ARGS)
 		cells[0] = tree->parts[l->part].relname;
 		cells[1] = l->rows < 0 ? "" : psprintf(INT64_FORMAT, l->rows);
 		cells[2] = l->bytes < 0 ? "" : ps_size_pretty(l->bytes);
-		cells[3] = l->rows < 0 ? "" : pct(l->share);
+		cells[3] = l->rows < 0 || l->detach_pending ? "" : pct(l->share);
 		cells[4] = l->has_ratio ? psprintf("%.1f", l->ratio_to_median) : "";
-		cells[5] = l->has_ratio ? psprintf("%.1f", l->robust_z) : "";
+		cells[5] = !l->has_ratio ? "" : isinf(l->robust_z) ?
+			(l->robust_z > 0 ? "Infinity" : "-Infinity") :
+			psprintf("%.1f", l->robust_z);
 		rows = lappend(rows, cells);
 	}
 	append_table(&out, 7, skew_heads, rows, skew_right);

@@ -17,8 +17,11 @@
  *	ratio_to_median	rows / median rows of the non-DEFAULT leaf siblings
  *	robust_z		0.6745 (rows - median) / MAD of the same siblings (with
  *					MAD = 0: (rows - median) / (1.2533 mean absolute
- *					deviation); 0 when every sibling is equal).  Needs at
- *					least 3 siblings.
+ *					deviation); 0 when every sibling is equal; +/-Infinity
+ *					when every other sibling equals the median, since their
+ *					spread is nil and the mean absolute deviation would cap
+ *					the z of the lone outlier at n / 1.2533 whatever its
+ *					size).  Needs at least 3 siblings.
  *	oversized		ratio >= partstrat.skew_ratio and z >= partstrat.skew_z
  *	undersized		not empty, ratio <= 1/skew_ratio and z <= -skew_z
  *	empty			0 rows
@@ -42,6 +45,13 @@
  *					have and it lacks
  *	gap_before		its lower range bound is not the previous sibling's
  *					upper bound
+ *
+ * A partition being detached (pg_inherits.inhdetachpending, left by an
+ * interrupted DETACH ... CONCURRENTLY) and the leaves below it keep their
+ * rows and bytes, but their rows are no longer the parent's: they count in
+ * no share, median, MAD, modification share, index comparison, chi-square
+ * or level measure, and get no flag (a partition being detached still
+ * occupies its range: no gap_before for the sibling after it).
  *
  * A few facts are not in the tree and are read here, in the section marked
  * "Facts the tree lacks": exact row counts (one count(*) ... GROUP BY
@@ -77,6 +87,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/float.h"
 #include "utils/fmgroids.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -326,6 +337,18 @@ find_leaf(const OidIndex *map, int n, Oid oid)
 	return found ? found->index : -1;
 }
 
+/* Is part i, or a partition above it, being detached? */
+static bool
+pending_subtree(const PsTree *tree, int i)
+{
+	for (; i >= 0; i = tree->parts[i].parent_index)
+	{
+		if (tree->parts[i].detach_pending)
+			return true;
+	}
+	return false;
+}
+
 static char *
 qualified_name(Oid relid)
 {
@@ -360,8 +383,10 @@ count_exact(PsSkew *s, const OidIndex *map)
 				 errdetail("exact => true counts the rows of every partition."),
 				 errhint("Call with exact => false.")));
 
+	/* a leaf being detached is not seen through the parent: its estimate */
 	for (j = 0; j < s->nleaves; j++)
-		s->leaves[j].rows = s->tree->parts[s->leaves[j].part].is_foreign ? -1 : 0;
+		if (!s->leaves[j].detach_pending)
+			s->leaves[j].rows = s->tree->parts[s->leaves[j].part].is_foreign ? -1 : 0;
 
 	query = psprintf("SELECT tableoid, count(*) FROM %s GROUP BY tableoid",
 					 qualified_name(root));
@@ -641,7 +666,7 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
 		CHECK_FOR_INTERRUPTS();
 		for (i = 0; i < s->nleaves; i++)
 		{
-			if (s->leaves[i].group != g ||
+			if (s->leaves[i].group != g || s->leaves[i].detach_pending ||
 				tree->parts[s->leaves[i].part].is_foreign)
 				continue;
 			members[n++] = i;
@@ -774,7 +799,8 @@ hash_chi2(PsSkew *s, int *children, int n, int *dof)
 	{
 		PsPartition *c = &s->tree->parts[children[i]];
 
-		if (c->is_default || c->modulus <= 0 || s->rows[children[i]] < 0)
+		if (c->is_default || c->detach_pending || c->modulus <= 0 ||
+			s->rows[children[i]] < 0)
 			continue;
 		wsum += 1.0 / c->modulus;
 		total += s->rows[children[i]];
@@ -791,7 +817,8 @@ hash_chi2(PsSkew *s, int *children, int n, int *dof)
 		double		e;
 		double		o;
 
-		if (c->is_default || c->modulus <= 0 || s->rows[children[i]] < 0)
+		if (c->is_default || c->detach_pending || c->modulus <= 0 ||
+			s->rows[children[i]] < 0)
 			continue;
 		e = total * (1.0 / c->modulus) / wsum;
 		o = s->rows[children[i]];
@@ -814,7 +841,8 @@ hash_chi2(PsSkew *s, int *children, int n, int *dof)
 			int			leaf = s->leaf_of[children[i]];
 			PsKeyStats *ks;
 
-			if (s->tree->parts[children[i]].is_default)
+			if (s->tree->parts[children[i]].is_default ||
+				s->tree->parts[children[i]].detach_pending)
 				continue;
 			if (leaf < 0)
 			{
@@ -848,6 +876,7 @@ analyze_group(PsSkew *s, int g)
 	double		med,
 				mad,
 				meanad = 0;
+	int			ndev = 0;
 	double		group_rows = 0,
 				group_mods = 0;
 	int			nleafs = 0;
@@ -874,6 +903,8 @@ analyze_group(PsSkew *s, int g)
 		int			ci = children[i];
 		PsPartition *c = &tree->parts[ci];
 
+		if (c->detach_pending)
+			continue;
 		if (s->rows[ci] >= 0)
 			group_rows += s->rows[ci];
 		if (c->is_leaf && !c->is_foreign)
@@ -889,6 +920,8 @@ analyze_group(PsSkew *s, int g)
 	{
 		dev[i] = fabs(vals[i] - med);
 		meanad += dev[i];
+		if (dev[i] > 0)
+			ndev++;
 	}
 	meanad = nv > 0 ? meanad / nv : 0;
 	mad = median_of(dev, nv);
@@ -904,6 +937,7 @@ analyze_group(PsSkew *s, int g)
 		if (c->strategy == PS_STRATEGY_RANGE && !c->is_default)
 		{
 			if (prev >= 0 && c->is_leaf && s->leaf_of[ci] >= 0 &&
+				!s->leaves[s->leaf_of[ci]].detach_pending &&
 				!same_bound(tree->parts[prev].range_to, c->range_from,
 							tree->keys[c->key_index].nkeys))
 				s->leaves[s->leaf_of[ci]].flags |= PS_FLAG_GAP_BEFORE;
@@ -913,7 +947,7 @@ analyze_group(PsSkew *s, int g)
 			continue;
 		l = &s->leaves[s->leaf_of[ci]];
 		l->group_size = nleafs;
-		if (l->rows < 0)
+		if (l->rows < 0 || l->detach_pending)
 			continue;
 		x = l->rows;
 		l->parent_share = group_rows > 0 ? x / group_rows : 0;
@@ -925,6 +959,9 @@ analyze_group(PsSkew *s, int g)
 			l->ratio_to_median = med > 0 ? x / med : 0;
 			if (mad > 0)
 				l->robust_z = 0.6745 * (x - med) / mad;
+			else if (ndev == 1 && x != med)
+				l->robust_z = x > med ? get_float8_infinity() :
+					-get_float8_infinity();
 			else if (meanad > 0)
 				l->robust_z = (x - med) / (1.253314 * meanad);
 			else
@@ -1112,6 +1149,7 @@ ps_skew_analyze(PsTree *tree, bool exact)
 		s->leaves[s->nleaves].bytes = p->total_bytes;
 		s->leaves[s->nleaves].expected_share = -1;
 		s->leaves[s->nleaves].chi2_p = -1;
+		s->leaves[s->nleaves].detach_pending = pending_subtree(tree, i);
 		s->nleaves++;
 	}
 	s->keystats = palloc0(sizeof(PsKeyStats *) * Max(s->nleaves, 1));
@@ -1127,9 +1165,11 @@ ps_skew_analyze(PsTree *tree, bool exact)
 	{
 		PsPartition *p = &tree->parts[i];
 
-		if (s->rows[i] > 0 && p->parent_index >= 0)
+		if (s->rows[i] <= 0 || p->detach_pending)
+			continue;
+		if (p->parent_index >= 0)
 			s->rows[p->parent_index] += s->rows[i];
-		if (s->rows[i] > 0 && p->parent_index < 0)
+		else
 			s->total_rows += s->rows[i];
 	}
 
@@ -1141,6 +1181,12 @@ ps_skew_analyze(PsTree *tree, bool exact)
 		CHECK_FOR_INTERRUPTS();
 		if (p->is_foreign)
 			continue;
+		if (l->detach_pending)
+		{
+			if (!tree->sizes_known)
+				catalog_bytes(s, l, &sizer);
+			continue;
+		}
 		l->share = s->total_rows > 0 && l->rows > 0 ?
 			(double) l->rows / s->total_rows : 0;
 		if (l->rows == 0)
@@ -1197,7 +1243,8 @@ ps_skew_analyze(PsTree *tree, bool exact)
 		{
 			PsPartition *p = &tree->parts[i];
 
-			if (p->level != lvl || s->rows[i] < 0 || p->is_foreign)
+			if (p->level != lvl || s->rows[i] < 0 || p->is_foreign ||
+				pending_subtree(tree, i))
 				continue;
 			vals[L->nodes++] = s->rows[i];
 			sum += s->rows[i];
@@ -1375,13 +1422,13 @@ partstrat_skew(PG_FUNCTION_ARGS)
 		values[c++] = Int32GetDatum(p->level);
 		values[c] = Int64GetDatum(l->rows);
 		nulls[c++] = l->rows < 0;
-		values[c++] = CStringGetTextDatum(exact ? "count" :
+		values[c++] = CStringGetTextDatum(exact && !l->detach_pending ? "count" :
 										  l->rows_pgstat ? "pg_stat" :
 										  ps_rows_source_name(p->rows_source));
 		values[c] = Int64GetDatum(l->bytes);
 		nulls[c++] = l->bytes < 0 || !tree->sizes_known;
 		values[c] = Float8GetDatum(round_to(l->share, 4));
-		nulls[c++] = l->rows < 0;
+		nulls[c++] = l->rows < 0 || l->detach_pending;
 		values[c] = Float8GetDatum(round_to(l->ratio_to_median, 2));
 		nulls[c++] = !l->has_ratio;
 		values[c] = Float8GetDatum(round_to(l->robust_z, 2));

@@ -95,6 +95,8 @@ typedef struct PsLeafSkew
 	List	   *missing_sigs;	/* their short definitions (char *) */
 	int			index_siblings; /* siblings that have the missing index */
 	int			group_size;		/* leaves in its group */
+	bool		detach_pending; /* it, or a partition above it, is being
+								 * detached (pg_inherits.inhdetachpending) */
 } PsLeafSkew;
 
 typedef struct PsLevelSkew

@@ -900,7 +900,8 @@ advise_defaults(AdviseCtx *ctx, bool retention_advised)
 		PsPartition *dp;
 		Advice	   *a;
 
-		if (g >= 0 && tree->parts[g].is_leaf)
+		/* leaves, and parents half-detached (finalize_detach first) */
+		if (g >= 0 && (tree->parts[g].is_leaf || ctx->taken[g]))
 			continue;
 		key = group_key(tree, g);
 		d = default_of(tree, g);

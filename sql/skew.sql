@@ -144,6 +144,8 @@ SELECT level, strategy, partitions, rows, gini, cv, max_median FROM partstrat_sk
 ------------------------------------------------------------------------
 CREATE ROLE ps_stats_reader IN ROLE pg_read_all_stats;
 CREATE ROLE ps_stranger;
+-- the schema, not the table: names resolve, rows stay unreadable
+GRANT USAGE ON SCHEMA ps_skew TO ps_stats_reader, ps_stranger;
 SET ROLE ps_stats_reader;
 SELECT partition, rows, heavy_values, flags FROM partstrat_skew('orders');
 SELECT partition, rows FROM partstrat_skew('orders', true);
@@ -160,6 +162,7 @@ SET ROLE ps_stranger;
 SELECT partition, heavy_values FROM partstrat_skew('orders') WHERE heavy_values IS NOT NULL;
 RESET ROLE;
 REVOKE SELECT (tenant) ON orders FROM ps_stranger;
+REVOKE USAGE ON SCHEMA ps_skew FROM ps_stats_reader, ps_stranger;
 DROP ROLE ps_stats_reader;
 DROP ROLE ps_stranger;
 

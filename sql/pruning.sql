@@ -118,6 +118,18 @@ SET enable_nestloop = off;
 SELECT * FROM why($$SELECT * FROM dim JOIN ev ON ev.ts = dim.ts$$);
 RESET enable_nestloop;
 
+-- through views and subqueries in FROM: the predicates on their columns
+-- are traced down to the key
+CREATE VIEW ev_v AS SELECT id, ts AS happened, kind FROM ev WHERE kind <> 'none';
+CREATE VIEW ev_vv AS SELECT happened AS at, id FROM ev_v;
+SELECT * FROM why($$SELECT * FROM ev_v WHERE date(happened) = '2024-02-10'$$);
+SELECT * FROM why($$SELECT * FROM ev_vv WHERE date(at) = '2024-02-10'$$);
+SELECT * FROM ep($$SELECT * FROM ev_vv WHERE at >= '2024-02-10 00:00+00' AND at < '2024-02-11 00:00+00'$$);
+SELECT * FROM why($$SELECT * FROM ev_vv WHERE at >= '2024-02-10 00:00+00' AND at < '2024-02-11 00:00+00'$$);
+SELECT * FROM why($$SELECT * FROM ev_vv WHERE id = 3$$);
+SELECT * FROM why($$SELECT * FROM (SELECT ts + interval '1 day' AS t2 FROM ev) s WHERE t2 > '2024-02-15 00:00+00'$$);
+DROP VIEW ev_vv, ev_v;
+
 -- UNION ALL, CTE: one row per occurrence of the table
 SELECT * FROM ep($$WITH a AS MATERIALIZED (SELECT * FROM ev WHERE ts < '2024-02-01 00:00+00')
 SELECT id FROM a UNION ALL SELECT id FROM ev WHERE ts >= '2024-04-01 00:00+00'$$);

@@ -6,7 +6,9 @@
  *
  * ps_find_predicates() finds one occurrence of a partitioned table in the
  * rewritten query trees, takes the WHERE and JOIN ... ON clauses of its
- * query level and classifies every clause that mentions the table
+ * query level -- and of the levels above when it is reached through views
+ * or subqueries in FROM, rewritten onto the table's columns -- and
+ * classifies every clause that mentions the table
  * (PsPredClass): a comparison of the bare key with a constant, a parameter,
  * a stable expression, another table's column; or the forms that defeat
  * pruning -- the key inside a function or cast, an implicit cast to the
@@ -65,10 +67,26 @@ typedef struct DiagCtx
  * ----------------------------------------------------------------
  */
 
+/* A query level holding the next one down as a subquery (a view). */
+typedef struct ViewStep
+{
+	Query	   *query;
+	int			rti;			/* the subquery's range table index */
+} ViewStep;
+
+/* One occurrence of the table. */
+typedef struct FindHit
+{
+	Query	   *query;
+	int			rti;
+	List	   *views;			/* ViewStep *, outermost first */
+} FindHit;
+
 typedef struct FindCtx
 {
 	Oid			relid;
-	List	   *hits;			/* pairs: Query *, rti (as int) */
+	List	   *hits;			/* FindHit * */
+	List	   *views;			/* the subquery path to the current level */
 } FindCtx;
 
 static bool
@@ -79,8 +97,10 @@ find_walker(Node *node, FindCtx *cx)
 	if (IsA(node, Query))
 	{
 		Query	   *q = (Query *) node;
+		List	   *views = cx->views;
 		ListCell   *lc;
 		int			rti = 0;
+		bool		r;
 
 		foreach(lc, q->rtable)
 		{
@@ -90,13 +110,120 @@ find_walker(Node *node, FindCtx *cx)
 			if (rte->rtekind == RTE_RELATION && rte->relid == cx->relid &&
 				rte->inh)
 			{
-				cx->hits = lappend(cx->hits, q);
-				cx->hits = lappend_int(cx->hits, rti);
+				FindHit    *hit = palloc(sizeof(FindHit));
+
+				hit->query = q;
+				hit->rti = rti;
+				hit->views = list_copy(views);
+				cx->hits = lappend(cx->hits, hit);
 			}
+			else if (rte->rtekind == RTE_SUBQUERY && rte->subquery)
+			{
+				/* a view (or a subquery in FROM): its level is below ours */
+				ViewStep   *step = palloc(sizeof(ViewStep));
+
+				step->query = q;
+				step->rti = rti;
+				cx->views = lappend(list_copy(views), step);
+				find_walker((Node *) rte->subquery, cx);
+			}
+			else
+			{
+				cx->views = NIL;
+				range_table_entry_walker(rte, find_walker, cx, 0);
+			}
+			cx->views = views;
 		}
-		return query_tree_walker(q, find_walker, cx, 0);
+		/* sublinks and CTEs: levels of their own, not reached through FROM */
+		cx->views = NIL;
+		r = query_tree_walker(q, find_walker, cx, QTW_IGNORE_RANGE_TABLE);
+		cx->views = views;
+		return r;
 	}
 	return expression_tree_walker(node, find_walker, cx);
+}
+
+/*
+ * A clause of the level holding a subquery at "rti", rewritten for the
+ * subquery's level: its columns become the expressions of the subquery's
+ * target list; other Vars of the outer level become outer references.
+ * NULL when it cannot be (a sublink inside, a column not in the list).
+ */
+typedef struct LiftCtx
+{
+	int			rti;
+	List	   *tlist;
+	bool		failed;
+} LiftCtx;
+
+static Node *
+lift_mutator(Node *node, LiftCtx *cx)
+{
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Var))
+	{
+		Var		   *v = (Var *) copyObject(node);
+
+		if (v->varlevelsup == 0 && v->varno == cx->rti)
+		{
+			TargetEntry *tle = get_tle_by_resno(cx->tlist, v->varattno);
+
+			if (tle == NULL || tle->resjunk)
+			{
+				cx->failed = true;
+				return (Node *) v;
+			}
+			return copyObject((Node *) tle->expr);
+		}
+		v->varlevelsup++;
+		return (Node *) v;
+	}
+	if (IsA(node, SubLink) || IsA(node, Query) || IsA(node, PlaceHolderVar))
+	{
+		cx->failed = true;
+		return node;
+	}
+	return expression_tree_mutator(node, lift_mutator, (void *) cx);
+}
+
+static Node *
+lift_clause(Node *clause, int rti, Query *sub)
+{
+	LiftCtx		cx;
+	Node	   *r;
+
+	cx.rti = rti;
+	cx.tlist = sub->targetList;
+	cx.failed = false;
+	r = lift_mutator(clause, &cx);
+	return cx.failed ? NULL : r;
+}
+
+/* WHERE and JOIN ... ON clauses of a join tree, AND-ed parts apart. */
+static List *
+jointree_clauses(Node *jt, List *acc)
+{
+	if (jt == NULL)
+		return acc;
+	if (IsA(jt, FromExpr))
+	{
+		FromExpr   *fe = (FromExpr *) jt;
+		ListCell   *lc;
+
+		acc = list_concat(acc, make_ands_implicit((Expr *) fe->quals));
+		foreach(lc, fe->fromlist)
+			acc = jointree_clauses(lfirst(lc), acc);
+	}
+	else if (IsA(jt, JoinExpr))
+	{
+		JoinExpr   *je = (JoinExpr *) jt;
+
+		acc = list_concat(acc, make_ands_implicit((Expr *) je->quals));
+		acc = jointree_clauses(je->larg, acc);
+		acc = jointree_clauses(je->rarg, acc);
+	}
+	return acc;
 }
 
 /* ----------------------------------------------------------------
@@ -1026,7 +1153,9 @@ ps_find_predicates(List *queries, Oid root_relid, int instance,
 	FindCtx		fc;
 	DiagCtx		cx;
 	ListCell   *lc;
+	FindHit    *hit;
 	int			nhits;
+	int			v;
 
 	memset(&fc, 0, sizeof(fc));
 	fc.relid = root_relid;
@@ -1035,7 +1164,7 @@ ps_find_predicates(List *queries, Oid root_relid, int instance,
 
 	memset(&cx, 0, sizeof(cx));
 	cx.f = f;
-	nhits = list_length(fc.hits) / 2;
+	nhits = list_length(fc.hits);
 	if (nhits == 0)
 	{
 		/* reached through a view or a function: key name only */
@@ -1047,13 +1176,39 @@ ps_find_predicates(List *queries, Oid root_relid, int instance,
 	}
 	if (instance >= nhits)
 		instance = 0;
-	cx.query = (Query *) list_nth(fc.hits, instance * 2);
-	cx.rti = list_nth_int(fc.hits, instance * 2 + 1);
+	hit = (FindHit *) list_nth(fc.hits, instance);
+	cx.query = hit->query;
+	cx.rti = hit->rti;
 	load_key(&cx, root_relid, level_relid);
 	f->keyname = cx.keynames[0];
 	f->nkeys = cx.nkeys;
 	f->strategy = cx.strategy;
 	classify_jointree(&cx, (Node *) cx.query->jointree);
+
+	/*
+	 * Through views (subqueries in FROM): the clauses of every level above,
+	 * on the view's columns, rewritten down to the table's level.
+	 */
+	for (v = 0; v < list_length(hit->views); v++)
+	{
+		ViewStep   *top = list_nth(hit->views, v);
+
+		foreach(lc, jointree_clauses((Node *) top->query->jointree, NIL))
+		{
+			Node	   *clause = lfirst(lc);
+			int			w;
+
+			for (w = v; w < list_length(hit->views) && clause; w++)
+			{
+				ViewStep   *step = list_nth(hit->views, w);
+				RangeTblEntry *rte = rt_fetch(step->rti, step->query->rtable);
+
+				clause = lift_clause(clause, step->rti, rte->subquery);
+			}
+			if (clause)
+				classify_clause(&cx, clause);
+		}
+	}
 	return f;
 }
 

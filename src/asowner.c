@@ -12,9 +12,15 @@
  * caller may (read server files, ...).  So every query that evaluates
  * expressions over a table's rows switches to the owner of the table it
  * scans, in a security-restricted operation (no SET ROLE, no temporary
- * objects), with a GUC nest level that undoes any SET a function makes.
- * The caller's own right to read the table has been checked before (see
- * ps_check_read_access).  An error anywhere restores the caller: the
+ * objects), with a GUC nest level that undoes any SET a function makes and
+ * pins search_path to pg_catalog, pg_temp: the caller's search_path must
+ * not choose the operators and functions the owner's rights run.
+ *
+ * Reading as the owner must not show the caller rows it could not read
+ * itself: the caller needs SELECT on the table or on a table it is a
+ * partition of (the stats role pg_read_all_stats, enough for the sizes and
+ * statistics, is not), and no row security policy may apply to it there
+ * (the owner would bypass it).  An error anywhere restores the caller: the
  * (sub)transaction abort resets the user and the GUC nest levels.
  *
  *		ps_spi_connect_as_owner(&ao, relid);
@@ -30,13 +36,52 @@
  */
 #include "postgres.h"
 
+#include "catalog/partition.h"
 #include "catalog/pg_class.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/rls.h"
 #include "utils/syscache.h"
 
 #include "partstrat.h"
+
+/*
+ * ERROR unless the caller may read the rows of relid: SELECT on it or on an
+ * ancestor, and no row security policy applying to it on that table.
+ */
+static void
+check_caller_reads(Oid relid)
+{
+	Oid			userid = GetUserId();
+	List	   *rels = lcons_oid(relid, get_partition_ancestors(relid));
+	ListCell   *lc;
+
+	foreach(lc, rels)
+	{
+		Oid			r = lfirst_oid(lc);
+
+		if (pg_class_aclcheck(r, userid, ACL_SELECT) != ACLCHECK_OK)
+			continue;
+		if (check_enable_rls(r, InvalidOid, true) == RLS_ENABLED)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("row-level security applies to \"%s\" for the current user",
+							get_rel_name(r)),
+					 errdetail("partstrat reads the rows of \"%s\" to write this script, and would see rows the policies hide.",
+							   get_rel_name(relid)),
+					 errhint("Run it as the table owner, or as a role that bypasses row-level security.")));
+		return;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied for table %s", get_rel_name(relid)),
+			 errdetail("partstrat reads the rows of \"%s\" to write this script; pg_read_all_stats shows sizes and statistics, not rows.",
+					   get_rel_name(relid)),
+			 errhint("Grant SELECT on the table.")));
+}
 
 void
 ps_as_owner_begin(PsAsOwner *ao, Oid relid)
@@ -48,11 +93,15 @@ ps_as_owner_begin(PsAsOwner *ao, Oid relid)
 		elog(ERROR, "cache lookup failed for relation %u", relid);
 	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
 	ReleaseSysCache(tup);
+	check_caller_reads(relid);
 
 	GetUserIdAndSecContext(&ao->save_userid, &ao->save_sec);
 	SetUserIdAndSecContext(owner,
 						   ao->save_sec | SECURITY_RESTRICTED_OPERATION);
 	ao->guc_nest = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
 }
 
 void

@@ -375,6 +375,15 @@ count_exact(PsSkew *s, const OidIndex *map)
 				 errdetail("exact => true counts the rows of every partition."),
 				 errhint("Grant SELECT on the table, or call with exact => false.")));
 
+	/* counted through the policies, the numbers would be of visible rows */
+	if (check_enable_rls(root, InvalidOid, true) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("row-level security applies to \"%s\" for the current user",
+						get_rel_name(root)),
+				 errdetail("exact => true counts the rows of every partition; the policies would hide some."),
+				 errhint("Call with exact => false, or as the table owner.")));
+
 	/* the planner would fail with an internal error on such a tree */
 	if (isOtherTempNamespace(get_rel_namespace(root)))
 		ereport(ERROR,

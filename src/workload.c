@@ -16,12 +16,16 @@
  * subtransaction, and never stops the report.
  *
  * Planning runs code: the planner folds calls of IMMUTABLE functions, which
- * may be anybody's.  Each statement is therefore planned as the role that
- * ran it (the one with the most calls when several did), in a security-
- * restricted operation, as autovacuum runs index expressions as the table
- * owner: a statement cannot run its author's functions with the rights of
- * the DBA who reads the report.  A superuser's statement is analysed only
- * for a superuser caller.
+ * may be anybody's.  Each statement is therefore parsed and planned as the
+ * role that ran it (the one with the most calls when several did), under
+ * that role's own search_path (pg_db_role_setting, else the default), in a
+ * security-restricted operation with its settings undone afterwards -- as
+ * autovacuum runs index expressions as the table owner: a statement cannot
+ * run its author's functions with the rights of the DBA who reads the
+ * report, the reader cannot choose (through its search_path) which
+ * functions run with the author's, and nothing the planning does stays in
+ * the reader's session.  A superuser's statement is analysed only for a
+ * superuser caller.
  *
  * partstrat_workload_pruning() gives one row per partitioned table with the
  * shares of calls and of execution time per class; and
@@ -40,6 +44,7 @@
 #include "access/xact.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -48,6 +53,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/formatting.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/resowner.h"
@@ -238,6 +244,45 @@ statement_user(PsStatement *st)
 	return st->userid;
 }
 
+/*
+ * The search_path the author's sessions start with: its setting for this
+ * database, else for every database, else this database's, else the
+ * built-in default.  Not the caller's: the caller would choose which
+ * functions the author's statement names, and so run its own code with the
+ * author's rights.
+ */
+static char *
+author_search_path(Oid author)
+{
+	MemoryContext outer = CurrentMemoryContext;
+	Oid			argtypes[2] = {OIDOID, OIDOID};
+	Datum		args[2];
+	char	   *result = NULL;
+	uint64		i;
+
+	args[0] = ObjectIdGetDatum(MyDatabaseId);
+	args[1] = ObjectIdGetDatum(author);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT c FROM pg_catalog.pg_db_role_setting s, "
+							  "pg_catalog.unnest(s.setconfig) c "
+							  "WHERE s.setdatabase IN (0, $1) AND s.setrole IN (0, $2) "
+							  "AND c LIKE 'search\\_path=%' "
+							  "ORDER BY s.setrole <> 0 DESC, s.setdatabase <> 0 DESC",
+							  2, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_db_role_setting");
+	for (i = 0; i < SPI_processed && result == NULL; i++)
+	{
+		char	   *c = SPI_getvalue(SPI_tuptable->vals[i],
+									 SPI_tuptable->tupdesc, 1);
+
+		if (c != NULL)
+			result = MemoryContextStrdup(outer, c + strlen("search_path="));
+	}
+	SPI_finish();
+	return result ? result : pstrdup("\"$user\", public");
+}
+
 static bool
 analyse_statement(PsStatement *st, Oid parent)
 {
@@ -251,21 +296,39 @@ analyse_statement(PsStatement *st, Oid parent)
 	ps_subxact_begin(&sx, stmtcxt);
 	PG_TRY();
 	{
-		PsPrepared *prep = ps_prepare_query(st->query, true);
+		Oid			author = statement_user(st);
+		char	   *path = author_search_path(author);
+		Oid			save_userid;
+		int			save_sec;
+		int			nest;
+		PsPrepared *prep;
+		bool		hit;
+		List	   *rows = NIL;
 
-		if (prep != NULL && touches(prep, parent))
-		{
-			List	   *rows;
-			ListCell   *lc;
-			Oid			save_userid;
-			int			save_sec;
-
-			/* planned as its author; an error's subxact abort restores us */
-			GetUserIdAndSecContext(&save_userid, &save_sec);
-			SetUserIdAndSecContext(statement_user(st),
-								   save_sec | SECURITY_RESTRICTED_OPERATION);
+		/*
+		 * Parsed and planned as its author, under the author's search_path,
+		 * in a security-restricted operation; whatever a function the
+		 * planner folds SETs is undone.  An error's subtransaction abort
+		 * restores the user and the settings.
+		 */
+		GetUserIdAndSecContext(&save_userid, &save_sec);
+		SetUserIdAndSecContext(author,
+							   save_sec | SECURITY_RESTRICTED_OPERATION);
+		nest = NewGUCNestLevel();
+		(void) set_config_option("search_path", path, PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+								 false);
+		prep = ps_prepare_query(st->query, true);
+		hit = prep != NULL && touches(prep, parent);
+		if (hit)
 			rows = ps_explain_pruning(prep, false);
-			SetUserIdAndSecContext(save_userid, save_sec);
+		AtEOXact_GUC(false, nest);
+		SetUserIdAndSecContext(save_userid, save_sec);
+
+		if (hit)
+		{
+			ListCell   *lc;
+
 			relevant = true;
 			MemoryContextSwitchTo(oldcxt);
 			foreach(lc, rows)

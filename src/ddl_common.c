@@ -114,7 +114,58 @@ ps_ddl_iso_enter(void)
 	set_local("intervalstyle", "postgres");
 	set_local("extra_float_digits", "1");
 	set_local("bytea_output", "hex");
+
+	/*
+	 * Deparsed expressions, index and constraint definitions and type names
+	 * name everything outside pg_catalog with its schema under this
+	 * search_path, and every script runs under the same one (see
+	 * ps_script_finish): a function or operator of a schema early in the
+	 * session's search_path cannot shadow the one the script means.
+	 * Literals are deparsed for standard_conforming_strings = on, which the
+	 * scripts set too.
+	 */
+	set_local("search_path", PS_DDL_SEARCH_PATH);
+	set_local("standard_conforming_strings", "on");
 	return nest;
+}
+
+char *
+ps_ddl_key_expr(Oid parentid, int keyno)
+{
+	Relation	rel = table_open(parentid, AccessShareLock);
+	PartitionKey pk = RelationGetPartitionKey(rel);
+	ListCell   *lc;
+	char	   *result = NULL;
+	int			nexpr = 0;
+	int			i;
+
+	if (pk == NULL || keyno < 0 || keyno >= pk->partnatts)
+		elog(ERROR, "relation %u has no partition key column %d", parentid,
+			 keyno);
+	if (pk->partattrs[keyno] != 0)
+		result = pstrdup(quote_identifier(get_attname(parentid,
+													  pk->partattrs[keyno],
+													  false)));
+	else
+	{
+		/* expressions are stored in key order, one per zero partattrs */
+		for (i = 0; i < keyno; i++)
+			if (pk->partattrs[i] == 0)
+				nexpr++;
+		lc = list_nth_cell(pk->partexprs, nexpr);
+		{
+			int			nest = ps_ddl_iso_enter();
+
+			result = psprintf("(%s)",
+							  deparse_expression(lfirst(lc),
+												 deparse_context_for(get_rel_name(parentid),
+																	 parentid),
+												 false, false));
+			ps_ddl_iso_leave(nest);
+		}
+	}
+	table_close(rel, AccessShareLock);
+	return result;
 }
 
 void
@@ -217,6 +268,42 @@ ps_ddl_comment(const char *text)
 	return buf.data;
 }
 
+/* The settings a script outside a transaction block sets with plain SET. */
+static const char *const session_settings[] = {
+	"lock_timeout", "TimeZone", "search_path", "standard_conforming_strings"
+};
+
+/*
+ * A DO block saving (save) or restoring the session's own values of
+ * session_settings in/from partstrat_script.session_<name>: a script run
+ * with psql's \i in a working session leaves it as it found it, which RESET
+ * would not (it returns to the defaults, not to a value the session SET).
+ * Everything in it is qualified: the first block runs under the session's
+ * search_path.
+ */
+static void
+append_session_settings(StringInfo out, bool save)
+{
+	int			i;
+
+	appendStringInfoString(out, "DO $partstrat$\nBEGIN\n");
+	for (i = 0; i < (int) lengthof(session_settings); i++)
+	{
+		const char *name = session_settings[i];
+		char	   *saved = psprintf("partstrat_script.session_%s", name);
+
+		if (save)
+			appendStringInfo(out,
+							 "    PERFORM pg_catalog.set_config('%s', pg_catalog.current_setting('%s'), false);\n",
+							 saved, name);
+		else
+			appendStringInfo(out,
+							 "    PERFORM pg_catalog.set_config('%s', pg_catalog.current_setting('%s'), false);\n",
+							 name, saved);
+	}
+	appendStringInfoString(out, "END\n$partstrat$;\n");
+}
+
 PsScript *
 ps_script_begin(const char *title, int lock_timeout_ms, bool transaction)
 {
@@ -309,7 +396,9 @@ ps_script_finish(PsScript *s)
 						 s->lock_timeout_ms);
 	else
 		appendStringInfo(&out,
-						 "-- Every lock waits at most %dms (lock_timeout).\n",
+						 "-- Every lock waits at most %dms (lock_timeout).\n"
+						 "-- The session's lock_timeout, TimeZone, search_path and standard_conforming_strings\n"
+						 "-- are saved first and restored at the end.\n",
 						 s->lock_timeout_ms);
 	appendStringInfoChar(&out, '\n');
 	if (s->transaction)
@@ -318,12 +407,17 @@ ps_script_finish(PsScript *s)
 		appendStringInfo(&out, "SET LOCAL lock_timeout = '%dms';\n",
 						 s->lock_timeout_ms);
 		appendStringInfoString(&out, "SET LOCAL TimeZone = 'UTC';\n");
+		appendStringInfoString(&out, "SET LOCAL search_path = " PS_DDL_SEARCH_PATH ";\n");
+		appendStringInfoString(&out, "SET LOCAL standard_conforming_strings = on;\n");
 	}
 	else
 	{
+		append_session_settings(&out, true);
 		appendStringInfo(&out, "SET lock_timeout = '%dms';\n",
 						 s->lock_timeout_ms);
 		appendStringInfoString(&out, "SET TimeZone = 'UTC';\n");
+		appendStringInfoString(&out, "SET search_path = " PS_DDL_SEARCH_PATH ";\n");
+		appendStringInfoString(&out, "SET standard_conforming_strings = on;\n");
 	}
 	appendStringInfoChar(&out, '\n');
 	appendStringInfoString(&out, s->body.data);
@@ -331,8 +425,18 @@ ps_script_finish(PsScript *s)
 	if (s->transaction)
 		appendStringInfoString(&out, "COMMIT;\n");
 	else
-		appendStringInfoString(&out, "RESET lock_timeout;\nRESET TimeZone;\n");
+		append_session_settings(&out, false);
 	return out.data;
+}
+
+char *
+ps_ddl_pin(const char *statements)
+{
+	return psprintf("BEGIN;\n"
+					"SET LOCAL search_path = " PS_DDL_SEARCH_PATH ";\n"
+					"SET LOCAL standard_conforming_strings = on;\n"
+					"%s\n"
+					"COMMIT;", statements);
 }
 
 /* ---------------------------------------------------------------------

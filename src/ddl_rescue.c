@@ -302,13 +302,14 @@ partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
 	tmpl = tl->template_part >= 0 ? tl->tree->parts[tl->template_part].relid :
 		def->relid;
 
+	/* the queries run deparsed text: under the scripts' own settings */
+	nest = ps_ddl_iso_enter();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	targets = find_targets(tl, def, &ntargets);
 	staying = count_targets(tl, def, targets, ntargets);
 	SPI_finish();
 
-	nest = ps_ddl_iso_enter();
 	names = ps_script_begin("names", lock_ms, true);
 	ps_timeline_name_pieces(tl, names, targets, ntargets);
 	used = names->used_names;

@@ -241,6 +241,39 @@ SELECT tableoid::regclass AS partition, k = 'x\y' AS heavy, count(*) FROM lr GRO
 SELECT * FROM fingerprint('lr');
 SELECT partition, bound FROM partstrat_partitions('lr') ORDER BY 1;
 
+------------------------------------------------------------------------
+-- a temporary table, with an index on a user function: the scripts name
+-- it by its pg_temp_N schema (not shown: N varies), pg_get_indexdef by
+-- "pg_temp"
+------------------------------------------------------------------------
+SET search_path = fr, app, public;
+CREATE TEMP TABLE tt (k int NOT NULL, note text) PARTITION BY RANGE (k);
+CREATE TEMP TABLE tt_0 PARTITION OF tt FOR VALUES FROM (0) TO (1000);
+CREATE INDEX tt_norm ON tt (norm(note));
+INSERT INTO tt SELECT g, 'Note ' || g FROM generate_series(0, 999) g;
+SELECT partstrat_ddl_split('tt_0', 2, exact => true) AS script \gset
+\o results/ddl_framing_run.sql
+\qecho :script
+\o
+SET search_path = evil, public;
+\set ECHO none
+\i results/ddl_framing_run.sql
+\set ECHO all
+SET search_path = fr, app, public;
+SELECT partstrat_ddl_premake('tt', 1) AS script \gset
+\o results/ddl_framing_run.sql
+\qecho :script
+\o
+SET search_path = evil, public;
+\set ECHO none
+\i results/ddl_framing_run.sql
+\set ECHO all
+SET search_path = fr, public;
+SELECT tableoid::regclass AS partition, count(*) FROM tt GROUP BY 1 ORDER BY 1;
+SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+WHERE i.indrelid IN (SELECT relid FROM pg_partition_tree('tt') WHERE isleaf) ORDER BY 1;
+DROP TABLE tt;
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA fr CASCADE;

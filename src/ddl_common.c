@@ -976,8 +976,16 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 													newname);
 	char	   *srcname = get_rel_name(srcrelid);
 	char	   *srcqual = ps_ddl_qualified(srcrelid);
+	char	   *defqual;
 	bool		partitioned = get_rel_relkind(srcrelid) == RELKIND_PARTITIONED_TABLE;
 	int			i;
+
+	/*
+	 * pg_get_indexdef names a temporary table's schema "pg_temp", not
+	 * pg_temp_N: match its text with the same name.
+	 */
+	defqual = quote_qualified_identifier(get_namespace_name_or_temp(get_rel_namespace(srcrelid)),
+										 srcname);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -1031,15 +1039,15 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 				 * partitions): the copy never does, so that it recurses.
 				 */
 				if (partitioned &&
-					strstr(def, psprintf(" ON ONLY %s ", srcqual)) != NULL)
+					strstr(def, psprintf(" ON ONLY %s ", defqual)) != NULL)
 					def = psprintf("%.*s%s",
 								   (int) (strstr(def, " ON ONLY ") - def) + 4,
 								   def,
 								   strstr(def, " ON ONLY ") + strlen(" ON ONLY "));
 				prefix = psprintf("CREATE INDEX %s ON %s ", quote_identifier(iname),
-								  srcqual);
+								  defqual);
 				uprefix = psprintf("CREATE UNIQUE INDEX %s ON %s ",
-								   quote_identifier(iname), srcqual);
+								   quote_identifier(iname), defqual);
 				if (strncmp(def, prefix, strlen(prefix)) == 0)
 					ps_script_stmt(s, "CREATE INDEX %s ON %s %s",
 								   quote_identifier(newidx), target,

@@ -242,6 +242,30 @@ SELECT * FROM fingerprint('lr');
 SELECT partition, bound FROM partstrat_partitions('lr') ORDER BY 1;
 
 ------------------------------------------------------------------------
+-- the add_index advice: the index its siblings have, on a user function
+-- and with a user operator class, built under evil's search_path
+------------------------------------------------------------------------
+SET search_path = fr, app, public;
+CREATE TABLE ai (id int, k int NOT NULL, note text) PARTITION BY RANGE (k);
+CREATE TABLE ai_0 PARTITION OF ai FOR VALUES FROM (0) TO (100);
+CREATE TABLE ai_1 PARTITION OF ai FOR VALUES FROM (100) TO (200);
+CREATE TABLE ai_2 PARTITION OF ai FOR VALUES FROM (200) TO (300);
+CREATE INDEX ON ai_0 (norm(note), id int4_plain_ops);
+CREATE INDEX ON ai_1 (norm(note), id int4_plain_ops);
+INSERT INTO ai SELECT g, g % 300, 'Note ' || g FROM generate_series(1, 3000) g;
+ANALYZE ai;
+SELECT ddl AS script FROM partstrat_advise('ai') WHERE action = 'add_index' \gset
+\o results/ddl_framing_run.sql
+\qecho :script
+\o
+SET search_path = evil, public;
+\i results/ddl_framing_run.sql
+SET search_path = fr, public;
+SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+WHERE i.indrelid = 'ai_2'::regclass;
+SELECT action FROM partstrat_advise('ai');
+
+------------------------------------------------------------------------
 -- a temporary table, with an index on a user function: the scripts name
 -- it by its pg_temp_N schema (not shown: N varies), pg_get_indexdef by
 -- "pg_temp"

@@ -263,7 +263,7 @@ SET search_path = evil, public;
 SET search_path = fr, public;
 SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
 WHERE i.indrelid = 'ai_2'::regclass;
-SELECT action FROM partstrat_advise('ai');
+SELECT action FROM partstrat_advise('ai') WHERE action = 'add_index';
 
 ------------------------------------------------------------------------
 -- a temporary table, with an index on a user function: the scripts name

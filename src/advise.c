@@ -1626,7 +1626,7 @@ advise_add_index(AdviseCtx *ctx)
 		}
 		a->reason = finish_reason(ctx, a, a->reason);
 		a->ddl = ps_ddl_pin(ddl.data);
-		a->lock = psprintf("SHARE on %s while the index builds (writes to it wait; CREATE INDEX CONCURRENTLY avoids that)",
+		a->lock = psprintf("SHARE on %s while the index builds (writes to it wait; CREATE INDEX CONCURRENTLY, run outside a transaction block, avoids that)",
 						   p->relname);
 	}
 }

@@ -129,14 +129,20 @@ ps_ddl_iso_enter(void)
 	return nest;
 }
 
+void
+ps_ddl_iso_leave(int nestlevel)
+{
+	AtEOXact_GUC(false, nestlevel);
+}
+
 char *
 ps_ddl_key_expr(Oid parentid, int keyno)
 {
 	Relation	rel = table_open(parentid, AccessShareLock);
 	PartitionKey pk = RelationGetPartitionKey(rel);
-	ListCell   *lc;
-	char	   *result = NULL;
+	char	   *result;
 	int			nexpr = 0;
+	int			nest;
 	int			i;
 
 	if (pk == NULL || keyno < 0 || keyno >= pk->partnatts)
@@ -152,26 +158,16 @@ ps_ddl_key_expr(Oid parentid, int keyno)
 		for (i = 0; i < keyno; i++)
 			if (pk->partattrs[i] == 0)
 				nexpr++;
-		lc = list_nth_cell(pk->partexprs, nexpr);
-		{
-			int			nest = ps_ddl_iso_enter();
-
-			result = psprintf("(%s)",
-							  deparse_expression(lfirst(lc),
-												 deparse_context_for(get_rel_name(parentid),
-																	 parentid),
-												 false, false));
-			ps_ddl_iso_leave(nest);
-		}
+		nest = ps_ddl_iso_enter();
+		result = psprintf("(%s)",
+						  deparse_expression(list_nth(pk->partexprs, nexpr),
+											 deparse_context_for(get_rel_name(parentid),
+																 parentid),
+											 false, false));
+		ps_ddl_iso_leave(nest);
 	}
 	table_close(rel, AccessShareLock);
 	return result;
-}
-
-void
-ps_ddl_iso_leave(int nestlevel)
-{
-	AtEOXact_GUC(false, nestlevel);
 }
 
 /* ---------------------------------------------------------------------

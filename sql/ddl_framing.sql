@@ -242,6 +242,28 @@ SELECT * FROM fingerprint('lr');
 SELECT partition, bound FROM partstrat_partitions('lr') ORDER BY 1;
 
 ------------------------------------------------------------------------
+-- a float8 bound that needs 16 digits (1/3), split in a session with
+-- extra_float_digits = 0: the script keeps the exact bound, or the first
+-- piece would overlap its neighbour
+------------------------------------------------------------------------
+CREATE TABLE fl (x float8 NOT NULL) PARTITION BY RANGE (x);
+CREATE TABLE fl_1 PARTITION OF fl FOR VALUES FROM (0) TO (1.0 / 3);
+CREATE TABLE fl_2 PARTITION OF fl FOR VALUES FROM (1.0 / 3) TO (1);
+INSERT INTO fl SELECT g / 1000.0 FROM generate_series(0, 999) g;
+SET extra_float_digits = 0;
+SELECT partstrat_ddl_split('fl_2', boundaries => ARRAY['0.5']) AS script \gset
+RESET extra_float_digits;
+SELECT substring(:'script' FROM 'ATTACH PARTITION [^;]*fl_2_1 [^;]*');
+\o results/ddl_framing_run.sql
+\qecho :script
+\o
+\set ECHO none
+\i results/ddl_framing_run.sql
+\set ECHO all
+SELECT tableoid::regclass AS partition, count(*) FROM fl GROUP BY 1 ORDER BY 1;
+SELECT partition, range_from, range_to FROM partstrat_partitions('fl') ORDER BY range_from;
+
+------------------------------------------------------------------------
 -- the add_index advice: the index its siblings have, on a user function
 -- and with a user operator class, built under evil's search_path
 ------------------------------------------------------------------------

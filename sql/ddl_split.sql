@@ -198,6 +198,15 @@ ANALYZE inf_d_old;
 SELECT partstrat_ddl_split('inf_d_old', 4) \gexec
 SELECT * FROM rows_per_partition('inf_d');
 
+-- A float key over a range narrower than 1: the quantile is searched down
+-- to the double, not to half a unit (the median of 0.334 .. 0.999, not 0.75).
+CREATE TABLE fk (x float8 NOT NULL) PARTITION BY RANGE (x);
+CREATE TABLE fk_1 PARTITION OF fk FOR VALUES FROM (0) TO (1.0 / 3);
+CREATE TABLE fk_2 PARTITION OF fk FOR VALUES FROM (1.0 / 3) TO (1);
+INSERT INTO fk SELECT g / 1000.0 FROM generate_series(0, 999) g;
+SELECT partstrat_ddl_split('fk_2', 2, exact => true) \gexec
+SELECT * FROM rows_per_partition('fk');
+
 -- A dropped column, a generated column, a default, and a partition whose
 -- columns are in another order than its parent's.
 CREATE TABLE gen (k int NOT NULL, drop_me int, v int DEFAULT 7,

@@ -402,6 +402,7 @@ ps_split_quantile(const SplitKey *k, double t)
 	{
 		double		lo = INFINITY,
 					hi = -INFINITY;
+		double		tolerance = 0.5;
 		int			iter;
 
 		for (i = 0; i < k->nmcv; i++)
@@ -414,11 +415,27 @@ ps_split_quantile(const SplitKey *k, double t)
 			lo = Min(lo, to_double(k->typid, k->hist[i]));
 			hi = Max(hi, to_double(k->typid, k->hist[i]));
 		}
-		hi = hi + 1;
-		for (iter = 0; iter < 200 && hi - lo > 0.5; iter++)
+		/*
+		 * Integers, dates and timestamps (microseconds) are whole numbers:
+		 * half a unit is close enough, and max + 1 holds every value below
+		 * it.  Floats and numerics are not: bisect down to adjacent doubles
+		 * (a tolerance of 0.5 left a split of values within [0.3, 1] at
+		 * 0.75 instead of the median).
+		 */
+		if (k->typid == FLOAT4OID || k->typid == FLOAT8OID ||
+			k->typid == NUMERICOID)
+		{
+			tolerance = 0;
+			hi = nextafter(hi, INFINITY);
+		}
+		else
+			hi = hi + 1;
+		for (iter = 0; iter < 2000 && hi - lo > tolerance; iter++)
 		{
 			double		mid = lo + (hi - lo) / 2;
 
+			if (mid <= lo || mid >= hi)
+				break;			/* adjacent doubles */
 			if (cdf(k, from_double(k->typid, mid)) < t)
 				lo = mid;
 			else

@@ -242,9 +242,10 @@ SELECT * FROM fingerprint('lr');
 SELECT partition, bound FROM partstrat_partitions('lr') ORDER BY 1;
 
 ------------------------------------------------------------------------
--- a float8 bound that needs 16 digits (1/3), split in a session with
--- extra_float_digits = 0: the script keeps the exact bound, or the first
--- piece would overlap its neighbour
+-- bounds in a form that does not depend on the generating session: a
+-- float8 bound that needs 16 digits (1/3), split in a session with
+-- extra_float_digits = 0, keeps them (or the first piece would overlap its
+-- neighbour)
 ------------------------------------------------------------------------
 CREATE TABLE fl (x float8 NOT NULL) PARTITION BY RANGE (x);
 CREATE TABLE fl_1 PARTITION OF fl FOR VALUES FROM (0) TO (1.0 / 3);
@@ -262,6 +263,24 @@ SELECT substring(:'script' FROM 'ATTACH PARTITION [^;]*fl_2_1 [^;]*');
 \set ECHO all
 SELECT tableoid::regclass AS partition, count(*) FROM fl GROUP BY 1 ORDER BY 1;
 SELECT partition, range_from, range_to FROM partstrat_partitions('fl') ORDER BY range_from;
+
+-- the same for an interval bound generated with IntervalStyle
+-- sql_standard, whose "-1 2:00:00" reads back as -1 day +2 hours elsewhere
+CREATE TABLE iv (d interval NOT NULL) PARTITION BY RANGE (d);
+CREATE TABLE iv_1 PARTITION OF iv FOR VALUES FROM ('-3 days') TO ('-1 day -02:00:00');
+CREATE TABLE iv_2 PARTITION OF iv FOR VALUES FROM ('-1 day -02:00:00') TO ('1 day');
+INSERT INTO iv SELECT g * interval '1 minute' - interval '2 days' FROM generate_series(0, 3000) g;
+SET IntervalStyle = sql_standard;
+SELECT partstrat_ddl_split('iv_2', boundaries => ARRAY['0']) AS script \gset
+RESET IntervalStyle;
+SELECT substring(:'script' FROM 'ATTACH PARTITION [^;]*iv_2_1 [^;]*');
+\o results/ddl_framing_run.sql
+\qecho :script
+\o
+\set ECHO none
+\i results/ddl_framing_run.sql
+\set ECHO all
+SELECT tableoid::regclass AS partition, count(*) FROM iv GROUP BY 1 ORDER BY 1;
 
 ------------------------------------------------------------------------
 -- the add_index advice: the index its siblings have, on a user function

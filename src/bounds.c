@@ -5,8 +5,9 @@
  *
  * A bound is read once into PsValue arrays holding both the datum (for the
  * later stages that compute with it) and a session-independent text form:
- * timestamps in ISO form and in UTC, dates in ISO form, floats in their
- * shortest exact form, everything else by the type's output function.  The same text must come out whatever the
+ * timestamps in ISO form and in UTC, dates in ISO form, intervals in
+ * IntervalStyle postgres, floats in their shortest exact form, everything
+ * else by the type's output function.  The same text must come out whatever the
  * caller's TimeZone and DateStyle, because generated DDL and test outputs
  * are built from it.
  *
@@ -79,6 +80,19 @@ ps_datum_to_iso(Datum value, Oid typid)
 						   &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
 					EncodeDateOnly(&tm, USE_ISO_DATES, buf);
 				}
+				return pstrdup(buf);
+			}
+		case INTERVALOID:
+			{
+				/*
+				 * IntervalStyle postgres: sql_standard's output of a
+				 * mixed-sign interval reads back as another interval in a
+				 * session with another style.
+				 */
+				struct pg_itm itm;
+
+				interval2itm(*DatumGetIntervalP(value), &itm);
+				EncodeInterval(&itm, INTSTYLE_POSTGRES, buf);
 				return pstrdup(buf);
 			}
 		case FLOAT8OID:

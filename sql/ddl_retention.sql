@@ -225,6 +225,9 @@ SELECT partstrat_ddl_retention('r1', keep => '1 year', action => 'archive', arch
 \echo :LAST_ERROR_SQLSTATE
 SELECT partstrat_ddl_retention('r1', keep => '1 year', archive_schema => 'Arch "ive');
 \echo :LAST_ERROR_SQLSTATE
+-- archive into the parent's own schema: it would only detach
+SELECT partstrat_ddl_retention('r1', keep => '1 year', action => 'archive', archive_schema => 'ps_retention');
+\echo :LAST_ERROR_SQLSTATE
 SELECT partstrat_ddl_retention('r1', keep => '1 year', concurrently => true);
 \echo :LAST_ERROR_SQLSTATE
 SELECT partstrat_ddl_retention('ri', keep => '1 year');

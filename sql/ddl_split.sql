@@ -169,6 +169,44 @@ SELECT partstrat_ddl_split('nb_high', 3) \gexec
 SELECT partstrat_ddl_split('nb_low', 2) \gexec
 SELECT * FROM rows_per_partition('nb');
 
+-- An open end that is a value, -infinity, or MINVALUE to 'infinity': the
+-- split points round to months at UTC midnight as a finite partition's do
+-- (not in a "time zone" read off the infinite bound's time of day).  Rows
+-- at -infinity count in the first piece.
+CREATE TABLE inf (ts timestamptz NOT NULL, v int) PARTITION BY RANGE (ts);
+CREATE TABLE inf_old PARTITION OF inf
+    FOR VALUES FROM ('-infinity') TO ('2026-01-01 00:00:00+00');
+CREATE TABLE inf_2026_01 PARTITION OF inf
+    FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00');
+INSERT INTO inf SELECT '2025-01-01 00:00:00+00'::timestamptz + g * interval '1 hour', g
+FROM generate_series(0, 7999) g;
+INSERT INTO inf SELECT '-infinity', g FROM generate_series(1, 40) g;
+ANALYZE inf_old;
+SELECT partstrat_ddl_split('inf_old', 4) \gexec
+SELECT * FROM rows_per_partition('inf');
+CREATE TABLE inf_all (ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
+CREATE TABLE inf_all_1 PARTITION OF inf_all FOR VALUES FROM (MINVALUE) TO ('infinity');
+INSERT INTO inf_all SELECT '2025-01-01 00:00:00+00'::timestamptz + g * interval '1 hour'
+FROM generate_series(0, 7999) g;
+ANALYZE inf_all_1;
+SELECT split_part(split_part(partstrat_ddl_split('inf_all_1', 4), '-- New bounds', 2), '-- Locks', 1);
+CREATE TABLE inf_d (d date NOT NULL) PARTITION BY RANGE (d);
+CREATE TABLE inf_d_old PARTITION OF inf_d FOR VALUES FROM ('-infinity') TO ('2026-01-01');
+INSERT INTO inf_d SELECT date '2020-01-01' + g % 2000 FROM generate_series(0, 7999) g;
+INSERT INTO inf_d SELECT '-infinity' FROM generate_series(1, 2000) g;
+ANALYZE inf_d_old;
+SELECT partstrat_ddl_split('inf_d_old', 4) \gexec
+SELECT * FROM rows_per_partition('inf_d');
+
+-- A float key over a range narrower than 1: the quantile is searched down
+-- to the double, not to half a unit (the median of 0.334 .. 0.999, not 0.75).
+CREATE TABLE fk (x float8 NOT NULL) PARTITION BY RANGE (x);
+CREATE TABLE fk_1 PARTITION OF fk FOR VALUES FROM (0) TO (1.0 / 3);
+CREATE TABLE fk_2 PARTITION OF fk FOR VALUES FROM (1.0 / 3) TO (1);
+INSERT INTO fk SELECT g / 1000.0 FROM generate_series(0, 999) g;
+SELECT partstrat_ddl_split('fk_2', 2, exact => true) \gexec
+SELECT * FROM rows_per_partition('fk');
+
 -- A dropped column, a generated column, a default, and a partition whose
 -- columns are in another order than its parent's.
 CREATE TABLE gen (k int NOT NULL, drop_me int, v int DEFAULT 7,

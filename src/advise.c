@@ -947,9 +947,9 @@ advise_defaults(AdviseCtx *ctx, bool retention_advised)
 					get_namespace_name(get_rel_namespace(tree->root)) :
 					tree->parts[g].nspname;
 
-				a->ddl = psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;",
-								  quote_qualified_identifier(pnsp, make_name(pname, "_default")),
-								  quote_qualified_identifier(pnsp, pname));
+				a->ddl = ps_ddl_pin(psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;",
+											 quote_qualified_identifier(pnsp, make_name(pname, "_default")),
+											 quote_qualified_identifier(pnsp, pname)));
 			}
 			a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly (CREATE TABLE ... PARTITION OF)");
 			continue;
@@ -1524,7 +1524,7 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 						psprintf("then copy the rows of %s into %s and swap the names",
 								 quote_qualified_identifier(nsp, pname),
 								 quote_qualified_identifier(nsp, newname)));
-	a->ddl = ddl.data;
+	a->ddl = ps_ddl_pin(ddl.data);
 	a->rows_moved = parent_rows;
 	a->lock = psprintf("ACCESS SHARE on %s while its rows are copied (writes must be paused or replayed); ACCESS EXCLUSIVE on both tables for the rename",
 					   pname);
@@ -1546,6 +1546,7 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 	int64		rest = l->rows;
 	StringInfoData ddl;
 	StringInfoData layout;
+	PsBound		bound;
 	Advice	   *a;
 	int			i;
 
@@ -1587,11 +1588,13 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 			restname, "DEFAULT", Max(rest, 0));
 	appendStringInfoChar(&layout, ']');
 	json_key_raw(&a->evidence, "proposed_layout", layout.data);
+	/* the bound in ISO form (bound_text follows the session's DateStyle) */
+	bound = ps_bound_of(tree, p);
 	append_last_comment(&ddl,
 						psprintf("then copy the rows of %s into %s, DETACH the old leaf and ATTACH the new table %s",
 								 qname(p), quote_qualified_identifier(p->nspname, newname),
-								 p->bound_text));
-	a->ddl = ddl.data;
+								 ps_ddl_bound_clause(&bound)));
+	a->ddl = ps_ddl_pin(ddl.data);
 	a->rows_moved = l->rows;
 	a->lock = psprintf("ACCESS EXCLUSIVE on the parent for the DETACH and on %s; SHARE UPDATE EXCLUSIVE on the parent for the ATTACH",
 					   p->relname);
@@ -1929,8 +1932,8 @@ advise_add_index(AdviseCtx *ctx)
 								 n > 1 ? "them" : "it");
 		}
 		a->reason = finish_reason(ctx, a, a->reason);
-		a->ddl = ddl.data;
-		a->lock = psprintf("SHARE on %s while the index builds (writes to it wait; CREATE INDEX CONCURRENTLY avoids that)",
+		a->ddl = ps_ddl_pin(ddl.data);
+		a->lock = psprintf("SHARE on %s while the index builds (writes to it wait; CREATE INDEX CONCURRENTLY, run outside a transaction block, avoids that)",
 						   p->relname);
 	}
 }

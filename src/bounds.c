@@ -5,8 +5,9 @@
  *
  * A bound is read once into PsValue arrays holding both the datum (for the
  * later stages that compute with it) and a session-independent text form:
- * timestamps in ISO form and in UTC, dates in ISO form, everything else by
- * the type's output function.  The same text must come out whatever the
+ * timestamps in ISO form and in UTC, dates in ISO form, intervals in
+ * IntervalStyle postgres, floats in their shortest exact form, everything
+ * else by the type's output function.  The same text must come out whatever the
  * caller's TimeZone and DateStyle, because generated DDL and test outputs
  * are built from it.
  *
@@ -20,6 +21,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "nodes/primnodes.h"
@@ -79,6 +81,36 @@ ps_datum_to_iso(Datum value, Oid typid)
 					EncodeDateOnly(&tm, USE_ISO_DATES, buf);
 				}
 				return pstrdup(buf);
+			}
+		case INTERVALOID:
+			{
+				/*
+				 * IntervalStyle postgres: sql_standard's output of a
+				 * mixed-sign interval reads back as another interval in a
+				 * session with another style.
+				 */
+				struct pg_itm itm;
+
+				interval2itm(*DatumGetIntervalP(value), &itm);
+				EncodeInterval(&itm, INTSTYLE_POSTGRES, buf);
+				return pstrdup(buf);
+			}
+		case FLOAT8OID:
+		case FLOAT4OID:
+			{
+				/*
+				 * The shortest text that reads back as the same value, as
+				 * float8out gives with extra_float_digits > 0: with the
+				 * session's extra_float_digits <= 0 it would be rounded,
+				 * and a bound rounded is another bound.
+				 */
+				char	   *ascii = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
+
+				if (typid == FLOAT8OID)
+					double_to_shortest_decimal_buf(DatumGetFloat8(value), ascii);
+				else
+					float_to_shortest_decimal_buf(DatumGetFloat4(value), ascii);
+				return ascii;
 			}
 		default:
 			{

@@ -5,11 +5,13 @@
  *
  * Every generator (split, merge, retention, premake, DEFAULT rescue) builds
  * its script with the functions declared here, so that every script has the
- * same guarantees: one transaction framed by SET LOCAL lock_timeout and
- * TimeZone, a header saying which locks it takes, literals in ISO form,
- * identifiers quoted, new names safe at NAMEDATALEN, new tables cloned with
- * every property of the partition they replace, attached without a
- * validation scan, and row counts asserted before COMMIT.
+ * same guarantees: one transaction framed by SET LOCAL lock_timeout,
+ * TimeZone, search_path and standard_conforming_strings, a header saying
+ * which locks it takes, literals in ISO form, identifiers quoted, every
+ * name outside pg_catalog schema-qualified, new names safe at NAMEDATALEN,
+ * new tables cloned with every property of the partition they replace,
+ * attached without a validation scan, and row counts asserted before
+ * COMMIT.
  *
  * Nothing here executes DDL: everything appends text to a PsScript.
  *
@@ -50,14 +52,40 @@ extern int	ps_ddl_lock_timeout_arg(FunctionCallInfo fcinfo, int argno);
 /* ---- Session independence -------------------------------------------- */
 
 /*
+ * The search_path of every generated script and of the text building that
+ * produces it: names outside pg_catalog are deparsed schema-qualified, and
+ * nothing of a user-writable schema can shadow what the script calls.
+ */
+#define PS_DDL_SEARCH_PATH	"pg_catalog, pg_temp"
+
+/*
  * Enter/leave a GUC nest level with DateStyle = ISO, TimeZone = UTC,
- * IntervalStyle = postgres and extra_float_digits = 1, so that output
+ * IntervalStyle = postgres, extra_float_digits = 1, search_path =
+ * PS_DDL_SEARCH_PATH and standard_conforming_strings = on, so that output
  * functions and deparsed expressions produce text that means the same in
- * any session.  Wrap every generator's text building in these two calls;
- * an ERROR in between restores the settings on abort.
+ * any session running the script (which sets the same search_path and
+ * standard_conforming_strings).  Wrap every generator's text building --
+ * and every query it runs with deparsed text -- in these two calls; an
+ * ERROR in between restores the settings on abort.
  */
 extern int	ps_ddl_iso_enter(void);
 extern void ps_ddl_iso_leave(int nestlevel);
+
+/*
+ * Partition key column keyno (0-based) of parentid as SQL text: the quoted
+ * column name, or the parenthesized key expression deparsed under
+ * ps_ddl_iso_enter()'s settings (every name outside pg_catalog qualified),
+ * whatever the caller's settings are.
+ */
+extern char *ps_ddl_key_expr(Oid parentid, int keyno);
+
+/*
+ * Statements (each ending in ";") that are not a generator's script (the
+ * DDL of some advice), pinned like one: BEGIN; SET LOCAL search_path and
+ * standard_conforming_strings; the statements; COMMIT;.  Deparse the
+ * statements under ps_ddl_iso_enter().
+ */
+extern char *ps_ddl_pin(const char *statements);
 
 /* ---- Opening the target ---------------------------------------------- */
 
@@ -86,9 +114,11 @@ typedef struct PsScript
 /*
  * Start a script.  title is the first header line ("split of ...").
  * transaction = true frames the body with BEGIN; SET LOCAL lock_timeout;
- * SET LOCAL TimeZone = 'UTC'; ... COMMIT;.  transaction = false (scripts
- * with DETACH ... CONCURRENTLY) uses plain SET at the top and RESET at the
- * end, and adds no BEGIN/COMMIT.
+ * SET LOCAL TimeZone = 'UTC'; SET LOCAL search_path = PS_DDL_SEARCH_PATH;
+ * SET LOCAL standard_conforming_strings = on; ... COMMIT;.  transaction =
+ * false (scripts with DETACH ... CONCURRENTLY) uses plain SET at the top
+ * and restores the session's own values of those four settings at the end
+ * (not RESET: a session may have SET them), and adds no BEGIN/COMMIT.
  */
 extern PsScript *ps_script_begin(const char *title, int lock_timeout_ms,
 								 bool transaction);

@@ -114,6 +114,18 @@ ps_ddl_iso_enter(void)
 	set_local("intervalstyle", "postgres");
 	set_local("extra_float_digits", "1");
 	set_local("bytea_output", "hex");
+
+	/*
+	 * Deparsed expressions, index and constraint definitions and type names
+	 * name everything outside pg_catalog with its schema under this
+	 * search_path, and every script runs under the same one (see
+	 * ps_script_finish): a function or operator of a schema early in the
+	 * session's search_path cannot shadow the one the script means.
+	 * Literals are deparsed for standard_conforming_strings = on, which the
+	 * scripts set too.
+	 */
+	set_local("search_path", PS_DDL_SEARCH_PATH);
+	set_local("standard_conforming_strings", "on");
 	return nest;
 }
 
@@ -121,6 +133,41 @@ void
 ps_ddl_iso_leave(int nestlevel)
 {
 	AtEOXact_GUC(false, nestlevel);
+}
+
+char *
+ps_ddl_key_expr(Oid parentid, int keyno)
+{
+	Relation	rel = table_open(parentid, AccessShareLock);
+	PartitionKey pk = RelationGetPartitionKey(rel);
+	char	   *result;
+	int			nexpr = 0;
+	int			nest;
+	int			i;
+
+	if (pk == NULL || keyno < 0 || keyno >= pk->partnatts)
+		elog(ERROR, "relation %u has no partition key column %d", parentid,
+			 keyno);
+	if (pk->partattrs[keyno] != 0)
+		result = pstrdup(quote_identifier(get_attname(parentid,
+													  pk->partattrs[keyno],
+													  false)));
+	else
+	{
+		/* expressions are stored in key order, one per zero partattrs */
+		for (i = 0; i < keyno; i++)
+			if (pk->partattrs[i] == 0)
+				nexpr++;
+		nest = ps_ddl_iso_enter();
+		result = psprintf("(%s)",
+						  deparse_expression(list_nth(pk->partexprs, nexpr),
+											 deparse_context_for(get_rel_name(parentid),
+																 parentid),
+											 false, false));
+		ps_ddl_iso_leave(nest);
+	}
+	table_close(rel, AccessShareLock);
+	return result;
 }
 
 /* ---------------------------------------------------------------------
@@ -217,6 +264,42 @@ ps_ddl_comment(const char *text)
 	return buf.data;
 }
 
+/* The settings a script outside a transaction block sets with plain SET. */
+static const char *const session_settings[] = {
+	"lock_timeout", "TimeZone", "search_path", "standard_conforming_strings"
+};
+
+/*
+ * A DO block saving (save) or restoring the session's own values of
+ * session_settings in/from partstrat_script.session_<name>: a script run
+ * with psql's \i in a working session leaves it as it found it, which RESET
+ * would not (it returns to the defaults, not to a value the session SET).
+ * Everything in it is qualified: the first block runs under the session's
+ * search_path.
+ */
+static void
+append_session_settings(StringInfo out, bool save)
+{
+	int			i;
+
+	appendStringInfoString(out, "DO $partstrat$\nBEGIN\n");
+	for (i = 0; i < (int) lengthof(session_settings); i++)
+	{
+		const char *name = session_settings[i];
+		char	   *saved = psprintf("partstrat_script.session_%s", name);
+
+		if (save)
+			appendStringInfo(out,
+							 "    PERFORM pg_catalog.set_config('%s', pg_catalog.current_setting('%s'), false);\n",
+							 saved, name);
+		else
+			appendStringInfo(out,
+							 "    PERFORM pg_catalog.set_config('%s', pg_catalog.current_setting('%s'), false);\n",
+							 name, saved);
+	}
+	appendStringInfoString(out, "END\n$partstrat$;\n");
+}
+
 PsScript *
 ps_script_begin(const char *title, int lock_timeout_ms, bool transaction)
 {
@@ -309,7 +392,9 @@ ps_script_finish(PsScript *s)
 						 s->lock_timeout_ms);
 	else
 		appendStringInfo(&out,
-						 "-- Every lock waits at most %dms (lock_timeout).\n",
+						 "-- Every lock waits at most %dms (lock_timeout).\n"
+						 "-- The session's lock_timeout, TimeZone, search_path and standard_conforming_strings\n"
+						 "-- are saved first and restored at the end.\n",
 						 s->lock_timeout_ms);
 	appendStringInfoChar(&out, '\n');
 	if (s->transaction)
@@ -318,12 +403,17 @@ ps_script_finish(PsScript *s)
 		appendStringInfo(&out, "SET LOCAL lock_timeout = '%dms';\n",
 						 s->lock_timeout_ms);
 		appendStringInfoString(&out, "SET LOCAL TimeZone = 'UTC';\n");
+		appendStringInfoString(&out, "SET LOCAL search_path = " PS_DDL_SEARCH_PATH ";\n");
+		appendStringInfoString(&out, "SET LOCAL standard_conforming_strings = on;\n");
 	}
 	else
 	{
+		append_session_settings(&out, true);
 		appendStringInfo(&out, "SET lock_timeout = '%dms';\n",
 						 s->lock_timeout_ms);
 		appendStringInfoString(&out, "SET TimeZone = 'UTC';\n");
+		appendStringInfoString(&out, "SET search_path = " PS_DDL_SEARCH_PATH ";\n");
+		appendStringInfoString(&out, "SET standard_conforming_strings = on;\n");
 	}
 	appendStringInfoChar(&out, '\n');
 	appendStringInfoString(&out, s->body.data);
@@ -331,8 +421,18 @@ ps_script_finish(PsScript *s)
 	if (s->transaction)
 		appendStringInfoString(&out, "COMMIT;\n");
 	else
-		appendStringInfoString(&out, "RESET lock_timeout;\nRESET TimeZone;\n");
+		append_session_settings(&out, false);
 	return out.data;
+}
+
+char *
+ps_ddl_pin(const char *statements)
+{
+	return psprintf("BEGIN;\n"
+					"SET LOCAL search_path = " PS_DDL_SEARCH_PATH ";\n"
+					"SET LOCAL standard_conforming_strings = on;\n"
+					"%s\n"
+					"COMMIT;", statements);
 }
 
 /* ---------------------------------------------------------------------
@@ -872,8 +972,16 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 													newname);
 	char	   *srcname = get_rel_name(srcrelid);
 	char	   *srcqual = ps_ddl_qualified(srcrelid);
+	char	   *defqual;
 	bool		partitioned = get_rel_relkind(srcrelid) == RELKIND_PARTITIONED_TABLE;
 	int			i;
+
+	/*
+	 * pg_get_indexdef names a temporary table's schema "pg_temp", not
+	 * pg_temp_N: match its text with the same name.
+	 */
+	defqual = quote_qualified_identifier(get_namespace_name_or_temp(get_rel_namespace(srcrelid)),
+										 srcname);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -927,15 +1035,15 @@ ps_ddl_clone_indexes(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 				 * partitions): the copy never does, so that it recurses.
 				 */
 				if (partitioned &&
-					strstr(def, psprintf(" ON ONLY %s ", srcqual)) != NULL)
+					strstr(def, psprintf(" ON ONLY %s ", defqual)) != NULL)
 					def = psprintf("%.*s%s",
 								   (int) (strstr(def, " ON ONLY ") - def) + 4,
 								   def,
 								   strstr(def, " ON ONLY ") + strlen(" ON ONLY "));
 				prefix = psprintf("CREATE INDEX %s ON %s ", quote_identifier(iname),
-								  srcqual);
+								  defqual);
 				uprefix = psprintf("CREATE UNIQUE INDEX %s ON %s ",
-								   quote_identifier(iname), srcqual);
+								   quote_identifier(iname), defqual);
 				if (strncmp(def, prefix, strlen(prefix)) == 0)
 					ps_script_stmt(s, "CREATE INDEX %s ON %s %s",
 								   quote_identifier(newidx), target,

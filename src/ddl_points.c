@@ -38,7 +38,6 @@
 #include "utils/partcache.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
-#include "utils/ruleutils.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
@@ -79,20 +78,12 @@ ps_split_read_key(SplitKey *k, Oid parentid, const PsKey *pskey)
 	if (pk->strategy != PARTITION_STRATEGY_HASH)
 		fmgr_info_copy(&k->cmp, &pk->partsupfunc[0], CurrentMemoryContext);
 	if (pk->partattrs[0] != 0)
-	{
 		k->colname = pstrdup(pskey->colnames[0]);
-		k->expr = pstrdup(quote_identifier(k->colname));
-	}
 	else
-	{
 		k->is_expr = true;
-		k->expr = psprintf("(%s)",
-						   deparse_expression(linitial(pk->partexprs),
-											  deparse_context_for(get_rel_name(parentid),
-																  parentid),
-											  false, false));
-	}
 	table_close(rel, AccessShareLock);
+	/* qualified names: the text runs in queries under ps_ddl_iso_enter() */
+	k->expr = ps_ddl_key_expr(parentid, 0);
 }
 
 /* "ONLY rel" for a leaf, "rel" for a partitioned table (all its rows). */
@@ -411,6 +402,7 @@ ps_split_quantile(const SplitKey *k, double t)
 	{
 		double		lo = INFINITY,
 					hi = -INFINITY;
+		double		tolerance = 0.5;
 		int			iter;
 
 		for (i = 0; i < k->nmcv; i++)
@@ -423,11 +415,27 @@ ps_split_quantile(const SplitKey *k, double t)
 			lo = Min(lo, to_double(k->typid, k->hist[i]));
 			hi = Max(hi, to_double(k->typid, k->hist[i]));
 		}
-		hi = hi + 1;
-		for (iter = 0; iter < 200 && hi - lo > 0.5; iter++)
+		/*
+		 * Integers, dates and timestamps (microseconds) are whole numbers:
+		 * half a unit is close enough, and max + 1 holds every value below
+		 * it.  Floats and numerics are not: bisect down to adjacent doubles
+		 * (a tolerance of 0.5 left a split of values within [0.3, 1] at
+		 * 0.75 instead of the median).
+		 */
+		if (k->typid == FLOAT4OID || k->typid == FLOAT8OID ||
+			k->typid == NUMERICOID)
+		{
+			tolerance = 0;
+			hi = nextafter(hi, INFINITY);
+		}
+		else
+			hi = hi + 1;
+		for (iter = 0; iter < 2000 && hi - lo > tolerance; iter++)
 		{
 			double		mid = lo + (hi - lo) / 2;
 
+			if (mid <= lo || mid >= hi)
+				break;			/* adjacent doubles */
 			if (cdf(k, from_double(k->typid, mid)) < t)
 				lo = mid;
 			else
@@ -528,9 +536,12 @@ zone_offset(const PsPartition *p)
 	const PsValue *v = NULL;
 	int64		tod;
 
-	if (p->range_from[0].kind == PS_RANGE_VALUE)
+	/* MINVALUE, MAXVALUE, -infinity and infinity say nothing of the zone */
+	if (p->range_from[0].kind == PS_RANGE_VALUE &&
+		!TIMESTAMP_NOT_FINITE(DatumGetTimestamp(p->range_from[0].value)))
 		v = &p->range_from[0];
-	else if (p->range_to[0].kind == PS_RANGE_VALUE)
+	else if (p->range_to[0].kind == PS_RANGE_VALUE &&
+			 !TIMESTAMP_NOT_FINITE(DatumGetTimestamp(p->range_to[0].value)))
 		v = &p->range_to[0];
 	if (v == NULL)
 		return 0;
@@ -608,21 +619,37 @@ ps_split_round_points(const SplitKey *k, const PsPartition *p, Datum *pts,
 		int			u;
 		int			last = k->typid == DATEOID ? ROUND_WEEK : ROUND_MINUTE;
 
+		/* an infinite point (a quantile at -infinity) has no unit */
+		for (i = 0; i < npts; i++)
+		{
+			if (k->typid == DATEOID ?
+				DATE_NOT_FINITE(DatumGetDateADT(pts[i])) :
+				TIMESTAMP_NOT_FINITE(DatumGetTimestamp(pts[i])))
+				last = -1;
+		}
 		for (u = ROUND_MONTH; u <= last; u++)
 		{
+			bool		valid = true;
+
 			for (i = 0; i < npts; i++)
 			{
 				if (k->typid == DATEOID)
 				{
 					int64		ts = (int64) DatumGetDateADT(pts[i]) * USECS_PER_DAY;
+					int64		r = round_ts(ts, 0, u) / USECS_PER_DAY;
 
-					cand[i] = DateADTGetDatum((DateADT) (round_ts(ts, 0, u) / USECS_PER_DAY));
+					valid &= IS_VALID_DATE(r);
+					cand[i] = DateADTGetDatum((DateADT) r);
 				}
 				else
-					cand[i] = TimestampGetDatum(round_ts(DatumGetTimestamp(pts[i]),
-														 zoff, u));
+				{
+					int64		r = round_ts(DatumGetTimestamp(pts[i]), zoff, u);
+
+					valid &= IS_VALID_TIMESTAMP(r);
+					cand[i] = TimestampGetDatum(r);
+				}
 			}
-			if (ps_split_points_ok(k, p, cand, npts, shares, true))
+			if (valid && ps_split_points_ok(k, p, cand, npts, shares, true))
 			{
 				memcpy(pts, cand, sizeof(Datum) * npts);
 				return psprintf("%s%s", round_unit_names[u],

@@ -216,9 +216,9 @@ partstrat_ddl_premake(PG_FUNCTION_ARGS)
 	if (!last->hi_inf)
 		npieces = add_pieces(tl, pieces, npieces, PS_PREMAKE_MAX + 1,
 							 last->hi, 0, true, count);
-	check_default_rows(tl, pieces, npieces);
-
+	/* from here on, deparsed text: under the script's own settings */
 	nest = ps_ddl_iso_enter();
+	check_default_rows(tl, pieces, npieces);
 	s = ps_script_begin(psprintf("premake of %s: %d partition%s (%d in gaps), step %s",
 								 ps_ddl_qualified(parentid), npieces,
 								 npieces == 1 ? "" : "s", ngap, tl->step.label),

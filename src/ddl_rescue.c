@@ -331,12 +331,13 @@ partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
 	tmpl = tl->template_part >= 0 ? tl->tree->parts[tl->template_part].relid :
 		def->relid;
 
+	/* the queries run deparsed text: under the scripts' own settings */
+	nest = ps_ddl_iso_enter();
 	ps_spi_connect_as_owner(&ao, def->relid);
 	targets = find_targets(tl, def, &ntargets);
 	staying = count_targets(tl, def, targets, ntargets);
 	ps_spi_finish_as_owner(&ao);
 
-	nest = ps_ddl_iso_enter();
 	names = ps_script_begin("names", lock_ms, true);
 	ps_timeline_name_pieces(tl, names, targets, ntargets);
 	used = names->used_names;
@@ -474,15 +475,13 @@ range_guard(Oid parentid, int lock_ms, const char *fn)
 
 /*
  * The list key as the expression its partition constraints compare, so
- * that the prover matches the guard with them: the column, or the key
- * expression as pg_get_partkeydef() prints it.  A key with a collation of
- * its own (PARTITION BY LIST (k COLLATE "C")) is compared as the key
- * relabeled to that collation, but tested for NULL as it is: *collate gets
- * " COLLATE ..." to append to the key in comparisons, else "".  (A
- * varchar key with a collation of its own is relabeled to text: no proof.)
- * Keys with an operator class other than the
- * type's default btree one are refused: the guard's "=" would not be their
- * equality.
+ * that the prover matches the guard with them: the column or the key
+ * expression (ps_ddl_key_expr).  A key with a collation of its own
+ * (PARTITION BY LIST (k COLLATE "C")) is compared as the key relabeled to
+ * that collation, but tested for NULL as it is: *collate gets " COLLATE
+ * ..." to append to the key in comparisons, else "".  Keys with an operator
+ * class outside the type's default btree family are refused: the guard's
+ * "=" would not be their equality.
  */
 static char *
 list_key_expression(Oid parentid, const PsKey *key, const char *fn,
@@ -494,9 +493,6 @@ list_key_expression(Oid parentid, const PsKey *key, const char *fn,
 	bool		default_family = OidIsValid(opclass) &&
 		get_opclass_family(opclass) == pk->partopfamily[0];
 	bool		own_collation = pk->partcollation[0] != pk->parttypcoll[0];
-	const char *def = key->keydef;
-	size_t		len = strlen(def);
-	char	   *inner;
 
 	*collate = own_collation ?
 		psprintf(" COLLATE %s", generate_collation_name(pk->partcollation[0])) :
@@ -508,24 +504,9 @@ list_key_expression(Oid parentid, const PsKey *key, const char *fn,
 				 errmsg("%s does not support a partition key with a non-default operator class",
 						fn),
 				 errdetail("The partition key of \"%s\" is %s.",
-						   get_rel_name(parentid), def),
+						   get_rel_name(parentid), key->keydef),
 				 errhint("Add the CHECK constraint on the DEFAULT partition by hand, with the operator class's equality operator.")));
-	if (key->colnames[0] != NULL)
-		return pstrdup(quote_identifier(key->colnames[0]));
-	/* "LIST (expr[ COLLATE c])" */
-	if (strncmp(def, "LIST (", 6) != 0 || len < 8)
-		elog(ERROR, "unexpected partition key \"%s\"", def);
-	inner = pnstrdup(def + 6, len - 7);
-	len = strlen(inner);
-	if (own_collation)
-	{
-		size_t		clen = strlen(*collate);
-
-		if (len <= clen || strcmp(inner + len - clen, *collate) != 0)
-			elog(ERROR, "unexpected partition key \"%s\"", def);
-		inner[len - clen] = '\0';
-	}
-	return psprintf("(%s)", inner);
+	return ps_ddl_key_expr(parentid, 0);
 }
 
 /*
@@ -549,7 +530,7 @@ list_guard(PsTree *tree, Oid parentid, int lock_ms, const char *fn)
 	PsAsOwner	ao;
 	StringInfoData in;
 	char	   *check;
-	const char *lines[5];
+	const char *lines[6];
 
 	for (i = 0; i < tree->nroot_children; i++)
 	{
@@ -598,11 +579,12 @@ list_guard(PsTree *tree, Oid parentid, int lock_ms, const char *fn)
 				 check) :
 		psprintf("CHECK (%s) on the DEFAULT: it admits only the %d value%s it holds now (and NULL).",
 				 check, nvalues, nvalues == 1 ? "" : "s");
-	lines[1] = "ATTACH (or CREATE TABLE ... PARTITION OF) of a list partition for any other value then skips the scan of the DEFAULT.";
-	lines[2] = "A row whose value has no partition and is not in this list is refused instead of landing in the DEFAULT:";
-	lines[3] = "create the value's partition first (CREATE TABLE ... PARTITION OF ... FOR VALUES IN (...)).";
-	lines[4] = "If step 2 fails, rows with other values reached the DEFAULT in between: generate the guard again.";
-	return guard_scripts(parentid, defname, check, lines, 5, lock_ms);
+	lines[1] = "ATTACH (or CREATE TABLE ... PARTITION OF) of a list partition for other values then skips the scan of the DEFAULT";
+	lines[2] = "(unless the new partition takes NULL, or more than 100 values: the proof then fails and the DEFAULT is scanned).";
+	lines[3] = "A row whose value has no partition and is not in this list is refused instead of landing in the DEFAULT:";
+	lines[4] = "create the value's partition first (CREATE TABLE ... PARTITION OF ... FOR VALUES IN (...)).";
+	lines[5] = "If step 2 fails, rows with other values reached the DEFAULT in between: generate the guard again.";
+	return guard_scripts(parentid, defname, check, lines, 6, lock_ms);
 }
 
 Datum

@@ -151,6 +151,13 @@ read_args(FunctionCallInfo fcinfo, RetentionArgs *a)
 							a->archive_name),
 					 errdetail("It is a system or temporary schema: pg_dump leaves its tables out, or they vanish with the session."),
 					 errhint("Create a schema of your own for the archive.")));
+		if (a->archive_nsp == get_rel_namespace(a->parentid))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot archive partitions of \"%s\" in its own schema \"%s\"",
+							get_rel_name(a->parentid), a->archive_name),
+					 errdetail("Archiving detaches each partition and moves it to archive_schema; in the parent's own schema it would only be detached, and would look like a live table."),
+					 errhint("Pass an archive schema of its own, for example archive_schema => 'archive' after CREATE SCHEMA archive; or action => 'detach'.")));
 	}
 	a->concurrently = PG_ARGISNULL(5) ? false : PG_GETARG_BOOL(5);
 	a->lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 6);

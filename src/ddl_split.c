@@ -623,8 +623,12 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 					 parentq, oldq);
 	ps_script_header(s, "    catalog changes only (DETACH, ATTACH without a validation scan, DROP): milliseconds.");
 	ps_script_header(s, "The copy (one pass per piece and partition, then the index builds) runs under the SHARE locks.");
+	/* the key deparsed here, under the script's search_path (not keydef) */
 	ps_script_header(s, "%s is partitioned by %s: each piece is a partitioned table with a copy of each of its %d partition(s).",
-					 oldq, subkey->keydef, nleaves);
+					 oldq,
+					 TextDatumGetCString(DirectFunctionCall1(pg_get_partkeydef,
+															 ObjectIdGetDatum(p->relid))),
+					 nleaves);
 	ps_script_header(s, "After COMMIT, ANALYZE the new partitions.");
 	ps_ddl_clone_notes(s, p->relid);
 	ps_ddl_save_count(s, "rows_before", ps_ddl_count_expr(oldleaves));

@@ -455,22 +455,6 @@ span_cmp(const void *a, const void *b)
 	return (x->lo > y->lo) - (x->lo < y->lo);
 }
 
-/* The partition key, single column, as an SQL expression. */
-static char *
-key_expression(const PsKey *key)
-{
-	const char *def = key->keydef;
-	size_t		len;
-
-	if (key->colnames[0] != NULL)
-		return pstrdup(quote_identifier(key->colnames[0]));
-	/* an expression: pg_get_partkeydef() says "RANGE (expr)" */
-	if (strncmp(def, "RANGE (", 7) != 0)
-		elog(ERROR, "unexpected partition key \"%s\"", def);
-	len = strlen(def);
-	return psprintf("(%s)", pnstrdup(def + 7, len - 8));
-}
-
 PsTimeline *
 ps_timeline_open(Oid parentid, const char *funcname, int flags)
 {
@@ -535,7 +519,7 @@ ps_timeline_open(Oid parentid, const char *funcname, int flags)
 	tl->axis.tz = pg_tzset("UTC");
 	tl->axis.tzname = "UTC";
 	if (key->nkeys == 1)
-		tl->keyexpr = key_expression(key);
+		tl->keyexpr = ps_ddl_key_expr(parentid, 0);
 
 	tl->default_part = -1;
 	tl->template_part = -1;

@@ -98,6 +98,7 @@
 #include "utils/typcache.h"
 
 #include "compat.h"
+#include "ddl.h"
 #include "partstrat.h"
 #include "skew.h"
 
@@ -642,6 +643,7 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
 	SysScanDesc scan;
 	HeapTuple	tup;
 	int		   *counts = palloc0(sizeof(int) * Max(s->nleaves, 1));
+	int			nest;
 	int			g;
 	int			i;
 
@@ -658,6 +660,12 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
 			s->leaves[leaf].bytes += class_pages(idx->indexrelid) * (int64) BLCKSZ;
 	}
 	systable_endscan(scan);
+
+	/*
+	 * The definitions become add_index DDL: deparse them under the scripts'
+	 * settings (names outside pg_catalog schema-qualified, ISO literals).
+	 */
+	nest = ps_ddl_iso_enter();
 
 	/* groups: -1 (the root) and every partitioned part */
 	for (g = -1; g < tree->nparts; g++)
@@ -729,6 +737,7 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
 			}
 		}
 	}
+	ps_ddl_iso_leave(nest);
 	table_close(pg_index, AccessShareLock);
 }
 

@@ -317,5 +317,61 @@ SELECT current_user = session_user AS caller_restored;
 DROP SCHEMA eve CASCADE;
 DROP ROLE regress_eve;
 
+-- Reading rows as the owner never lets the caller choose the operators the
+-- owner's rights run: a caller's "<" and ">=" first in its search_path are
+-- not used (the generators pin search_path).
+CREATE ROLE regress_mal;
+CREATE SCHEMA mal AUTHORIZATION regress_mal;
+GRANT USAGE ON SCHEMA "hostile ""h""" TO regress_mal;
+CREATE TABLE mr (ts timestamptz) PARTITION BY RANGE (ts);
+CREATE TABLE mr_1 PARTITION OF mr FOR VALUES FROM ('2026-01-01 00:00+00') TO ('2026-02-01 00:00+00');
+CREATE TABLE mr_d PARTITION OF mr DEFAULT;
+INSERT INTO mr VALUES ('2025-06-01 00:00+00');
+GRANT SELECT ON mr TO regress_mal;
+SET ROLE regress_mal;
+CREATE FUNCTION mal.cmp(timestamptz, timestamptz) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'mal.cmp ran as %', current_user;
+END $$;
+CREATE OPERATOR mal.< (leftarg = timestamptz, rightarg = timestamptz, function = mal.cmp);
+CREATE OPERATOR mal.>= (leftarg = timestamptz, rightarg = timestamptz, function = mal.cmp);
+SET search_path = mal, pg_catalog, "hostile ""h""", public;
+SELECT partstrat_ddl_guard_default('mr') ~ 'CHECK \(ts IS NULL OR ts < ' AS guard;
+SELECT partstrat_ddl_rescue_default('mr', step => '1 month') ~ 'FOR VALUES FROM \(''2025-06-01' AS rescue;
+RESET search_path;
+RESET ROLE;
+SET search_path = "hostile ""h""", public;
+
+-- Rows the caller may not read are not read for it: pg_read_all_stats
+-- gives sizes and statistics, not rows; row security policies would be
+-- bypassed by the owner.
+CREATE ROLE regress_statsonly IN ROLE pg_read_all_stats;
+GRANT USAGE ON SCHEMA "hostile ""h""" TO regress_statsonly;
+CREATE TABLE sec (region text) PARTITION BY LIST (region);
+CREATE TABLE sec_eu PARTITION OF sec FOR VALUES IN ('eu');
+CREATE TABLE sec_d PARTITION OF sec DEFAULT;
+INSERT INTO sec VALUES ('eu'), ('TOPSECRET');
+SET ROLE regress_statsonly;
+SELECT partstrat_ddl_guard_default('sec');
+\echo :LAST_ERROR_SQLSTATE
+SELECT action, ddl IS NULL AS no_ddl, evidence->>'ddl_error' AS ddl_error
+FROM partstrat_advise('sec', 8192) WHERE action = 'guard_default';
+RESET ROLE;
+ALTER TABLE sec ENABLE ROW LEVEL SECURITY;
+CREATE POLICY eu_only ON sec USING (region = 'eu');
+GRANT SELECT ON sec TO regress_mal;
+SET ROLE regress_mal;
+SELECT * FROM sec;
+SELECT partstrat_ddl_guard_default('sec');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM partstrat_skew('sec', true);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+DROP TABLE sec, mr;
+DROP SCHEMA mal CASCADE;
+REVOKE USAGE ON SCHEMA "hostile ""h""" FROM regress_mal, regress_statsonly;
+DROP ROLE regress_mal;
+DROP ROLE regress_statsonly;
+
 DROP SCHEMA "hostile ""h""" CASCADE;
 DROP ROLE regress_hostile_reader;

@@ -128,7 +128,21 @@ SELECT * FROM ep($$SELECT * FROM ev_vv WHERE at >= '2024-02-10 00:00+00' AND at 
 SELECT * FROM why($$SELECT * FROM ev_vv WHERE at >= '2024-02-10 00:00+00' AND at < '2024-02-11 00:00+00'$$);
 SELECT * FROM why($$SELECT * FROM ev_vv WHERE id = 3$$);
 SELECT * FROM why($$SELECT * FROM (SELECT ts + interval '1 day' AS t2 FROM ev) s WHERE t2 > '2024-02-15 00:00+00'$$);
+-- not into a subquery PostgreSQL pushes nothing into (LIMIT, aggregates),
+-- nor from an outer join's ON: these do not filter the table
+SELECT * FROM why($$SELECT * FROM (SELECT * FROM ev LIMIT 10) s WHERE ts = '2024-02-10 00:00+00'$$);
+SELECT * FROM why($$SELECT * FROM (SELECT kind, max(ts) AS mx FROM ev GROUP BY kind) s WHERE mx = '2024-02-10 00:00+00'$$);
+SELECT * FROM why($$SELECT * FROM (SELECT ts, id FROM ev) s LEFT JOIN dim ON s.ts = '2024-02-10 00:00+00' AND dim.name = 'a'$$);
+-- each occurrence of the table keeps its own diagnosis
+SELECT * FROM why($$SELECT * FROM (SELECT * FROM ev WHERE date(ts) = '2024-02-10') s, ev e2
+                    WHERE e2.ts = '2024-02-10 00:00+00' AND s.id = e2.id$$);
 DROP VIEW ev_vv, ev_v;
+-- = ANY over an immutable cast of a parameter: folded in the custom plan
+CREATE TABLE ip (k int) PARTITION BY RANGE (k);
+CREATE TABLE ip_1 PARTITION OF ip FOR VALUES FROM (0) TO (10);
+CREATE TABLE ip_2 PARTITION OF ip FOR VALUES FROM (10) TO (20);
+SELECT * FROM why($$SELECT * FROM ip WHERE k = ANY($1::text[]::int[])$$);
+DROP TABLE ip;
 
 -- UNION ALL, CTE: one row per occurrence of the table
 SELECT * FROM ep($$WITH a AS MATERIALIZED (SELECT * FROM ev WHERE ts < '2024-02-01 00:00+00')

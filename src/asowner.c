@@ -77,7 +77,8 @@ check_caller_reads(Oid relid)
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("permission denied for table %s", get_rel_name(relid)),
+			 errmsg("permission denied for table %s",
+					get_rel_name(llast_oid(rels))),
 			 errdetail("partstrat reads the rows of \"%s\" to write this script; pg_read_all_stats shows sizes and statistics, not rows.",
 					   get_rel_name(relid)),
 			 errhint("Grant SELECT on the table.")));

@@ -89,6 +89,29 @@ typedef struct FindCtx
 	List	   *views;			/* the subquery path to the current level */
 } FindCtx;
 
+/*
+ * Is a subquery one PostgreSQL pushes the outer level's clauses into (a
+ * view pulled up or a subquery qual pushed down)?  The conservative part of
+ * subquery_is_pushdown_safe(): no LIMIT/OFFSET, grouping, aggregates,
+ * window functions, DISTINCT, set-returning functions or set operations.
+ */
+static bool
+lift_safe(Query *sub)
+{
+	return sub->limitOffset == NULL && sub->limitCount == NULL &&
+		!sub->hasAggs && sub->groupClause == NIL &&
+		sub->groupingSets == NIL && sub->havingQual == NULL &&
+		!sub->hasWindowFuncs && sub->distinctClause == NIL &&
+		!sub->hasTargetSRFs && sub->setOperations == NULL &&
+		sub->rowMarks == NIL;
+}
+
+/*
+ * Occurrences are numbered in the order the planner's range table holds
+ * them (pruning.c matches them with the plan): a level's own references
+ * first, then what its expressions and WITH queries hold, then its
+ * subqueries in FROM (pulled up after the level's own entries).
+ */
 static bool
 find_walker(Node *node, FindCtx *cx)
 {
@@ -100,7 +123,6 @@ find_walker(Node *node, FindCtx *cx)
 		List	   *views = cx->views;
 		ListCell   *lc;
 		int			rti = 0;
-		bool		r;
 
 		foreach(lc, q->rtable)
 		{
@@ -117,9 +139,22 @@ find_walker(Node *node, FindCtx *cx)
 				hit->views = list_copy(views);
 				cx->hits = lappend(cx->hits, hit);
 			}
-			else if (rte->rtekind == RTE_SUBQUERY && rte->subquery)
+		}
+
+		/* sublinks and WITH queries: levels of their own */
+		cx->views = NIL;
+		(void) query_tree_walker(q, find_walker, cx, QTW_IGNORE_RANGE_TABLE);
+
+		rti = 0;
+		foreach(lc, q->rtable)
+		{
+			RangeTblEntry *rte = lfirst(lc);
+
+			rti++;
+			if (rte->rtekind == RTE_SUBQUERY && rte->subquery &&
+				lift_safe(rte->subquery))
 			{
-				/* a view (or a subquery in FROM): its level is below ours */
+				/* a view or a subquery in FROM the outer clauses reach */
 				ViewStep   *step = palloc(sizeof(ViewStep));
 
 				step->query = q;
@@ -127,18 +162,14 @@ find_walker(Node *node, FindCtx *cx)
 				cx->views = lappend(list_copy(views), step);
 				find_walker((Node *) rte->subquery, cx);
 			}
-			else
+			else if (rte->rtekind != RTE_RELATION)
 			{
 				cx->views = NIL;
-				range_table_entry_walker(rte, find_walker, cx, 0);
+				(void) range_table_entry_walker(rte, find_walker, cx, 0);
 			}
-			cx->views = views;
 		}
-		/* sublinks and CTEs: levels of their own, not reached through FROM */
-		cx->views = NIL;
-		r = query_tree_walker(q, find_walker, cx, QTW_IGNORE_RANGE_TABLE);
 		cx->views = views;
-		return r;
+		return false;
 	}
 	return expression_tree_walker(node, find_walker, cx);
 }
@@ -200,7 +231,10 @@ lift_clause(Node *clause, int rti, Query *sub)
 	return cx.failed ? NULL : r;
 }
 
-/* WHERE and JOIN ... ON clauses of a join tree, AND-ed parts apart. */
+/*
+ * WHERE and inner JOIN ... ON clauses of a join tree, AND-ed parts apart:
+ * the clauses PostgreSQL may push into a subquery of that level.
+ */
 static List *
 jointree_clauses(Node *jt, List *acc)
 {
@@ -219,7 +253,9 @@ jointree_clauses(Node *jt, List *acc)
 	{
 		JoinExpr   *je = (JoinExpr *) jt;
 
-		acc = list_concat(acc, make_ands_implicit((Expr *) je->quals));
+		/* an outer join's ON filters nothing of its preserved side */
+		if (je->jointype == JOIN_INNER)
+			acc = list_concat(acc, make_ands_implicit((Expr *) je->quals));
 		acc = jointree_clauses(je->larg, acc);
 		acc = jointree_clauses(je->rarg, acc);
 	}
@@ -810,13 +846,14 @@ classify_comparison(DiagCtx *cx, Oid opno, Node *left, Node *right,
 
 	/*
 	 * PostgreSQL prunes "= ANY" over a constant array, an ARRAY[...] or (in
-	 * a custom plan) a parameter, never over an array an expression computes
-	 * ($1::text[]::timestamptz[] -- a stable cast -- or f($1)): no pruning,
-	 * not even at run time.
+	 * a custom plan) a parameter, never over an array a stable expression
+	 * computes ($1::text[]::timestamptz[] -- a stable cast -- or f($1) for
+	 * a stable f): no pruning, not even at run time.  (An immutable one is
+	 * folded in a custom plan: a parameter's case.)
 	 */
 	if (is_array && !vr.other_rel && !vr.outer_ref && !vr.sublink &&
 		!vr.exec_param && !IsA(value, Const) && !IsA(value, ArrayExpr) &&
-		!IsA(value, Param))
+		!IsA(value, Param) && contain_mutable_functions(value))
 	{
 		note(cx, PS_PRED_ARRAY_EXPR,
 			 psprintf("%s %s %s", cx->keynames[key], opname, value_sql(value)),

@@ -185,6 +185,44 @@ is($node->safe_psql('postgres', q{
 		'few|-|SELECT count(*) FROM ev WHERE ts = mal.pick()'),
 	"a superuser's statement is not planned for a caller who is not one");
 
+# The reader's search_path does not choose the functions an author's
+# statement names, and nothing its planning SETs stays in the reader's
+# session: victim's statement calls lower(); mallory (pg_read_all_stats)
+# puts a lower() of its own first in its search_path.
+$node->safe_psql('postgres', q{
+	CREATE ROLE victim LOGIN;
+	GRANT SELECT ON ev TO victim;
+	CREATE FUNCTION mal.lower(t text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+	BEGIN
+		RAISE EXCEPTION 'mal.lower ran as %', current_user;
+	END $$;
+	ALTER FUNCTION mal.lower(text) OWNER TO mallory;
+	CREATE FUNCTION public.sets(i int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
+	BEGIN
+		PERFORM set_config('search_path', 'mal, public', false);
+		RETURN i;
+	END $$;
+});
+$node->safe_psql('postgres', 'SELECT pg_stat_statements_reset()');
+$node->safe_psql('postgres', q{SELECT count(*) FROM ev WHERE kind = lower('K1')},
+	extra_params => [ '-U', 'victim' ]);
+$node->safe_psql('postgres', q{SELECT count(*) FROM ev WHERE id = sets(1)},
+	extra_params => [ '-U', 'victim' ]);
+is($node->safe_psql('postgres', q{
+	SET search_path = mal, pg_catalog, public;
+	SELECT pruning, coalesce(error, '-'), query
+	FROM partstrat_workload_statements('ev') ORDER BY query},
+	extra_params => [ '-U', 'mallory' ]),
+	join("\n",
+		'all|-|SELECT count(*) FROM ev WHERE id = sets($1)',
+		'all|-|SELECT count(*) FROM ev WHERE kind = lower($1)'),
+	"an author's statement resolves its names under the author's search_path");
+is($node->safe_psql('postgres', q{
+	SET search_path = public;
+	SELECT count(*) FROM partstrat_workload_statements('ev');
+	SHOW search_path}),
+	"2\npublic", "settings made while planning do not stay in the reader's session");
+
 # a parent given that is not partitioned: an error
 my ($rc, $out, $err) = $node->psql('postgres',
 	q{SELECT * FROM partstrat_workload_pruning('pg_class')});

@@ -122,8 +122,8 @@ check_default_rows(PsTimeline *tl, PsPiece *pieces, int npieces)
 				 errdetail("Rows from %s to %s are in the DEFAULT partition: creating their partition would fail.",
 						   ps_axis_text(&tl->axis, pc->lo),
 						   ps_axis_text(&tl->axis, pc->hi)),
-				 errhint("Run partstrat_ddl_rescue_default('%s') first: it moves those rows into partitions of their own.",
-						 ps_ddl_qualified(tl->parentid))));
+				 errhint("Run partstrat_ddl_rescue_default(%s) first: it moves those rows into partitions of their own.",
+						 quote_literal_cstr(ps_ddl_qualified(tl->parentid)))));
 	}
 	ps_spi_finish_as_owner(&ao);
 }

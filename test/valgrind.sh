@@ -58,6 +58,7 @@ for f in "$dir"/vg.*.log; do
 	fi
 done
 echo "valgrind: $errors process(es) with errors in partstrat; pg_regress exit $rc"
+[ $rc -ne 0 ] && [ -f "$work/regression.diffs" ] && cat "$work/regression.diffs"
 rm -rf "$work"
 [ $errors -eq 0 ] && [ $rc -eq 0 ] && rm -rf "$dir"
 [ $errors -eq 0 ] && [ $rc -eq 0 ]

@@ -85,7 +85,7 @@
 
 PG_FUNCTION_INFO_V1(partstrat_advise);
 
-const char *const advice_names[] = {
+const char *const ps_advice_names[] = {
 	"analyze", "finalize_detach", "rescue_default", "create_default",
 	"premake", "repartition", "split", "add_index", "retention",
 	"drop_default", "guard_default", "merge"
@@ -105,7 +105,7 @@ ps_size_pretty(int64 bytes)
 
 /* A share as a percentage: "61%", "0.4%". */
 char *
-pct(double share)
+ps_pct(double share)
 {
 	double		p = share * 100;
 
@@ -115,13 +115,13 @@ pct(double share)
 }
 
 char *
-qname(const PsPartition *p)
+ps_qname(const PsPartition *p)
 {
 	return quote_qualified_identifier(p->nspname, p->relname);
 }
 
 char *
-root_qname(PsTree *tree)
+ps_root_qname(PsTree *tree)
 {
 	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(tree->root)),
 									  get_rel_name(tree->root));
@@ -129,13 +129,13 @@ root_qname(PsTree *tree)
 
 /* "name" of a part or of the root, unquoted, for sentences */
 const char *
-part_name(PsTree *tree, int i)
+ps_part_name(PsTree *tree, int i)
 {
 	return i < 0 ? get_rel_name(tree->root) : tree->parts[i].relname;
 }
 
 void
-json_key_str(StringInfo buf, const char *key, const char *val)
+ps_json_key_str(StringInfo buf, const char *key, const char *val)
 {
 	if (buf->len > 0)
 		appendStringInfoString(buf, ", ");
@@ -148,7 +148,7 @@ json_key_str(StringInfo buf, const char *key, const char *val)
 }
 
 void
-json_key_int(StringInfo buf, const char *key, int64 val)
+ps_json_key_int(StringInfo buf, const char *key, int64 val)
 {
 	if (buf->len > 0)
 		appendStringInfoString(buf, ", ");
@@ -157,7 +157,7 @@ json_key_int(StringInfo buf, const char *key, int64 val)
 }
 
 void
-json_key_num(StringInfo buf, const char *key, double val, int digits)
+ps_json_key_num(StringInfo buf, const char *key, double val, int digits)
 {
 	if (buf->len > 0)
 		appendStringInfoString(buf, ", ");
@@ -167,7 +167,7 @@ json_key_num(StringInfo buf, const char *key, double val, int digits)
 
 /* raw JSON value */
 void
-json_key_raw(StringInfo buf, const char *key, const char *raw)
+ps_json_key_raw(StringInfo buf, const char *key, const char *raw)
 {
 	if (buf->len > 0)
 		appendStringInfoString(buf, ", ");
@@ -177,7 +177,7 @@ json_key_raw(StringInfo buf, const char *key, const char *raw)
 
 /* A new relation name: base + suffix, cut to fit NAMEDATALEN. */
 char *
-make_name(const char *base, const char *suffix)
+ps_make_name(const char *base, const char *suffix)
 {
 	int			room = NAMEDATALEN - 1 - strlen(suffix);
 	int			len = pg_mbcliplen(base, strlen(base), Max(room, 1));
@@ -186,7 +186,7 @@ make_name(const char *base, const char *suffix)
 }
 
 Advice *
-new_advice(AdviseCtx *ctx, AdviceKind kind, double weight)
+ps_new_advice(AdviseCtx *ctx, AdviceKind kind, double weight)
 {
 	Advice	   *a = palloc0(sizeof(Advice));
 
@@ -198,7 +198,7 @@ new_advice(AdviseCtx *ctx, AdviceKind kind, double weight)
 }
 
 void
-set_parts(Advice *a, int *parts, int n)
+ps_set_parts(Advice *a, int *parts, int n)
 {
 	a->nparts = n;
 	a->parts = palloc(sizeof(int) * Max(n, 1));
@@ -206,9 +206,9 @@ set_parts(Advice *a, int *parts, int n)
 }
 
 void
-set_part(Advice *a, int part)
+ps_set_part(Advice *a, int part)
 {
-	set_parts(a, &part, 1);
+	ps_set_parts(a, &part, 1);
 }
 
 /*
@@ -226,7 +226,7 @@ maybe_unreliable(AdviseCtx *ctx, Advice *a, char *reason)
 
 		if (leaf >= 0 && (ctx->skew->leaves[leaf].flags & PS_FLAG_STALE_STATS))
 		{
-			json_key_str(&a->evidence, "statistics", "stale until the analyze advice has run");
+			ps_json_key_str(&a->evidence, "statistics", "stale until the analyze advice has run");
 			return psprintf("%s, an estimate until the analyze advice has run",
 							reason);
 		}
@@ -235,7 +235,7 @@ maybe_unreliable(AdviseCtx *ctx, Advice *a, char *reason)
 }
 
 char *
-finish_reason(AdviseCtx *ctx, Advice *a, char *reason)
+ps_finish_reason(AdviseCtx *ctx, Advice *a, char *reason)
 {
 	return psprintf("%s.", maybe_unreliable(ctx, a, reason));
 }
@@ -250,15 +250,15 @@ finish_reason(AdviseCtx *ctx, Advice *a, char *reason)
 
 /* Record a generator's script in the advice, or why there is none. */
 void
-set_ddl(Advice *a, const char *generator, PsAdviceDdl r)
+ps_set_ddl(Advice *a, const char *generator, PsAdviceDdl r)
 {
 	a->ddl = r.ddl;
 	if (r.ddl != NULL)
 		return;
 	a->ddl_error = psprintf("%s refused: %s", generator, r.error);
-	json_key_str(&a->evidence, "ddl_error", a->ddl_error);
+	ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
 	if (r.hint)
-		json_key_str(&a->evidence, "ddl_hint", r.hint);
+		ps_json_key_str(&a->evidence, "ddl_hint", r.hint);
 }
 
 /* ----------------------------------------------------------------
@@ -268,7 +268,7 @@ set_ddl(Advice *a, const char *generator, PsAdviceDdl r)
 
 /* The key of a group (its parent's key). */
 PsKey *
-group_key(PsTree *tree, int g)
+ps_group_key(PsTree *tree, int g)
 {
 	return g < 0 ? &tree->keys[0] :
 		&tree->keys[tree->parts[g].own_key_index];
@@ -276,7 +276,7 @@ group_key(PsTree *tree, int g)
 
 /* Bytes of a part: its own (a leaf) or its leaves' (partitioned). */
 int64
-subtree_bytes(AdviseCtx *ctx, int i)
+ps_subtree_bytes(AdviseCtx *ctx, int i)
 {
 	PsPartition *p = &ctx->tree->parts[i];
 	int64		sum = 0;
@@ -286,13 +286,13 @@ subtree_bytes(AdviseCtx *ctx, int i)
 		return ctx->skew->leaf_of[i] >= 0 ?
 			Max(ctx->skew->leaves[ctx->skew->leaf_of[i]].bytes, 0) : 0;
 	for (c = 0; c < p->nchildren; c++)
-		sum += subtree_bytes(ctx, p->children[c]);
+		sum += ps_subtree_bytes(ctx, p->children[c]);
 	return sum;
 }
 
 /* The DEFAULT partition of group g, or -1 when it has none. */
 int
-default_of(PsTree *tree, int g)
+ps_default_of(PsTree *tree, int g)
 {
 	int			n;
 	int		   *children = ps_children_of(tree, g, &n);
@@ -312,12 +312,12 @@ default_of(PsTree *tree, int g)
  * EXCLUSIVE only from the DETACH to COMMIT; the DEFAULT scanned per ATTACH.
  */
 char *
-replace_lock_text(PsTree *tree, int g, const char *what)
+ps_replace_lock_text(PsTree *tree, int g, const char *what)
 {
-	int			d = default_of(tree, g);
+	int			d = ps_default_of(tree, g);
 
 	return psprintf("SHARE on %s, then %s (reads go on; writes wait); ACCESS EXCLUSIVE on them only from the DETACH to COMMIT, catalog changes only: milliseconds%s",
-					part_name(tree, g), what,
+					ps_part_name(tree, g), what,
 					d >= 0 ? psprintf("; each ATTACH scans the DEFAULT %s under ACCESS EXCLUSIVE",
 									  tree->parts[d].relname) : "");
 }
@@ -353,19 +353,19 @@ advise_analyze(AdviseCtx *ctx)
 		else
 			stale++;
 		appendStringInfo(&ddl, "%s%s", n == 1 ? "ANALYZE " : ", ",
-						 qname(&tree->parts[l->part]));
+						 ps_qname(&tree->parts[l->part]));
 	}
 	if (n == 0)
 		return;
 	ctx->any_stale = true;
 	appendStringInfoChar(&ddl, ';');
-	a = new_advice(ctx, ADV_ANALYZE, n);
-	set_parts(a, parts, n);
+	a = ps_new_advice(ctx, ADV_ANALYZE, n);
+	ps_set_parts(a, parts, n);
 	a->ddl = ddl.data;
 	a->lock = pstrdup("SHARE UPDATE EXCLUSIVE on each leaf while it is sampled (reads and writes go on)");
-	json_key_int(&a->evidence, "never_analyzed", never);
-	json_key_int(&a->evidence, "stale", stale);
-	json_key_num(&a->evidence, "stale_fraction", PS_STALE_FRACTION, 2);
+	ps_json_key_int(&a->evidence, "never_analyzed", never);
+	ps_json_key_int(&a->evidence, "stale", stale);
+	ps_json_key_num(&a->evidence, "stale_fraction", PS_STALE_FRACTION, 2);
 	if (never > 0 && stale > 0)
 		a->reason = psprintf("%d of %d leaves have no usable statistics (%d never analyzed, %d with more than %.0f%% of their rows modified since their last ANALYZE): the other advice is estimated until they are analyzed.",
 							 n, s->nleaves, never, stale, PS_STALE_FRACTION * 100);
@@ -406,7 +406,7 @@ advise_finalize_detach(AdviseCtx *ctx)
 
 		if (!p->detach_pending)
 			continue;
-		parent = part_name(tree, p->parent_index);
+		parent = ps_part_name(tree, p->parent_index);
 		rows = Max(ctx->skew->rows[i], 0);
 		for (j = i; j < tree->nparts; j++)
 		{
@@ -417,25 +417,25 @@ advise_finalize_detach(AdviseCtx *ctx)
 			if (up == i)
 				ctx->taken[j] = true;
 		}
-		a = new_advice(ctx, ADV_FINALIZE_DETACH, (double) rows);
-		set_part(a, i);
-		json_key_str(&a->evidence, "parent", parent);
-		json_key_str(&a->evidence, "bound", p->bound_text);
-		json_key_int(&a->evidence, "rows", rows);
-		json_key_int(&a->evidence, "bytes", subtree_bytes(ctx, i));
+		a = ps_new_advice(ctx, ADV_FINALIZE_DETACH, (double) rows);
+		ps_set_part(a, i);
+		ps_json_key_str(&a->evidence, "parent", parent);
+		ps_json_key_str(&a->evidence, "bound", p->bound_text);
+		ps_json_key_int(&a->evidence, "rows", rows);
+		ps_json_key_int(&a->evidence, "bytes", ps_subtree_bytes(ctx, i));
 		a->reason = psprintf("%s is half-detached from %s since an interrupted DETACH PARTITION ... CONCURRENTLY (or one still waiting for older transactions): its " INT64_FORMAT " rows (%s) are no longer read through %s and new rows for its bound (%s) are rejected, yet it still blocks every other DETACH ... CONCURRENTLY of %s and any new partition overlapping that bound: finish the detach with FINALIZE%s.",
 							 p->relname, parent, rows,
-							 ps_size_pretty(subtree_bytes(ctx, i)), parent,
+							 ps_size_pretty(ps_subtree_bytes(ctx, i)), parent,
 							 p->bound_text, parent,
 							 p->parent_index < 0 && ctx->retention_deferred > 0 ?
 							 psprintf(", then advise again for the retention of %d older partition%s",
 									  ctx->retention_deferred,
 									  ctx->retention_deferred > 1 ? "s" : "") : "");
 		if (p->parent_index < 0 && ctx->retention_deferred > 0)
-			json_key_int(&a->evidence, "retention_deferred", ctx->retention_deferred);
+			ps_json_key_int(&a->evidence, "retention_deferred", ctx->retention_deferred);
 		a->ddl = psprintf("ALTER TABLE %s DETACH PARTITION %s FINALIZE;",
-						  p->parent_index < 0 ? root_qname(tree) :
-						  qname(&tree->parts[p->parent_index]), qname(p));
+						  p->parent_index < 0 ? ps_root_qname(tree) :
+						  ps_qname(&tree->parts[p->parent_index]), ps_qname(p));
 		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s (reads and writes go on) and ACCESS EXCLUSIVE on %s until COMMIT, after waiting for every transaction with an older snapshot to end",
 						   parent, p->relname);
 	}
@@ -497,7 +497,7 @@ sizes_source(PsSkew *s, Advice *a)
 
 /* Decide every piece of advice for one tree; sorted, priorities set. */
 List *
-advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
+ps_advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
 {
 	AdviseCtx	ctx;
 	bool		retained;
@@ -513,14 +513,14 @@ advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
 	ctx.taken = palloc0(sizeof(bool) * Max(tree->nparts, 1));
 
 	advise_analyze(&ctx);
-	retained = advise_retention(&ctx);
+	retained = ps_advise_retention(&ctx);
 	advise_finalize_detach(&ctx);
-	advise_defaults(&ctx, retained);
-	advise_premake(&ctx);
-	advise_split_repartition(&ctx);
-	advise_merge(&ctx);
+	ps_advise_defaults(&ctx, retained);
+	ps_advise_premake(&ctx);
+	ps_advise_split_repartition(&ctx);
+	ps_advise_merge(&ctx);
 	/* last: a leaf about to be split, merged or dropped needs no index */
-	advise_add_index(&ctx);
+	ps_advise_add_index(&ctx);
 
 	list_sort(ctx.advice, advice_cmp);
 	foreach(lc, ctx.advice)
@@ -529,9 +529,9 @@ advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
 
 		a->priority = ++prio;
 		if (!s->stats_readable && a->kind != ADV_ANALYZE)
-			json_key_str(&a->evidence, "pg_stats",
-						 "no access: size-based advice only");
-		json_key_str(&a->evidence, "sizes", sizes_source(s, a));
+			ps_json_key_str(&a->evidence, "pg_stats",
+							"no access: size-based advice only");
+		ps_json_key_str(&a->evidence, "sizes", sizes_source(s, a));
 	}
 	return ctx.advice;
 }
@@ -566,7 +566,7 @@ parts_array(PsTree *tree, Advice *a)
 }
 
 void
-notice_no_stats(PsSkew *s)
+ps_notice_no_stats(PsSkew *s)
 {
 	if (!s->stats_readable)
 		ereport(NOTICE,
@@ -607,8 +607,8 @@ partstrat_advise(PG_FUNCTION_ARGS)
 	}
 	tree = ps_open_tree(relid, "partstrat_advise", PS_TREE_NO_SIZES);
 	s = ps_skew_analyze(tree, false);
-	notice_no_stats(s);
-	advice = advise_tree(tree, s, target, retention);
+	ps_notice_no_stats(s);
+	advice = ps_advise_tree(tree, s, target, retention);
 
 	foreach(lc, advice)
 	{
@@ -619,7 +619,7 @@ partstrat_advise(PG_FUNCTION_ARGS)
 
 		memset(nulls, 0, sizeof(nulls));
 		values[c++] = Int32GetDatum(a->priority);
-		values[c++] = CStringGetTextDatum(advice_names[a->kind]);
+		values[c++] = CStringGetTextDatum(ps_advice_names[a->kind]);
 		values[c++] = parts_array(tree, a);
 		values[c++] = CStringGetTextDatum(a->reason);
 		values[c++] = DirectFunctionCall1(jsonb_in,

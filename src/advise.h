@@ -49,7 +49,7 @@ typedef enum AdviceKind
 } AdviceKind;
 
 /* their names in partstrat_advise().action, by kind */
-extern const char *const advice_names[];
+extern const char *const ps_advice_names[];
 
 typedef struct Advice
 {
@@ -81,45 +81,45 @@ typedef struct AdviseCtx
 } AdviseCtx;
 
 /* advise.c: formatting */
-extern char *pct(double share);
-extern char *qname(const PsPartition *p);
-extern char *root_qname(PsTree *tree);
-extern const char *part_name(PsTree *tree, int i);
-extern void json_key_str(StringInfo buf, const char *key, const char *val);
-extern void json_key_int(StringInfo buf, const char *key, int64 val);
-extern void json_key_num(StringInfo buf, const char *key, double val,
-						 int digits);
-extern void json_key_raw(StringInfo buf, const char *key, const char *raw);
-extern char *make_name(const char *base, const char *suffix);
+extern char *ps_pct(double share);
+extern char *ps_qname(const PsPartition *p);
+extern char *ps_root_qname(PsTree *tree);
+extern const char *ps_part_name(PsTree *tree, int i);
+extern void ps_json_key_str(StringInfo buf, const char *key, const char *val);
+extern void ps_json_key_int(StringInfo buf, const char *key, int64 val);
+extern void ps_json_key_num(StringInfo buf, const char *key, double val,
+							int digits);
+extern void ps_json_key_raw(StringInfo buf, const char *key, const char *raw);
+extern char *ps_make_name(const char *base, const char *suffix);
 
 /* advise.c: a new piece of advice, its parts, reason and DDL */
-extern Advice *new_advice(AdviseCtx *ctx, AdviceKind kind, double weight);
-extern void set_parts(Advice *a, int *parts, int n);
-extern void set_part(Advice *a, int part);
-extern char *finish_reason(AdviseCtx *ctx, Advice *a, char *reason);
-extern void set_ddl(Advice *a, const char *generator, PsAdviceDdl r);
+extern Advice *ps_new_advice(AdviseCtx *ctx, AdviceKind kind, double weight);
+extern void ps_set_parts(Advice *a, int *parts, int n);
+extern void ps_set_part(Advice *a, int part);
+extern char *ps_finish_reason(AdviseCtx *ctx, Advice *a, char *reason);
+extern void ps_set_ddl(Advice *a, const char *generator, PsAdviceDdl r);
 
 /* advise.c: groups (g: -1 for the root, else a partitioned part) */
-extern PsKey *group_key(PsTree *tree, int g);
-extern int64 subtree_bytes(AdviseCtx *ctx, int i);
-extern int	default_of(PsTree *tree, int g);
-extern char *replace_lock_text(PsTree *tree, int g, const char *what);
+extern PsKey *ps_group_key(PsTree *tree, int g);
+extern int64 ps_subtree_bytes(AdviseCtx *ctx, int i);
+extern int	ps_default_of(PsTree *tree, int g);
+extern char *ps_replace_lock_text(PsTree *tree, int g, const char *what);
 
 /* advise.c: every piece of advice for one tree, sorted, priorities set */
-extern List *advise_tree(PsTree *tree, PsSkew *s, int64 target,
-						 Interval *retention);
-extern void notice_no_stats(PsSkew *s);
+extern List *ps_advise_tree(PsTree *tree, PsSkew *s, int64 target,
+							Interval *retention);
+extern void ps_notice_no_stats(PsSkew *s);
 
 /* advise_default.c */
-extern void advise_defaults(AdviseCtx *ctx, bool retention_advised);
+extern void ps_advise_defaults(AdviseCtx *ctx, bool retention_advised);
 
 /* advise_time.c */
-extern void advise_premake(AdviseCtx *ctx);
-extern bool advise_retention(AdviseCtx *ctx);
-extern void advise_merge(AdviseCtx *ctx);
+extern void ps_advise_premake(AdviseCtx *ctx);
+extern bool ps_advise_retention(AdviseCtx *ctx);
+extern void ps_advise_merge(AdviseCtx *ctx);
 
 /* advise_layout.c */
-extern void advise_split_repartition(AdviseCtx *ctx);
-extern void advise_add_index(AdviseCtx *ctx);
+extern void ps_advise_split_repartition(AdviseCtx *ctx);
+extern void ps_advise_add_index(AdviseCtx *ctx);
 
 #endif							/* PARTSTRAT_ADVISE_H */

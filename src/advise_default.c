@@ -45,15 +45,15 @@ group_relid(PsTree *tree, int g)
 static void
 ddl_rescue_default(AdviseCtx *ctx, Advice *a, int g)
 {
-	set_ddl(a, "partstrat_ddl_rescue_default",
-			ps_advice_ddl_rescue_range(group_relid(ctx->tree, g)));
+	ps_set_ddl(a, "partstrat_ddl_rescue_default",
+			   ps_advice_ddl_rescue_range(group_relid(ctx->tree, g)));
 }
 
 static void
 ddl_guard_default(AdviseCtx *ctx, Advice *a, int g)
 {
-	set_ddl(a, "partstrat_ddl_guard_default",
-			ps_advice_ddl_guard(group_relid(ctx->tree, g)));
+	ps_set_ddl(a, "partstrat_ddl_guard_default",
+			   ps_advice_ddl_guard(group_relid(ctx->tree, g)));
 }
 
 /* ----------------------------------------------------------------
@@ -85,7 +85,7 @@ advise_list_rescue(AdviseCtx *ctx, int g, int d)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
-	PsKey	   *key = group_key(tree, g);
+	PsKey	   *key = ps_group_key(tree, g);
 	PsLeafSkew *l = &s->leaves[s->leaf_of[d]];
 	PsKeyStats *ks;
 	int			n,
@@ -133,8 +133,8 @@ advise_list_rescue(AdviseCtx *ctx, int g, int d)
 	if (nheavy == 0)
 		return false;
 
-	a = new_advice(ctx, ADV_RESCUE_DEFAULT, l->rows);
-	set_part(a, d);
+	a = ps_new_advice(ctx, ADV_RESCUE_DEFAULT, l->rows);
+	ps_set_part(a, d);
 	ctx->taken[d] = true;
 	values = palloc(sizeof(char *) * nheavy);
 	initStringInfo(&list);
@@ -150,7 +150,7 @@ advise_list_rescue(AdviseCtx *ctx, int g, int d)
 						 i == 0 ? "" : i == nheavy - 1 ? " and " : ", ",
 						 i == 0 ? psprintf("%s = ", key->colnames[0]) : "",
 						 quote_literal_cstr(v->text), v->rows,
-						 pct(s->total_rows > 0 ? (double) v->rows / s->total_rows : 0));
+						 ps_pct(s->total_rows > 0 ? (double) v->rows / s->total_rows : 0));
 		if (i > 0)
 			appendStringInfoString(&json, ", ");
 		appendStringInfoString(&json, "{\"value\": ");
@@ -159,32 +159,32 @@ advise_list_rescue(AdviseCtx *ctx, int g, int d)
 						 v->freq, v->rows);
 	}
 	appendStringInfoChar(&json, ']');
-	json_key_int(&a->evidence, "rows", l->rows);
-	json_key_int(&a->evidence, "bytes", l->bytes);
-	json_key_num(&a->evidence, "share", l->share, 4);
-	json_key_str(&a->evidence, "key", key->colnames[0]);
-	json_key_raw(&a->evidence, "heavy_values", json.data);
+	ps_json_key_int(&a->evidence, "rows", l->rows);
+	ps_json_key_int(&a->evidence, "bytes", l->bytes);
+	ps_json_key_num(&a->evidence, "share", l->share, 4);
+	ps_json_key_str(&a->evidence, "key", key->colnames[0]);
+	ps_json_key_raw(&a->evidence, "heavy_values", json.data);
 	if (nsib > 0)
-		json_key_int(&a->evidence, "median_partition_rows", median);
-	json_key_int(&a->evidence, "threshold_rows", threshold);
-	a->reason = finish_reason(ctx, a,
-							  psprintf("%s holds " INT64_FORMAT " rows (%s of the table, %s); %s %s %s: give %s a list partition of %s own",
-									   tree->parts[d].relname, l->rows,
-									   pct(l->share), ps_size_pretty(l->bytes),
-									   list.data, nheavy > 1 ? "each hold" : "holds",
-									   nsib > 0 ? psprintf("at least half as many rows as the median list partition of %s (" INT64_FORMAT ")",
-														   part_name(tree, g), median) :
-									   "at least a tenth of them",
-									   nheavy > 1 ? "each" : "it",
-									   "its"));
-	set_ddl(a, "the list rescue",
-			ps_advice_ddl_rescue_list(group_relid(tree, g), key,
-									  tree->parts[d].relid,
-									  tree->parts[tmpl >= 0 ? tmpl : d].relid,
-									  nheavy, values));
+		ps_json_key_int(&a->evidence, "median_partition_rows", median);
+	ps_json_key_int(&a->evidence, "threshold_rows", threshold);
+	a->reason = ps_finish_reason(ctx, a,
+								 psprintf("%s holds " INT64_FORMAT " rows (%s of the table, %s); %s %s %s: give %s a list partition of %s own",
+										  tree->parts[d].relname, l->rows,
+										  ps_pct(l->share), ps_size_pretty(l->bytes),
+										  list.data, nheavy > 1 ? "each hold" : "holds",
+										  nsib > 0 ? psprintf("at least half as many rows as the median list partition of %s (" INT64_FORMAT ")",
+															  ps_part_name(tree, g), median) :
+										  "at least a tenth of them",
+										  nheavy > 1 ? "each" : "it",
+										  "its"));
+	ps_set_ddl(a, "the list rescue",
+			   ps_advice_ddl_rescue_list(group_relid(tree, g), key,
+										 tree->parts[d].relid,
+										 tree->parts[tmpl >= 0 ? tmpl : d].relid,
+										 nheavy, values));
 	a->rows_moved = moved;
 	a->lock = psprintf("one transaction per value: SHARE on %s and SHARE ROW EXCLUSIVE on %s while the value's rows move (reads go on; writes wait), then ACCESS EXCLUSIVE on %s for the ATTACH, which scans it",
-					   part_name(tree, g), tree->parts[d].relname,
+					   ps_part_name(tree, g), tree->parts[d].relname,
 					   tree->parts[d].relname);
 	return true;
 }
@@ -237,7 +237,7 @@ guardable_list_default(AdviseCtx *ctx, int d)
 }
 
 void
-advise_defaults(AdviseCtx *ctx, bool retention_advised)
+ps_advise_defaults(AdviseCtx *ctx, bool retention_advised)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
@@ -254,8 +254,8 @@ advise_defaults(AdviseCtx *ctx, bool retention_advised)
 		/* leaves, and parents half-detached (finalize_detach first) */
 		if (g >= 0 && (tree->parts[g].is_leaf || ctx->taken[g]))
 			continue;
-		key = group_key(tree, g);
-		d = default_of(tree, g);
+		key = ps_group_key(tree, g);
+		d = ps_default_of(tree, g);
 
 		if (d < 0)
 		{
@@ -281,25 +281,25 @@ advise_defaults(AdviseCtx *ctx, bool retention_advised)
 			}
 			if (gaps == 0)
 				continue;
-			a = new_advice(ctx, ADV_CREATE_DEFAULT, gaps);
-			set_part(a, children[first]);
+			a = ps_new_advice(ctx, ADV_CREATE_DEFAULT, gaps);
+			ps_set_part(a, children[first]);
 			a->reason = psprintf("%s has %d hole%s in its range coverage (the first before %s, from %s to %s) and no DEFAULT partition: rows with keys in %s are rejected.",
-								 part_name(tree, g), gaps, gaps > 1 ? "s" : "",
+								 ps_part_name(tree, g), gaps, gaps > 1 ? "s" : "",
 								 tree->parts[children[first]].relname,
 								 tree->parts[children[first - 1]].range_to[0].text,
 								 tree->parts[children[first]].range_from[0].text,
 								 gaps > 1 ? "them" : "it");
-			json_key_int(&a->evidence, "gaps", gaps);
-			json_key_str(&a->evidence, "gap_from", tree->parts[children[first - 1]].range_to[0].text);
-			json_key_str(&a->evidence, "gap_to", tree->parts[children[first]].range_from[0].text);
+			ps_json_key_int(&a->evidence, "gaps", gaps);
+			ps_json_key_str(&a->evidence, "gap_from", tree->parts[children[first - 1]].range_to[0].text);
+			ps_json_key_str(&a->evidence, "gap_to", tree->parts[children[first]].range_from[0].text);
 			{
-				const char *pname = part_name(tree, g);
+				const char *pname = ps_part_name(tree, g);
 				const char *pnsp = g < 0 ?
 					get_namespace_name(get_rel_namespace(tree->root)) :
 					tree->parts[g].nspname;
 
 				a->ddl = ps_ddl_pin(psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;",
-											 quote_qualified_identifier(pnsp, make_name(pname, "_default")),
+											 quote_qualified_identifier(pnsp, ps_make_name(pname, "_default")),
 											 quote_qualified_identifier(pnsp, pname)));
 			}
 			a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly (CREATE TABLE ... PARTITION OF)");
@@ -315,33 +315,33 @@ advise_defaults(AdviseCtx *ctx, bool retention_advised)
 		{
 			PsKeyStats *ks = ps_skew_keystats(s, s->leaf_of[d]);
 
-			a = new_advice(ctx, ADV_RESCUE_DEFAULT, l->rows);
-			set_part(a, d);
+			a = ps_new_advice(ctx, ADV_RESCUE_DEFAULT, l->rows);
+			ps_set_part(a, d);
 			ctx->taken[d] = true;
-			json_key_int(&a->evidence, "rows", l->rows);
-			json_key_int(&a->evidence, "bytes", l->bytes);
-			json_key_num(&a->evidence, "share", l->share, 4);
+			ps_json_key_int(&a->evidence, "rows", l->rows);
+			ps_json_key_int(&a->evidence, "bytes", l->bytes);
+			ps_json_key_num(&a->evidence, "share", l->share, 4);
 			if (ks->found && ks->lo_text)
 			{
-				json_key_str(&a->evidence, "key_min", ks->lo_text);
-				json_key_str(&a->evidence, "key_max", ks->hi_text);
+				ps_json_key_str(&a->evidence, "key_min", ks->lo_text);
+				ps_json_key_str(&a->evidence, "key_max", ks->hi_text);
 				a->reason = psprintf("%s holds " INT64_FORMAT " rows (%s of the table, %s) with %s from %s to %s, which belong in partitions of their own",
-									 dp->relname, l->rows, pct(l->share),
+									 dp->relname, l->rows, ps_pct(l->share),
 									 ps_size_pretty(l->bytes),
 									 key->colnames[0] ? key->colnames[0] : "keys",
 									 ks->lo_text, ks->hi_text);
 			}
 			else
 				a->reason = psprintf("%s holds " INT64_FORMAT " rows (%s of the table, %s), which belong in partitions of their own",
-									 dp->relname, l->rows, pct(l->share),
+									 dp->relname, l->rows, ps_pct(l->share),
 									 ps_size_pretty(l->bytes));
 			if (!s->stats_readable)
-				json_key_str(&a->evidence, "pg_stats", "no access: key range not shown");
-			a->reason = finish_reason(ctx, a, a->reason);
+				ps_json_key_str(&a->evidence, "pg_stats", "no access: key range not shown");
+			a->reason = ps_finish_reason(ctx, a, a->reason);
 			ddl_rescue_default(ctx, a, g);
 			a->rows_moved = l->rows;
 			a->lock = psprintf("one transaction per new partition: SHARE on %s and SHARE ROW EXCLUSIVE on %s while its rows move (reads go on; writes wait), then ACCESS EXCLUSIVE on %s for the ATTACH, which scans it",
-							   part_name(tree, g), dp->relname, dp->relname);
+							   ps_part_name(tree, g), dp->relname, dp->relname);
 		}
 		else if (l->rows > 0 && key->strategy == PS_STRATEGY_LIST &&
 				 advise_list_rescue(ctx, g, d))
@@ -351,25 +351,25 @@ advise_defaults(AdviseCtx *ctx, bool retention_advised)
 		{
 			double		nd = list_default_values(ctx, d);
 
-			a = new_advice(ctx, ADV_GUARD_DEFAULT, l->bytes);
-			set_part(a, d);
-			json_key_int(&a->evidence, "rows", l->rows);
-			json_key_int(&a->evidence, "bytes", l->bytes);
-			json_key_int(&a->evidence, "target_bytes", ctx->target);
+			a = ps_new_advice(ctx, ADV_GUARD_DEFAULT, l->bytes);
+			ps_set_part(a, d);
+			ps_json_key_int(&a->evidence, "rows", l->rows);
+			ps_json_key_int(&a->evidence, "bytes", l->bytes);
+			ps_json_key_int(&a->evidence, "target_bytes", ctx->target);
 			if (nd >= 0)
-				json_key_int(&a->evidence, "distinct_values", (int64) rint(nd));
-			a->reason = finish_reason(ctx, a,
-									  psprintf("%s holds %s (" INT64_FORMAT " rows), at least a quarter of the %s target, and every new list partition's ATTACH scans it under ACCESS EXCLUSIVE; %s: a CHECK constraint admitting only them lets ATTACH skip the scan (a new value then needs its partition before its rows arrive)",
-											   dp->relname, ps_size_pretty(l->bytes),
-											   l->rows, ps_size_pretty(ctx->target),
-											   nd >= 0 ?
-											   psprintf("its %.0f key value%s (none big enough for a partition of %s own) %s few enough to list",
-														nd, rint(nd) == 1 ? "" : "s",
-														rint(nd) == 1 ? "its" : "their",
-														rint(nd) == 1 ? "is" : "are") :
-											   ctx->skew->stats_readable ?
-											   "its key values are unknown until it is analyzed" :
-											   "its key values are not shown (no access to pg_stats)"));
+				ps_json_key_int(&a->evidence, "distinct_values", (int64) rint(nd));
+			a->reason = ps_finish_reason(ctx, a,
+										 psprintf("%s holds %s (" INT64_FORMAT " rows), at least a quarter of the %s target, and every new list partition's ATTACH scans it under ACCESS EXCLUSIVE; %s: a CHECK constraint admitting only them lets ATTACH skip the scan (a new value then needs its partition before its rows arrive)",
+												  dp->relname, ps_size_pretty(l->bytes),
+												  l->rows, ps_size_pretty(ctx->target),
+												  nd >= 0 ?
+												  psprintf("its %.0f key value%s (none big enough for a partition of %s own) %s few enough to list",
+														   nd, rint(nd) == 1 ? "" : "s",
+														   rint(nd) == 1 ? "its" : "their",
+														   rint(nd) == 1 ? "is" : "are") :
+												  ctx->skew->stats_readable ?
+												  "its key values are unknown until it is analyzed" :
+												  "its key values are not shown (no access to pg_stats)"));
 			ddl_guard_default(ctx, a, g);
 			a->lock = psprintf("ACCESS EXCLUSIVE on %s for a moment (the CHECK constraint added NOT VALID), then SHARE UPDATE EXCLUSIVE while it is validated (reads and writes go on)",
 							   dp->relname);
@@ -378,12 +378,12 @@ advise_defaults(AdviseCtx *ctx, bool retention_advised)
 				 retention_advised && g < 0 &&
 				 key->strategy == PS_STRATEGY_RANGE)
 		{
-			a = new_advice(ctx, ADV_DROP_DEFAULT, 1);
-			set_part(a, d);
-			json_key_int(&a->evidence, "rows", 0);
+			a = ps_new_advice(ctx, ADV_DROP_DEFAULT, 1);
+			ps_set_part(a, d);
+			ps_json_key_int(&a->evidence, "rows", 0);
 			a->reason = psprintf("%s is empty and, while it exists, the retention advice cannot use DETACH PARTITION ... CONCURRENTLY, which keeps reads and writes going.",
 								 dp->relname);
-			a->ddl = psprintf("DROP TABLE %s;", qname(dp));
+			a->ddl = psprintf("DROP TABLE %s;", ps_qname(dp));
 			a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly");
 		}
 	}

@@ -61,8 +61,8 @@ append_last_comment(StringInfo ddl, const char *text)
 static void
 ddl_split(AdviseCtx *ctx, Advice *a, int part, int pieces)
 {
-	set_ddl(a, "partstrat_ddl_split",
-			ps_advice_ddl_split(ctx->tree->parts[part].relid, pieces));
+	ps_set_ddl(a, "partstrat_ddl_split",
+			   ps_advice_ddl_split(ctx->tree->parts[part].relid, pieces));
 }
 
 /* ----------------------------------------------------------------
@@ -181,7 +181,7 @@ propose_whales(AdviseCtx *ctx, StringInfo ddl, StringInfo layout,
 	for (w = 0; w < nwhale; w++)
 	{
 		PsLeafSkew *l = &ctx->skew->leaves[whale_leaf[w]];
-		char	   *wname = make_name(newname, psprintf("_v%d", w + 1));
+		char	   *wname = ps_make_name(newname, psprintf("_v%d", w + 1));
 		char	   *wq = quote_qualified_identifier(nsp, wname);
 		char	   *bound = psprintf("FOR VALUES IN (%s)",
 									 quote_literal_cstr(whales[w].text));
@@ -199,7 +199,7 @@ propose_whales(AdviseCtx *ctx, StringInfo ddl, StringInfo layout,
 					wname, bound, -1);
 			for (r = 0; r < sub; r++)
 			{
-				char	   *pname = make_name(wname, psprintf("_p%d", r));
+				char	   *pname = ps_make_name(wname, psprintf("_p%d", r));
 				char	   *pbound = psprintf("FOR VALUES WITH (MODULUS %d, REMAINDER %d)", sub, r);
 
 				propose(ddl, layout,
@@ -221,13 +221,13 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
-	PsKey	   *key = group_key(tree, g);
+	PsKey	   *key = ps_group_key(tree, g);
 	const char *keycol = key->colnames[0];
-	const char *pname = part_name(tree, g);
+	const char *pname = ps_part_name(tree, g);
 	const char *nsp = g < 0 ? get_namespace_name(get_rel_namespace(tree->root)) :
 		tree->parts[g].nspname;
-	char	   *newname = make_name(pname, "_new");
-	char	   *restname = make_name(newname, "_rest");
+	char	   *newname = ps_make_name(pname, "_new");
+	char	   *restname = ps_make_name(newname, "_rest");
 	PsHeavyValue *whales;
 	int		   *whale_leaf;
 	int			nwhale = 0;
@@ -274,9 +274,9 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 	}
 	top = &s->leaves[whale_leaf[0]];
 
-	a = new_advice(ctx, ADV_REPARTITION, (double) whales[0].rows);
-	set_parts(a, parts, nw);
-	json_key_str(&a->evidence, "key", keycol);
+	a = ps_new_advice(ctx, ADV_REPARTITION, (double) whales[0].rows);
+	ps_set_parts(a, parts, nw);
+	ps_json_key_str(&a->evidence, "key", keycol);
 	{
 		StringInfoData hv;
 
@@ -294,13 +294,13 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 							 whales[i].freq, whales[i].rows);
 		}
 		appendStringInfoChar(&hv, ']');
-		json_key_raw(&a->evidence, "heavy_values", hv.data);
+		ps_json_key_raw(&a->evidence, "heavy_values", hv.data);
 	}
-	json_key_num(&a->evidence, "share_of_parent", top->parent_share, 4);
-	json_key_num(&a->evidence, "expected_share", top->expected_share, 4);
+	ps_json_key_num(&a->evidence, "share_of_parent", top->parent_share, 4);
+	ps_json_key_num(&a->evidence, "expected_share", top->expected_share, 4);
 	a->reason = psprintf("%s = %s holds " INT64_FORMAT " rows, %s of %s, and makes %s hold %.1f× its fair share of 1/%d",
 						 keycol, whales[0].text, whales[0].rows,
-						 pct(parent_rows > 0 ? (double) whales[0].rows / parent_rows : 0),
+						 ps_pct(parent_rows > 0 ? (double) whales[0].rows / parent_rows : 0),
 						 pname, tree->parts[top->part].relname,
 						 top->parent_share / top->expected_share,
 						 (int) rint(1.0 / top->expected_share));
@@ -308,7 +308,7 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 						 a->reason,
 						 nwhale > 1 ? psprintf(" (with %d more heavy value%s)", nwhale - 1, nwhale > 2 ? "s" : "") : "",
 						 nwhale > 1 ? "each" : "it");
-	a->reason = finish_reason(ctx, a, a->reason);
+	a->reason = ps_finish_reason(ctx, a, a->reason);
 
 	initStringInfo(&ddl);
 	initStringInfo(&layout);
@@ -339,7 +339,7 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 			if (s->leaves[whale_leaf[j]].part == children[i])
 				rows -= whales[j].rows;
 		}
-		cname = make_name(restname, psprintf("_p%d", c->remainder));
+		cname = ps_make_name(restname, psprintf("_p%d", c->remainder));
 		cbound = psprintf("FOR VALUES WITH (MODULUS %d, REMAINDER %d)",
 						  c->modulus, c->remainder);
 		propose(&ddl, &layout,
@@ -349,7 +349,7 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 				cname, cbound, Max(rows, 0));
 	}
 	appendStringInfoChar(&layout, ']');
-	json_key_raw(&a->evidence, "proposed_layout", layout.data);
+	ps_json_key_raw(&a->evidence, "proposed_layout", layout.data);
 	append_last_comment(&ddl,
 						psprintf("then copy the rows of %s into %s and swap the names",
 								 quote_qualified_identifier(nsp, pname),
@@ -370,8 +370,8 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 	PsPartition *p = &tree->parts[l->part];
 	PsKey	   *key = &tree->keys[p->key_index];
 	const char *keycol = key->colnames[0];
-	char	   *newname = make_name(p->relname, "_new");
-	char	   *restname = make_name(newname, "_rest");
+	char	   *newname = ps_make_name(p->relname, "_new");
+	char	   *restname = ps_make_name(newname, "_rest");
 	int		   *whale_leaf = palloc(sizeof(int) * Max(nwhale, 1));
 	int64		rest = l->rows;
 	StringInfoData ddl;
@@ -386,28 +386,28 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 		rest -= ks->mcv[i].rows;
 	}
 	ctx->taken[l->part] = true;
-	a = new_advice(ctx, ADV_REPARTITION, (double) l->bytes);
-	set_part(a, l->part);
-	json_key_int(&a->evidence, "bytes", l->bytes);
-	json_key_int(&a->evidence, "rows", l->rows);
-	json_key_int(&a->evidence, "target_bytes", ctx->target);
-	json_key_int(&a->evidence, "pieces_needed", pieces);
-	json_key_str(&a->evidence, "key", keycol);
-	json_key_str(&a->evidence, "value", ks->mcv[0].text);
-	json_key_num(&a->evidence, "value_share", ks->mcv[0].freq, 4);
-	json_key_num(&a->evidence, "ideal_piece_share", 1.0 / pieces, 4);
-	a->reason = finish_reason(ctx, a,
-							  psprintf("%s is %s, more than twice the %s target, but %s = %s holds %s of its rows, more than %.1f× the %s share of one of %d pieces: splitting on the key cannot help, so give the value a partition of its own%s",
-									   p->relname, ps_size_pretty(l->bytes),
-									   ps_size_pretty(ctx->target), keycol,
-									   ks->mcv[0].text, pct(ks->mcv[0].freq),
-									   ps_whale_factor, pct(1.0 / pieces), pieces,
-									   nwhale > 1 ? psprintf(" (and to %d more values)", nwhale - 1) : ""));
+	a = ps_new_advice(ctx, ADV_REPARTITION, (double) l->bytes);
+	ps_set_part(a, l->part);
+	ps_json_key_int(&a->evidence, "bytes", l->bytes);
+	ps_json_key_int(&a->evidence, "rows", l->rows);
+	ps_json_key_int(&a->evidence, "target_bytes", ctx->target);
+	ps_json_key_int(&a->evidence, "pieces_needed", pieces);
+	ps_json_key_str(&a->evidence, "key", keycol);
+	ps_json_key_str(&a->evidence, "value", ks->mcv[0].text);
+	ps_json_key_num(&a->evidence, "value_share", ks->mcv[0].freq, 4);
+	ps_json_key_num(&a->evidence, "ideal_piece_share", 1.0 / pieces, 4);
+	a->reason = ps_finish_reason(ctx, a,
+								 psprintf("%s is %s, more than twice the %s target, but %s = %s holds %s of its rows, more than %.1f× the %s share of one of %d pieces: splitting on the key cannot help, so give the value a partition of its own%s",
+										  p->relname, ps_size_pretty(l->bytes),
+										  ps_size_pretty(ctx->target), keycol,
+										  ks->mcv[0].text, ps_pct(ks->mcv[0].freq),
+										  ps_whale_factor, ps_pct(1.0 / pieces), pieces,
+										  nwhale > 1 ? psprintf(" (and to %d more values)", nwhale - 1) : ""));
 	initStringInfo(&ddl);
 	initStringInfo(&layout);
 	appendStringInfoChar(&layout, '[');
 	appendStringInfo(&ddl, "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (%s);\n",
-					 quote_qualified_identifier(p->nspname, newname), qname(p),
+					 quote_qualified_identifier(p->nspname, newname), ps_qname(p),
 					 quote_identifier(keycol));
 	propose_whales(ctx, &ddl, &layout, p->nspname, newname, keycol, nwhale,
 				   ks->mcv, whale_leaf);
@@ -417,12 +417,12 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 					 quote_qualified_identifier(p->nspname, newname)),
 			restname, "DEFAULT", Max(rest, 0));
 	appendStringInfoChar(&layout, ']');
-	json_key_raw(&a->evidence, "proposed_layout", layout.data);
+	ps_json_key_raw(&a->evidence, "proposed_layout", layout.data);
 	/* the bound in ISO form (bound_text follows the session's DateStyle) */
 	bound = ps_bound_of(tree, p);
 	append_last_comment(&ddl,
 						psprintf("then copy the rows of %s into %s, DETACH the old leaf and ATTACH the new table %s",
-								 qname(p), quote_qualified_identifier(p->nspname, newname),
+								 ps_qname(p), quote_qualified_identifier(p->nspname, newname),
 								 ps_ddl_bound_clause(&bound)));
 	a->ddl = ps_ddl_pin(ddl.data);
 	a->rows_moved = l->rows;
@@ -440,36 +440,36 @@ advise_split(AdviseCtx *ctx, int leaf, int pieces, PsKeyStats *ks)
 	bool		hash = p->strategy == PS_STRATEGY_HASH;
 
 	ctx->taken[l->part] = true;
-	a = new_advice(ctx, ADV_SPLIT, (double) l->bytes);
-	set_part(a, l->part);
-	json_key_int(&a->evidence, "bytes", l->bytes);
-	json_key_int(&a->evidence, "rows", l->rows);
-	json_key_num(&a->evidence, "share", l->share, 4);
+	a = ps_new_advice(ctx, ADV_SPLIT, (double) l->bytes);
+	ps_set_part(a, l->part);
+	ps_json_key_int(&a->evidence, "bytes", l->bytes);
+	ps_json_key_int(&a->evidence, "rows", l->rows);
+	ps_json_key_num(&a->evidence, "share", l->share, 4);
 	if (l->has_ratio)
-		json_key_num(&a->evidence, "ratio_to_median", l->ratio_to_median, 2);
-	json_key_int(&a->evidence, "target_bytes", ctx->target);
-	json_key_int(&a->evidence, "pieces", pieces);
+		ps_json_key_num(&a->evidence, "ratio_to_median", l->ratio_to_median, 2);
+	ps_json_key_int(&a->evidence, "target_bytes", ctx->target);
+	ps_json_key_int(&a->evidence, "pieces", pieces);
 	if (hash)
-		json_key_int(&a->evidence, "new_modulus", p->modulus * pieces);
+		ps_json_key_int(&a->evidence, "new_modulus", p->modulus * pieces);
 	if (!ctx->skew->stats_readable)
-		json_key_str(&a->evidence, "key_values", "not checked: no access to pg_stats");
+		ps_json_key_str(&a->evidence, "key_values", "not checked: no access to pg_stats");
 	else if (!ks->found)
-		json_key_str(&a->evidence, "key_values", "not checked: no statistics");
+		ps_json_key_str(&a->evidence, "key_values", "not checked: no statistics");
 	else if (ks->nmcv > 0)
-		json_key_num(&a->evidence, "largest_value_share", ks->mcv[0].freq, 4);
+		ps_json_key_num(&a->evidence, "largest_value_share", ks->mcv[0].freq, 4);
 	a->reason = psprintf("%s holds %s of the rows (%s)%s, more than twice the %s target: split it into %d %s",
-						 p->relname, pct(l->share), ps_size_pretty(l->bytes),
+						 p->relname, ps_pct(l->share), ps_size_pretty(l->bytes),
 						 l->has_ratio ? psprintf(", %.1f× the median sibling",
 												 l->ratio_to_median) : "",
 						 ps_size_pretty(ctx->target), pieces,
 						 hash ? psprintf("hash partitions of modulus %d",
 										 p->modulus * pieces) : "pieces");
-	a->reason = finish_reason(ctx, a, a->reason);
+	a->reason = ps_finish_reason(ctx, a, a->reason);
 	ddl_split(ctx, a, l->part, pieces);
 	a->rows_moved = l->rows;
-	a->lock = replace_lock_text(tree, p->parent_index,
-								psprintf("on %s while its " INT64_FORMAT " rows are copied",
-										 p->relname, Max(l->rows, 0)));
+	a->lock = ps_replace_lock_text(tree, p->parent_index,
+								   psprintf("on %s while its " INT64_FORMAT " rows are copied",
+											p->relname, Max(l->rows, 0)));
 }
 
 /*
@@ -559,24 +559,24 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
 						 tree->parts[parts[i]].relname);
 	}
 
-	a = new_advice(ctx, ADV_SPLIT, (double) bytes);
-	set_parts(a, parts, n);
-	json_key_int(&a->evidence, "leaves", n);
-	json_key_int(&a->evidence, "siblings", nsib);
-	json_key_int(&a->evidence, "bytes", bytes);
-	json_key_int(&a->evidence, "rows", rows);
-	json_key_int(&a->evidence, "target_bytes", ctx->target);
-	json_key_int(&a->evidence, "partitions_after", after);
-	json_key_raw(&a->evidence, "split", split.data);
+	a = ps_new_advice(ctx, ADV_SPLIT, (double) bytes);
+	ps_set_parts(a, parts, n);
+	ps_json_key_int(&a->evidence, "leaves", n);
+	ps_json_key_int(&a->evidence, "siblings", nsib);
+	ps_json_key_int(&a->evidence, "bytes", bytes);
+	ps_json_key_int(&a->evidence, "rows", rows);
+	ps_json_key_int(&a->evidence, "target_bytes", ctx->target);
+	ps_json_key_int(&a->evidence, "partitions_after", after);
+	ps_json_key_raw(&a->evidence, "split", split.data);
 	a->reason = psprintf("%s hash partitions of %s (%s, " INT64_FORMAT " rows) are %s to %s each, more than twice the %s target: split each into %s hash partitions of modulus %s, %d partitions in all",
 						 n == nsib ? psprintf("All %d", n) : psprintf("%d of the %d", n, nsib),
-						 part_name(tree, g), names.data, rows,
+						 ps_part_name(tree, g), names.data, rows,
 						 ps_size_pretty(bmin), ps_size_pretty(bmax),
 						 ps_size_pretty(ctx->target),
 						 pmin == pmax ? psprintf("%d", pmin) : psprintf("%d to %d", pmin, pmax),
 						 mmin == mmax ? psprintf("%d", mmin) : psprintf("%d to %d", mmin, mmax),
 						 after);
-	a->reason = finish_reason(ctx, a, a->reason);
+	a->reason = ps_finish_reason(ctx, a, a->reason);
 
 	initStringInfo(&ddl);
 	for (i = 0; i < n; i++)
@@ -586,8 +586,8 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
 
 		if (r.ddl == NULL)
 		{
-			set_ddl(a, psprintf("partstrat_ddl_split of %s",
-								tree->parts[parts[i]].relname), r);
+			ps_set_ddl(a, psprintf("partstrat_ddl_split of %s",
+								   tree->parts[parts[i]].relname), r);
 			break;
 		}
 		appendStringInfo(&ddl, "%s%s", i ? "\n" : "", r.ddl);
@@ -595,13 +595,13 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
 	if (a->ddl_error == NULL)
 		a->ddl = ddl.data;
 	a->rows_moved = rows;
-	a->lock = replace_lock_text(tree, g,
-								psprintf("on each of the %d leaves in turn while its rows are copied, one transaction per leaf, " INT64_FORMAT " rows in all",
-										 n, rows));
+	a->lock = ps_replace_lock_text(tree, g,
+								   psprintf("on each of the %d leaves in turn while its rows are copied, one transaction per leaf, " INT64_FORMAT " rows in all",
+											n, rows));
 }
 
 void
-advise_split_repartition(AdviseCtx *ctx)
+ps_advise_split_repartition(AdviseCtx *ctx)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
@@ -625,7 +625,7 @@ advise_split_repartition(AdviseCtx *ctx)
 
 			if (l->group == g && !ctx->taken[l->part] &&
 				(l->flags & PS_FLAG_HASH_IMBALANCE) && l->nheavy > 0 &&
-				group_key(tree, g)->colnames[0] != NULL)
+				ps_group_key(tree, g)->colnames[0] != NULL)
 				hash_whales[nw++] = i;
 		}
 		if (nw > 0)
@@ -713,7 +713,7 @@ advise_split_repartition(AdviseCtx *ctx)
  */
 
 void
-advise_add_index(AdviseCtx *ctx)
+ps_advise_add_index(AdviseCtx *ctx)
 {
 	PsSkew	   *s = ctx->skew;
 	int			i;
@@ -730,8 +730,8 @@ advise_add_index(AdviseCtx *ctx)
 
 		if (n == 0 || ctx->taken[l->part])
 			continue;
-		a = new_advice(ctx, ADV_ADD_INDEX, (double) Max(l->rows, 0));
-		set_part(a, l->part);
+		a = ps_new_advice(ctx, ADV_ADD_INDEX, (double) Max(l->rows, 0));
+		ps_set_part(a, l->part);
 		initStringInfo(&ddl);
 		foreach(lc, l->missing_indexes)
 			appendStringInfo(&ddl, "%s%s;", ddl.len > 0 ? "\n" : "",
@@ -745,10 +745,10 @@ advise_add_index(AdviseCtx *ctx)
 			escape_json(&sigs, lfirst(lc));
 		}
 		appendStringInfoChar(&sigs, ']');
-		json_key_raw(&a->evidence, "missing", sigs.data);
-		json_key_int(&a->evidence, "siblings_with_it", l->index_siblings);
-		json_key_int(&a->evidence, "siblings", l->group_size - 1);
-		json_key_int(&a->evidence, "rows", l->rows);
+		ps_json_key_raw(&a->evidence, "missing", sigs.data);
+		ps_json_key_int(&a->evidence, "siblings_with_it", l->index_siblings);
+		ps_json_key_int(&a->evidence, "siblings", l->group_size - 1);
+		ps_json_key_int(&a->evidence, "rows", l->rows);
 		{
 			StringInfoData list;
 
@@ -761,7 +761,7 @@ advise_add_index(AdviseCtx *ctx)
 								 list.data, l->index_siblings, l->group_size - 1,
 								 n > 1 ? "them" : "it");
 		}
-		a->reason = finish_reason(ctx, a, a->reason);
+		a->reason = ps_finish_reason(ctx, a, a->reason);
 		a->ddl = ps_ddl_pin(ddl.data);
 		a->lock = psprintf("SHARE on %s while the index builds (writes to it wait; CREATE INDEX CONCURRENTLY, run outside a transaction block, avoids that)",
 						   p->relname);

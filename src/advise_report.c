@@ -4,7 +4,7 @@
  *	  partstrat_report(): the summary, a table per level, a table of leaves
  *	  and the numbered advice with its lock and DDL, as text.
  *
- * The advice is partstrat_advise()'s (advise_tree() with the default
+ * The advice is partstrat_advise()'s (ps_advise_tree() with the default
  * target and no retention); the tables come from the same skew analysis.
  *
  * Copyright (c) 2026, partstrat developers
@@ -110,14 +110,14 @@ partstrat_report(PG_FUNCTION_ARGS)
 
 	tree = ps_open_tree(relid, "partstrat_report", PS_TREE_NO_SIZES);
 	s = ps_skew_analyze(tree, false);
-	notice_no_stats(s);
-	advice = advise_tree(tree, s, ps_guc_target_bytes(), NULL);
+	ps_notice_no_stats(s);
+	advice = ps_advise_tree(tree, s, ps_guc_target_bytes(), NULL);
 
 	for (i = 0; i < s->nleaves; i++)
 		bytes += Max(s->leaves[i].bytes, 0);
 
 	initStringInfo(&out);
-	appendStringInfo(&out, "partstrat report for %s\n\n", root_qname(tree));
+	appendStringInfo(&out, "partstrat report for %s\n\n", ps_root_qname(tree));
 	appendStringInfo(&out, "Summary: %d leaves on %d level%s, " INT64_FORMAT " rows (estimated), %s (sizes from the catalog, or the files for leaves with stale statistics); target leaf size %s.\n",
 					 tree->nleaves, tree->nlevels, tree->nlevels == 1 ? "" : "s",
 					 s->total_rows, ps_size_pretty(bytes),
@@ -138,7 +138,7 @@ partstrat_report(PG_FUNCTION_ARGS)
 		cells[4] = psprintf("%.2f", L->gini);
 		cells[5] = psprintf("%.2f", L->cv);
 		cells[6] = L->max_median < 0 ? "" : psprintf("%.1f", L->max_median);
-		cells[7] = pct(L->default_share);
+		cells[7] = ps_pct(L->default_share);
 		rows = lappend(rows, cells);
 	}
 	append_table(&out, 8, level_heads, rows, level_right);
@@ -175,7 +175,7 @@ partstrat_report(PG_FUNCTION_ARGS)
 		cells[0] = tree->parts[l->part].relname;
 		cells[1] = l->rows < 0 ? "" : psprintf(INT64_FORMAT, l->rows);
 		cells[2] = l->bytes < 0 ? "" : ps_size_pretty(l->bytes);
-		cells[3] = l->rows < 0 || l->detach_pending ? "" : pct(l->share);
+		cells[3] = l->rows < 0 || l->detach_pending ? "" : ps_pct(l->share);
 		cells[4] = l->has_ratio ? psprintf("%.1f", l->ratio_to_median) : "";
 		cells[5] = !l->has_ratio ? "" : isinf(l->robust_z) ?
 			(l->robust_z > 0 ? "Infinity" : "-Infinity") :
@@ -194,7 +194,7 @@ partstrat_report(PG_FUNCTION_ARGS)
 		Advice	   *a = lfirst(lc);
 
 		appendStringInfo(&out, "  %d. %s: %s\n", a->priority,
-						 advice_names[a->kind], a->reason);
+						 ps_advice_names[a->kind], a->reason);
 		if (a->lock)
 			appendStringInfo(&out, "     lock: %s\n", a->lock);
 		if (a->ddl)

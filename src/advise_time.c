@@ -181,16 +181,16 @@ usec_text(int64 usec, Oid typid)
 static void
 ddl_retention(AdviseCtx *ctx, Advice *a, bool concurrently)
 {
-	set_ddl(a, "partstrat_ddl_retention",
-			ps_advice_ddl_retention(ctx->tree->root, ctx->retention,
-									concurrently, ctx->now));
+	ps_set_ddl(a, "partstrat_ddl_retention",
+			   ps_advice_ddl_retention(ctx->tree->root, ctx->retention,
+									   concurrently, ctx->now));
 }
 
 static void
 ddl_premake(AdviseCtx *ctx, Advice *a, int count)
 {
-	set_ddl(a, "partstrat_ddl_premake",
-			ps_advice_ddl_premake(ctx->tree->root, count));
+	ps_set_ddl(a, "partstrat_ddl_premake",
+			   ps_advice_ddl_premake(ctx->tree->root, count));
 }
 
 static void
@@ -202,13 +202,13 @@ ddl_merge(AdviseCtx *ctx, Advice *a, int *parts, int nparts)
 	/* level 1: the tree at hand serves, no need to build it per merge */
 	if (ctx->tree->parts[parts[0]].parent_index == -1)
 	{
-		set_ddl(a, "partstrat_ddl_merge",
-				ps_advice_ddl_merge_tree(ctx->tree, parts, nparts));
+		ps_set_ddl(a, "partstrat_ddl_merge",
+				   ps_advice_ddl_merge_tree(ctx->tree, parts, nparts));
 		return;
 	}
 	for (i = 0; i < nparts; i++)
 		relids[i] = ctx->tree->parts[parts[i]].relid;
-	set_ddl(a, "partstrat_ddl_merge", ps_advice_ddl_merge(relids, nparts));
+	ps_set_ddl(a, "partstrat_ddl_merge", ps_advice_ddl_merge(relids, nparts));
 }
 
 /* ----------------------------------------------------------------
@@ -252,7 +252,7 @@ newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
 }
 
 void
-advise_premake(AdviseCtx *ctx)
+ps_advise_premake(AdviseCtx *ctx)
 {
 	PsTree	   *tree = ctx->tree;
 	TimeStep	st;
@@ -279,15 +279,15 @@ advise_premake(AdviseCtx *ctx)
 	for (t = hi; t < want && count < 10000; t = step_add(&st, t, 1))
 		count++;
 	left = (double) (hi - ctx->now) / st.approx_usec;
-	a = new_advice(ctx, ADV_PREMAKE, count);
-	set_part(a, newest);
-	json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
-	json_key_str(&a->evidence, "newest_ends", usec_text(hi, typid));
-	json_key_str(&a->evidence, "now", usec_text(ctx->now, TIMESTAMPTZOID));
-	json_key_num(&a->evidence, "intervals_left", left, 2);
-	json_key_str(&a->evidence, "interval", st.adjective);
-	json_key_int(&a->evidence, "premake_min", ps_premake_min);
-	json_key_int(&a->evidence, "partitions_to_create", count);
+	a = ps_new_advice(ctx, ADV_PREMAKE, count);
+	ps_set_part(a, newest);
+	ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
+	ps_json_key_str(&a->evidence, "newest_ends", usec_text(hi, typid));
+	ps_json_key_str(&a->evidence, "now", usec_text(ctx->now, TIMESTAMPTZOID));
+	ps_json_key_num(&a->evidence, "intervals_left", left, 2);
+	ps_json_key_str(&a->evidence, "interval", st.adjective);
+	ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
+	ps_json_key_int(&a->evidence, "partitions_to_create", count);
 	if (left >= 0)
 		a->reason = psprintf("The newest partition of %s, %s, ends at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partitions.",
 							 get_rel_name(tree->root), tree->parts[newest].relname,
@@ -297,11 +297,11 @@ advise_premake(AdviseCtx *ctx)
 		a->reason = psprintf("The newest partition of %s, %s, ended at %s, %.1f %s before now, so rows of now %s: create %d more %s partitions.",
 							 get_rel_name(tree->root), tree->parts[newest].relname,
 							 usec_text(hi, typid), -left, st.noun,
-							 default_of(tree, -1) >= 0 ? "go to the DEFAULT partition" :
+							 ps_default_of(tree, -1) >= 0 ? "go to the DEFAULT partition" :
 							 "are rejected", count, st.adjective);
 	ddl_premake(ctx, a, count);
 	{
-		int			d = default_of(tree, -1);
+		int			d = ps_default_of(tree, -1);
 
 		if (d >= 0)
 			a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on %s from the first ATTACH to COMMIT, which scans it",
@@ -314,7 +314,7 @@ advise_premake(AdviseCtx *ctx)
 
 /* Returns true when retention advice was given. */
 bool
-advise_retention(AdviseCtx *ctx)
+ps_advise_retention(AdviseCtx *ctx)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
@@ -356,7 +356,7 @@ advise_retention(AdviseCtx *ctx)
 			continue;
 		old[nold++] = children[i];
 		rows += s->rows[children[i]] > 0 ? s->rows[children[i]] : 0;
-		bytes += subtree_bytes(ctx, children[i]);
+		bytes += ps_subtree_bytes(ctx, children[i]);
 		/* the whole subtree is dropped: nothing else for it */
 		ctx->taken[children[i]] = true;
 		for (j = children[i] + 1;
@@ -381,19 +381,19 @@ advise_retention(AdviseCtx *ctx)
 			return false;
 		}
 	}
-	a = new_advice(ctx, ADV_RETENTION, nold);
-	set_parts(a, old, nold);
-	json_key_str(&a->evidence, "cutoff", usec_text(cutoff, typid));
-	json_key_int(&a->evidence, "partitions", nold);
-	json_key_int(&a->evidence, "rows_dropped", rows);
-	json_key_int(&a->evidence, "bytes", bytes);
+	a = ps_new_advice(ctx, ADV_RETENTION, nold);
+	ps_set_parts(a, old, nold);
+	ps_json_key_str(&a->evidence, "cutoff", usec_text(cutoff, typid));
+	ps_json_key_int(&a->evidence, "partitions", nold);
+	ps_json_key_int(&a->evidence, "rows_dropped", rows);
+	ps_json_key_int(&a->evidence, "bytes", bytes);
 	a->reason = psprintf("%d partition%s of %s (%s to %s, " INT64_FORMAT " rows, %s) hold only keys before %s, older than the retention of %s: detach them (their rows stay in standalone tables, to archive or drop).",
 						 nold, nold > 1 ? "s" : "", get_rel_name(tree->root),
 						 tree->parts[old[0]].relname,
 						 tree->parts[old[nold - 1]].relname, rows,
 						 ps_size_pretty(bytes), usec_text(cutoff, typid),
 						 interval_text(ctx->retention));
-	if (default_of(tree, -1) >= 0)
+	if (ps_default_of(tree, -1) >= 0)
 	{
 		ddl_retention(ctx, a, false);
 		a->lock = psprintf("ACCESS EXCLUSIVE on %s from the first DETACH to COMMIT, catalog changes only: milliseconds (DETACH ... CONCURRENTLY is refused while a DEFAULT exists); ACCESS EXCLUSIVE on each detached partition",
@@ -439,31 +439,31 @@ emit_merge(AdviseCtx *ctx, int g, MergeRun *run, const char *unit,
 	}
 	first = &tree->parts[run->members[0]];
 	last = &tree->parts[run->members[run->n - 1]];
-	a = new_advice(ctx, ADV_MERGE, run->n);
-	set_parts(a, run->members, run->n);
+	a = ps_new_advice(ctx, ADV_MERGE, run->n);
+	ps_set_parts(a, run->members, run->n);
 	for (i = 0; i < run->n; i++)
 		ctx->taken[run->members[i]] = true;
-	json_key_int(&a->evidence, "leaves", run->n);
-	json_key_int(&a->evidence, "bytes", run->bytes);
-	json_key_int(&a->evidence, "rows", run->rows);
-	json_key_int(&a->evidence, "target_bytes", ctx->target);
-	json_key_int(&a->evidence, "parent_leaves", nleaves);
-	json_key_int(&a->evidence, "merge_min_leaves", ps_merge_min_leaves);
-	json_key_str(&a->evidence, "from", first->range_from[0].text);
-	json_key_str(&a->evidence, "to", last->range_to[0].text);
+	ps_json_key_int(&a->evidence, "leaves", run->n);
+	ps_json_key_int(&a->evidence, "bytes", run->bytes);
+	ps_json_key_int(&a->evidence, "rows", run->rows);
+	ps_json_key_int(&a->evidence, "target_bytes", ctx->target);
+	ps_json_key_int(&a->evidence, "parent_leaves", nleaves);
+	ps_json_key_int(&a->evidence, "merge_min_leaves", ps_merge_min_leaves);
+	ps_json_key_str(&a->evidence, "from", first->range_from[0].text);
+	ps_json_key_str(&a->evidence, "to", last->range_to[0].text);
 	if (unit)
-		json_key_str(&a->evidence, "unit", unit);
+		ps_json_key_str(&a->evidence, "unit", unit);
 	a->reason = psprintf("%d adjacent leaves from %s to %s hold %s together, each under a quarter of the %s target, and %s has %d leaves: merge them into one%s%s partition",
 						 run->n, first->relname, last->relname,
 						 ps_size_pretty(run->bytes), ps_size_pretty(ctx->target),
-						 part_name(tree, g), nleaves, unit ? " " : "",
+						 ps_part_name(tree, g), nleaves, unit ? " " : "",
 						 unit ? unit : "");
-	a->reason = finish_reason(ctx, a, a->reason);
+	a->reason = ps_finish_reason(ctx, a, a->reason);
 	ddl_merge(ctx, a, run->members, run->n);
 	a->rows_moved = run->rows;
-	a->lock = replace_lock_text(tree, g,
-								psprintf("on the %d leaves while their " INT64_FORMAT " rows are copied",
-										 run->n, run->rows));
+	a->lock = ps_replace_lock_text(tree, g,
+								   psprintf("on the %d leaves while their " INT64_FORMAT " rows are copied",
+											run->n, run->rows));
 	run->members = palloc(sizeof(int) * Max(nleaves, 1));
 	run->n = 0;
 	run->bytes = run->rows = 0;
@@ -509,7 +509,7 @@ unit_end(int unit_id, bool weekly)
 }
 
 void
-advise_merge(AdviseCtx *ctx)
+ps_advise_merge(AdviseCtx *ctx)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
@@ -530,7 +530,7 @@ advise_merge(AdviseCtx *ctx)
 
 		if (g >= 0 && tree->parts[g].is_leaf)
 			continue;
-		key = group_key(tree, g);
+		key = ps_group_key(tree, g);
 		if (key->strategy != PS_STRATEGY_RANGE || key->nkeys != 1)
 			continue;
 		children = ps_children_of(tree, g, &n);
@@ -566,7 +566,7 @@ advise_merge(AdviseCtx *ctx)
 				if (m != cur)
 					month_bytes = 0;
 				cur = m;
-				month_bytes += subtree_bytes(ctx, children[i]);
+				month_bytes += ps_subtree_bytes(ctx, children[i]);
 				if (month_bytes > ctx->target)
 					weekly = true;
 			}

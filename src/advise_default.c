@@ -236,6 +236,150 @@ guardable_list_default(AdviseCtx *ctx, int d)
 	return list_default_values(ctx, d) <= PS_GUARD_LIST_MAX + 0.5;
 }
 
+/*
+ * create_default for the range group g without a DEFAULT: the holes in its
+ * coverage (leaves flagged with a gap before them), whose rows are rejected
+ */
+static void
+advise_create_default(AdviseCtx *ctx, int g)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	int			n,
+				i,
+				gaps = 0,
+				first = -1;
+	int		   *children = ps_children_of(tree, g, &n);
+	const char *pname;
+	const char *pnsp;
+	Advice	   *a;
+
+	for (i = 0; i < n; i++)
+	{
+		int			leaf = s->leaf_of[children[i]];
+
+		if (leaf >= 0 && (s->leaves[leaf].flags & PS_FLAG_GAP_BEFORE))
+		{
+			if (first < 0)
+				first = i;
+			gaps++;
+		}
+	}
+	if (gaps == 0)
+		return;
+	a = ps_new_advice(ctx, ADV_CREATE_DEFAULT, gaps);
+	ps_set_part(a, children[first]);
+	a->reason = psprintf("%s has %d hole%s in its range coverage (the first before %s, from %s to %s) and no DEFAULT partition: rows with keys in %s are rejected.",
+						 ps_part_name(tree, g), gaps, gaps > 1 ? "s" : "",
+						 tree->parts[children[first]].relname,
+						 tree->parts[children[first - 1]].range_to[0].text,
+						 tree->parts[children[first]].range_from[0].text,
+						 gaps > 1 ? "them" : "it");
+	ps_json_key_int(&a->evidence, "gaps", gaps);
+	ps_json_key_str(&a->evidence, "gap_from", tree->parts[children[first - 1]].range_to[0].text);
+	ps_json_key_str(&a->evidence, "gap_to", tree->parts[children[first]].range_from[0].text);
+	pname = ps_part_name(tree, g);
+	pnsp = g < 0 ? get_namespace_name(get_rel_namespace(tree->root)) :
+		tree->parts[g].nspname;
+	a->ddl = ps_ddl_pin(psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;",
+								 quote_qualified_identifier(pnsp, ps_make_name(pname, "_default")),
+								 quote_qualified_identifier(pnsp, pname)));
+	a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly (CREATE TABLE ... PARTITION OF)");
+}
+
+/* rescue_default for the DEFAULT d, holding rows, of the range group g */
+static void
+advise_range_rescue(AdviseCtx *ctx, int g, int d)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	PsKey	   *key = ps_group_key(tree, g);
+	PsPartition *dp = &tree->parts[d];
+	PsLeafSkew *l = &s->leaves[s->leaf_of[d]];
+	PsKeyStats *ks = ps_skew_keystats(s, s->leaf_of[d]);
+	Advice	   *a;
+
+	a = ps_new_advice(ctx, ADV_RESCUE_DEFAULT, l->rows);
+	ps_set_part(a, d);
+	ctx->taken[d] = true;
+	ps_json_key_int(&a->evidence, "rows", l->rows);
+	ps_json_key_int(&a->evidence, "bytes", l->bytes);
+	ps_json_key_num(&a->evidence, "share", l->share, 4);
+	if (ks->found && ks->lo_text)
+	{
+		ps_json_key_str(&a->evidence, "key_min", ks->lo_text);
+		ps_json_key_str(&a->evidence, "key_max", ks->hi_text);
+		a->reason = psprintf("%s holds " INT64_FORMAT " rows (%s of the table, %s) with %s from %s to %s, which belong in partitions of their own",
+							 dp->relname, l->rows, ps_pct(l->share),
+							 ps_size_pretty(l->bytes),
+							 key->colnames[0] ? key->colnames[0] : "keys",
+							 ks->lo_text, ks->hi_text);
+	}
+	else
+		a->reason = psprintf("%s holds " INT64_FORMAT " rows (%s of the table, %s), which belong in partitions of their own",
+							 dp->relname, l->rows, ps_pct(l->share),
+							 ps_size_pretty(l->bytes));
+	if (!s->stats_readable)
+		ps_json_key_str(&a->evidence, "pg_stats", "no access: key range not shown");
+	a->reason = ps_finish_reason(ctx, a, a->reason);
+	ddl_rescue_default(ctx, a, g);
+	a->rows_moved = l->rows;
+	a->lock = psprintf("one transaction per new partition: SHARE on %s and SHARE ROW EXCLUSIVE on %s while its rows move (reads go on; writes wait), then ACCESS EXCLUSIVE on %s for the ATTACH, which scans it",
+					   ps_part_name(tree, g), dp->relname, dp->relname);
+}
+
+/* guard_default for the big DEFAULT d of the list group g */
+static void
+advise_guard_default(AdviseCtx *ctx, int g, int d)
+{
+	PsPartition *dp = &ctx->tree->parts[d];
+	PsLeafSkew *l = &ctx->skew->leaves[ctx->skew->leaf_of[d]];
+	double		nd = list_default_values(ctx, d);
+	Advice	   *a;
+
+	a = ps_new_advice(ctx, ADV_GUARD_DEFAULT, l->bytes);
+	ps_set_part(a, d);
+	ps_json_key_int(&a->evidence, "rows", l->rows);
+	ps_json_key_int(&a->evidence, "bytes", l->bytes);
+	ps_json_key_int(&a->evidence, "target_bytes", ctx->target);
+	if (nd >= 0)
+		ps_json_key_int(&a->evidence, "distinct_values", (int64) rint(nd));
+	a->reason = ps_finish_reason(ctx, a,
+								 psprintf("%s holds %s (" INT64_FORMAT " rows), at least a quarter of the %s target, and every new list partition's ATTACH scans it under ACCESS EXCLUSIVE; %s: a CHECK constraint admitting only them lets ATTACH skip the scan (a new value then needs its partition before its rows arrive)",
+										  dp->relname, ps_size_pretty(l->bytes),
+										  l->rows, ps_size_pretty(ctx->target),
+										  nd >= 0 ?
+										  psprintf("its %.0f key value%s (none big enough for a partition of %s own) %s few enough to list",
+												   nd, rint(nd) == 1 ? "" : "s",
+												   rint(nd) == 1 ? "its" : "their",
+												   rint(nd) == 1 ? "is" : "are") :
+										  ctx->skew->stats_readable ?
+										  "its key values are unknown until it is analyzed" :
+										  "its key values are not shown (no access to pg_stats)"));
+	ddl_guard_default(ctx, a, g);
+	a->lock = psprintf("ACCESS EXCLUSIVE on %s for a moment (the CHECK constraint added NOT VALID), then SHARE UPDATE EXCLUSIVE while it is validated (reads and writes go on)",
+					   dp->relname);
+}
+
+/*
+ * drop_default for the empty DEFAULT d of a range root, which keeps the
+ * retention advice from DETACH ... CONCURRENTLY
+ */
+static void
+advise_drop_default(AdviseCtx *ctx, int d)
+{
+	PsPartition *dp = &ctx->tree->parts[d];
+	Advice	   *a;
+
+	a = ps_new_advice(ctx, ADV_DROP_DEFAULT, 1);
+	ps_set_part(a, d);
+	ps_json_key_int(&a->evidence, "rows", 0);
+	a->reason = psprintf("%s is empty and, while it exists, the retention advice cannot use DETACH PARTITION ... CONCURRENTLY, which keeps reads and writes going.",
+						 dp->relname);
+	a->ddl = psprintf("DROP TABLE %s;", ps_qname(dp));
+	a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly");
+}
+
 void
 ps_advise_defaults(AdviseCtx *ctx, bool retention_advised)
 {
@@ -249,7 +393,6 @@ ps_advise_defaults(AdviseCtx *ctx, bool retention_advised)
 		int			d;
 		PsLeafSkew *l;
 		PsPartition *dp;
-		Advice	   *a;
 
 		/* leaves, and parents half-detached (finalize_detach first) */
 		if (g >= 0 && (tree->parts[g].is_leaf || ctx->taken[g]))
@@ -260,49 +403,8 @@ ps_advise_defaults(AdviseCtx *ctx, bool retention_advised)
 		if (d < 0)
 		{
 			/* create_default: a hole in a range parent's coverage */
-			int			n,
-						i,
-						gaps = 0,
-						first = -1;
-			int		   *children = ps_children_of(tree, g, &n);
-
-			if (key->strategy != PS_STRATEGY_RANGE)
-				continue;
-			for (i = 0; i < n; i++)
-			{
-				int			leaf = s->leaf_of[children[i]];
-
-				if (leaf >= 0 && (s->leaves[leaf].flags & PS_FLAG_GAP_BEFORE))
-				{
-					if (first < 0)
-						first = i;
-					gaps++;
-				}
-			}
-			if (gaps == 0)
-				continue;
-			a = ps_new_advice(ctx, ADV_CREATE_DEFAULT, gaps);
-			ps_set_part(a, children[first]);
-			a->reason = psprintf("%s has %d hole%s in its range coverage (the first before %s, from %s to %s) and no DEFAULT partition: rows with keys in %s are rejected.",
-								 ps_part_name(tree, g), gaps, gaps > 1 ? "s" : "",
-								 tree->parts[children[first]].relname,
-								 tree->parts[children[first - 1]].range_to[0].text,
-								 tree->parts[children[first]].range_from[0].text,
-								 gaps > 1 ? "them" : "it");
-			ps_json_key_int(&a->evidence, "gaps", gaps);
-			ps_json_key_str(&a->evidence, "gap_from", tree->parts[children[first - 1]].range_to[0].text);
-			ps_json_key_str(&a->evidence, "gap_to", tree->parts[children[first]].range_from[0].text);
-			{
-				const char *pname = ps_part_name(tree, g);
-				const char *pnsp = g < 0 ?
-					get_namespace_name(get_rel_namespace(tree->root)) :
-					tree->parts[g].nspname;
-
-				a->ddl = ps_ddl_pin(psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;",
-											 quote_qualified_identifier(pnsp, ps_make_name(pname, "_default")),
-											 quote_qualified_identifier(pnsp, pname)));
-			}
-			a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly (CREATE TABLE ... PARTITION OF)");
+			if (key->strategy == PS_STRATEGY_RANGE)
+				advise_create_default(ctx, g);
 			continue;
 		}
 
@@ -312,79 +414,16 @@ ps_advise_defaults(AdviseCtx *ctx, bool retention_advised)
 		l = &s->leaves[s->leaf_of[d]];
 
 		if (l->rows > 0 && key->strategy == PS_STRATEGY_RANGE)
-		{
-			PsKeyStats *ks = ps_skew_keystats(s, s->leaf_of[d]);
-
-			a = ps_new_advice(ctx, ADV_RESCUE_DEFAULT, l->rows);
-			ps_set_part(a, d);
-			ctx->taken[d] = true;
-			ps_json_key_int(&a->evidence, "rows", l->rows);
-			ps_json_key_int(&a->evidence, "bytes", l->bytes);
-			ps_json_key_num(&a->evidence, "share", l->share, 4);
-			if (ks->found && ks->lo_text)
-			{
-				ps_json_key_str(&a->evidence, "key_min", ks->lo_text);
-				ps_json_key_str(&a->evidence, "key_max", ks->hi_text);
-				a->reason = psprintf("%s holds " INT64_FORMAT " rows (%s of the table, %s) with %s from %s to %s, which belong in partitions of their own",
-									 dp->relname, l->rows, ps_pct(l->share),
-									 ps_size_pretty(l->bytes),
-									 key->colnames[0] ? key->colnames[0] : "keys",
-									 ks->lo_text, ks->hi_text);
-			}
-			else
-				a->reason = psprintf("%s holds " INT64_FORMAT " rows (%s of the table, %s), which belong in partitions of their own",
-									 dp->relname, l->rows, ps_pct(l->share),
-									 ps_size_pretty(l->bytes));
-			if (!s->stats_readable)
-				ps_json_key_str(&a->evidence, "pg_stats", "no access: key range not shown");
-			a->reason = ps_finish_reason(ctx, a, a->reason);
-			ddl_rescue_default(ctx, a, g);
-			a->rows_moved = l->rows;
-			a->lock = psprintf("one transaction per new partition: SHARE on %s and SHARE ROW EXCLUSIVE on %s while its rows move (reads go on; writes wait), then ACCESS EXCLUSIVE on %s for the ATTACH, which scans it",
-							   ps_part_name(tree, g), dp->relname, dp->relname);
-		}
+			advise_range_rescue(ctx, g, d);
 		else if (l->rows > 0 && key->strategy == PS_STRATEGY_LIST &&
 				 advise_list_rescue(ctx, g, d))
 			continue;
 		else if (l->rows > 0 && key->strategy == PS_STRATEGY_LIST &&
 				 l->bytes >= ctx->target / 4 && guardable_list_default(ctx, d))
-		{
-			double		nd = list_default_values(ctx, d);
-
-			a = ps_new_advice(ctx, ADV_GUARD_DEFAULT, l->bytes);
-			ps_set_part(a, d);
-			ps_json_key_int(&a->evidence, "rows", l->rows);
-			ps_json_key_int(&a->evidence, "bytes", l->bytes);
-			ps_json_key_int(&a->evidence, "target_bytes", ctx->target);
-			if (nd >= 0)
-				ps_json_key_int(&a->evidence, "distinct_values", (int64) rint(nd));
-			a->reason = ps_finish_reason(ctx, a,
-										 psprintf("%s holds %s (" INT64_FORMAT " rows), at least a quarter of the %s target, and every new list partition's ATTACH scans it under ACCESS EXCLUSIVE; %s: a CHECK constraint admitting only them lets ATTACH skip the scan (a new value then needs its partition before its rows arrive)",
-												  dp->relname, ps_size_pretty(l->bytes),
-												  l->rows, ps_size_pretty(ctx->target),
-												  nd >= 0 ?
-												  psprintf("its %.0f key value%s (none big enough for a partition of %s own) %s few enough to list",
-														   nd, rint(nd) == 1 ? "" : "s",
-														   rint(nd) == 1 ? "its" : "their",
-														   rint(nd) == 1 ? "is" : "are") :
-												  ctx->skew->stats_readable ?
-												  "its key values are unknown until it is analyzed" :
-												  "its key values are not shown (no access to pg_stats)"));
-			ddl_guard_default(ctx, a, g);
-			a->lock = psprintf("ACCESS EXCLUSIVE on %s for a moment (the CHECK constraint added NOT VALID), then SHARE UPDATE EXCLUSIVE while it is validated (reads and writes go on)",
-							   dp->relname);
-		}
+			advise_guard_default(ctx, g, d);
 		else if (l->rows == 0 && dp->mods_since_analyze == 0 &&
 				 retention_advised && g < 0 &&
 				 key->strategy == PS_STRATEGY_RANGE)
-		{
-			a = ps_new_advice(ctx, ADV_DROP_DEFAULT, 1);
-			ps_set_part(a, d);
-			ps_json_key_int(&a->evidence, "rows", 0);
-			a->reason = psprintf("%s is empty and, while it exists, the retention advice cannot use DETACH PARTITION ... CONCURRENTLY, which keeps reads and writes going.",
-								 dp->relname);
-			a->ddl = psprintf("DROP TABLE %s;", ps_qname(dp));
-			a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly");
-		}
+			advise_drop_default(ctx, d);
 	}
 }

@@ -222,7 +222,35 @@ CREATE TABLE sm_1 PARTITION OF sm FOR VALUES FROM (0) TO (30000);
 SELECT partstrat_ddl_premake('sm', 1);
 \echo :LAST_ERROR_SQLSTATE
 
-DROP TABLE ev, d, wk, t, irr, li, mc, tx, em, mx, sm;
+-- a range table whose partitions are partitioned by hash: each new month is
+-- a copy of the newest with a copy of each of its partitions and indexes
+CREATE TABLE rh (id int, ts timestamptz NOT NULL, v int, PRIMARY KEY (id, ts))
+    PARTITION BY RANGE (ts);
+CREATE TABLE rh_2026_10 PARTITION OF rh
+    FOR VALUES FROM ('2026-10-01 00:00+00') TO ('2026-11-01 00:00+00') PARTITION BY HASH (id);
+CREATE TABLE rh_2026_10_h0 PARTITION OF rh_2026_10 FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE rh_2026_10_h1 PARTITION OF rh_2026_10 FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+CREATE TABLE rh_2026_11 PARTITION OF rh
+    FOR VALUES FROM ('2026-11-01 00:00+00') TO ('2026-12-01 00:00+00') PARTITION BY HASH (id);
+CREATE TABLE rh_2026_11_h0 PARTITION OF rh_2026_11 FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE rh_2026_11_h1 PARTITION OF rh_2026_11 FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+CREATE INDEX ON rh (v);
+GRANT SELECT ON rh_2026_11_h1 TO regress_ps_reader;
+SELECT partstrat_ddl_premake('rh', 2) \gexec
+SELECT partition, level, bound FROM partstrat_partitions('rh') ORDER BY level, partition;
+INSERT INTO rh SELECT g, '2027-01-15 00:00+00', g FROM generate_series(1, 100) g;
+SELECT tableoid::regclass, count(*) FROM rh GROUP BY 1 ORDER BY 1;
+SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'rh_2027_01_h1'::regclass ORDER BY 1;
+SELECT has_table_privilege('regress_ps_reader', 'rh_2027_01_h1', 'SELECT') AS granted;
+-- a partition partitioned two levels deep is not copied: nothing to continue from
+CREATE TABLE rd (ts date NOT NULL, k int) PARTITION BY RANGE (ts);
+CREATE TABLE rd_1 PARTITION OF rd FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
+CREATE TABLE rd_1_a PARTITION OF rd_1 FOR VALUES IN (1) PARTITION BY HASH (k);
+CREATE TABLE rd_1_a_0 PARTITION OF rd_1_a FOR VALUES WITH (MODULUS 1, REMAINDER 0);
+SELECT partstrat_ddl_premake('rd', 1);
+\echo :LAST_ERROR_SQLSTATE
+
+DROP TABLE ev, d, wk, t, irr, li, mc, tx, em, mx, sm, rh, rd;
 SET client_min_messages = warning;
 DROP SCHEMA "Sch ""ema" CASCADE;
 RESET client_min_messages;

@@ -225,6 +225,15 @@ extern char *ps_ddl_bound_expr(Oid parentid, const PsKey *key,
 extern char *ps_ddl_new_name(PsScript *s, Oid nspid, const char *base,
 							 const char *suffix);
 
+/*
+ * Name of the copy of a sub-partition "leaf" of "oldparent" made for
+ * "newparent": the leaf's name with the old prefix replaced
+ * (events_2026_10_h0 -> events_2026_12_h0), else newparent_leaf; made
+ * unique by ps_ddl_new_name().
+ */
+extern char *ps_ddl_copy_name(PsScript *s, Oid nspid, const char *oldparent,
+							  const char *newparent, const char *leaf);
+
 /* quote_qualified_identifier() of a relation by OID. */
 extern char *ps_ddl_qualified(Oid relid);
 

@@ -719,6 +719,17 @@ ps_ddl_new_name(PsScript *s, Oid nspid, const char *base, const char *suffix)
 	return name;
 }
 
+char *
+ps_ddl_copy_name(PsScript *s, Oid nspid, const char *oldparent,
+				 const char *newparent, const char *leaf)
+{
+	size_t		len = strlen(oldparent);
+
+	if (strncmp(leaf, oldparent, len) == 0 && leaf[len] != '\0')
+		return ps_ddl_new_name(s, nspid, newparent, leaf + len);
+	return ps_ddl_new_name(s, nspid, newparent, psprintf("_%s", leaf));
+}
+
 /* ---------------------------------------------------------------------
  * Cloning
  * ---------------------------------------------------------------------

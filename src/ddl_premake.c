@@ -150,6 +150,48 @@ emit_new_partition(PsScript *s, PsTimeline *tl, const PsPiece *pc)
 	ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s", qname, check);
 }
 
+/*
+ * The statements of one new partition copying a sub-partitioned template:
+ * a partitioned table with the template's key, a copy of each of its
+ * partitions (same bounds, indexes), the partitioned indexes linking them,
+ * and the ATTACH to the parent (its empty partitions are checked in no
+ * time).
+ */
+static void
+emit_new_subpartitioned(PsScript *s, PsTimeline *tl, const PsPiece *pc)
+{
+	const PsTree *tree = tl->tree;
+	const PsPartition *t = &tree->parts[tl->template_sub];
+	char	   *nspname = get_namespace_name(tl->nspid);
+	char	   *qname = quote_qualified_identifier(nspname, pc->name);
+	PsBound		b = ps_timeline_bound(tl, pc);
+	int			j;
+
+	ps_script_blank(s);
+	ps_script_comment(s, "%s: %s, with a copy of each of the %d partitions of %s",
+					  pc->name, ps_ddl_bound_clause(&b), t->nchildren,
+					  t->relname);
+	ps_ddl_clone_table(s, t->relid, tl->nspid, pc->name);
+	for (j = 0; j < t->nchildren; j++)
+	{
+		const PsPartition *c = &tree->parts[t->children[j]];
+		PsBound		cb = ps_bound_of(tree, c);
+		char	   *cn = ps_ddl_copy_name(s, tl->nspid, t->relname, pc->name,
+										  c->relname);
+
+		CHECK_FOR_INTERRUPTS();
+		ps_ddl_clone_table(s, c->relid, tl->nspid, cn);
+		ps_ddl_clone_indexes(s, c->relid, tl->nspid, cn);
+		ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", qname,
+					   quote_qualified_identifier(nspname, cn),
+					   ps_ddl_bound_clause(&cb));
+	}
+	ps_ddl_clone_indexes(s, t->relid, tl->nspid, pc->name);
+	ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s",
+				   ps_ddl_qualified(tl->parentid), qname,
+				   ps_ddl_bound_clause(&b));
+}
+
 Datum
 partstrat_ddl_premake(PG_FUNCTION_ARGS)
 {
@@ -186,13 +228,15 @@ partstrat_ddl_premake(PG_FUNCTION_ARGS)
 
 	tl = ps_timeline_open(parentid, fn, PS_TL_SINGLE_KEY);
 	ps_timeline_set_step(tl, PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2), fn);
-	if (tl->nspans == 0 || tl->template_part < 0)
+	if (tl->nspans == 0 || (tl->template_part < 0 && tl->template_sub < 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("\"%s\" has no partition to continue from",
 						get_rel_name(parentid)),
-				 errdetail("premake creates partitions after the last leaf partition and copies its properties."),
-				 errhint("Create the first partition with CREATE TABLE ... PARTITION OF.")));
+				 errdetail("premake creates partitions after the last one and copies its properties: a plain table, or a table partitioned one level deep into plain tables."),
+				 tl->nspans == 0 ?
+				 errhint("Create the first partition with CREATE TABLE ... PARTITION OF.") :
+				 errhint("Create the next partitions by hand with CREATE TABLE ... PARTITION OF: the newest one is foreign, half-detached or partitioned more than one level deep.")));
 	last = &tl->spans[tl->nspans - 1];
 	if (last->hi_inf && count > 0)
 		ereport(ERROR,
@@ -229,8 +273,12 @@ partstrat_ddl_premake(PG_FUNCTION_ARGS)
 					 tl->axis.typid == TIMESTAMPTZOID ?
 					 psprintf(", calendar of time zone %s", tl->axis.tzname) : "",
 					 ps_timeline_naming_text(tl));
-	ps_script_header(s, "New tables copy \"%s\": columns, owner, grants, storage options, indexes.",
-					 tl->tree->parts[tl->template_part].relname);
+	if (tl->template_sub >= 0)
+		ps_script_header(s, "New tables copy \"%s\" and each of its partitions: columns, partition keys and bounds, owner, grants, storage options, indexes.",
+						 tl->tree->parts[tl->template_sub].relname);
+	else
+		ps_script_header(s, "New tables copy \"%s\": columns, owner, grants, storage options, indexes.",
+						 tl->tree->parts[tl->template_part].relname);
 	ps_script_header(s, "Locks: SHARE UPDATE EXCLUSIVE on the parent (reads and writes continue) for the whole script;");
 	if (tl->default_part >= 0)
 		ps_script_header(s, "ACCESS EXCLUSIVE on the DEFAULT partition from the first ATTACH to COMMIT, which scans it unless a guard constraint (partstrat_ddl_guard_default) excludes the new ranges.");
@@ -242,7 +290,13 @@ partstrat_ddl_premake(PG_FUNCTION_ARGS)
 	else
 		ps_script_comment(s, "nothing to create: no gap, and count is 0");
 	for (i = 0; i < npieces; i++)
-		emit_new_partition(s, tl, &pieces[i]);
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (tl->template_sub >= 0)
+			emit_new_subpartitioned(s, tl, &pieces[i]);
+		else
+			emit_new_partition(s, tl, &pieces[i]);
+	}
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);
 	PS_RETURN_SCRIPT(result);

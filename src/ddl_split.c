@@ -554,18 +554,6 @@ check_splittable(const PsTree *tree, const PsPartition *p)
  * ---------------------------------------------------------------------
  */
 
-/* Name of a sub-partition's copy: its name with the old prefix replaced. */
-static char *
-leaf_copy_name(PsScript *s, Oid nspid, const char *oldparent,
-			   const char *newparent, const char *leaf)
-{
-	size_t		len = strlen(oldparent);
-
-	if (strncmp(leaf, oldparent, len) == 0 && leaf[len] != '\0')
-		return ps_ddl_new_name(s, nspid, newparent, leaf + len);
-	return ps_ddl_new_name(s, nspid, newparent, psprintf("_%s", leaf));
-}
-
 /*
  * Like ps_ddl_emit_replace(), for a partition P that is partitioned itself
  * (one level of leaves below it): each piece is a new partitioned table
@@ -645,7 +633,7 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 		for (j = 0; j < nleaves; j++)
 		{
 			const PsPartition *c = &tree->parts[p->children[j]];
-			char	   *cn = leaf_copy_name(s, nspid, p->relname, names[i],
+			char	   *cn = ps_ddl_copy_name(s, nspid, p->relname, names[i],
 											c->relname);
 			char	   *cq = quote_qualified_identifier(nspname, cn);
 

@@ -87,6 +87,8 @@ typedef struct PsTimeline
 	PsSpan	   *spans;			/* level-1 partitions but the DEFAULT, by lo */
 	int			default_part;	/* index in tree->parts, -1: none */
 	int			template_part;	/* newest regular leaf, -1: none */
+	int			template_sub;	/* newest partition, when it is partitioned
+								 * one level deep (plain leaves), -1: none */
 	PsStep		step;
 	bool		has_step;
 	/* naming of new partitions */

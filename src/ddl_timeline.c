@@ -455,6 +455,27 @@ span_cmp(const void *a, const void *b)
 	return (x->lo > y->lo) - (x->lo < y->lo);
 }
 
+/*
+ * A level-1 partition premake can copy with its subtree: partitioned, one
+ * level deep, its partitions plain tables (not foreign, not half-detached).
+ */
+static bool
+sub_template_ok(const PsTree *tree, const PsPartition *p)
+{
+	int			j;
+
+	if (p->is_leaf || p->is_foreign || p->detach_pending || p->nchildren == 0)
+		return false;
+	for (j = 0; j < p->nchildren; j++)
+	{
+		const PsPartition *c = &tree->parts[p->children[j]];
+
+		if (!c->is_leaf || c->is_foreign || c->detach_pending)
+			return false;
+	}
+	return true;
+}
+
 PsTimeline *
 ps_timeline_open(Oid parentid, const char *funcname, int flags)
 {
@@ -463,6 +484,7 @@ ps_timeline_open(Oid parentid, const char *funcname, int flags)
 	const PsKey *key;
 	int			i;
 	int			newest = -1;
+	int			newest_sub = -1;
 
 	tree = ps_open_tree(parentid, funcname, PS_TREE_NO_SIZES);
 	tl->tree = tree;
@@ -523,6 +545,7 @@ ps_timeline_open(Oid parentid, const char *funcname, int flags)
 
 	tl->default_part = -1;
 	tl->template_part = -1;
+	tl->template_sub = -1;
 	tl->spans = palloc0(sizeof(PsSpan) * Max(tree->nparts, 1));
 	for (i = 0; i < tree->nparts; i++)
 	{
@@ -543,12 +566,21 @@ ps_timeline_open(Oid parentid, const char *funcname, int flags)
 		if (p->is_leaf && !p->is_foreign && !p->detach_pending &&
 			(newest < 0 || span_cmp(sp, &tl->spans[newest]) > 0))
 			newest = tl->nspans - 1;
+		if (sub_template_ok(tree, p) &&
+			(newest_sub < 0 || span_cmp(sp, &tl->spans[newest_sub]) > 0))
+			newest_sub = tl->nspans - 1;
 	}
 	if (newest >= 0)
 		tl->template_part = tl->spans[newest].part;
+	/* premake copies the newest of all, sub-partitioned or not */
+	if (newest_sub >= 0 &&
+		(newest < 0 || span_cmp(&tl->spans[newest_sub], &tl->spans[newest]) > 0))
+		tl->template_sub = tl->spans[newest_sub].part;
 	qsort(tl->spans, tl->nspans, sizeof(PsSpan), span_cmp);
 
-	if (tl->template_part >= 0)
+	if (tl->template_sub >= 0)
+		tl->nspid = get_rel_namespace(tree->parts[tl->template_sub].relid);
+	else if (tl->template_part >= 0)
 		tl->nspid = get_rel_namespace(tree->parts[tl->template_part].relid);
 	else
 		tl->nspid = get_rel_namespace(parentid);

@@ -85,7 +85,7 @@ check_caller_reads(Oid relid)
 }
 
 void
-ps_as_owner_begin(PsAsOwner *ao, Oid relid)
+ps_as_owner_begin(PsAsUser *ao, Oid relid)
 {
 	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	Oid			owner;
@@ -96,24 +96,30 @@ ps_as_owner_begin(PsAsOwner *ao, Oid relid)
 	ReleaseSysCache(tup);
 	check_caller_reads(relid);
 
+	ps_as_user_begin(ao, owner, "pg_catalog, pg_temp");
+}
+
+void
+ps_as_user_begin(PsAsUser *ao, Oid userid, const char *search_path)
+{
 	GetUserIdAndSecContext(&ao->save_userid, &ao->save_sec);
-	SetUserIdAndSecContext(owner,
+	SetUserIdAndSecContext(userid,
 						   ao->save_sec | SECURITY_RESTRICTED_OPERATION);
 	ao->guc_nest = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+	(void) set_config_option("search_path", search_path,
 							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
 							 true, 0, false);
 }
 
 void
-ps_as_owner_end(PsAsOwner *ao)
+ps_as_user_end(PsAsUser *ao)
 {
 	AtEOXact_GUC(false, ao->guc_nest);
 	SetUserIdAndSecContext(ao->save_userid, ao->save_sec);
 }
 
 void
-ps_spi_connect_as_owner(PsAsOwner *ao, Oid relid)
+ps_spi_connect_as_owner(PsAsUser *ao, Oid relid)
 {
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -121,8 +127,8 @@ ps_spi_connect_as_owner(PsAsOwner *ao, Oid relid)
 }
 
 void
-ps_spi_finish_as_owner(PsAsOwner *ao)
+ps_spi_finish_as_owner(PsAsUser *ao)
 {
-	ps_as_owner_end(ao);
+	ps_as_user_end(ao);
 	SPI_finish();
 }

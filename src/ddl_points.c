@@ -206,7 +206,7 @@ ps_split_dist_from_data(SplitKey *k, Oid relid)
 	int			n;
 	char		typalign;
 	MemoryContext caller = CurrentMemoryContext;
-	PsAsOwner	ao;
+	PsAsUser	ao;
 
 	sql = psprintf("SELECT pg_catalog.percentile_disc("
 				   "ARRAY(SELECT g::float8 / %d FROM pg_catalog.generate_series(0, %d) g)) "

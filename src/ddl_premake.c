@@ -85,7 +85,7 @@ check_default_rows(PsTimeline *tl, PsPiece *pieces, int npieces)
 	const PsPartition *def;
 	StringInfoData q;
 	int			i;
-	PsAsOwner	ao;
+	PsAsUser	ao;
 
 	if (tl->default_part < 0 || npieces == 0)
 		return;

@@ -311,7 +311,7 @@ partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
 	StringInfoData out;
 	List	   *used;
 	int			nest;
-	PsAsOwner	ao;
+	PsAsUser	ao;
 	int			i;
 
 	if (PG_ARGISNULL(0))
@@ -426,7 +426,7 @@ range_guard(Oid parentid, int lock_ms, const char *fn)
 	char	   *q;
 	int64		refused;
 	bool		isnull;
-	PsAsOwner	ao;
+	PsAsUser	ao;
 	const char *lines[4];
 
 	tl = ps_timeline_open(parentid, fn, PS_TL_SINGLE_KEY);
@@ -527,7 +527,7 @@ list_guard(PsTree *tree, Oid parentid, int lock_ms, const char *fn)
 	int			nvalues;
 	int			d = -1;
 	int			i;
-	PsAsOwner	ao;
+	PsAsUser	ao;
 	StringInfoData in;
 	char	   *check;
 	const char *lines[6];

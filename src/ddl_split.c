@@ -314,7 +314,7 @@ hash_shares(const PsTree *tree, const PsPartition *p, PsBound *b, int pieces,
 	bool		sample = !exact && p->est_rows > 1000000;
 	double		total = 0;
 	int			i;
-	PsAsOwner	ao;
+	PsAsUser	ao;
 
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT ");
@@ -362,7 +362,7 @@ list_weights(SplitKey *k, const PsPartition *p, bool exact, char **how)
 	if (exact)
 	{
 		StringInfoData sql;
-		PsAsOwner	ao;
+		PsAsUser	ao;
 
 		initStringInfo(&sql);
 		appendStringInfoString(&sql, "SELECT ");

@@ -179,18 +179,23 @@ extern void ps_subxact_commit(PsSubxact *sx);
 extern void ps_subxact_rollback(PsSubxact *sx);
 extern ErrorData *ps_subxact_abort(PsSubxact *sx);
 
-/* asowner.c: queries over a table's rows run as its owner */
-typedef struct PsAsOwner
+/*
+ * asowner.c: queries over a table's rows run as its owner, and statements
+ * of the workload as their author (security-restricted, settings undone)
+ */
+typedef struct PsAsUser
 {
 	Oid			save_userid;
 	int			save_sec;
 	int			guc_nest;
-} PsAsOwner;
+} PsAsUser;
 
-extern void ps_as_owner_begin(PsAsOwner *ao, Oid relid);
-extern void ps_as_owner_end(PsAsOwner *ao);
-extern void ps_spi_connect_as_owner(PsAsOwner *ao, Oid relid);
-extern void ps_spi_finish_as_owner(PsAsOwner *ao);
+extern void ps_as_owner_begin(PsAsUser *ao, Oid relid);
+extern void ps_as_user_begin(PsAsUser *ao, Oid userid,
+							 const char *search_path);
+extern void ps_as_user_end(PsAsUser *ao);
+extern void ps_spi_connect_as_owner(PsAsUser *ao, Oid relid);
+extern void ps_spi_finish_as_owner(PsAsUser *ao);
 
 /* partitions.c */
 extern PsTree *ps_open_tree(Oid relid, const char *funcname, int flags);

@@ -298,9 +298,7 @@ analyse_statement(PsStatement *st, Oid parent)
 	{
 		Oid			author = statement_user(st);
 		char	   *path = author_search_path(author);
-		Oid			save_userid;
-		int			save_sec;
-		int			nest;
+		PsAsUser	as;
 		PsPrepared *prep;
 		bool		hit;
 		List	   *rows = NIL;
@@ -311,19 +309,12 @@ analyse_statement(PsStatement *st, Oid parent)
 		 * planner folds SETs is undone.  An error's subtransaction abort
 		 * restores the user and the settings.
 		 */
-		GetUserIdAndSecContext(&save_userid, &save_sec);
-		SetUserIdAndSecContext(author,
-							   save_sec | SECURITY_RESTRICTED_OPERATION);
-		nest = NewGUCNestLevel();
-		(void) set_config_option("search_path", path, PGC_USERSET,
-								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
-								 false);
+		ps_as_user_begin(&as, author, path);
 		prep = ps_prepare_query(st->query, true);
 		hit = prep != NULL && touches(prep, parent);
 		if (hit)
 			rows = ps_explain_pruning(prep, false);
-		AtEOXact_GUC(false, nest);
-		SetUserIdAndSecContext(save_userid, save_sec);
+		ps_as_user_end(&as);
 
 		if (hit)
 		{

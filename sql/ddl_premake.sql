@@ -249,8 +249,22 @@ CREATE TABLE rd_1_a PARTITION OF rd_1 FOR VALUES IN (1) PARTITION BY HASH (k);
 CREATE TABLE rd_1_a_0 PARTITION OF rd_1_a FOR VALUES WITH (MODULUS 1, REMAINDER 0);
 SELECT partstrat_ddl_premake('rd', 1);
 \echo :LAST_ERROR_SQLSTATE
+-- nor one partitioned by the parent's own key: its bounds would not fit
+CREATE TABLE rs (ts date NOT NULL, k int) PARTITION BY RANGE (ts);
+CREATE TABLE rs_2026_10 PARTITION OF rs FOR VALUES FROM ('2026-10-01') TO ('2026-11-01') PARTITION BY RANGE (ts);
+CREATE TABLE rs_2026_10_a PARTITION OF rs_2026_10 FOR VALUES FROM ('2026-10-01') TO ('2026-10-16');
+SELECT partstrat_ddl_premake('rs', 1);
+\echo :LAST_ERROR_SQLSTATE
+-- a sub-partition whose name does not start with its parent's, and long
+CREATE TABLE rl (ts date NOT NULL, k int) PARTITION BY RANGE (ts);
+CREATE TABLE rl_2026_10 PARTITION OF rl FOR VALUES FROM ('2026-10-01') TO ('2026-11-01') PARTITION BY LIST (k);
+CREATE TABLE "odd""name_of_a_sub_partition_that_is_rather_long_58_bytes" PARTITION OF rl_2026_10 FOR VALUES IN (1, 2);
+CREATE TABLE rl_2026_10_def PARTITION OF rl_2026_10 DEFAULT;
+SELECT partstrat_ddl_premake('rl', 1) \gexec
+INSERT INTO rl VALUES ('2026-11-05', 1), ('2026-11-05', 7);
+SELECT tableoid::regclass, count(*) FROM rl GROUP BY 1 ORDER BY 1;
 
-DROP TABLE ev, d, wk, t, irr, li, mc, tx, em, mx, sm, rh, rd;
+DROP TABLE ev, d, wk, t, irr, li, mc, tx, em, mx, sm, rh, rd, rs, rl;
 SET client_min_messages = warning;
 DROP SCHEMA "Sch ""ema" CASCADE;
 RESET client_min_messages;

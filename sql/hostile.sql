@@ -367,6 +367,19 @@ SELECT partstrat_ddl_guard_default('sec');
 SELECT * FROM partstrat_skew('sec', true);
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
+-- SELECT through the parent, where no policy applies, is enough
+ALTER TABLE sec DISABLE ROW LEVEL SECURITY;
+ALTER TABLE sec_d ENABLE ROW LEVEL SECURITY;
+GRANT SELECT ON sec_d TO regress_mal;
+SET ROLE regress_mal;
+SELECT partstrat_ddl_guard_default('sec') ~ 'TOPSECRET' AS through_parent;
+RESET ROLE;
+-- a policy FORCEd on the owner: the owner's read fails, it does not hide rows
+ALTER TABLE sec_d OWNER TO regress_mal;
+CREATE POLICY sec_d_eu ON sec_d USING (region = 'eu');
+ALTER TABLE sec_d FORCE ROW LEVEL SECURITY;
+SELECT partstrat_ddl_guard_default('sec');
+\echo :LAST_ERROR_SQLSTATE
 DROP TABLE sec, mr;
 DROP SCHEMA mal CASCADE;
 REVOKE USAGE ON SCHEMA "hostile ""h""" FROM regress_mal, regress_statsonly;

@@ -133,9 +133,15 @@ SELECT * FROM why($$SELECT * FROM (SELECT ts + interval '1 day' AS t2 FROM ev) s
 SELECT * FROM why($$SELECT * FROM (SELECT * FROM ev LIMIT 10) s WHERE ts = '2024-02-10 00:00+00'$$);
 SELECT * FROM why($$SELECT * FROM (SELECT kind, max(ts) AS mx FROM ev GROUP BY kind) s WHERE mx = '2024-02-10 00:00+00'$$);
 SELECT * FROM why($$SELECT * FROM (SELECT ts, id FROM ev) s LEFT JOIN dim ON s.ts = '2024-02-10 00:00+00' AND dim.name = 'a'$$);
--- each occurrence of the table keeps its own diagnosis
+-- a plain DISTINCT lets them through
+SELECT * FROM why($$SELECT * FROM (SELECT DISTINCT ts FROM ev) s WHERE date(ts) = '2024-02-10'$$);
+-- each occurrence of the table keeps its own diagnosis: the level's own
+-- references, then its subqueries in FROM, then the subplans of its
+-- expressions, as the planner numbers them
 SELECT * FROM why($$SELECT * FROM (SELECT * FROM ev WHERE date(ts) = '2024-02-10') s, ev e2
                     WHERE e2.ts = '2024-02-10 00:00+00' AND s.id = e2.id$$);
+SELECT * FROM why($$SELECT (SELECT count(*) FROM ev e1 WHERE date(e1.ts) = '2024-02-10'), s.*
+                    FROM (SELECT * FROM ev e2 WHERE e2.ts = '2024-03-10 00:00+00') s$$);
 DROP VIEW ev_vv, ev_v;
 -- = ANY over an immutable cast of a parameter: folded in the custom plan
 CREATE TABLE ip (k int) PARTITION BY RANGE (k);

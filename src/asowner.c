@@ -20,7 +20,8 @@
  * itself: the caller needs SELECT on the table or on a table it is a
  * partition of (the stats role pg_read_all_stats, enough for the sizes and
  * statistics, is not), and no row security policy may apply to it there
- * (the owner would bypass it).  An error anywhere restores the caller: the
+ * (the owner would bypass it).  row_security is off while the owner reads:
+ * a policy FORCEd on the owner makes the query fail rather than hide rows.  An error anywhere restores the caller: the
  * (sub)transaction abort resets the user and the GUC nest levels.
  *
  *		ps_spi_connect_as_owner(&ao, relid);
@@ -49,14 +50,15 @@
 #include "partstrat.h"
 
 /*
- * ERROR unless the caller may read the rows of relid: SELECT on it or on an
- * ancestor, and no row security policy applying to it on that table.
+ * ERROR unless the caller may read every row of relid: SELECT on it or on
+ * an ancestor, with no row security policy applying to it there.
  */
 static void
 check_caller_reads(Oid relid)
 {
 	Oid			userid = GetUserId();
 	List	   *rels = lcons_oid(relid, get_partition_ancestors(relid));
+	Oid			rls_rel = InvalidOid;
 	ListCell   *lc;
 
 	foreach(lc, rels)
@@ -66,15 +68,22 @@ check_caller_reads(Oid relid)
 		if (pg_class_aclcheck(r, userid, ACL_SELECT) != ACLCHECK_OK)
 			continue;
 		if (check_enable_rls(r, InvalidOid, true) == RLS_ENABLED)
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("row-level security applies to \"%s\" for the current user",
-							get_rel_name(r)),
-					 errdetail("partstrat reads the rows of \"%s\" to write this script, and would see rows the policies hide.",
-							   get_rel_name(relid)),
-					 errhint("Run it as the table owner, or as a role that bypasses row-level security.")));
+		{
+			/* through another table, maybe */
+			if (!OidIsValid(rls_rel))
+				rls_rel = r;
+			continue;
+		}
 		return;
 	}
+	if (OidIsValid(rls_rel))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("row-level security applies to \"%s\" for the current user",
+						get_rel_name(rls_rel)),
+				 errdetail("partstrat reads the rows of \"%s\" to write this script, and would see rows the policies hide.",
+						   get_rel_name(relid)),
+				 errhint("Run it as the table owner, or as a role that bypasses row-level security.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("permission denied for table %s",
@@ -97,6 +106,9 @@ ps_as_owner_begin(PsAsUser *ao, Oid relid)
 	check_caller_reads(relid);
 
 	ps_as_user_begin(ao, owner, "pg_catalog, pg_temp");
+	/* a policy FORCEd on the owner raises an error, never hides rows */
+	(void) set_config_option("row_security", "off", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 }
 
 void

@@ -228,8 +228,8 @@ extern char *ps_ddl_new_name(PsScript *s, Oid nspid, const char *base,
 /*
  * Name of the copy of a sub-partition "leaf" of "oldparent" made for
  * "newparent": the leaf's name with the old prefix replaced
- * (events_2026_10_h0 -> events_2026_12_h0), else newparent_leaf; made
- * unique by ps_ddl_new_name().
+ * (events_2026_10_h0 -> events_2026_12_h0), else newparent_leaf, the part
+ * after newparent cut to 32 bytes; made unique by ps_ddl_new_name().
  */
 extern char *ps_ddl_copy_name(PsScript *s, Oid nspid, const char *oldparent,
 							  const char *newparent, const char *leaf);

@@ -724,10 +724,15 @@ ps_ddl_copy_name(PsScript *s, Oid nspid, const char *oldparent,
 				 const char *newparent, const char *leaf)
 {
 	size_t		len = strlen(oldparent);
+	char	   *suffix;
 
 	if (strncmp(leaf, oldparent, len) == 0 && leaf[len] != '\0')
-		return ps_ddl_new_name(s, nspid, newparent, leaf + len);
-	return ps_ddl_new_name(s, nspid, newparent, psprintf("_%s", leaf));
+		suffix = pstrdup(leaf + len);
+	else
+		suffix = psprintf("_%s", leaf);
+	/* room for part of newparent and the hash that keeps names apart */
+	suffix[pg_mbcliplen(suffix, strlen(suffix), NAMEDATALEN / 2)] = '\0';
+	return ps_ddl_new_name(s, nspid, newparent, suffix);
 }
 
 /* ---------------------------------------------------------------------

@@ -233,10 +233,10 @@ partstrat_ddl_premake(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("\"%s\" has no partition to continue from",
 						get_rel_name(parentid)),
-				 errdetail("premake creates partitions after the last one and copies its properties: a plain table, or a table partitioned one level deep into plain tables."),
+				 errdetail("premake creates partitions after the last one and copies its properties: a plain table, or a table partitioned one level deep into plain tables by other columns than the parent's key."),
 				 tl->nspans == 0 ?
 				 errhint("Create the first partition with CREATE TABLE ... PARTITION OF.") :
-				 errhint("Create the next partitions by hand with CREATE TABLE ... PARTITION OF: the newest one is foreign, half-detached or partitioned more than one level deep.")));
+				 errhint("Create the next partitions by hand with CREATE TABLE ... PARTITION OF: the newest one is foreign, half-detached, partitioned more than one level deep, or partitioned by a column of the parent's key.")));
 	last = &tl->spans[tl->nspans - 1];
 	if (last->hi_inf && count > 0)
 		ereport(ERROR,

@@ -457,15 +457,34 @@ span_cmp(const void *a, const void *b)
 
 /*
  * A level-1 partition premake can copy with its subtree: partitioned, one
- * level deep, its partitions plain tables (not foreign, not half-detached).
+ * level deep, its partitions plain tables (not foreign, not half-detached),
+ * by a key on columns the parent's key does not use -- else the copies'
+ * bounds, the template's, would not fit the new range (a month split into
+ * halves by the same timestamp).
  */
 static bool
 sub_template_ok(const PsTree *tree, const PsPartition *p)
 {
-	int			j;
+	const PsKey *key = &tree->keys[0];
+	const PsKey *sub;
+	int			i,
+				j;
 
-	if (p->is_leaf || p->is_foreign || p->detach_pending || p->nchildren == 0)
+	if (p->is_leaf || p->is_foreign || p->detach_pending || p->nchildren == 0 ||
+		p->own_key_index < 0)
 		return false;
+	sub = &tree->keys[p->own_key_index];
+	for (i = 0; i < sub->nkeys; i++)
+	{
+		if (sub->colnames[i] == NULL)
+			return false;
+		for (j = 0; j < key->nkeys; j++)
+		{
+			if (key->colnames[j] == NULL ||
+				strcmp(key->colnames[j], sub->colnames[i]) == 0)
+				return false;
+		}
+	}
 	for (j = 0; j < p->nchildren; j++)
 	{
 		const PsPartition *c = &tree->parts[p->children[j]];

@@ -93,7 +93,8 @@ typedef struct FindCtx
  * Is a subquery one PostgreSQL pushes the outer level's clauses into (a
  * view pulled up or a subquery qual pushed down)?  The conservative part of
  * subquery_is_pushdown_safe(): no LIMIT/OFFSET, grouping, aggregates,
- * window functions, DISTINCT, set-returning functions or set operations.
+ * window functions, DISTINCT ON, set-returning functions or set operations
+ * (a plain DISTINCT lets clauses on its columns through).
  */
 static bool
 lift_safe(Query *sub)
@@ -101,16 +102,17 @@ lift_safe(Query *sub)
 	return sub->limitOffset == NULL && sub->limitCount == NULL &&
 		!sub->hasAggs && sub->groupClause == NIL &&
 		sub->groupingSets == NIL && sub->havingQual == NULL &&
-		!sub->hasWindowFuncs && sub->distinctClause == NIL &&
+		!sub->hasWindowFuncs && !sub->hasDistinctOn &&
 		!sub->hasTargetSRFs && sub->setOperations == NULL &&
 		sub->rowMarks == NIL;
 }
 
 /*
- * Occurrences are numbered in the order the planner's range table holds
- * them (pruning.c matches them with the plan): a level's own references
- * first, then what its expressions and WITH queries hold, then its
- * subqueries in FROM (pulled up after the level's own entries).
+ * Occurrences are numbered in the order the planner's final range table
+ * holds them (pruning.c matches them with the plan): a level's own
+ * references first, then its subqueries in FROM (pulled up after the
+ * level's own entries, or planned apart and flattened after them), then
+ * the subplans of its expressions and WITH queries.
  */
 static bool
 find_walker(Node *node, FindCtx *cx)
@@ -141,10 +143,6 @@ find_walker(Node *node, FindCtx *cx)
 			}
 		}
 
-		/* sublinks and WITH queries: levels of their own */
-		cx->views = NIL;
-		(void) query_tree_walker(q, find_walker, cx, QTW_IGNORE_RANGE_TABLE);
-
 		rti = 0;
 		foreach(lc, q->rtable)
 		{
@@ -168,6 +166,10 @@ find_walker(Node *node, FindCtx *cx)
 				(void) range_table_entry_walker(rte, find_walker, cx, 0);
 			}
 		}
+
+		/* sublinks and WITH queries: subplans, after the main range table */
+		cx->views = NIL;
+		(void) query_tree_walker(q, find_walker, cx, QTW_IGNORE_RANGE_TABLE);
 		cx->views = views;
 		return false;
 	}

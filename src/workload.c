@@ -42,6 +42,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -280,7 +281,27 @@ author_search_path(Oid author)
 			result = MemoryContextStrdup(outer, c + strlen("search_path="));
 	}
 	SPI_finish();
-	return result ? result : pstrdup("\"$user\", public");
+	/* pg_temp last: the reader's temporary tables never stand in for the author's */
+	return psprintf("%s, pg_temp", result ? result : "\"$user\", public");
+}
+
+/* Does a (rewritten) query read a temporary relation, through a view too? */
+static bool
+temp_rel_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, temp_rel_walker, context,
+								 QTW_EXAMINE_RTES_BEFORE);
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		return rte->rtekind == RTE_RELATION &&
+			isAnyTempNamespace(get_rel_namespace(rte->relid));
+	}
+	return expression_tree_walker(node, temp_rel_walker, context);
 }
 
 static bool
@@ -311,6 +332,12 @@ analyse_statement(PsStatement *st, Oid parent)
 		 */
 		ps_as_user_begin(&as, author, path);
 		prep = ps_prepare_query(st->query, true);
+		if (prep != NULL &&
+			temp_rel_walker((Node *) prep->queries, NULL))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("the statement reads a temporary table or view"),
+					 errdetail("Statements are analysed as their author; a temporary object of the session reading the report would stand in for the author's.")));
 		hit = prep != NULL && touches(prep, parent);
 		if (hit)
 			rows = ps_explain_pruning(prep, false);

@@ -223,6 +223,31 @@ is($node->safe_psql('postgres', q{
 	SHOW search_path}),
 	"2\npublic", "settings made while planning do not stay in the reader's session");
 
+# A temporary view of the reader named like the author's table never stands
+# in for it: pg_temp comes last in the author's search_path.
+$node->safe_psql('postgres', q{
+	CREATE TABLE public.loot (who text);
+	GRANT INSERT, SELECT ON public.loot TO PUBLIC;
+	SELECT pg_stat_statements_reset();
+});
+$node->safe_psql('postgres', q{SELECT count(*) FROM ev WHERE kind = 'k2'},
+	extra_params => [ '-U', 'victim' ]);
+is($node->safe_psql('postgres', q{
+	CREATE FUNCTION pg_temp.steal() RETURNS void LANGUAGE sql VOLATILE AS
+		'INSERT INTO public.loot VALUES (current_user)';
+	CREATE FUNCTION pg_temp.evil() RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+	BEGIN
+		PERFORM pg_temp.steal();
+		RETURN true;
+	END $$;
+	CREATE TEMP VIEW ev AS SELECT * FROM public.ev WHERE pg_temp.evil();
+	SELECT pruning, coalesce(error, '-'), query
+	FROM partstrat_workload_statements('public.ev');
+	SELECT count(*) FROM public.loot},
+	extra_params => [ '-U', 'mallory' ]),
+	"all|-|SELECT count(*) FROM ev WHERE kind = \$1\n0",
+	"the reader's temporary view does not stand in for the author's table");
+
 # a parent given that is not partitioned: an error
 my ($rc, $out, $err) = $node->psql('postgres',
 	q{SELECT * FROM partstrat_workload_pruning('pg_class')});

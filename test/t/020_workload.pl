@@ -241,6 +241,7 @@ is($node->safe_psql('postgres', q{
 		RETURN true;
 	END $$;
 	CREATE TEMP VIEW ev AS SELECT * FROM public.ev WHERE pg_temp.evil();
+	GRANT SELECT ON ev TO PUBLIC;
 	SELECT pruning, coalesce(error, '-'), query
 	FROM partstrat_workload_statements('public.ev');
 	SELECT count(*) FROM public.loot},

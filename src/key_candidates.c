@@ -376,12 +376,7 @@ kc_statement(KcCtx *cx, PsStatement *st)
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata = ps_subxact_abort(&sx);
-
-		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
-			ReThrowError(edata);
-		st->error = pstrdup(edata->message);
-		FreeErrorData(edata);
+		st->error = ps_subxact_abort_message(&sx);
 	}
 	PG_END_TRY();
 	MemoryContextDelete(stmtcxt);

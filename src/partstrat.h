@@ -178,6 +178,7 @@ extern void ps_subxact_begin(PsSubxact *sx, MemoryContext workcxt);
 extern void ps_subxact_commit(PsSubxact *sx);
 extern void ps_subxact_rollback(PsSubxact *sx);
 extern ErrorData *ps_subxact_abort(PsSubxact *sx);
+extern char *ps_subxact_abort_message(PsSubxact *sx);
 
 /*
  * asowner.c: queries over a table's rows run as its owner, and statements

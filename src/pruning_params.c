@@ -196,11 +196,7 @@ safe_input(const char *str, Oid typid, Datum *out)
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata = ps_subxact_abort(&sx);
-
-		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
-			ReThrowError(edata);
-		FreeErrorData(edata);
+		(void) ps_subxact_abort_message(&sx);
 		ok = false;
 	}
 	PG_END_TRY();

@@ -89,3 +89,21 @@ ps_subxact_abort(PsSubxact *sx)
 	CurrentResourceOwner = sx->oldowner;
 	return edata;
 }
+
+/*
+ * ps_subxact_abort() for work whose failure is only reported: a cancel
+ * (statement_timeout, pg_cancel_backend) is thrown again, any other error
+ * gives its message, palloc'd in the caller's memory context.
+ */
+char *
+ps_subxact_abort_message(PsSubxact *sx)
+{
+	ErrorData  *edata = ps_subxact_abort(sx);
+	char	   *message;
+
+	if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+		ReThrowError(edata);
+	message = pstrdup(edata->message);
+	FreeErrorData(edata);
+	return message;
+}

@@ -363,12 +363,7 @@ analyse_statement(PsStatement *st, Oid parent)
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata = ps_subxact_abort(&sx);
-
-		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
-			ReThrowError(edata);
-		st->error = pstrdup(edata->message);
-		FreeErrorData(edata);
+		st->error = ps_subxact_abort_message(&sx);
 		relevant = true;
 	}
 	PG_END_TRY();

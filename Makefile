@@ -8,11 +8,16 @@
 
 EXTENSION = partstrat
 MODULE_big = partstrat
-OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+# src/ is laid out by layer: catalog/ (the tree read from the catalogs),
+# analysis/ (skew measures), ddl/ (the script toolkit and the generators),
+# advise/ (findings ranked into actions), pruning/ (plans and workload),
+# sql/ (SQL-callable surface), util/ (subtransactions, acting as the owner).
+SRC_DIRS = catalog analysis ddl advise pruning sql util maintenance
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c $(foreach d,$(SRC_DIRS),src/$(d)/*.c))))
 DATA = $(wildcard sql/partstrat--*.sql)
 
 PG_CONFIG ?= pg_config
-PG_CPPFLAGS += -I$(srcdir)/src
+PG_CPPFLAGS += -I$(srcdir)/src $(foreach d,$(SRC_DIRS),-I$(srcdir)/src/$(d))
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter
 
 # install runs first (it drops and recreates the extension); every other
@@ -37,4 +42,4 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # every object depends on the shared headers
-$(OBJS): $(wildcard src/*.h)
+$(OBJS): $(wildcard src/*.h src/*/*.h)

@@ -7,6 +7,12 @@ set -euo pipefail
 
 PS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PGBIN=/usr/lib/postgresql/15/bin
+# PS_PGX=DIR: a private copy of PostgreSQL's directories (made by
+# test/private-pg.sh DIR) to build, install and test in, without the
+# machine-wide lock: several trees can be tested side by side.
+if [ -n "${PS_PGX:-}" ]; then
+	PGBIN="$PS_PGX/usr/lib/postgresql/15/bin"
+fi
 export PATH="$PGBIN:$PATH"
 
 ps_log() { printf '== %s\n' "$*" >&2; }

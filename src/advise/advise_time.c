@@ -1,0 +1,629 @@
+/*-------------------------------------------------------------------------
+ *
+ * advise_time.c
+ *	  partstrat_advise() along the time axis: premake, retention and merge,
+ *	  and the time steps they reason in.
+ *
+ * premake and retention look at the root of a time-range parent: the
+ * newest partition's end against now + partstrat.premake_min intervals,
+ * the partitions wholly older than now - retention.  merge joins runs of
+ * adjacent small range leaves; for time keys only within one whole past
+ * month (or week, for narrow leaves).
+ *
+ * Copyright (c) 2026, partstrat developers
+ *
+ * IDENTIFICATION
+ *	  src/advise/advise_time.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "advise.h"
+#include "partstrat.h"
+#include "skew.h"
+
+/* The time layout of a time-range parent. */
+typedef struct TimeStep
+{
+	bool		valid;
+	int			months;			/* > 0: calendar months */
+	int64		usec;			/* else a fixed width */
+	int64		approx_usec;	/* months as 30.436875 days */
+	const char *adjective;		/* "monthly", "daily", ... */
+	const char *noun;			/* "months", "days", ... */
+} TimeStep;
+
+/* ----------------------------------------------------------------
+ * Time layout
+ * ----------------------------------------------------------------
+ */
+
+/* Whether a key is a range of one date or timestamp column. */
+static bool
+is_time_range(PsKey *key)
+{
+	return key->strategy == PS_STRATEGY_RANGE && key->nkeys == 1 &&
+		ps_key_is_time(key->typids[0]);
+}
+
+static bool
+part_bounds_usec(PsTree *tree, int i, int64 *lo, int64 *hi)
+{
+	PsPartition *p = &tree->parts[i];
+	Oid			typid = tree->keys[p->key_index].typids[0];
+
+	if (p->is_default || p->range_from == NULL)
+		return false;
+	return ps_key_value_usec(&p->range_from[0], typid, lo) &&
+		ps_key_value_usec(&p->range_to[0], typid, hi);
+}
+
+static Timestamp
+add_months(Timestamp t, int months)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	Timestamp	out;
+
+	if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
+		return t;
+	tm.tm_mon += months;
+	while (tm.tm_mon > MONTHS_PER_YEAR)
+	{
+		tm.tm_mon -= MONTHS_PER_YEAR;
+		tm.tm_year++;
+	}
+	if (tm2timestamp(&tm, fsec, NULL, &out) != 0)
+		return t;
+	return out;
+}
+
+static Timestamp
+step_add(const TimeStep *st, Timestamp t, int n)
+{
+	return st->months > 0 ? add_months(t, st->months * n) : t + st->usec * n;
+}
+
+/* The width of one partition: calendar months when aligned to them. */
+static TimeStep
+part_step(int64 lo, int64 hi)
+{
+	TimeStep	st;
+	struct pg_tm a,
+				b;
+	fsec_t		fa,
+				fb;
+
+	memset(&st, 0, sizeof(st));
+	if (hi <= lo)
+		return st;
+	st.valid = true;
+	if (timestamp2tm(lo, NULL, &a, &fa, NULL, NULL) == 0 &&
+		timestamp2tm(hi, NULL, &b, &fb, NULL, NULL) == 0 &&
+		a.tm_mday == 1 && b.tm_mday == 1 && a.tm_hour == 0 && b.tm_hour == 0 &&
+		a.tm_min == 0 && b.tm_min == 0 && a.tm_sec == 0 && b.tm_sec == 0 &&
+		fa == 0 && fb == 0)
+	{
+		st.months = (b.tm_year - a.tm_year) * 12 + (b.tm_mon - a.tm_mon);
+		st.approx_usec = (int64) (st.months * 30.436875 * USECS_PER_DAY);
+		st.adjective = st.months == 1 ? "monthly" : st.months == 3 ?
+			"quarterly" : st.months == 12 ? "yearly" :
+			psprintf("%d-month", st.months);
+		st.noun = st.months == 1 ? "months" : st.months == 3 ?
+			"quarters" : st.months == 12 ? "years" :
+			psprintf("intervals of %d months", st.months);
+		return st;
+	}
+	st.usec = hi - lo;
+	st.approx_usec = st.usec;
+	st.adjective = st.usec == USECS_PER_DAY ? "daily" :
+		st.usec == 7 * USECS_PER_DAY ? "weekly" :
+		st.usec == USECS_PER_HOUR ? "hourly" :
+		psprintf("%.4g-day", (double) st.usec / USECS_PER_DAY);
+	st.noun = st.usec == USECS_PER_DAY ? "days" :
+		st.usec == 7 * USECS_PER_DAY ? "weeks" :
+		st.usec == USECS_PER_HOUR ? "hours" :
+		psprintf("intervals of %.4g days", (double) st.usec / USECS_PER_DAY);
+	return st;
+}
+
+/* An interval as text that does not depend on IntervalStyle. */
+static char *
+interval_text(const Interval *iv)
+{
+	StringInfoData buf;
+	int			years = iv->month / MONTHS_PER_YEAR;
+	int			months = iv->month % MONTHS_PER_YEAR;
+
+	initStringInfo(&buf);
+	if (years)
+		appendStringInfo(&buf, "%d year%s", years, years == 1 ? "" : "s");
+	if (months)
+		appendStringInfo(&buf, "%s%d month%s", buf.len ? " " : "", months,
+						 months == 1 ? "" : "s");
+	if (iv->day)
+		appendStringInfo(&buf, "%s%d day%s", buf.len ? " " : "", iv->day,
+						 iv->day == 1 ? "" : "s");
+	if (iv->time)
+	{
+		int64		secs = iv->time / USECS_PER_SEC;
+
+		appendStringInfo(&buf, "%s%02d:%02d:%02d", buf.len ? " " : "",
+						 (int) (secs / 3600), (int) (secs / 60 % 60),
+						 (int) (secs % 60));
+	}
+	return buf.data;
+}
+
+static char *
+usec_text(int64 usec, Oid typid)
+{
+	if (typid == DATEOID)
+		return ps_datum_to_iso(DateADTGetDatum((DateADT) (usec / USECS_PER_DAY)),
+							   DATEOID);
+	return ps_datum_to_iso(TimestampGetDatum(usec), typid);
+}
+
+static void
+ddl_retention(AdviseCtx *ctx, Advice *a, bool concurrently)
+{
+	ps_set_ddl(a, "partstrat_ddl_retention",
+			   ps_advice_ddl_retention(ctx->tree->root, ctx->retention,
+									   concurrently, ctx->now));
+}
+
+static void
+ddl_premake(AdviseCtx *ctx, Advice *a, int count)
+{
+	ps_set_ddl(a, "partstrat_ddl_premake",
+			   ps_advice_ddl_premake(ctx->tree->root, count));
+}
+
+static void
+ddl_merge(AdviseCtx *ctx, Advice *a, int *parts, int nparts)
+{
+	Oid		   *relids = palloc(sizeof(Oid) * Max(nparts, 1));
+	int			i;
+
+	/* level 1: the tree at hand serves, no need to build it per merge */
+	if (ctx->tree->parts[parts[0]].parent_index == -1)
+	{
+		ps_set_ddl(a, "partstrat_ddl_merge",
+				   ps_advice_ddl_merge_tree(ctx->tree, parts, nparts));
+		return;
+	}
+	for (i = 0; i < nparts; i++)
+		relids[i] = ctx->tree->parts[parts[i]].relid;
+	ps_set_ddl(a, "partstrat_ddl_merge", ps_advice_ddl_merge(relids, nparts));
+}
+
+/* ----------------------------------------------------------------
+ * premake and retention (time-range root)
+ * ----------------------------------------------------------------
+ */
+
+/* The newest bounded child of the root and its step. */
+static int
+newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
+{
+	PsTree	   *tree = ctx->tree;
+	int			n,
+				i,
+				best = -1;
+	int		   *children = ps_children_of(tree, -1, &n);
+	int64		best_hi = 0;
+
+	*unbounded = false;
+	for (i = 0; i < n; i++)
+	{
+		PsPartition *p = &tree->parts[children[i]];
+		int64		lo,
+					hi;
+
+		if (p->is_default || p->detach_pending)
+			continue;
+		if (p->range_to && p->range_to[0].kind == PS_RANGE_MAXVALUE)
+			*unbounded = true;
+		if (!part_bounds_usec(tree, children[i], &lo, &hi))
+			continue;
+		if (best < 0 || hi > best_hi)
+		{
+			best = children[i];
+			best_hi = hi;
+			*st = part_step(lo, hi);
+		}
+	}
+	*hi_out = best_hi;
+	return best;
+}
+
+void
+ps_advise_premake(AdviseCtx *ctx)
+{
+	PsTree	   *tree = ctx->tree;
+	TimeStep	st;
+	int64		hi;
+	bool		unbounded;
+	int			newest;
+	Timestamp	want;
+	Timestamp	live_from;
+	int			count = 0;
+	double		left;
+	Timestamp	t;
+	Advice	   *a;
+	Oid			typid = tree->keys[0].typids[0];
+
+	if (!is_time_range(&tree->keys[0]))
+		return;
+	newest = newest_child(ctx, &st, &hi, &unbounded);
+	if (newest < 0 || unbounded || !st.valid)
+		return;
+	want = step_add(&st, ctx->now, ps_premake_min);
+	live_from = step_add(&st, ctx->now, -ps_premake_min);
+	if (hi >= want || hi < live_from)
+		return;					/* enough ahead, or an archive */
+	for (t = hi; t < want && count < 10000; t = step_add(&st, t, 1))
+		count++;
+	left = (double) (hi - ctx->now) / st.approx_usec;
+	a = ps_new_advice(ctx, ADV_PREMAKE, count);
+	ps_set_part(a, newest);
+	ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
+	ps_json_key_str(&a->evidence, "newest_ends", usec_text(hi, typid));
+	ps_json_key_str(&a->evidence, "now", usec_text(ctx->now, TIMESTAMPTZOID));
+	ps_json_key_num(&a->evidence, "intervals_left", left, 2);
+	ps_json_key_str(&a->evidence, "interval", st.adjective);
+	ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
+	ps_json_key_int(&a->evidence, "partitions_to_create", count);
+	if (left >= 0)
+		a->reason = psprintf("The newest partition of %s, %s, ends at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partitions.",
+							 get_rel_name(tree->root), tree->parts[newest].relname,
+							 usec_text(hi, typid), left, st.noun,
+							 ps_premake_min, count, st.adjective);
+	else
+		a->reason = psprintf("The newest partition of %s, %s, ended at %s, %.1f %s before now, so rows of now %s: create %d more %s partitions.",
+							 get_rel_name(tree->root), tree->parts[newest].relname,
+							 usec_text(hi, typid), -left, st.noun,
+							 ps_default_of(tree, -1) >= 0 ? "go to the DEFAULT partition" :
+							 "are rejected", count, st.adjective);
+	ddl_premake(ctx, a, count);
+	{
+		int			d = ps_default_of(tree, -1);
+
+		if (d >= 0)
+			a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on %s from the first ATTACH to COMMIT, which scans it",
+							   get_rel_name(tree->root), tree->parts[d].relname);
+		else
+			a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE only on the new, empty tables",
+							   get_rel_name(tree->root));
+	}
+}
+
+/* Returns true when retention advice was given. */
+bool
+ps_advise_retention(AdviseCtx *ctx)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	int			n,
+				i,
+				nold = 0;
+	int		   *children;
+	int		   *old;
+	int64		rows = 0,
+				bytes = 0;
+	Timestamp	cutoff;
+	Advice	   *a;
+	Oid			typid = tree->keys[0].typids[0];
+	StringInfoData names;
+
+	if (ctx->retention == NULL)
+		return false;
+	if (!is_time_range(&tree->keys[0]))
+	{
+		ereport(NOTICE,
+				(errmsg("retention is ignored: \"%s\" is not partitioned by a range of dates or timestamps",
+						get_rel_name(tree->root))));
+		return false;
+	}
+	cutoff = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
+													 TimestampTzGetDatum(ctx->now),
+													 IntervalPGetDatum(ctx->retention)));
+	children = ps_children_of(tree, -1, &n);
+	old = palloc(sizeof(int) * Max(n, 1));
+	initStringInfo(&names);
+	for (i = 0; i < n; i++)
+	{
+		int64		lo,
+					hi;
+		int			j;
+
+		if (tree->parts[children[i]].detach_pending ||
+			!part_bounds_usec(tree, children[i], &lo, &hi) || hi > cutoff)
+			continue;
+		old[nold++] = children[i];
+		rows += s->rows[children[i]] > 0 ? s->rows[children[i]] : 0;
+		bytes += ps_subtree_bytes(ctx, children[i]);
+		/* the whole subtree is dropped: nothing else for it */
+		ctx->taken[children[i]] = true;
+		for (j = children[i] + 1;
+			 !tree->parts[children[i]].is_leaf && j < tree->nparts; j++)
+		{
+			int			up = tree->parts[j].parent_index;
+
+			while (up >= 0 && up != children[i])
+				up = tree->parts[up].parent_index;
+			if (up == children[i])
+				ctx->taken[j] = true;
+		}
+	}
+	if (nold == 0)
+		return false;
+	/* the script's DETACH ... CONCURRENTLY is refused until FINALIZE */
+	for (i = 0; i < n; i++)
+	{
+		if (tree->parts[children[i]].detach_pending)
+		{
+			ctx->retention_deferred = nold;
+			return false;
+		}
+	}
+	a = ps_new_advice(ctx, ADV_RETENTION, nold);
+	ps_set_parts(a, old, nold);
+	ps_json_key_str(&a->evidence, "cutoff", usec_text(cutoff, typid));
+	ps_json_key_int(&a->evidence, "partitions", nold);
+	ps_json_key_int(&a->evidence, "rows_dropped", rows);
+	ps_json_key_int(&a->evidence, "bytes", bytes);
+	a->reason = psprintf("%d partition%s of %s (%s to %s, " INT64_FORMAT " rows, %s) hold only keys before %s, older than the retention of %s: detach them (their rows stay in standalone tables, to archive or drop).",
+						 nold, nold > 1 ? "s" : "", get_rel_name(tree->root),
+						 tree->parts[old[0]].relname,
+						 tree->parts[old[nold - 1]].relname, rows,
+						 ps_size_pretty(bytes), usec_text(cutoff, typid),
+						 interval_text(ctx->retention));
+	if (ps_default_of(tree, -1) >= 0)
+	{
+		ddl_retention(ctx, a, false);
+		a->lock = psprintf("ACCESS EXCLUSIVE on %s from the first DETACH to COMMIT, catalog changes only: milliseconds (DETACH ... CONCURRENTLY is refused while a DEFAULT exists); ACCESS EXCLUSIVE on each detached partition",
+						   get_rel_name(tree->root));
+	}
+	else
+	{
+		ddl_retention(ctx, a, true);
+		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s per DETACH PARTITION ... CONCURRENTLY, run outside a transaction block (reads and writes go on); ACCESS EXCLUSIVE on each detached partition",
+						   get_rel_name(tree->root));
+	}
+	return true;
+}
+
+/* ----------------------------------------------------------------
+ * merge
+ * ----------------------------------------------------------------
+ */
+
+typedef struct MergeRun
+{
+	int		   *members;
+	int			n;
+	int64		bytes;
+	int64		rows;
+} MergeRun;
+
+static void
+emit_merge(AdviseCtx *ctx, int g, MergeRun *run, const char *unit,
+		   int nleaves)
+{
+	PsTree	   *tree = ctx->tree;
+	PsPartition *first;
+	PsPartition *last;
+	Advice	   *a;
+	int			i;
+
+	if (run->n < 2)
+	{
+		run->n = 0;
+		run->bytes = run->rows = 0;
+		return;
+	}
+	first = &tree->parts[run->members[0]];
+	last = &tree->parts[run->members[run->n - 1]];
+	a = ps_new_advice(ctx, ADV_MERGE, run->n);
+	ps_set_parts(a, run->members, run->n);
+	for (i = 0; i < run->n; i++)
+		ctx->taken[run->members[i]] = true;
+	ps_json_key_int(&a->evidence, "leaves", run->n);
+	ps_json_key_int(&a->evidence, "bytes", run->bytes);
+	ps_json_key_int(&a->evidence, "rows", run->rows);
+	ps_json_key_int(&a->evidence, "target_bytes", ctx->target);
+	ps_json_key_int(&a->evidence, "parent_leaves", nleaves);
+	ps_json_key_int(&a->evidence, "merge_min_leaves", ps_merge_min_leaves);
+	ps_json_key_str(&a->evidence, "from", first->range_from[0].text);
+	ps_json_key_str(&a->evidence, "to", last->range_to[0].text);
+	if (unit)
+		ps_json_key_str(&a->evidence, "unit", unit);
+	a->reason = psprintf("%d adjacent leaves from %s to %s hold %s together, each under a quarter of the %s target, and %s has %d leaves: merge them into one%s%s partition",
+						 run->n, first->relname, last->relname,
+						 ps_size_pretty(run->bytes), ps_size_pretty(ctx->target),
+						 ps_part_name(tree, g), nleaves, unit ? " " : "",
+						 unit ? unit : "");
+	a->reason = ps_finish_reason(ctx, a, a->reason);
+	ddl_merge(ctx, a, run->members, run->n);
+	a->rows_moved = run->rows;
+	a->lock = ps_replace_lock_text(tree, g,
+								   psprintf("on the %d leaves while their " INT64_FORMAT " rows are copied",
+											run->n, run->rows));
+	run->members = palloc(sizeof(int) * Max(nleaves, 1));
+	run->n = 0;
+	run->bytes = run->rows = 0;
+}
+
+/* Months since year 0 of a time value, and ISO weeks since 2000-01-03. */
+static int
+month_of(int64 usec)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (timestamp2tm(usec, NULL, &tm, &fsec, NULL, NULL) != 0)
+		return 0;
+	return tm.tm_year * 12 + tm.tm_mon - 1;
+}
+
+static int
+week_of(int64 usec)
+{
+	int64		days = usec / USECS_PER_DAY - 2;	/* 2000-01-03 is a Monday */
+
+	return (int) (days >= 0 ? days / 7 : -((-days + 6) / 7));
+}
+
+static Timestamp
+unit_end(int unit_id, bool weekly)
+{
+	if (weekly)
+		return ((int64) unit_id * 7 + 2 + 7) * USECS_PER_DAY;
+	{
+		struct pg_tm tm;
+		Timestamp	t;
+
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = (unit_id + 1) / 12;
+		tm.tm_mon = (unit_id + 1) % 12 + 1;
+		tm.tm_mday = 1;
+		if (tm2timestamp(&tm, 0, NULL, &t) != 0)
+			return DT_NOEND;
+		return t;
+	}
+}
+
+void
+ps_advise_merge(AdviseCtx *ctx)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	int			g;
+
+	for (g = -1; g < tree->nparts; g++)
+	{
+		PsKey	   *key;
+		int			n,
+					i,
+					nleaves = 0;
+		int		   *children;
+		bool		time;
+		MergeRun	run;
+		int			run_unit = INT_MIN;
+		int			prev = -1;
+		bool		weekly = false;
+
+		if (g >= 0 && tree->parts[g].is_leaf)
+			continue;
+		key = ps_group_key(tree, g);
+		if (key->strategy != PS_STRATEGY_RANGE || key->nkeys != 1)
+			continue;
+		children = ps_children_of(tree, g, &n);
+		for (i = 0; i < n; i++)
+			if (tree->parts[children[i]].is_leaf &&
+				!tree->parts[children[i]].detach_pending)
+				nleaves++;
+		if (nleaves < ps_merge_min_leaves)
+			continue;
+		time = ps_key_is_time(key->typids[0]);
+
+		/*
+		 * For time keys, weeks instead of months when the leaves are under a
+		 * week wide and a month of them would exceed the target.
+		 */
+		if (time)
+		{
+			int64		month_bytes = 0;
+			int			cur = INT_MIN;
+			bool		narrow = true;
+
+			for (i = 0; i < n; i++)
+			{
+				int64		lo,
+							hi;
+				int			m;
+
+				if (!part_bounds_usec(tree, children[i], &lo, &hi))
+					continue;
+				if (hi - lo >= 7 * USECS_PER_DAY)
+					narrow = false;
+				m = month_of(lo);
+				if (m != cur)
+					month_bytes = 0;
+				cur = m;
+				month_bytes += ps_subtree_bytes(ctx, children[i]);
+				if (month_bytes > ctx->target)
+					weekly = true;
+			}
+			weekly = weekly && narrow;
+		}
+
+		memset(&run, 0, sizeof(run));
+		run.members = palloc(sizeof(int) * Max(nleaves, 1));
+		for (i = 0; i < n; i++)
+		{
+			int			ci = children[i];
+			PsPartition *p = &tree->parts[ci];
+			int			leaf = s->leaf_of[ci];
+			bool		candidate;
+			int			unit = 0;
+
+			CHECK_FOR_INTERRUPTS();
+			candidate = p->is_leaf && !p->is_default && !p->is_foreign &&
+				leaf >= 0 && !ctx->taken[ci] && s->leaves[leaf].rows >= 0 &&
+				s->leaves[leaf].bytes < ctx->target / 4 &&
+				!(s->leaves[leaf].flags & PS_FLAG_HOT) &&
+				p->range_from[0].kind == PS_RANGE_VALUE &&
+				p->range_to[0].kind == PS_RANGE_VALUE;
+			if (candidate && time)
+			{
+				int64		lo,
+							hi;
+
+				if (!part_bounds_usec(tree, ci, &lo, &hi) ||
+					hi - lo >= 28 * USECS_PER_DAY)
+					candidate = false;
+				else
+				{
+					unit = weekly ? week_of(lo) : month_of(lo);
+					/* only whole units in the past */
+					if (unit_end(unit, weekly) > ctx->now)
+						candidate = false;
+				}
+			}
+			if (!candidate ||
+				(run.n > 0 && (prev < 0 ||
+							   !(tree->parts[prev].range_to[0].kind == PS_RANGE_VALUE &&
+								 strcmp(tree->parts[prev].range_to[0].text,
+										p->range_from[0].text) == 0))) ||
+				(run.n > 0 && time && unit != run_unit) ||
+				(run.n > 0 && run.bytes + s->leaves[leaf >= 0 ? leaf : 0].bytes > ctx->target))
+				emit_merge(ctx, g, &run, time ? (weekly ? "weekly" : "monthly") : NULL,
+						   nleaves);
+			prev = ci;
+			if (!candidate)
+				continue;
+			run_unit = unit;
+			run.members[run.n++] = ci;
+			run.bytes += s->leaves[leaf].bytes;
+			run.rows += Max(s->leaves[leaf].rows, 0);
+		}
+		emit_merge(ctx, g, &run, time ? (weekly ? "weekly" : "monthly") : NULL,
+				   nleaves);
+	}
+}

@@ -1,0 +1,505 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddl_retention.c
+ *	  partstrat_ddl_retention(): the DDL removing partitions older than a
+ *	  retention window.
+ *
+ * The window is either a time span back from "as_of" (keep; the
+ * transaction's start by default) -- a partition is removed only when its
+ * upper bound is at or below as_of - keep, so every row it can hold is
+ * older -- or a number of partitions (keep_count), counted back from the
+ * newest partition that holds a row, so that empty partitions made ahead
+ * of time never push a partition with data out of the window.  With both,
+ * a partition is removed only when both say so.  The DEFAULT partition is
+ * never removed.
+ *
+ * Actions: detach, drop (detach, then drop) and archive (detach, then move
+ * the table -- and its sub-partitions -- to another schema).  The script
+ * is one transaction holding ACCESS EXCLUSIVE on the parent for catalog
+ * changes only; with concurrently => true it is a series of top-level
+ * DETACH PARTITION ... CONCURRENTLY statements, which PostgreSQL runs
+ * outside any transaction block and refuses when the parent has a DEFAULT
+ * partition.
+ *
+ * Copyright (c) 2026, partstrat developers
+ *
+ * IDENTIFICATION
+ *	  src/ddl/ddl_retention.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/catalog.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "ddl.h"
+#include "ddl_time.h"
+#include "partstrat.h"
+
+PG_FUNCTION_INFO_V1(partstrat_ddl_retention);
+
+typedef enum RetentionAction
+{
+	RET_DETACH,
+	RET_DROP,
+	RET_ARCHIVE
+} RetentionAction;
+
+typedef struct RetentionArgs
+{
+	Oid			parentid;
+	Interval   *keep;			/* NULL: not given */
+	int32		keep_count;		/* 0: not given */
+	RetentionAction action;
+	const char *action_name;
+	Oid			archive_nsp;
+	char	   *archive_name;
+	bool		concurrently;
+	int			lock_ms;
+	TimestampTz as_of;
+} RetentionArgs;
+
+static void
+read_args(FunctionCallInfo fcinfo, RetentionArgs *a)
+{
+	char	   *action;
+
+	memset(a, 0, sizeof(*a));
+	a->parentid = PG_GETARG_OID(0);
+	if (!PG_ARGISNULL(1))
+	{
+		a->keep = PG_GETARG_INTERVAL_P(1);
+		if (a->keep->month < 0 || a->keep->day < 0 || a->keep->time < 0 ||
+			(a->keep->month == 0 && a->keep->day == 0 && a->keep->time == 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("keep must be a positive interval"),
+					 errhint("Pass the age of the oldest rows to keep, for example keep => '90 days'.")));
+	}
+	if (!PG_ARGISNULL(2))
+	{
+		a->keep_count = PG_GETARG_INT32(2);
+		if (a->keep_count < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("keep_count must be at least 1"),
+					 errdetail("The keep_count given is %d.", a->keep_count),
+					 errhint("Pass the number of partitions with data to keep.")));
+	}
+	if (a->keep == NULL && a->keep_count == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("keep or keep_count is required"),
+				 errhint("Pass keep => '90 days' (time keys) or keep_count => 12 (any key).")));
+
+	action = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
+	if (action != NULL && pg_strcasecmp(action, "detach") == 0)
+		a->action = RET_DETACH;
+	else if (action != NULL && pg_strcasecmp(action, "drop") == 0)
+		a->action = RET_DROP;
+	else if (action != NULL && pg_strcasecmp(action, "archive") == 0)
+		a->action = RET_ARCHIVE;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid retention action \"%s\"",
+						action ? action : "NULL"),
+				 errhint("Pass action => 'detach', 'drop' or 'archive'.")));
+	a->action_name = a->action == RET_DETACH ? "detach" :
+		a->action == RET_DROP ? "drop" : "archive";
+
+	if (!PG_ARGISNULL(4))
+		a->archive_name = pstrdup(NameStr(*PG_GETARG_NAME(4)));
+	if (a->action == RET_ARCHIVE && a->archive_name == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("action \"archive\" needs archive_schema"),
+				 errhint("Pass archive_schema => 'the schema to move the partitions to'.")));
+	if (a->action != RET_ARCHIVE && a->archive_name != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("archive_schema is only used with action \"archive\""),
+				 errhint("Pass action => 'archive', or leave archive_schema out.")));
+	if (a->archive_name != NULL)
+	{
+		a->archive_nsp = get_namespace_oid(a->archive_name, true);
+		if (!OidIsValid(a->archive_nsp))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_SCHEMA),
+					 errmsg("archive schema \"%s\" does not exist",
+							a->archive_name),
+					 errhint("Create it first: CREATE SCHEMA %s;",
+							 quote_identifier(a->archive_name))));
+		/* pg_dump leaves out the system schemas: the archive would be lost */
+		if (IsCatalogNamespace(a->archive_nsp) ||
+			IsToastNamespace(a->archive_nsp) ||
+			isAnyTempNamespace(a->archive_nsp) ||
+			strcmp(a->archive_name, "information_schema") == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot archive partitions in schema \"%s\"",
+							a->archive_name),
+					 errdetail("It is a system or temporary schema: pg_dump leaves its tables out, or they vanish with the session."),
+					 errhint("Create a schema of your own for the archive.")));
+		if (a->archive_nsp == get_rel_namespace(a->parentid))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot archive partitions of \"%s\" in its own schema \"%s\"",
+							get_rel_name(a->parentid), a->archive_name),
+					 errdetail("Archiving detaches each partition and moves it to archive_schema; in the parent's own schema it would only be detached, and would look like a live table."),
+					 errhint("Pass an archive schema of its own, for example archive_schema => 'archive' after CREATE SCHEMA archive; or action => 'detach'.")));
+	}
+	a->concurrently = PG_ARGISNULL(5) ? false : PG_GETARG_BOOL(5);
+	a->lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 6);
+	a->as_of = PG_ARGISNULL(7) ? GetCurrentTransactionStartTimestamp() :
+		PG_GETARG_TIMESTAMPTZ(7);
+	if (TIMESTAMP_NOT_FINITE(a->as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of must be finite"),
+				 errhint("Leave as_of out to use the transaction's start time.")));
+}
+
+/*
+ * The cutoff on the axis: as_of - keep, in the time zone of the bounds for
+ * timestamptz and in the session's time zone otherwise (a date or a
+ * timestamp without time zone is read as local time).  For a date key the
+ * cutoff is a timestamp (microseconds); compare bounds * USECS_PER_DAY.
+ */
+static int64
+cutoff_of(PsTimeline *tl, const RetentionArgs *a)
+{
+	PsStep		keep;
+	PsAxis		axis = tl->axis;
+	int64		base = a->as_of;
+
+	memset(&keep, 0, sizeof(keep));
+	keep.months = a->keep->month;
+	keep.days = a->keep->day;
+	keep.usecs = a->keep->time;
+	if (axis.typid != TIMESTAMPTZOID)
+	{
+		struct pg_tm tm;
+		fsec_t		fsec;
+		int			tzoff;
+
+		/* local time of as_of in the session, as a timestamp */
+		if (timestamp2tm(a->as_of, &tzoff, &tm, &fsec, NULL, NULL) != 0 ||
+			tm2timestamp(&tm, fsec, NULL, &base) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("timestamp out of range")));
+		axis.typid = TIMESTAMPOID;
+		axis.tz = NULL;
+	}
+	return ps_step_add(&axis, &keep, base, -1);
+}
+
+/* Is partition p (level 1) wholly older than the cutoff? */
+static bool
+older_than(PsTimeline *tl, const PsPartition *p, int64 cutoff)
+{
+	bool		inf;
+	int64		hi = ps_axis_pos(&tl->axis, &p->range_to[0], &inf);
+
+	if (inf)
+		return p->range_to[0].kind == PS_RANGE_MINVALUE;
+	if (tl->axis.typid == DATEOID)
+		hi *= USECS_PER_DAY;
+	if (hi < cutoff)
+		return true;
+	/* (hi, MINVALUE, ...) holds nothing at hi itself */
+	return hi == cutoff &&
+		(tl->key->nkeys == 1 || p->range_to[1].kind == PS_RANGE_MINVALUE);
+}
+
+/* Does the partition (or its subtree) hold any row? */
+static bool
+has_rows(Oid relid)
+{
+	bool		result;
+	char	   *q = psprintf("SELECT 1 FROM %s LIMIT 1", ps_ddl_qualified(relid));
+
+	if (SPI_execute(q, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute failed: %s", q);
+	result = SPI_processed > 0;
+	pfree(q);
+	return result;
+}
+
+/*
+ * Mark in remove[] (indexes of tree->parts) the level-1 partitions the
+ * window leaves out.  Returns how many.
+ */
+static int
+select_partitions(PsTimeline *tl, const RetentionArgs *a, bool *remove,
+				  int64 *cutoff, int *anchor)
+{
+	PsTree	   *tree = tl->tree;
+	int			n = 0;
+	int			i;
+	int			kept = 0;
+
+	*anchor = -1;
+	if (a->keep)
+		*cutoff = cutoff_of(tl, a);
+
+	/* keep_count: from the newest partition with a row, back */
+	if (a->keep_count > 0)
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		for (i = tree->nparts - 1; i >= 0; i--)
+		{
+			PsPartition *p = &tree->parts[i];
+
+			CHECK_FOR_INTERRUPTS();
+			if (p->level != 1 || p->is_default || p->detach_pending)
+				continue;
+			if (*anchor < 0 && has_rows(p->relid))
+				*anchor = i;
+			if (*anchor >= 0)
+				kept++;
+			if (kept > a->keep_count)
+				remove[i] = true;
+		}
+		SPI_finish();
+	}
+
+	for (i = 0; i < tree->nparts; i++)
+	{
+		PsPartition *p = &tree->parts[i];
+
+		if (p->level != 1 || p->is_default)
+			continue;
+		if (a->keep_count == 0)
+			remove[i] = true;
+		if (a->keep && remove[i] && !older_than(tl, p, *cutoff))
+			remove[i] = false;
+		/* a half-detached partition older than the window is finished */
+		if (p->detach_pending && a->keep && older_than(tl, p, *cutoff))
+			remove[i] = true;
+		if (remove[i])
+			n++;
+	}
+	return n;
+}
+
+/* A name for nspid free there and in the partition's own schema. */
+static char *
+archive_name(PsScript *s, const PsPartition *p, Oid archive_nsp)
+{
+	Oid			own = get_rel_namespace(p->relid);
+	char	   *name;
+
+	if (!OidIsValid(get_relname_relid(p->relname, archive_nsp)))
+	{
+		ps_ddl_new_name(s, archive_nsp, p->relname, "");
+		return p->relname;
+	}
+	do
+	{
+		CHECK_FOR_INTERRUPTS();
+		name = ps_ddl_new_name(s, archive_nsp, p->relname, "");
+	} while (OidIsValid(get_relname_relid(name, own)));
+	return name;
+}
+
+/* The statements after the DETACH of one partition. */
+static void
+emit_after_detach(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
+				  int index)
+{
+	PsTree	   *tree = tl->tree;
+	const PsPartition *p = &tree->parts[index];
+	int			i;
+
+	if (a->action == RET_DROP)
+	{
+		ps_script_stmt(s, "DROP TABLE %s", ps_ddl_qualified(p->relid));
+		return;
+	}
+	if (a->action != RET_ARCHIVE)
+		return;
+
+	/* the partition, then every table below it (SET SCHEMA moves one) */
+	for (i = index; i < tree->nparts; i++)
+	{
+		const PsPartition *q = &tree->parts[i];
+		const PsPartition *up = q;
+		char	   *name;
+
+		while (up->parent_index >= 0 && up != p)
+			up = &tree->parts[up->parent_index];
+		if (up != p)
+			continue;
+		if (get_rel_namespace(q->relid) == a->archive_nsp)
+		{
+			ps_script_comment(s, "%s is already in schema %s",
+							  ps_ddl_qualified(q->relid),
+							  quote_identifier(a->archive_name));
+			continue;
+		}
+		name = archive_name(s, q, a->archive_nsp);
+		if (strcmp(name, q->relname) != 0)
+		{
+			ps_script_comment(s, "%s exists in schema %s: renamed",
+							  quote_identifier(q->relname),
+							  quote_identifier(a->archive_name));
+			ps_script_stmt(s, "ALTER TABLE %s RENAME TO %s",
+						   ps_ddl_qualified(q->relid), quote_identifier(name));
+			ps_script_stmt(s, "ALTER TABLE %s SET SCHEMA %s",
+						   quote_qualified_identifier(q->nspname, name),
+						   quote_identifier(a->archive_name));
+		}
+		else
+			ps_script_stmt(s, "ALTER TABLE %s SET SCHEMA %s",
+						   ps_ddl_qualified(q->relid),
+						   quote_identifier(a->archive_name));
+	}
+}
+
+static void
+emit_header(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
+			int64 cutoff, int anchor)
+{
+	const char *parent = ps_ddl_qualified(tl->parentid);
+
+	if (a->keep)
+	{
+		char	   *keep = ps_interval_text(a->keep->month, a->keep->day,
+											a->keep->time);
+
+		ps_script_header(s, "Window: keep %s back from %s (%s), so partitions whose upper bound is at or below %s go.",
+						 keep,
+						 ps_datum_to_iso(TimestampTzGetDatum(a->as_of),
+										 TIMESTAMPTZOID),
+						 tl->axis.typid == TIMESTAMPTZOID ?
+						 psprintf("calendar of time zone %s", tl->axis.tzname) :
+						 "local time of the session",
+						 ps_datum_to_iso(TimestampGetDatum(cutoff),
+										 tl->axis.typid == TIMESTAMPTZOID ?
+										 TIMESTAMPTZOID : TIMESTAMPOID));
+	}
+	if (a->keep_count > 0)
+	{
+		if (anchor >= 0)
+			ps_script_header(s, "Window: the %d newest partition%s up to \"%s\" (the newest holding rows) and every partition after it.",
+							 a->keep_count, a->keep_count == 1 ? "" : "s",
+							 tl->tree->parts[anchor].relname);
+		else
+			ps_script_header(s, "Window: no partition holds a row, so keep_count keeps every partition.");
+	}
+	ps_script_header(s, "Action: %s%s.", a->action_name,
+					 a->action == RET_ARCHIVE ?
+					 psprintf(" (detach, then move to schema %s)",
+							  quote_identifier(a->archive_name)) :
+					 a->action == RET_DROP ? " (detach, then DROP TABLE: the rows are gone)" : "");
+	if (a->concurrently)
+	{
+		ps_script_header(s, "Run it with psql, outside any transaction block (not with --single-transaction,");
+		ps_script_header(s, "not from a function): each DETACH ... CONCURRENTLY is a statement of its own that");
+		ps_script_header(s, "takes SHARE UPDATE EXCLUSIVE on %s (reads and writes go on) and waits for", parent);
+		ps_script_header(s, "the transactions using the partition; then ACCESS EXCLUSIVE on the partition alone.");
+		ps_script_header(s, "If one is interrupted (lock_timeout, cancel, crash), its partition stays \"detach pending\":");
+		ps_script_header(s, "finish it with the FINALIZE statement given above it, then run the rest of the script.");
+	}
+	else
+	{
+		ps_script_header(s, "Locks: ACCESS EXCLUSIVE on %s from the first statement to COMMIT", parent);
+		ps_script_header(s, "(readers and writers of the parent wait; catalog changes only, no row is read or copied,");
+		ps_script_header(s, "so it lasts milliseconds), then ACCESS EXCLUSIVE on each partition removed.");
+	}
+}
+
+Datum
+partstrat_ddl_retention(PG_FUNCTION_ARGS)
+{
+	const char *fn = "partstrat_ddl_retention";
+	RetentionArgs a;
+	PsTimeline *tl;
+	PsTree	   *tree;
+	bool	   *remove;
+	int64		cutoff = 0;
+	int			anchor;
+	int			nremove;
+	PsScript   *s;
+	char	   *parent;
+	char	   *result;
+	int			nest;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	read_args(fcinfo, &a);
+	tl = ps_timeline_open(a.parentid, fn, a.keep ? PS_TL_TIME_ONLY : 0);
+	tree = tl->tree;
+	if (a.concurrently && tl->default_part >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot detach partitions of \"%s\" concurrently",
+						get_rel_name(a.parentid)),
+				 errdetail("\"%s\" has a DEFAULT partition, \"%s\": PostgreSQL refuses DETACH PARTITION ... CONCURRENTLY then.",
+						   get_rel_name(a.parentid),
+						   tree->parts[tl->default_part].relname),
+				 errhint("Pass concurrently => false: the script then holds ACCESS EXCLUSIVE on the parent for catalog changes only.")));
+
+	remove = palloc0(sizeof(bool) * Max(tree->nparts, 1));
+	nremove = select_partitions(tl, &a, remove, &cutoff, &anchor);
+
+	nest = ps_ddl_iso_enter();
+	parent = ps_ddl_qualified(a.parentid);
+	s = ps_script_begin(psprintf("retention of %s: %s %d partition%s",
+								 parent, a.action_name, nremove,
+								 nremove == 1 ? "" : "s"),
+						a.lock_ms, !a.concurrently);
+	emit_header(s, tl, &a, cutoff, anchor);
+
+	if (nremove == 0)
+		ps_script_comment(s, "nothing to remove: every partition may hold rows inside the window");
+	else if (!a.concurrently)
+		ps_script_stmt(s, "LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE", parent);
+	for (i = 0; i < tree->nparts; i++)
+	{
+		PsPartition *p = &tree->parts[i];
+		PsBound		b;
+		char	   *qual;
+
+		if (!remove[i])
+			continue;
+		b = ps_bound_of(tree, p);
+		qual = ps_ddl_qualified(p->relid);
+		ps_script_blank(s);
+		ps_script_comment(s, "%s %s", qual, ps_ddl_bound_clause(&b));
+		if (p->detach_pending)
+		{
+			ps_script_comment(s, "left \"detach pending\" by an interrupted DETACH ... CONCURRENTLY: finished here");
+			ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s FINALIZE",
+						   parent, qual);
+		}
+		else if (a.concurrently)
+		{
+			ps_script_comment(s, "if interrupted: ALTER TABLE %s DETACH PARTITION %s FINALIZE;",
+							  parent, qual);
+			ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY",
+						   parent, qual);
+		}
+		else
+			ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s", parent,
+						   qual);
+		emit_after_detach(s, tl, &a, i);
+	}
+	result = ps_script_finish(s);
+	ps_ddl_iso_leave(nest);
+	PS_RETURN_SCRIPT(result);
+}

@@ -1,0 +1,125 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddl_time.h
+ *	  The time line of a range-partitioned table, shared by the retention,
+ *	  premake and DEFAULT-rescue generators.
+ *
+ * A PsTimeline lays the partitions of a range-partitioned table out on one
+ * axis -- the first key column, an integer or a date/timestamp -- as
+ * "spans" of int64 positions (the integer itself, days for a date,
+ * microseconds for a timestamp).  On that axis it knows the step between
+ * bounds (inferred from the existing partitions or given by the caller),
+ * the time zone the bounds were drawn in, the naming pattern of the
+ * partitions, and how to cut any stretch of the axis into new partitions
+ * of one step each, clipped to the gaps between existing partitions.
+ *
+ * Copyright (c) 2026, partstrat developers
+ *
+ * IDENTIFICATION
+ *	  src/ddl/ddl_time.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PARTSTRAT_DDL_TIME_H
+#define PARTSTRAT_DDL_TIME_H
+
+#include "postgres.h"
+
+#include "pgtime.h"
+
+#include "ddl.h"
+#include "partstrat.h"
+
+/* The axis of the first key column. */
+typedef struct PsAxis
+{
+	Oid			typid;			/* INT2/4/8OID, DATEOID, TIMESTAMP[TZ]OID */
+	int16		typlen;
+	bool		typbyval;
+	bool		is_time;		/* date or timestamp[tz] */
+	pg_tz	   *tz;				/* calendar arithmetic; UTC unless
+								 * timestamptz */
+	char	   *tzname;
+} PsAxis;
+
+/*
+ * A step between bounds: an integer, or calendar months + days + a fixed
+ * number of microseconds, added in the axis's time zone the way
+ * timestamptz + interval is.
+ */
+typedef struct PsStep
+{
+	int64		ival;
+	int32		months;
+	int32		days;
+	int64		usecs;
+	char	   *label;			/* "daily", "monthly", "1000", "6 hours" */
+	bool		inferred;		/* false: given by the caller */
+} PsStep;
+
+/* One partition on the axis (first key column only). */
+typedef struct PsSpan
+{
+	int			part;			/* index in tree->parts */
+	bool		lo_inf;			/* FROM (MINVALUE) or -infinity */
+	bool		hi_inf;			/* TO (MAXVALUE) or infinity */
+	int64		lo;
+	int64		hi;
+} PsSpan;
+
+/* A stretch of the axis a new partition will cover: [lo, hi). */
+typedef struct PsPiece
+{
+	int64		lo;
+	int64		hi;
+	int64		rows;			/* rescue: rows of the DEFAULT in it */
+	char	   *name;			/* unquoted, once named */
+} PsPiece;
+
+typedef struct PsTimeline
+{
+	PsTree	   *tree;
+	Oid			parentid;
+	const PsKey *key;
+	PsAxis		axis;
+	char	   *keyexpr;		/* the key as an SQL expression (quoted) */
+	int			nspans;
+	PsSpan	   *spans;			/* level-1 partitions but the DEFAULT, by lo */
+	int			default_part;	/* index in tree->parts, -1: none */
+	int			template_part;	/* newest regular leaf, -1: none */
+	int			template_sub;	/* newest partition, when it is partitioned
+								 * one level deep (plain leaves), -1: none */
+	PsStep		step;
+	bool		has_step;
+	/* naming of new partitions */
+	Oid			nspid;
+	char	   *name_prefix;
+	const char *name_format;
+	bool		name_detected;	/* false: partstrat's fallback pattern */
+} PsTimeline;
+
+/* Flags of ps_timeline_open(). */
+#define PS_TL_SINGLE_KEY	0x01	/* refuse multi-column keys */
+#define PS_TL_TIME_ONLY		0x02	/* refuse integer keys */
+
+/* ddl_timeline.c: the time line */
+extern PsTimeline *ps_timeline_open(Oid parentid, const char *funcname,
+									int flags);
+extern int64 ps_axis_pos(const PsAxis *axis, const PsValue *v, bool *inf);
+extern PsValue ps_axis_value(const PsAxis *axis, int64 pos);
+extern char *ps_axis_text(const PsAxis *axis, int64 pos);
+extern int64 ps_step_add(const PsAxis *axis, const PsStep *step, int64 base,
+						 int64 n);
+extern void ps_timeline_set_step(PsTimeline *tl, text *step_arg,
+								 const char *funcname);
+extern PsPiece ps_timeline_piece_at(PsTimeline *tl, int64 v);
+extern PsBound ps_timeline_bound(PsTimeline *tl, const PsPiece *piece);
+extern void ps_timeline_name_pieces(PsTimeline *tl, PsScript *s,
+									PsPiece *pieces, int npieces);
+extern char *ps_timeline_naming_text(PsTimeline *tl);
+extern char *ps_timeline_piece_expr(PsTimeline *tl, const PsPiece *piece);
+extern char *ps_dollar_quote(const char *body);
+extern char *ps_bound_check_name(Oid tmpl);
+extern char *ps_interval_text(int32 months, int32 days, int64 usecs);
+
+#endif							/* PARTSTRAT_DDL_TIME_H */

@@ -39,24 +39,9 @@
 
 #include "advise.h"
 #include "ddl.h"
+#include "generators.h"
 #include "partstrat.h"
 #include "skew.h"
-
-/*
- * The closing comment line of a proposed layout.  Names and bounds in it may
- * hold line breaks: ps_ddl_comment() keeps every line a comment, so nothing
- * of them can run as SQL.  The proposal ends without a newline.
- */
-static void
-append_last_comment(StringInfo ddl, const char *text)
-{
-	char	   *c = ps_ddl_comment(text);
-	size_t		len = strlen(c);
-
-	if (len > 0 && c[len - 1] == '\n')
-		c[len - 1] = '\0';
-	appendStringInfoString(ddl, c);
-}
 
 static void
 ddl_split(AdviseCtx *ctx, Advice *a, int part, int pieces)
@@ -69,6 +54,17 @@ ddl_split(AdviseCtx *ctx, Advice *a, int part, int pieces)
  * split and repartition
  * ----------------------------------------------------------------
  */
+
+/*
+ * The caps of a repartition proposal: values given a partition of their
+ * own, and hash sub-partitions of one value.  A proposal creates at most
+ * 2 + PS_ADVICE_MAX_VALUES * (1 + PS_ADVICE_MAX_SUB) tables plus the old
+ * parent's hash partitions, whatever the target (a target of 1 byte made
+ * 2^20 sub-partitions per value before the caps).  The reason says when a
+ * cap applied.
+ */
+#define PS_ADVICE_MAX_VALUES	16
+#define PS_ADVICE_MAX_SUB		16
 
 static int
 next_pow2(int n)
@@ -145,74 +141,57 @@ best_subcolumn(AdviseCtx *ctx, int leaf, const char *keycol)
 	return best;
 }
 
-/* Append one proposed partition to the DDL and to the evidence layout. */
-static void
-propose(StringInfo ddl, StringInfo layout, const char *stmt,
-		const char *name, const char *bound, int64 rows)
-{
-	if (rows >= 0)
-		appendStringInfo(ddl, "%s  -- predicted rows: " INT64_FORMAT "\n",
-						 stmt, rows);
-	else
-		appendStringInfo(ddl, "%s\n", stmt);
-	if (rows < 0)
-		return;
-	if (layout->len > 1)
-		appendStringInfoString(layout, ", ");
-	appendStringInfoString(layout, "{\"partition\": ");
-	escape_json(layout, name);
-	appendStringInfoString(layout, ", \"bound\": ");
-	escape_json(layout, bound);
-	appendStringInfo(layout, ", \"predicted_rows\": " INT64_FORMAT "}", rows);
-}
-
 /*
- * The whale values' own LIST partitions under "newq", sub-partitioned by
- * hash of another column when one value alone is above the target.
+ * The proposed partitions of the heavy values: hash sub-partitions of
+ * best_subcolumn() for a value alone above the target, at most
+ * PS_ADVICE_MAX_SUB of them.  Returns the most sub-partitions a value
+ * needed (0: none), so that the reason can say when the cap applied.
  */
-static void
-propose_whales(AdviseCtx *ctx, StringInfo ddl, StringInfo layout,
-			   const char *nsp, const char *newname, const char *keycol,
-			   int nwhale, PsHeavyValue *whales, int *whale_leaf)
+static int
+proposed_values(AdviseCtx *ctx, const char *keycol, int nwhale,
+				PsHeavyValue *whales, int *whale_leaf, PsProposedValue *out)
 {
-	char	   *newq = quote_qualified_identifier(nsp, newname);
+	int			needed_max = 0;
 	int			w;
 
 	for (w = 0; w < nwhale; w++)
 	{
 		PsLeafSkew *l = &ctx->skew->leaves[whale_leaf[w]];
-		char	   *wname = ps_make_name(newname, psprintf("_v%d", w + 1));
-		char	   *wq = quote_qualified_identifier(nsp, wname);
-		char	   *bound = psprintf("FOR VALUES IN (%s)",
-									 quote_literal_cstr(whales[w].text));
 		double		wbytes = whales[w].freq * Max(l->bytes, 0);
-		int			sub = wbytes > ctx->target ?
-			next_pow2((int) ceil(wbytes / ctx->target)) : 0;
-		char	   *subcol = sub ? best_subcolumn(ctx, whale_leaf[w], keycol) : NULL;
-		int			r;
+		double		needed = wbytes > ctx->target ?
+			ceil(wbytes / ctx->target) : 0;
+		int			sub = needed > 0 ?
+			next_pow2((int) Min(needed, PS_ADVICE_MAX_SUB)) : 0;
 
-		if (sub > 1 && subcol)
-		{
-			propose(ddl, layout,
-					psprintf("CREATE TABLE %s PARTITION OF %s %s PARTITION BY HASH (%s);",
-							 wq, newq, bound, quote_identifier(subcol)),
-					wname, bound, -1);
-			for (r = 0; r < sub; r++)
-			{
-				char	   *pname = ps_make_name(wname, psprintf("_p%d", r));
-				char	   *pbound = psprintf("FOR VALUES WITH (MODULUS %d, REMAINDER %d)", sub, r);
-
-				propose(ddl, layout,
-						psprintf("CREATE TABLE %s PARTITION OF %s %s;",
-								 quote_qualified_identifier(nsp, pname), wq, pbound),
-						pname, pbound, whales[w].rows / sub);
-			}
-		}
-		else
-			propose(ddl, layout,
-					psprintf("CREATE TABLE %s PARTITION OF %s %s;", wq, newq, bound),
-					wname, bound, whales[w].rows);
+		out[w].value = whales[w].text;
+		out[w].rows = whales[w].rows;
+		out[w].sub_modulus = sub;
+		out[w].subcol = sub > 1 ? best_subcolumn(ctx, whale_leaf[w], keycol) :
+			NULL;
+		if (out[w].subcol != NULL && needed > needed_max)
+			needed_max = (int) Min(needed, INT_MAX);
 	}
+	return needed_max;
+}
+
+/* The reason's note when more values were heavy than the cap. */
+static char *
+values_cap_note(int nwhale)
+{
+	if (nwhale <= PS_ADVICE_MAX_VALUES)
+		return "";
+	return psprintf("; %d values are heavy, the proposal gives the %d heaviest a partition of their own (partstrat proposes at most %d) and leaves the others in the DEFAULT",
+					nwhale, PS_ADVICE_MAX_VALUES, PS_ADVICE_MAX_VALUES);
+}
+
+/* The reason's note when a value needed more sub-partitions than the cap. */
+static char *
+sub_cap_note(int needed_max)
+{
+	if (needed_max <= PS_ADVICE_MAX_SUB)
+		return "";
+	return psprintf("; the heaviest value would need %d hash sub-partitions of the target size, capped at %d (partstrat proposes at most %d per value: raise partstrat.target_bytes or pass a larger target)",
+					needed_max, PS_ADVICE_MAX_SUB, PS_ADVICE_MAX_SUB);
 }
 
 /* repartition of a hash parent whose imbalance comes from heavy values */
@@ -226,14 +205,13 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 	const char *pname = ps_part_name(tree, g);
 	const char *nsp = g < 0 ? get_namespace_name(get_rel_namespace(tree->root)) :
 		tree->parts[g].nspname;
-	char	   *newname = ps_make_name(pname, "_new");
-	char	   *restname = ps_make_name(newname, "_rest");
+	PsRepartitionOptions o;
+	PsRepartitionProposal pr;
+	int			needed_max;
 	PsHeavyValue *whales;
 	int		   *whale_leaf;
 	int			nwhale = 0;
 	int		   *parts = palloc(sizeof(int) * nw);
-	StringInfoData ddl;
-	StringInfoData layout;
 	PsLeafSkew *top;
 	int			n,
 				i,
@@ -308,29 +286,19 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 						 a->reason,
 						 nwhale > 1 ? psprintf(" (with %d more heavy value%s)", nwhale - 1, nwhale > 2 ? "s" : "") : "",
 						 nwhale > 1 ? "each" : "it");
-	a->reason = ps_finish_reason(ctx, a, a->reason);
-
-	initStringInfo(&ddl);
-	initStringInfo(&layout);
-	appendStringInfoChar(&layout, '[');
-	appendStringInfo(&ddl, "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (%s);\n",
-					 quote_qualified_identifier(nsp, newname),
-					 quote_qualified_identifier(nsp, pname),
-					 quote_identifier(keycol));
-	propose_whales(ctx, &ddl, &layout, nsp, newname, keycol, nwhale, whales,
-				   whale_leaf);
-	propose(&ddl, &layout,
-			psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT PARTITION BY HASH (%s);",
-					 quote_qualified_identifier(nsp, restname),
-					 quote_qualified_identifier(nsp, newname),
-					 quote_identifier(keycol)),
-			restname, "DEFAULT", -1);
+	memset(&o, 0, sizeof(o));
+	o.nspname = nsp;
+	o.relname = pname;
+	o.keycol = keycol;
+	o.nvalues = Min(nwhale, PS_ADVICE_MAX_VALUES);
+	o.values = palloc(sizeof(PsProposedValue) * Max(o.nvalues, 1));
+	needed_max = proposed_values(ctx, keycol, o.nvalues, whales, whale_leaf,
+								 o.values);
+	o.rest = palloc(sizeof(PsProposedRest) * Max(n, 1));
 	for (i = 0; i < n; i++)
 	{
 		PsPartition *c = &tree->parts[children[i]];
 		int64		rows = Max(s->rows[children[i]], 0);
-		char	   *cname;
-		char	   *cbound;
 
 		if (c->is_default || c->modulus <= 0)
 			continue;
@@ -339,22 +307,16 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 			if (s->leaves[whale_leaf[j]].part == children[i])
 				rows -= whales[j].rows;
 		}
-		cname = ps_make_name(restname, psprintf("_p%d", c->remainder));
-		cbound = psprintf("FOR VALUES WITH (MODULUS %d, REMAINDER %d)",
-						  c->modulus, c->remainder);
-		propose(&ddl, &layout,
-				psprintf("CREATE TABLE %s PARTITION OF %s %s;",
-						 quote_qualified_identifier(nsp, cname),
-						 quote_qualified_identifier(nsp, restname), cbound),
-				cname, cbound, Max(rows, 0));
+		o.rest[o.nrest].modulus = c->modulus;
+		o.rest[o.nrest].remainder = c->remainder;
+		o.rest[o.nrest++].rows = rows;
 	}
-	appendStringInfoChar(&layout, ']');
-	ps_json_key_raw(&a->evidence, "proposed_layout", layout.data);
-	append_last_comment(&ddl,
-						psprintf("then copy the rows of %s into %s and swap the names",
-								 quote_qualified_identifier(nsp, pname),
-								 quote_qualified_identifier(nsp, newname)));
-	a->ddl = ps_ddl_pin(ddl.data);
+	a->reason = psprintf("%s%s%s", a->reason, sub_cap_note(needed_max),
+						 values_cap_note(nwhale));
+	a->reason = ps_finish_reason(ctx, a, a->reason);
+	pr = ps_ddl_repartition(&o);
+	ps_json_key_raw(&a->evidence, "proposed_layout", pr.layout_json);
+	a->ddl = pr.ddl;
 	a->rows_moved = parent_rows;
 	a->lock = psprintf("ACCESS SHARE on %s while its rows are copied (writes must be paused or replayed); ACCESS EXCLUSIVE on both tables for the rename",
 					   pname);
@@ -370,13 +332,12 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 	PsPartition *p = &tree->parts[l->part];
 	PsKey	   *key = &tree->keys[p->key_index];
 	const char *keycol = key->colnames[0];
-	char	   *newname = ps_make_name(p->relname, "_new");
-	char	   *restname = ps_make_name(newname, "_rest");
 	int		   *whale_leaf = palloc(sizeof(int) * Max(nwhale, 1));
 	int64		rest = l->rows;
-	StringInfoData ddl;
-	StringInfoData layout;
+	PsRepartitionOptions o;
+	PsRepartitionProposal pr;
 	PsBound		bound;
+	int			needed_max;
 	Advice	   *a;
 	int			i;
 
@@ -396,35 +357,35 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 	ps_json_key_str(&a->evidence, "value", ks->mcv[0].text);
 	ps_json_key_num(&a->evidence, "value_share", ks->mcv[0].freq, 4);
 	ps_json_key_num(&a->evidence, "ideal_piece_share", 1.0 / pieces, 4);
+
+	memset(&o, 0, sizeof(o));
+	o.nspname = p->nspname;
+	o.relname = p->relname;
+	o.keycol = keycol;
+	o.nvalues = Min(nwhale, PS_ADVICE_MAX_VALUES);
+	o.values = palloc(sizeof(PsProposedValue) * Max(o.nvalues, 1));
+	needed_max = proposed_values(ctx, keycol, o.nvalues, ks->mcv, whale_leaf,
+								 o.values);
+	/* values left out by the cap stay in the DEFAULT */
+	for (i = o.nvalues; i < nwhale; i++)
+		rest += ks->mcv[i].rows;
+	o.rest_rows = rest;
+	/* the bound in ISO form (bound_text follows the session's DateStyle) */
+	bound = ps_bound_of(tree, p);
+	o.attach_bound = ps_ddl_bound_clause(&bound);
+
 	a->reason = ps_finish_reason(ctx, a,
-								 psprintf("%s is %s, more than twice the %s target, but %s = %s holds %s of its rows, more than %.1f× the %s share of one of %d pieces: splitting on the key cannot help, so give the value a partition of its own%s",
+								 psprintf("%s is %s, more than twice the %s target, but %s = %s holds %s of its rows, more than %.1f× the %s share of one of %d pieces: splitting on the key cannot help, so give the value a partition of its own%s%s%s",
 										  p->relname, ps_size_pretty(l->bytes),
 										  ps_size_pretty(ctx->target), keycol,
 										  ks->mcv[0].text, ps_pct(ks->mcv[0].freq),
 										  ps_whale_factor, ps_pct(1.0 / pieces), pieces,
-										  nwhale > 1 ? psprintf(" (and to %d more values)", nwhale - 1) : ""));
-	initStringInfo(&ddl);
-	initStringInfo(&layout);
-	appendStringInfoChar(&layout, '[');
-	appendStringInfo(&ddl, "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (%s);\n",
-					 quote_qualified_identifier(p->nspname, newname), ps_qname(p),
-					 quote_identifier(keycol));
-	propose_whales(ctx, &ddl, &layout, p->nspname, newname, keycol, nwhale,
-				   ks->mcv, whale_leaf);
-	propose(&ddl, &layout,
-			psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;",
-					 quote_qualified_identifier(p->nspname, restname),
-					 quote_qualified_identifier(p->nspname, newname)),
-			restname, "DEFAULT", Max(rest, 0));
-	appendStringInfoChar(&layout, ']');
-	ps_json_key_raw(&a->evidence, "proposed_layout", layout.data);
-	/* the bound in ISO form (bound_text follows the session's DateStyle) */
-	bound = ps_bound_of(tree, p);
-	append_last_comment(&ddl,
-						psprintf("then copy the rows of %s into %s, DETACH the old leaf and ATTACH the new table %s",
-								 ps_qname(p), quote_qualified_identifier(p->nspname, newname),
-								 ps_ddl_bound_clause(&bound)));
-	a->ddl = ps_ddl_pin(ddl.data);
+										  nwhale > 1 ? psprintf(" (and to %d more values)", nwhale - 1) : "",
+										  sub_cap_note(needed_max),
+										  values_cap_note(nwhale)));
+	pr = ps_ddl_repartition(&o);
+	ps_json_key_raw(&a->evidence, "proposed_layout", pr.layout_json);
+	a->ddl = pr.ddl;
 	a->rows_moved = l->rows;
 	a->lock = psprintf("ACCESS EXCLUSIVE on the parent for the DETACH and on %s; SHARE UPDATE EXCLUSIVE on the parent for the ATTACH",
 					   p->relname);

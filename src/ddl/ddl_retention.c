@@ -44,130 +44,26 @@
 
 #include "ddl.h"
 #include "ddl_time.h"
+#include "generators.h"
 #include "partstrat.h"
 
-PG_FUNCTION_INFO_V1(partstrat_ddl_retention);
-
-typedef enum RetentionAction
+/* The SQL defaults of partstrat_ddl_retention(parent): action detach. */
+void
+ps_retention_options_init(PsRetentionOptions *o, Oid parentid)
 {
-	RET_DETACH,
-	RET_DROP,
-	RET_ARCHIVE
-} RetentionAction;
+	memset(o, 0, sizeof(*o));
+	o->parentid = parentid;
+	o->action = PS_RETENTION_DETACH;
+	o->lock_timeout_ms = ps_ddl_lock_timeout_ms;
+	o->as_of = GetCurrentTransactionStartTimestamp();
+}
 
-typedef struct RetentionArgs
+/* "detach", "drop" or "archive" */
+const char *
+ps_retention_action_name(PsRetentionAction action)
 {
-	Oid			parentid;
-	Interval   *keep;			/* NULL: not given */
-	int32		keep_count;		/* 0: not given */
-	RetentionAction action;
-	const char *action_name;
-	Oid			archive_nsp;
-	char	   *archive_name;
-	bool		concurrently;
-	int			lock_ms;
-	TimestampTz as_of;
-} RetentionArgs;
-
-static void
-read_args(FunctionCallInfo fcinfo, RetentionArgs *a)
-{
-	char	   *action;
-
-	memset(a, 0, sizeof(*a));
-	a->parentid = PG_GETARG_OID(0);
-	if (!PG_ARGISNULL(1))
-	{
-		a->keep = PG_GETARG_INTERVAL_P(1);
-		if (a->keep->month < 0 || a->keep->day < 0 || a->keep->time < 0 ||
-			(a->keep->month == 0 && a->keep->day == 0 && a->keep->time == 0))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("keep must be a positive interval"),
-					 errhint("Pass the age of the oldest rows to keep, for example keep => '90 days'.")));
-	}
-	if (!PG_ARGISNULL(2))
-	{
-		a->keep_count = PG_GETARG_INT32(2);
-		if (a->keep_count < 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("keep_count must be at least 1"),
-					 errdetail("The keep_count given is %d.", a->keep_count),
-					 errhint("Pass the number of partitions with data to keep.")));
-	}
-	if (a->keep == NULL && a->keep_count == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("keep or keep_count is required"),
-				 errhint("Pass keep => '90 days' (time keys) or keep_count => 12 (any key).")));
-
-	action = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
-	if (action != NULL && pg_strcasecmp(action, "detach") == 0)
-		a->action = RET_DETACH;
-	else if (action != NULL && pg_strcasecmp(action, "drop") == 0)
-		a->action = RET_DROP;
-	else if (action != NULL && pg_strcasecmp(action, "archive") == 0)
-		a->action = RET_ARCHIVE;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid retention action \"%s\"",
-						action ? action : "NULL"),
-				 errhint("Pass action => 'detach', 'drop' or 'archive'.")));
-	a->action_name = a->action == RET_DETACH ? "detach" :
-		a->action == RET_DROP ? "drop" : "archive";
-
-	if (!PG_ARGISNULL(4))
-		a->archive_name = pstrdup(NameStr(*PG_GETARG_NAME(4)));
-	if (a->action == RET_ARCHIVE && a->archive_name == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("action \"archive\" needs archive_schema"),
-				 errhint("Pass archive_schema => 'the schema to move the partitions to'.")));
-	if (a->action != RET_ARCHIVE && a->archive_name != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("archive_schema is only used with action \"archive\""),
-				 errhint("Pass action => 'archive', or leave archive_schema out.")));
-	if (a->archive_name != NULL)
-	{
-		a->archive_nsp = get_namespace_oid(a->archive_name, true);
-		if (!OidIsValid(a->archive_nsp))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_SCHEMA),
-					 errmsg("archive schema \"%s\" does not exist",
-							a->archive_name),
-					 errhint("Create it first: CREATE SCHEMA %s;",
-							 quote_identifier(a->archive_name))));
-		/* pg_dump leaves out the system schemas: the archive would be lost */
-		if (IsCatalogNamespace(a->archive_nsp) ||
-			IsToastNamespace(a->archive_nsp) ||
-			isAnyTempNamespace(a->archive_nsp) ||
-			strcmp(a->archive_name, "information_schema") == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("cannot archive partitions in schema \"%s\"",
-							a->archive_name),
-					 errdetail("It is a system or temporary schema: pg_dump leaves its tables out, or they vanish with the session."),
-					 errhint("Create a schema of your own for the archive.")));
-		if (a->archive_nsp == get_rel_namespace(a->parentid))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("cannot archive partitions of \"%s\" in its own schema \"%s\"",
-							get_rel_name(a->parentid), a->archive_name),
-					 errdetail("Archiving detaches each partition and moves it to archive_schema; in the parent's own schema it would only be detached, and would look like a live table."),
-					 errhint("Pass an archive schema of its own, for example archive_schema => 'archive' after CREATE SCHEMA archive; or action => 'detach'.")));
-	}
-	a->concurrently = PG_ARGISNULL(5) ? false : PG_GETARG_BOOL(5);
-	a->lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 6);
-	a->as_of = PG_ARGISNULL(7) ? GetCurrentTransactionStartTimestamp() :
-		PG_GETARG_TIMESTAMPTZ(7);
-	if (TIMESTAMP_NOT_FINITE(a->as_of))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of must be finite"),
-				 errhint("Leave as_of out to use the transaction's start time.")));
+	return action == PS_RETENTION_DETACH ? "detach" :
+		action == PS_RETENTION_DROP ? "drop" : "archive";
 }
 
 /*
@@ -177,7 +73,7 @@ read_args(FunctionCallInfo fcinfo, RetentionArgs *a)
  * cutoff is a timestamp (microseconds); compare bounds * USECS_PER_DAY.
  */
 static int64
-cutoff_of(PsTimeline *tl, const RetentionArgs *a)
+cutoff_of(PsTimeline *tl, const PsRetentionOptions *a)
 {
 	PsStep		keep;
 	PsAxis		axis = tl->axis;
@@ -242,7 +138,7 @@ has_rows(Oid relid)
  * window leaves out.  Returns how many.
  */
 static int
-select_partitions(PsTimeline *tl, const RetentionArgs *a, bool *remove,
+select_partitions(PsTimeline *tl, const PsRetentionOptions *a, bool *remove,
 				  int64 *cutoff, int *anchor)
 {
 	PsTree	   *tree = tl->tree;
@@ -317,19 +213,19 @@ archive_name(PsScript *s, const PsPartition *p, Oid archive_nsp)
 
 /* The statements after the DETACH of one partition. */
 static void
-emit_after_detach(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
+emit_after_detach(PsScript *s, PsTimeline *tl, const PsRetentionOptions *a,
 				  int index)
 {
 	PsTree	   *tree = tl->tree;
 	const PsPartition *p = &tree->parts[index];
 	int			i;
 
-	if (a->action == RET_DROP)
+	if (a->action == PS_RETENTION_DROP)
 	{
 		ps_script_stmt(s, "DROP TABLE %s", ps_ddl_qualified(p->relid));
 		return;
 	}
-	if (a->action != RET_ARCHIVE)
+	if (a->action != PS_RETENTION_ARCHIVE)
 		return;
 
 	/* the partition, then every table below it (SET SCHEMA moves one) */
@@ -370,7 +266,7 @@ emit_after_detach(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
 }
 
 static void
-emit_header(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
+emit_header(PsScript *s, PsTimeline *tl, const PsRetentionOptions *a,
 			int64 cutoff, int anchor)
 {
 	const char *parent = ps_ddl_qualified(tl->parentid);
@@ -400,11 +296,11 @@ emit_header(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
 		else
 			ps_script_header(s, "Window: no partition holds a row, so keep_count keeps every partition.");
 	}
-	ps_script_header(s, "Action: %s%s.", a->action_name,
-					 a->action == RET_ARCHIVE ?
+	ps_script_header(s, "Action: %s%s.", ps_retention_action_name(a->action),
+					 a->action == PS_RETENTION_ARCHIVE ?
 					 psprintf(" (detach, then move to schema %s)",
 							  quote_identifier(a->archive_name)) :
-					 a->action == RET_DROP ? " (detach, then DROP TABLE: the rows are gone)" : "");
+					 a->action == PS_RETENTION_DROP ? " (detach, then DROP TABLE: the rows are gone)" : "");
 	if (a->concurrently)
 	{
 		ps_script_header(s, "Run it with psql, outside any transaction block (not with --single-transaction,");
@@ -422,11 +318,15 @@ emit_header(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
 	}
 }
 
-Datum
-partstrat_ddl_retention(PG_FUNCTION_ARGS)
+/*
+ * ps_ddl_retention -- the script removing the partitions of o->parentid
+ * outside the window, with partstrat_ddl_retention()'s ERRORs.
+ */
+char *
+ps_ddl_retention(const PsRetentionOptions *o)
 {
 	const char *fn = "partstrat_ddl_retention";
-	RetentionArgs a;
+	PsRetentionOptions a = *o;
 	PsTimeline *tl;
 	PsTree	   *tree;
 	bool	   *remove;
@@ -439,9 +339,7 @@ partstrat_ddl_retention(PG_FUNCTION_ARGS)
 	int			nest;
 	int			i;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	read_args(fcinfo, &a);
+	Assert(a.keep != NULL || a.keep_count > 0);
 	tl = ps_timeline_open(a.parentid, fn, a.keep ? PS_TL_TIME_ONLY : 0);
 	tree = tl->tree;
 	if (a.concurrently && tl->default_part >= 0)
@@ -460,9 +358,9 @@ partstrat_ddl_retention(PG_FUNCTION_ARGS)
 	nest = ps_ddl_iso_enter();
 	parent = ps_ddl_qualified(a.parentid);
 	s = ps_script_begin(psprintf("retention of %s: %s %d partition%s",
-								 parent, a.action_name, nremove,
+								 parent, ps_retention_action_name(a.action), nremove,
 								 nremove == 1 ? "" : "s"),
-						a.lock_ms, !a.concurrently);
+						a.lock_timeout_ms, !a.concurrently);
 	emit_header(s, tl, &a, cutoff, anchor);
 
 	if (nremove == 0)
@@ -501,5 +399,5 @@ partstrat_ddl_retention(PG_FUNCTION_ARGS)
 	}
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);
-	PS_RETURN_SCRIPT(result);
+	return result;
 }

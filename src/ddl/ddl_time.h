@@ -110,7 +110,7 @@ extern PsValue ps_axis_value(const PsAxis *axis, int64 pos);
 extern char *ps_axis_text(const PsAxis *axis, int64 pos);
 extern int64 ps_step_add(const PsAxis *axis, const PsStep *step, int64 base,
 						 int64 n);
-extern void ps_timeline_set_step(PsTimeline *tl, text *step_arg,
+extern void ps_timeline_set_step(PsTimeline *tl, const char *step_arg,
 								 const char *funcname);
 extern PsPiece ps_timeline_piece_at(PsTimeline *tl, int64 v);
 extern PsBound ps_timeline_bound(PsTimeline *tl, const PsPiece *piece);

@@ -879,10 +879,11 @@ parse_step(PsTimeline *tl, const char *text, const char *funcname)
  * partitions (ERROR when they are irregular).
  */
 void
-ps_timeline_set_step(PsTimeline *tl, text *step_arg, const char *funcname)
+ps_timeline_set_step(PsTimeline *tl, const char *step_arg,
+					 const char *funcname)
 {
 	if (step_arg != NULL)
-		parse_step(tl, text_to_cstring(step_arg), funcname);
+		parse_step(tl, pstrdup(step_arg), funcname);
 	else
 		infer_step(tl, funcname);
 }

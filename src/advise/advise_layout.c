@@ -66,6 +66,13 @@ ddl_split(AdviseCtx *ctx, Advice *a, int part, int pieces)
 #define PS_ADVICE_MAX_VALUES	16
 #define PS_ADVICE_MAX_SUB		16
 
+/*
+ * The cap of a split proposal: pieces of one leaf (a power of two, for
+ * hash leaves).  partstrat_ddl_split() itself makes up to
+ * PS_DDL_MAX_PIECES when asked.
+ */
+#define PS_ADVICE_MAX_PIECES	64
+
 static int
 next_pow2(int n)
 {
@@ -174,6 +181,16 @@ proposed_values(AdviseCtx *ctx, const char *keycol, int nwhale,
 	return needed_max;
 }
 
+/* The reason's note when a leaf needed more pieces than the cap. */
+static char *
+pieces_cap_note(int64 needed)
+{
+	if (needed <= PS_ADVICE_MAX_PIECES)
+		return "";
+	return psprintf(" (the target would need " INT64_FORMAT " pieces, and partstrat proposes at most %d per split: split again later, or raise the target)",
+					needed, PS_ADVICE_MAX_PIECES);
+}
+
 /* The reason's note when more values were heavy than the cap. */
 static char *
 values_cap_note(int nwhale)
@@ -190,8 +207,8 @@ sub_cap_note(int needed_max)
 {
 	if (needed_max <= PS_ADVICE_MAX_SUB)
 		return "";
-	return psprintf("; the heaviest value would need %d hash sub-partitions of the target size, capped at %d (partstrat proposes at most %d per value: raise partstrat.target_bytes or pass a larger target)",
-					needed_max, PS_ADVICE_MAX_SUB, PS_ADVICE_MAX_SUB);
+	return psprintf("; the heaviest value would need %d hash sub-partitions of the target size, and partstrat proposes at most %d per value (raise the target for fewer)",
+					needed_max, PS_ADVICE_MAX_SUB);
 }
 
 /* repartition of a hash parent whose imbalance comes from heavy values */
@@ -392,7 +409,8 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 }
 
 static void
-advise_split(AdviseCtx *ctx, int leaf, int pieces, PsKeyStats *ks)
+advise_split(AdviseCtx *ctx, int leaf, int pieces, int64 needed,
+			 PsKeyStats *ks)
 {
 	PsTree	   *tree = ctx->tree;
 	PsLeafSkew *l = &ctx->skew->leaves[leaf];
@@ -418,13 +436,14 @@ advise_split(AdviseCtx *ctx, int leaf, int pieces, PsKeyStats *ks)
 		ps_json_key_str(&a->evidence, "key_values", "not checked: no statistics");
 	else if (ks->nmcv > 0)
 		ps_json_key_num(&a->evidence, "largest_value_share", ks->mcv[0].freq, 4);
-	a->reason = psprintf("%s holds %s of the rows (%s)%s, more than twice the %s target: split it into %d %s",
+	a->reason = psprintf("%s holds %s of the rows (%s)%s, more than twice the %s target: split it into %d %s%s",
 						 p->relname, ps_pct(l->share), ps_size_pretty(l->bytes),
 						 l->has_ratio ? psprintf(", %.1f× the median sibling",
 												 l->ratio_to_median) : "",
 						 ps_size_pretty(ctx->target), pieces,
 						 hash ? psprintf("hash partitions of modulus %d",
-										 p->modulus * pieces) : "pieces");
+										 p->modulus * pieces) : "pieces",
+						 pieces_cap_note(needed));
 	a->reason = ps_finish_reason(ctx, a, a->reason);
 	ddl_split(ctx, a, l->part, pieces);
 	a->rows_moved = l->rows;
@@ -438,7 +457,8 @@ advise_split(AdviseCtx *ctx, int leaf, int pieces, PsKeyStats *ks)
  * the split script of each leaf (one transaction each), in remainder order.
  */
 static void
-advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
+advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces,
+				   int64 needed, int n)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
@@ -529,14 +549,14 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
 	ps_json_key_int(&a->evidence, "target_bytes", ctx->target);
 	ps_json_key_int(&a->evidence, "partitions_after", after);
 	ps_json_key_raw(&a->evidence, "split", split.data);
-	a->reason = psprintf("%s hash partitions of %s (%s, " INT64_FORMAT " rows) are %s to %s each, more than twice the %s target: split each into %s hash partitions of modulus %s, %d partitions in all",
+	a->reason = psprintf("%s hash partitions of %s (%s, " INT64_FORMAT " rows) are %s to %s each, more than twice the %s target: split each into %s hash partitions of modulus %s, %d partitions in all%s",
 						 n == nsib ? psprintf("All %d", n) : psprintf("%d of the %d", n, nsib),
 						 ps_part_name(tree, g), names.data, rows,
 						 ps_size_pretty(bmin), ps_size_pretty(bmax),
 						 ps_size_pretty(ctx->target),
 						 pmin == pmax ? psprintf("%d", pmin) : psprintf("%d to %d", pmin, pmax),
 						 mmin == mmax ? psprintf("%d", mmin) : psprintf("%d to %d", mmin, mmax),
-						 after);
+						 after, pieces_cap_note(needed));
 	a->reason = ps_finish_reason(ctx, a, a->reason);
 
 	initStringInfo(&ddl);
@@ -569,6 +589,7 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 	int		   *hash_whales = palloc(sizeof(int) * Max(s->nleaves, 1));
 	int		   *hsplit = palloc(sizeof(int) * Max(s->nleaves, 1));
 	int		   *hpieces = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int64	   *hneeded = palloc(sizeof(int64) * Max(s->nleaves, 1));
 	int			nhsplit = 0;
 	int			g,
 				i;
@@ -599,6 +620,7 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		PsLeafSkew *l = &s->leaves[i];
 		PsPartition *p = &tree->parts[l->part];
 		PsKeyStats *ks;
+		int64		needed;
 		int			pieces;
 		int			nwhale = 0;
 
@@ -606,13 +628,13 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		if (ctx->taken[l->part] || p->is_default || p->is_foreign ||
 			l->bytes <= 2 * ctx->target)
 			continue;
-		/* no more pieces than the split generator makes (a tiny target) */
-		pieces = (int) Min((l->bytes + ctx->target - 1) / ctx->target,
-						   PS_DDL_MAX_PIECES);
+		/* at most PS_ADVICE_MAX_PIECES (a tiny target), and the reason says so */
+		needed = (l->bytes + ctx->target - 1) / ctx->target;
+		pieces = (int) Min(needed, PS_ADVICE_MAX_PIECES);
 		if (p->strategy == PS_STRATEGY_HASH)
 		{
 			pieces = next_pow2(pieces);
-			if (pieces > PS_DDL_MAX_PIECES)
+			if (pieces > PS_ADVICE_MAX_PIECES)
 				pieces /= 2;
 		}
 		ks = ps_skew_keystats(s, i);
@@ -634,10 +656,11 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		else if (p->strategy == PS_STRATEGY_HASH)
 		{
 			hsplit[nhsplit] = i;
+			hneeded[nhsplit] = needed;
 			hpieces[nhsplit++] = pieces;
 		}
 		else
-			advise_split(ctx, i, pieces, ks);
+			advise_split(ctx, i, pieces, needed, ks);
 	}
 
 	/* hash leaves: one split action per parent with two or more */
@@ -647,6 +670,7 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 					j;
 		int		   *gl;
 		int		   *gp;
+		int64		gneeded = 0;
 
 		if (hsplit[i] < 0)
 			continue;
@@ -659,12 +683,14 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 				continue;
 			gl[n] = hsplit[j];
 			gp[n++] = hpieces[j];
+			gneeded = Max(gneeded, hneeded[j]);
 			hsplit[j] = -1;
 		}
 		if (n > 1)
-			advise_hash_splits(ctx, g, gl, gp, n);
+			advise_hash_splits(ctx, g, gl, gp, gneeded, n);
 		else
-			advise_split(ctx, gl[0], gp[0], ps_skew_keystats(s, gl[0]));
+			advise_split(ctx, gl[0], gp[0], gneeded,
+						 ps_skew_keystats(s, gl[0]));
 	}
 }
 

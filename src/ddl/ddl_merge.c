@@ -93,6 +93,7 @@ resolve_partitions(const Oid *relids, int n, PsTree **treep)
 		int			k;
 
 		relid = relids[i];
+		ps_check_partition_kind(relid, "partstrat_ddl_merge");
 		if (tree == NULL)
 		{
 			tree = ps_ddl_open_partition(relid, "partstrat_ddl_merge", &k);

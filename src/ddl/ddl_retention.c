@@ -67,6 +67,46 @@ ps_retention_action_name(PsRetentionAction action)
 }
 
 /*
+ * base - keep on the axis.  An out-of-range result is the keep's fault,
+ * and the message says so (the axis's own message is about the step of new
+ * partitions).  Nothing runs between the catch and the new ERROR.
+ */
+static int64
+keep_cutoff(const PsAxis *axis, const PsStep *keep, int64 base,
+			const PsRetentionOptions *a, Oid keytype)
+{
+	MemoryContext ctx = CurrentMemoryContext;
+	volatile int64 result = 0;
+
+	PG_TRY();
+	{
+		result = ps_step_add(axis, keep, base, -1);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(ctx);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_DATETIME_VALUE_OUT_OF_RANGE)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("keep \"%s\" reaches before the earliest value of type %s",
+						ps_interval_text(a->keep->month, a->keep->day,
+										 a->keep->time),
+						format_type_be(keytype)),
+				 errdetail("The window would start keep before as_of (%s).",
+						   ps_datum_to_iso(TimestampTzGetDatum(a->as_of),
+										   TIMESTAMPTZOID)),
+				 errhint("Pass a shorter keep, or keep_count to keep a number of partitions.")));
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/*
  * The cutoff on the axis: as_of - keep, in the time zone of the bounds for
  * timestamptz and in the session's time zone otherwise (a date or a
  * timestamp without time zone is read as local time).  For a date key the
@@ -98,7 +138,7 @@ cutoff_of(PsTimeline *tl, const PsRetentionOptions *a)
 		axis.typid = TIMESTAMPOID;
 		axis.tz = NULL;
 	}
-	return ps_step_add(&axis, &keep, base, -1);
+	return keep_cutoff(&axis, &keep, base, a, tl->axis.typid);
 }
 
 /* Is partition p (level 1) wholly older than the cutoff? */
@@ -265,6 +305,45 @@ emit_after_detach(PsScript *s, PsTimeline *tl, const PsRetentionOptions *a,
 	}
 }
 
+/*
+ * The statements removing level-1 partition i (removed: outside the
+ * window, removed by the action; else only its pending detach finished).
+ */
+static void
+emit_removal(PsScript *s, PsTimeline *tl, const PsRetentionOptions *a,
+			 int i, bool removed)
+{
+	PsTree	   *tree = tl->tree;
+	PsPartition *p = &tree->parts[i];
+	char	   *parent = ps_ddl_qualified(tl->parentid);
+	char	   *qual = ps_ddl_qualified(p->relid);
+	PsBound		b = ps_bound_of(tree, p);
+
+	ps_script_blank(s);
+	ps_script_comment(s, "%s %s", qual, ps_ddl_bound_clause(&b));
+	if (p->detach_pending)
+	{
+		if (removed)
+			ps_script_comment(s, "left \"detach pending\" by an interrupted DETACH ... CONCURRENTLY: finished here");
+		else
+			ps_script_comment(s, "left \"detach pending\" by an interrupted DETACH ... CONCURRENTLY, which blocks every other DETACH ... CONCURRENTLY of %s: finished first (inside the window, it stays a standalone table)",
+							  parent);
+		ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s FINALIZE",
+					   parent, qual);
+	}
+	else if (a->concurrently)
+	{
+		ps_script_comment(s, "if interrupted: ALTER TABLE %s DETACH PARTITION %s FINALIZE;",
+						  parent, qual);
+		ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY",
+					   parent, qual);
+	}
+	else
+		ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s", parent, qual);
+	if (removed)
+		emit_after_detach(s, tl, a, i);
+}
+
 static void
 emit_header(PsScript *s, PsTimeline *tl, const PsRetentionOptions *a,
 			int64 cutoff, int anchor)
@@ -367,35 +446,24 @@ ps_ddl_retention(const PsRetentionOptions *o)
 		ps_script_comment(s, "nothing to remove: every partition may hold rows inside the window");
 	else if (!a.concurrently)
 		ps_script_stmt(s, "LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE", parent);
+
+	/*
+	 * PostgreSQL refuses every DETACH ... CONCURRENTLY of the parent while
+	 * one of its partitions is pending detach: a concurrent script finishes
+	 * those first, inside the window or not.
+	 */
+	if (a.concurrently && nremove > 0)
+	{
+		for (i = 0; i < tree->nparts; i++)
+		{
+			if (tree->parts[i].level == 1 && tree->parts[i].detach_pending)
+				emit_removal(s, tl, &a, i, remove[i]);
+		}
+	}
 	for (i = 0; i < tree->nparts; i++)
 	{
-		PsPartition *p = &tree->parts[i];
-		PsBound		b;
-		char	   *qual;
-
-		if (!remove[i])
-			continue;
-		b = ps_bound_of(tree, p);
-		qual = ps_ddl_qualified(p->relid);
-		ps_script_blank(s);
-		ps_script_comment(s, "%s %s", qual, ps_ddl_bound_clause(&b));
-		if (p->detach_pending)
-		{
-			ps_script_comment(s, "left \"detach pending\" by an interrupted DETACH ... CONCURRENTLY: finished here");
-			ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s FINALIZE",
-						   parent, qual);
-		}
-		else if (a.concurrently)
-		{
-			ps_script_comment(s, "if interrupted: ALTER TABLE %s DETACH PARTITION %s FINALIZE;",
-							  parent, qual);
-			ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY",
-						   parent, qual);
-		}
-		else
-			ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s", parent,
-						   qual);
-		emit_after_detach(s, tl, &a, i);
+		if (remove[i] && !(a.concurrently && tree->parts[i].detach_pending))
+			emit_removal(s, tl, &a, i, true);
 	}
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);

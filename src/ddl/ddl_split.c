@@ -736,6 +736,7 @@ ps_ddl_split(const PsSplitOptions *o)
 	char	   *result;
 	int			i;
 
+	ps_check_partition_kind(relid, "partstrat_ddl_split");
 	tree = ps_ddl_open_partition(relid, "partstrat_ddl_split", &index);
 	p = &tree->parts[index];
 	check_splittable(tree, p);

@@ -201,7 +201,10 @@ extern void ps_as_user_end(PsAsUser *ao);
 extern void ps_spi_connect_as_owner(PsAsUser *ao, Oid relid);
 extern void ps_spi_finish_as_owner(PsAsUser *ao);
 
-/* partitions.c */
+/*
+ * inventory.c: lock, check and read the tree of a table passed to an SQL
+ * function (a NOTICE when it is a partitioned partition)
+ */
 extern PsTree *ps_open_tree(Oid relid, const char *funcname, int flags);
 
 /* bounds.c */

@@ -198,6 +198,30 @@ ps_check_partitioned(Oid relid, const char *what)
 }
 
 /*
+ * Lock, check and read the tree of a table passed to an SQL function.
+ * A partition that is itself partitioned is accepted: its subtree is read
+ * and a NOTICE names the root.
+ */
+PsTree *
+ps_open_tree(Oid relid, const char *funcname, int flags)
+{
+	PsTree	   *tree;
+
+	/* privileges first: a caller who may not read it may not lock it */
+	ps_check_read_access(relid, true);
+	LockRelationOid(relid, AccessShareLock);
+	ps_check_partitioned(relid, funcname);
+	tree = ps_build_tree(relid, flags);
+	if (tree->top_root != relid)
+		ereport(NOTICE,
+				(errmsg("\"%s\" is a partition of \"%s\": showing its subtree only",
+						get_rel_name(relid), get_rel_name(tree->top_root)),
+				 errdetail("Levels are counted from \"%s\".",
+						   get_rel_name(relid))));
+	return tree;
+}
+
+/*
  * ERROR unless relid is a table (plain, partitioned or foreign): what a
  * generator taking a partition expects.  An index partition is a
  * partition too (of its parent index), and a message about its parent

@@ -39,16 +39,6 @@
 /* partstrat.lock_timeout, in milliseconds (default 500, < deadlock_timeout) */
 extern int	ps_ddl_lock_timeout_ms;
 
-/* Define the GUCs of DDL generation; called from _PG_init. */
-extern void ps_ddl_define_gucs(void);
-
-/*
- * The lock_timeout of a generator, in milliseconds: argument argno of the
- * SQL function (an interval, NULL meaning the GUC partstrat.lock_timeout).
- * ERROR (22023, with a hint) when not positive or above INT_MAX ms.
- */
-extern int	ps_ddl_lock_timeout_arg(FunctionCallInfo fcinfo, int argno);
-
 /* ---- Session independence -------------------------------------------- */
 
 /*

@@ -20,6 +20,9 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+#include <math.h>
+
 #include "access/xact.h"
 #include "catalog/catalog.h"
 #include "catalog/namespace.h"
@@ -39,6 +42,33 @@ PG_FUNCTION_INFO_V1(partstrat_ddl_retention);
 PG_FUNCTION_INFO_V1(partstrat_ddl_premake);
 PG_FUNCTION_INFO_V1(partstrat_ddl_rescue_default);
 PG_FUNCTION_INFO_V1(partstrat_ddl_guard_default);
+
+/*
+ * The lock_timeout of a generator, in milliseconds: argument argno of the
+ * SQL function (an interval, NULL meaning the GUC partstrat.lock_timeout).
+ * ERROR (22023, with a hint) when not positive or above INT_MAX ms.
+ */
+static int
+ps_ddl_lock_timeout_arg(FunctionCallInfo fcinfo, int argno)
+{
+	Interval   *iv;
+	double		ms;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return ps_ddl_lock_timeout_ms;
+	iv = PG_GETARG_INTERVAL_P(argno);
+	ms = ((double) iv->time +
+		  (double) iv->day * USECS_PER_DAY +
+		  (double) iv->month * DAYS_PER_MONTH * USECS_PER_DAY) / 1000.0;
+	ms = ceil(ms);
+	if (ms <= 0 || ms > INT_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lock_timeout must be between 1 millisecond and %d milliseconds",
+						INT_MAX),
+				 errhint("Pass an interval such as '500ms', or NULL to use partstrat.lock_timeout.")));
+	return (int) ms;
+}
 
 /* A text argument as a C string, NULL when SQL NULL or absent. */
 static const char *

@@ -713,16 +713,17 @@ ps_advise_add_index(AdviseCtx *ctx)
 		StringInfoData sigs;
 		ListCell   *lc;
 		Advice	   *a;
-		int			n = list_length(l->missing_indexes);
+		int			n = list_length(l->missing_sigs);
 
 		if (n == 0 || ctx->taken[l->part])
 			continue;
 		a = ps_new_advice(ctx, ADV_ADD_INDEX, (double) Max(l->rows, 0));
 		ps_set_part(a, l->part);
 		initStringInfo(&ddl);
-		foreach(lc, l->missing_indexes)
+		foreach(lc, l->missing_sigs)
 			appendStringInfo(&ddl, "%s%s;", ddl.len > 0 ? "\n" : "",
-							 (char *) lfirst(lc));
+							 ps_ddl_index_like(lfirst(lc), p->nspname,
+											   p->relname));
 		initStringInfo(&sigs);
 		appendStringInfoChar(&sigs, '[');
 		foreach(lc, l->missing_sigs)

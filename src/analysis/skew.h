@@ -91,8 +91,8 @@ typedef struct PsLeafSkew
 	uint32		flags;
 	int			nheavy;			/* hash_imbalance: the values behind it */
 	PsHeavyValue *heavy;
-	List	   *missing_indexes;	/* CREATE INDEX statements (char *) */
-	List	   *missing_sigs;	/* their short definitions (char *) */
+	List	   *missing_sigs;	/* index definitions siblings have and it
+								 * lacks ("UNIQUE USING btree (id)") */
 	int			index_siblings; /* siblings that have the missing index */
 	int			group_size;		/* leaves in its group */
 	bool		detach_pending; /* it, or a partition above it, is being

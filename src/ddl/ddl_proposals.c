@@ -2,8 +2,8 @@
  *
  * ddl_proposals.c
  *	  The SQL text of the advice that is not a generator's script: the
- *	  repartition proposal, create_default, drop_default, analyze and
- *	  finalize_detach.
+ *	  repartition proposal, add_index, create_default, drop_default, analyze
+ *	  and finalize_detach.
  *
  * The advice (src/advise/) decides what to propose and with which numbers
  * (heavy values, predicted rows, hash sub-partitions); the text is written
@@ -63,6 +63,16 @@ ps_ddl_analyze(const Oid *relids, int n)
 						 ps_ddl_qualified(relids[i]));
 	appendStringInfoChar(&ddl, ';');
 	return ddl.data;
+}
+
+char *
+ps_ddl_index_like(const char *sig, const char *nspname, const char *relname)
+{
+	bool		unique = strncmp(sig, "UNIQUE ", 7) == 0;
+
+	return psprintf("CREATE %sINDEX ON %s %s", unique ? "UNIQUE " : "",
+					quote_qualified_identifier(nspname, relname),
+					unique ? sig + 7 : sig);
 }
 
 char *

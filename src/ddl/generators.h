@@ -162,6 +162,14 @@ extern char *ps_ddl_create_default(Oid parentid, const char *nspname,
 /* ANALYZE of the given relations (qualified by OID), one statement. */
 extern char *ps_ddl_analyze(const Oid *relids, int n);
 
+/*
+ * CREATE [UNIQUE] INDEX ON nspname.relname USING ...: the index of
+ * signature sig ("UNIQUE USING btree (id)", as the skew analysis reads it,
+ * deparsed under the scripts' settings), without the ";".
+ */
+extern char *ps_ddl_index_like(const char *sig, const char *nspname,
+							   const char *relname);
+
 /* DROP TABLE relid; */
 extern char *ps_ddl_drop_table(Oid relid);
 

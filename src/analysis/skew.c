@@ -692,20 +692,13 @@ find_heavy_values(PsSkew *s, int leaf)
 	}
 }
 
-PsSkew *
-ps_skew_analyze(PsTree *tree, bool exact)
+/* The leaves of the tree, with their rows and bytes as the tree has them. */
+static void
+init_leaves(PsSkew *s)
 {
-	PsSkew	   *s = palloc0(sizeof(PsSkew));
-	PsSizer    *sizer = NULL;
-	OidIndex   *map;
+	PsTree	   *tree = s->tree;
 	int			i;
-	int			lvl;
 
-	if (!tree->sizes_known)
-		ps_facts_refresh_unanalyzed(tree);
-	s->tree = tree;
-	s->exact = exact;
-	s->stats_readable = ps_facts_stats_readable(tree);
 	s->rows = palloc(sizeof(int64) * Max(tree->nparts, 1));
 	s->leaf_of = palloc(sizeof(int) * Max(tree->nparts, 1));
 	s->leaves = palloc0(sizeof(PsLeafSkew) * Max(tree->nleaves, 1));
@@ -733,11 +726,15 @@ ps_skew_analyze(PsTree *tree, bool exact)
 		s->nleaves++;
 	}
 	s->keystats = palloc0(sizeof(PsKeyStats *) * Max(s->nleaves, 1));
-	map = ps_leaf_oid_index(s);
-	if (exact)
-		ps_facts_count_exact(s, map);
+}
 
-	/* rows of every part, partitioned ones as sums, deepest first */
+/* rows of every part, partitioned ones as sums, deepest first */
+static void
+sum_rows(PsSkew *s)
+{
+	PsTree	   *tree = s->tree;
+	int			i;
+
 	for (i = 0; i < tree->nparts; i++)
 		s->rows[i] = tree->parts[i].is_leaf ?
 			s->leaves[s->leaf_of[i]].rows : 0;
@@ -752,6 +749,15 @@ ps_skew_analyze(PsTree *tree, bool exact)
 		else
 			s->total_rows += s->rows[i];
 	}
+}
+
+/* Share, empty, default_has_rows, stale_stats, density and bytes per leaf. */
+static void
+measure_leaves(PsSkew *s)
+{
+	PsTree	   *tree = s->tree;
+	PsSizer    *sizer = NULL;
+	int			i;
 
 	for (i = 0; i < s->nleaves; i++)
 	{
@@ -784,9 +790,120 @@ ps_skew_analyze(PsTree *tree, bool exact)
 		if (!tree->sizes_known)
 			ps_facts_catalog_bytes(s, l, &sizer);
 	}
-
 	if (sizer)
 		ps_sizer_end(sizer);
+}
+
+/* The chi-square of every hash parent of level lvl, summed. */
+static void
+level_chi2(PsSkew *s, PsLevelSkew *L, int lvl)
+{
+	PsTree	   *tree = s->tree;
+	int			g;
+
+	for (g = -1; g < tree->nparts; g++)
+	{
+		int			n,
+					dof;
+		int		   *children;
+
+		if (g >= 0 && (tree->parts[g].is_leaf ||
+					   tree->parts[g].level != lvl - 1))
+			continue;
+		if (g < 0 && lvl != 1)
+			continue;
+		children = ps_children_of(tree, g, &n);
+		L->chi2 += hash_chi2(s, children, n, &dof);
+		L->dof += dof;
+	}
+	if (s->exact && L->dof > 0)
+		L->chi2_p = ps_chi2_pvalue(L->chi2, L->dof);
+}
+
+/* Gini, coefficient of variation, max/median, DEFAULT share of a level. */
+static void
+measure_level(PsSkew *s, PsLevelSkew *L, int lvl)
+{
+	PsTree	   *tree = s->tree;
+	double	   *vals = palloc(sizeof(double) * Max(tree->nparts, 1));
+	double		sum = 0,
+				sumsq = 0,
+				maxv = 0,
+				weighted = 0,
+				defrows = 0,
+				med;
+	bool		all_hash = true;
+	int			i;
+
+	L->level = lvl;
+	L->chi2_p = -1;
+	for (i = 0; i < tree->nparts; i++)
+	{
+		PsPartition *p = &tree->parts[i];
+
+		if (p->level != lvl || s->rows[i] < 0 || p->is_foreign ||
+			pending_subtree(tree, i))
+			continue;
+		vals[L->nodes++] = s->rows[i];
+		sum += s->rows[i];
+		sumsq += (double) s->rows[i] * s->rows[i];
+		maxv = Max(maxv, s->rows[i]);
+		if (p->is_default)
+			defrows += s->rows[i];
+		if (p->strategy != PS_STRATEGY_HASH)
+			all_hash = false;
+		if (L->strategy == NULL)
+			L->strategy = pstrdup(ps_strategy_name(p->strategy));
+		else if (strstr(L->strategy, ps_strategy_name(p->strategy)) == NULL)
+			L->strategy = psprintf("%s/%s", L->strategy,
+								   ps_strategy_name(p->strategy));
+	}
+	L->rows = (int64) sum;
+	if (L->nodes == 0)
+		return;
+	qsort(vals, L->nodes, sizeof(double), double_cmp);
+	for (i = 0; i < L->nodes; i++)
+		weighted += (i + 1) * vals[i];
+	L->gini = sum > 0 ? (2.0 * weighted) / (L->nodes * sum) -
+		(L->nodes + 1.0) / L->nodes : 0;
+	if (sum > 0)
+	{
+		double		mean = sum / L->nodes;
+		double		var = sumsq / L->nodes - mean * mean;
+
+		L->cv = sqrt(Max(var, 0)) / mean;
+	}
+	med = median_of(vals, L->nodes);
+	L->max_median = med > 0 ? maxv / med : -1;
+	L->default_share = sum > 0 ? defrows / sum : 0;
+	L->is_hash = all_hash;
+	if (all_hash)
+		level_chi2(s, L, lvl);
+}
+
+/*
+ * ps_skew_analyze -- the measures and flags of every leaf and level of
+ * tree, over the facts skew_facts.c reads (exact: rows counted).
+ */
+PsSkew *
+ps_skew_analyze(PsTree *tree, bool exact)
+{
+	PsSkew	   *s = palloc0(sizeof(PsSkew));
+	OidIndex   *map;
+	int			i;
+	int			lvl;
+
+	if (!tree->sizes_known)
+		ps_facts_refresh_unanalyzed(tree);
+	s->tree = tree;
+	s->exact = exact;
+	s->stats_readable = ps_facts_stats_readable(tree);
+	init_leaves(s);
+	map = ps_leaf_oid_index(s);
+	if (exact)
+		ps_facts_count_exact(s, map);
+	sum_rows(s);
+	measure_leaves(s);
 
 	analyze_group(s, -1);
 	for (i = 0; i < tree->nparts; i++)
@@ -801,86 +918,10 @@ ps_skew_analyze(PsTree *tree, bool exact)
 	}
 	find_missing_indexes(s, ps_facts_index_counts(s, map));
 
-	/* per level */
 	s->nlevels = tree->nlevels;
 	s->levels = palloc0(sizeof(PsLevelSkew) * Max(tree->nlevels, 1));
 	for (lvl = 1; lvl <= tree->nlevels; lvl++)
-	{
-		PsLevelSkew *L = &s->levels[lvl - 1];
-		double	   *vals = palloc(sizeof(double) * Max(tree->nparts, 1));
-		double		sum = 0,
-					sumsq = 0,
-					maxv = 0,
-					weighted = 0,
-					defrows = 0,
-					med;
-		bool		all_hash = true;
-		int			g;
-
-		L->level = lvl;
-		L->chi2_p = -1;
-		for (i = 0; i < tree->nparts; i++)
-		{
-			PsPartition *p = &tree->parts[i];
-
-			if (p->level != lvl || s->rows[i] < 0 || p->is_foreign ||
-				pending_subtree(tree, i))
-				continue;
-			vals[L->nodes++] = s->rows[i];
-			sum += s->rows[i];
-			sumsq += (double) s->rows[i] * s->rows[i];
-			maxv = Max(maxv, s->rows[i]);
-			if (p->is_default)
-				defrows += s->rows[i];
-			if (p->strategy != PS_STRATEGY_HASH)
-				all_hash = false;
-			if (L->strategy == NULL)
-				L->strategy = pstrdup(ps_strategy_name(p->strategy));
-			else if (strstr(L->strategy, ps_strategy_name(p->strategy)) == NULL)
-				L->strategy = psprintf("%s/%s", L->strategy,
-									   ps_strategy_name(p->strategy));
-		}
-		L->rows = (int64) sum;
-		if (L->nodes == 0)
-			continue;
-		qsort(vals, L->nodes, sizeof(double), double_cmp);
-		for (i = 0; i < L->nodes; i++)
-			weighted += (i + 1) * vals[i];
-		L->gini = sum > 0 ? (2.0 * weighted) / (L->nodes * sum) -
-			(L->nodes + 1.0) / L->nodes : 0;
-		if (sum > 0)
-		{
-			double		mean = sum / L->nodes;
-			double		var = sumsq / L->nodes - mean * mean;
-
-			L->cv = sqrt(Max(var, 0)) / mean;
-		}
-		med = median_of(vals, L->nodes);
-		L->max_median = med > 0 ? maxv / med : -1;
-		L->default_share = sum > 0 ? defrows / sum : 0;
-		L->is_hash = all_hash;
-		if (all_hash)
-		{
-			/* sum the tests of every hash parent of this level */
-			for (g = -1; g < tree->nparts; g++)
-			{
-				int			n,
-							dof;
-				int		   *children;
-
-				if (g >= 0 && (tree->parts[g].is_leaf ||
-							   tree->parts[g].level != lvl - 1))
-					continue;
-				if (g < 0 && lvl != 1)
-					continue;
-				children = ps_children_of(tree, g, &n);
-				L->chi2 += hash_chi2(s, children, n, &dof);
-				L->dof += dof;
-			}
-			if (s->exact && L->dof > 0)
-				L->chi2_p = ps_chi2_pvalue(L->chi2, L->dof);
-		}
-	}
+		measure_level(s, &s->levels[lvl - 1], lvl);
 	return s;
 }
 

@@ -5,7 +5,7 @@
  *
  * The analysis is pure arithmetic over the PsTree: rows, sizes and
  * counters of each leaf, compared with its siblings (the leaves of the same
- * direct parent).  Definitions, each documented in the README:
+ * direct parent).  Definitions, each documented in docs/reference.md:
  *
  *	rows			count(*) with exact => true; else pg_class.reltuples, or
  *					pg_stat's n_live_tup for a leaf whose statistics are

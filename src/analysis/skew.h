@@ -35,7 +35,7 @@
 #define PS_FLAG_GAP_BEFORE		0x0100
 #define PS_NFLAGS				9
 
-/* GUCs (defined in partstrat.c, documented there and in the README). */
+/* GUCs (defined in partstrat.c, documented there and in docs/reference.md). */
 extern int	ps_target_bytes_kb;
 extern int64 ps_guc_target_bytes(void);
 extern int	ps_merge_min_leaves;

@@ -211,6 +211,85 @@ sub_cap_note(int needed_max)
 					needed_max, PS_ADVICE_MAX_SUB);
 }
 
+/*
+ * The heavy values of the hash leaves wleaves[nw], heaviest first (the
+ * proposal's caps keep the heaviest), with the leaf of each; parts[] gets
+ * the leaves' parts, which no other advice takes.  Returns how many.
+ */
+static int
+collect_whales(AdviseCtx *ctx, int *wleaves, int nw, int *parts,
+			   PsHeavyValue **whales_out, int **whale_leaf_out)
+{
+	PsSkew	   *s = ctx->skew;
+	PsHeavyValue *whales;
+	int		   *whale_leaf;
+	int			nwhale = 0;
+	int			i,
+				j;
+
+	for (i = 0; i < nw; i++)
+		nwhale += s->leaves[wleaves[i]].nheavy;
+	whales = palloc(sizeof(PsHeavyValue) * Max(nwhale, 1));
+	whale_leaf = palloc(sizeof(int) * Max(nwhale, 1));
+	nwhale = 0;
+	for (i = 0; i < nw; i++)
+	{
+		PsLeafSkew *l = &s->leaves[wleaves[i]];
+
+		parts[i] = l->part;
+		ctx->taken[l->part] = true;
+		for (j = 0; j < l->nheavy; j++)
+		{
+			whales[nwhale] = l->heavy[j];
+			whale_leaf[nwhale++] = wleaves[i];
+		}
+	}
+	/* heaviest first; stable, so that equal values keep the leaves' order */
+	for (i = 1; i < nwhale; i++)
+	{
+		for (j = i; j > 0 && whales[j].rows > whales[j - 1].rows; j--)
+		{
+			PsHeavyValue t = whales[j];
+			int			tl = whale_leaf[j];
+
+			whales[j] = whales[j - 1];
+			whale_leaf[j] = whale_leaf[j - 1];
+			whales[j - 1] = t;
+			whale_leaf[j - 1] = tl;
+		}
+	}
+	*whales_out = whales;
+	*whale_leaf_out = whale_leaf;
+	return nwhale;
+}
+
+/* The evidence's heavy_values: value, partition, share and rows of each. */
+static char *
+heavy_values_json(AdviseCtx *ctx, PsHeavyValue *whales, int *whale_leaf,
+				  int nwhale)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	StringInfoData hv;
+	int			i;
+
+	initStringInfo(&hv);
+	appendStringInfoChar(&hv, '[');
+	for (i = 0; i < nwhale; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&hv, ", ");
+		appendStringInfoString(&hv, "{\"value\": ");
+		escape_json(&hv, whales[i].text);
+		appendStringInfo(&hv, ", \"partition\": ");
+		escape_json(&hv, tree->parts[s->leaves[whale_leaf[i]].part].relname);
+		appendStringInfo(&hv, ", \"freq_in_partition\": %.4f, \"rows\": " INT64_FORMAT "}",
+						 whales[i].freq, whales[i].rows);
+	}
+	appendStringInfoChar(&hv, ']');
+	return hv.data;
+}
+
 /* repartition of a hash parent whose imbalance comes from heavy values */
 static void
 advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
@@ -237,60 +316,14 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 	int64		parent_rows = g < 0 ? s->total_rows : s->rows[g];
 	Advice	   *a;
 
-	for (i = 0; i < nw; i++)
-		nwhale += s->leaves[wleaves[i]].nheavy;
-	whales = palloc(sizeof(PsHeavyValue) * Max(nwhale, 1));
-	whale_leaf = palloc(sizeof(int) * Max(nwhale, 1));
-	nwhale = 0;
-	for (i = 0; i < nw; i++)
-	{
-		PsLeafSkew *l = &s->leaves[wleaves[i]];
-
-		parts[i] = l->part;
-		ctx->taken[l->part] = true;
-		for (j = 0; j < l->nheavy; j++)
-		{
-			whales[nwhale] = l->heavy[j];
-			whale_leaf[nwhale++] = wleaves[i];
-		}
-	}
-	for (i = 1; i < nwhale; i++)
-	{
-		if (whales[i].rows > whales[0].rows)
-		{
-			PsHeavyValue t = whales[0];
-			int			tl = whale_leaf[0];
-
-			whales[0] = whales[i];
-			whale_leaf[0] = whale_leaf[i];
-			whales[i] = t;
-			whale_leaf[i] = tl;
-		}
-	}
+	nwhale = collect_whales(ctx, wleaves, nw, parts, &whales, &whale_leaf);
 	top = &s->leaves[whale_leaf[0]];
 
 	a = ps_new_advice(ctx, ADV_REPARTITION, (double) whales[0].rows);
 	ps_set_parts(a, parts, nw);
 	ps_json_key_str(&a->evidence, "key", keycol);
-	{
-		StringInfoData hv;
-
-		initStringInfo(&hv);
-		appendStringInfoChar(&hv, '[');
-		for (i = 0; i < nwhale; i++)
-		{
-			if (i > 0)
-				appendStringInfoString(&hv, ", ");
-			appendStringInfoString(&hv, "{\"value\": ");
-			escape_json(&hv, whales[i].text);
-			appendStringInfo(&hv, ", \"partition\": ");
-			escape_json(&hv, tree->parts[s->leaves[whale_leaf[i]].part].relname);
-			appendStringInfo(&hv, ", \"freq_in_partition\": %.4f, \"rows\": " INT64_FORMAT "}",
-							 whales[i].freq, whales[i].rows);
-		}
-		appendStringInfoChar(&hv, ']');
-		ps_json_key_raw(&a->evidence, "heavy_values", hv.data);
-	}
+	ps_json_key_raw(&a->evidence, "heavy_values",
+					heavy_values_json(ctx, whales, whale_leaf, nwhale));
 	ps_json_key_num(&a->evidence, "share_of_parent", top->parent_share, 4);
 	ps_json_key_num(&a->evidence, "expected_share", top->expected_share, 4);
 	a->reason = psprintf("%s = %s holds " INT64_FORMAT " rows, %s of %s, and makes %s hold %.1f× its fair share of 1/%d",
@@ -581,20 +614,15 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces,
 											n, rows));
 }
 
-void
-ps_advise_split_repartition(AdviseCtx *ctx)
+/* repartition of the hash parents imbalanced by heavy values */
+static void
+advise_hash_parents(AdviseCtx *ctx, int *hash_whales)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
-	int		   *hash_whales = palloc(sizeof(int) * Max(s->nleaves, 1));
-	int		   *hsplit = palloc(sizeof(int) * Max(s->nleaves, 1));
-	int		   *hpieces = palloc(sizeof(int) * Max(s->nleaves, 1));
-	int64	   *hneeded = palloc(sizeof(int64) * Max(s->nleaves, 1));
-	int			nhsplit = 0;
 	int			g,
 				i;
 
-	/* hash parents imbalanced by heavy values */
 	for (g = -1; g < tree->nparts; g++)
 	{
 		int			nw = 0;
@@ -613,6 +641,63 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		if (nw > 0)
 			advise_hash_repartition(ctx, g, hash_whales, nw);
 	}
+}
+
+/*
+ * The hash leaves to split (hsplit[n], with their pieces and the pieces
+ * their size needed): one split action per parent with two or more.
+ */
+static void
+advise_hash_groups(AdviseCtx *ctx, int *hsplit, int *hpieces,
+				   int64 *hneeded, int nhsplit)
+{
+	PsSkew	   *s = ctx->skew;
+	int			g,
+				i;
+
+	for (i = 0; i < nhsplit; i++)
+	{
+		int			n = 0,
+					j;
+		int		   *gl;
+		int		   *gp;
+		int64		gneeded = 0;
+
+		if (hsplit[i] < 0)
+			continue;
+		g = s->leaves[hsplit[i]].group;
+		gl = palloc(sizeof(int) * nhsplit);
+		gp = palloc(sizeof(int) * nhsplit);
+		for (j = i; j < nhsplit; j++)
+		{
+			if (hsplit[j] < 0 || s->leaves[hsplit[j]].group != g)
+				continue;
+			gl[n] = hsplit[j];
+			gp[n++] = hpieces[j];
+			gneeded = Max(gneeded, hneeded[j]);
+			hsplit[j] = -1;
+		}
+		if (n > 1)
+			advise_hash_splits(ctx, g, gl, gp, gneeded, n);
+		else
+			advise_split(ctx, gl[0], gp[0], gneeded,
+						 ps_skew_keystats(s, gl[0]));
+	}
+}
+
+void
+ps_advise_split_repartition(AdviseCtx *ctx)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	int		   *hash_whales = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int		   *hsplit = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int		   *hpieces = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int64	   *hneeded = palloc(sizeof(int64) * Max(s->nleaves, 1));
+	int			nhsplit = 0;
+	int			i;
+
+	advise_hash_parents(ctx, hash_whales);
 
 	/* leaves above twice the target */
 	for (i = 0; i < s->nleaves; i++)
@@ -664,34 +749,7 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 	}
 
 	/* hash leaves: one split action per parent with two or more */
-	for (i = 0; i < nhsplit; i++)
-	{
-		int			n = 0,
-					j;
-		int		   *gl;
-		int		   *gp;
-		int64		gneeded = 0;
-
-		if (hsplit[i] < 0)
-			continue;
-		g = s->leaves[hsplit[i]].group;
-		gl = palloc(sizeof(int) * nhsplit);
-		gp = palloc(sizeof(int) * nhsplit);
-		for (j = i; j < nhsplit; j++)
-		{
-			if (hsplit[j] < 0 || s->leaves[hsplit[j]].group != g)
-				continue;
-			gl[n] = hsplit[j];
-			gp[n++] = hpieces[j];
-			gneeded = Max(gneeded, hneeded[j]);
-			hsplit[j] = -1;
-		}
-		if (n > 1)
-			advise_hash_splits(ctx, g, gl, gp, gneeded, n);
-		else
-			advise_split(ctx, gl[0], gp[0], gneeded,
-						 ps_skew_keystats(s, gl[0]));
-	}
+	advise_hash_groups(ctx, hsplit, hpieces, hneeded, nhsplit);
 }
 
 /* ----------------------------------------------------------------

@@ -102,6 +102,7 @@
 #include "partstrat.h"
 #include "skew.h"
 #include "skew_facts.h"
+#include "timeaxis.h"
 
 /* GUC variables of skew detection and advice (see skew.h) */
 int			ps_target_bytes_kb = 1024 * 1024;
@@ -217,45 +218,6 @@ ps_chi2_pvalue(double chi2, int dof)
 	if (dof <= 0)
 		return 1.0;
 	return gamma_q(dof / 2.0, chi2 / 2.0);
-}
-
-/* ----------------------------------------------------------------
- * Key values
- * ----------------------------------------------------------------
- */
-
-bool
-ps_key_is_time(Oid typid)
-{
-	return typid == DATEOID || typid == TIMESTAMPOID ||
-		typid == TIMESTAMPTZOID;
-}
-
-/* A time bound value in microseconds since 2000-01-01 (UTC). */
-bool
-ps_key_value_usec(const PsValue *v, Oid typid, int64 *usec)
-{
-	if (v->kind != PS_RANGE_VALUE || v->isnull)
-		return false;
-	if (typid == DATEOID)
-	{
-		DateADT		d = DatumGetDateADT(v->value);
-
-		if (DATE_NOT_FINITE(d))
-			return false;
-		*usec = (int64) d * USECS_PER_DAY;
-		return true;
-	}
-	if (typid == TIMESTAMPOID || typid == TIMESTAMPTZOID)
-	{
-		Timestamp	ts = DatumGetTimestamp(v->value);
-
-		if (TIMESTAMP_NOT_FINITE(ts))
-			return false;
-		*usec = ts;
-		return true;
-	}
-	return false;
 }
 
 /* A numeric bound value as a double. */

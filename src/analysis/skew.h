@@ -22,6 +22,7 @@
 #include "postgres.h"
 
 #include "partstrat.h"
+#include "timeaxis.h"
 
 /* Flags of one leaf, in the order partstrat_skew() prints them. */
 #define PS_FLAG_OVERSIZED		0x0001
@@ -134,8 +135,6 @@ typedef struct PsSkew
 /* skew.c */
 extern PsSkew *ps_skew_analyze(PsTree *tree, bool exact);
 extern PsKeyStats *ps_skew_keystats(PsSkew *skew, int leaf);
-extern bool ps_key_is_time(Oid typid);
-extern bool ps_key_value_usec(const PsValue *v, Oid typid, int64 *usec);
 extern double ps_chi2_pvalue(double chi2, int dof);
 extern void ps_append_flags_json(StringInfo buf, uint32 flags);
 extern Datum ps_flags_array(uint32 flags);

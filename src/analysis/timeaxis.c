@@ -292,6 +292,45 @@ ps_step_floor(const PsAxis *axis, const PsStep *step, int64 base, int64 v)
 	return n;
 }
 
+/* ----------------------------------------------------------------
+ * Key values
+ * ----------------------------------------------------------------
+ */
+
+bool
+ps_key_is_time(Oid typid)
+{
+	return typid == DATEOID || typid == TIMESTAMPOID ||
+		typid == TIMESTAMPTZOID;
+}
+
+/* A time bound value in microseconds since 2000-01-01 (UTC). */
+bool
+ps_key_value_usec(const PsValue *v, Oid typid, int64 *usec)
+{
+	if (v->kind != PS_RANGE_VALUE || v->isnull)
+		return false;
+	if (typid == DATEOID)
+	{
+		DateADT		d = DatumGetDateADT(v->value);
+
+		if (DATE_NOT_FINITE(d))
+			return false;
+		*usec = (int64) d * USECS_PER_DAY;
+		return true;
+	}
+	if (typid == TIMESTAMPOID || typid == TIMESTAMPTZOID)
+	{
+		Timestamp	ts = DatumGetTimestamp(v->value);
+
+		if (TIMESTAMP_NOT_FINITE(ts))
+			return false;
+		*usec = ts;
+		return true;
+	}
+	return false;
+}
+
 /* ----------------------------------------------------------------------
  * Labels
  * ----------------------------------------------------------------------

@@ -47,6 +47,12 @@ typedef struct PsStep
 	bool		inferred;		/* false: given by the caller */
 } PsStep;
 
+/* Is a key column of this type on the time axis (date, timestamp[tz])? */
+extern bool ps_key_is_time(Oid typid);
+
+/* A time bound value in microseconds since 2000-01-01 (dates at midnight). */
+extern bool ps_key_value_usec(const PsValue *v, Oid typid, int64 *usec);
+
 /* Positions of key values on the axis, and back. */
 extern int64 ps_axis_pos(const PsAxis *axis, const PsValue *v, bool *inf);
 extern PsValue ps_axis_value(const PsAxis *axis, int64 pos);

@@ -36,6 +36,7 @@
 #include "utils/timestamp.h"
 
 #include "advise.h"
+#include "ddl_time.h"
 #include "partstrat.h"
 #include "skew.h"
 #include "timeaxis.h"
@@ -49,6 +50,7 @@
 typedef struct TimeStep
 {
 	bool		valid;
+	PsAxis		axis;			/* its positions' axis (advice_axis) */
 	PsStep		step;			/* months, or usecs */
 	int64		approx_usec;	/* months as 30.436875 days */
 	const char *adjective;		/* "monthly", "daily", ... */
@@ -80,26 +82,41 @@ part_bounds_usec(PsTree *tree, int i, int64 *lo, int64 *hi)
 		ps_key_value_usec(&p->range_to[0], typid, hi);
 }
 
-/* The axis of the advice's positions: microseconds of a UTC timestamp. */
-static const PsAxis *
-utc_axis(void)
+/*
+ * The axis of the advice's positions (microseconds; dates at midnight):
+ * for a timestamptz key, in the time zone its bounds were drawn in, found
+ * as the generators find it (ddl_timeline.c), so that "monthly" and "three
+ * months ahead" mean here what they mean in premake's script; UTC
+ * otherwise.
+ */
+static PsAxis
+advice_axis(AdviseCtx *ctx)
 {
-	static PsAxis axis = {TIMESTAMPOID, sizeof(Timestamp), true, true, NULL,
-	"UTC"};
+	PsAxis		axis;
+	PsTimeline *tl;
 
-	return &axis;
+	memset(&axis, 0, sizeof(axis));
+	axis.typid = TIMESTAMPOID;
+	axis.typlen = sizeof(Timestamp);
+	axis.typbyval = true;
+	axis.is_time = true;
+	axis.tzname = "UTC";
+	if (ctx->tree->keys[0].typids[0] == TIMESTAMPTZOID &&
+		(tl = ps_timeline_of_tree(ctx->tree)) != NULL)
+		axis = tl->axis;
+	return axis;
 }
 
-/* t + n steps, as the generators add them (timestamptz + interval in UTC) */
+/* t + n steps, as the generators add them (timestamptz + interval) */
 static Timestamp
 step_add(const TimeStep *st, Timestamp t, int n)
 {
-	return ps_step_add(utc_axis(), &st->step, t, n);
+	return ps_step_add(&st->axis, &st->step, t, n);
 }
 
 /* The width of one partition: calendar months when aligned to them. */
 static TimeStep
-part_step(int64 lo, int64 hi)
+part_step(const PsAxis *axis, int64 lo, int64 hi)
 {
 	TimeStep	st;
 	struct pg_tm a,
@@ -111,9 +128,10 @@ part_step(int64 lo, int64 hi)
 	if (hi <= lo)
 		return st;
 	st.valid = true;
-	if (timestamp2tm(lo, NULL, &a, &fa, NULL, NULL) == 0 &&
-		timestamp2tm(hi, NULL, &b, &fb, NULL, NULL) == 0 &&
-		a.tm_mday == 1 && b.tm_mday == 1 && a.tm_hour == 0 && b.tm_hour == 0 &&
+	st.axis = *axis;
+	ps_axis_local_tm(axis, lo, &a, &fa);
+	ps_axis_local_tm(axis, hi, &b, &fb);
+	if (a.tm_mday == 1 && b.tm_mday == 1 && a.tm_hour == 0 && b.tm_hour == 0 &&
 		a.tm_min == 0 && b.tm_min == 0 && a.tm_sec == 0 && b.tm_sec == 0 &&
 		fa == 0 && fb == 0)
 	{
@@ -199,6 +217,7 @@ newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
 				best = -1;
 	int		   *children = ps_children_of(tree, -1, &n);
 	int64		best_hi = 0;
+	PsAxis		axis = advice_axis(ctx);
 
 	*unbounded = false;
 	for (i = 0; i < n; i++)
@@ -217,7 +236,7 @@ newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
 		{
 			best = children[i];
 			best_hi = hi;
-			*st = part_step(lo, hi);
+			*st = part_step(&axis, lo, hi);
 		}
 	}
 	*hi_out = best_hi;

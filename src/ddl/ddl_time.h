@@ -79,6 +79,7 @@ typedef struct PsTimeline
 /* ddl_timeline.c: the time line */
 extern PsTimeline *ps_timeline_open(Oid parentid, const char *funcname,
 									int flags);
+extern PsTimeline *ps_timeline_of_tree(PsTree *tree);
 extern void ps_timeline_set_step(PsTimeline *tl, const char *step_arg,
 								 const char *funcname);
 extern PsPiece ps_timeline_piece_at(PsTimeline *tl, int64 v);

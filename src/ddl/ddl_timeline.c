@@ -207,6 +207,7 @@ span_cmp(const void *a, const void *b)
 	return (x->lo > y->lo) - (x->lo < y->lo);
 }
 
+
 /*
  * A level-1 partition premake can copy with its subtree: partitioned, one
  * level deep, its partitions plain tables (not foreign, not half-detached),
@@ -247,15 +248,75 @@ sub_template_ok(const PsTree *tree, const PsPartition *p)
 	return true;
 }
 
+/*
+ * Lay the level-1 partitions out as spans on tl's axis, find the DEFAULT,
+ * the templates of new partitions and their schema, and (timestamptz) the
+ * time zone of the bounds.
+ */
+static void
+lay_out(PsTimeline *tl)
+{
+	PsTree	   *tree = tl->tree;
+	int			i;
+	int			newest = -1;
+	int			newest_sub = -1;
+
+	tl->default_part = -1;
+	tl->template_part = -1;
+	tl->template_sub = -1;
+	tl->spans = palloc0(sizeof(PsSpan) * Max(tree->nparts, 1));
+	for (i = 0; i < tree->nparts; i++)
+	{
+		PsPartition *p = &tree->parts[i];
+		PsSpan	   *sp;
+
+		if (p->level != 1)
+			continue;
+		if (p->is_default)
+		{
+			tl->default_part = i;
+			continue;
+		}
+		sp = &tl->spans[tl->nspans++];
+		sp->part = i;
+		sp->lo = ps_axis_pos(&tl->axis, &p->range_from[0], &sp->lo_inf);
+		sp->hi = ps_axis_pos(&tl->axis, &p->range_to[0], &sp->hi_inf);
+		if (p->is_leaf && !p->is_foreign && !p->detach_pending &&
+			(newest < 0 || span_cmp(sp, &tl->spans[newest]) > 0))
+			newest = tl->nspans - 1;
+		if (sub_template_ok(tree, p) &&
+			(newest_sub < 0 || span_cmp(sp, &tl->spans[newest_sub]) > 0))
+			newest_sub = tl->nspans - 1;
+	}
+	if (newest >= 0)
+		tl->template_part = tl->spans[newest].part;
+	/* premake copies the newest of all, sub-partitioned or not */
+	if (newest_sub >= 0 &&
+		(newest < 0 || span_cmp(&tl->spans[newest_sub], &tl->spans[newest]) > 0))
+		tl->template_sub = tl->spans[newest_sub].part;
+	qsort(tl->spans, tl->nspans, sizeof(PsSpan), span_cmp);
+
+	if (tl->template_sub >= 0)
+		tl->nspid = get_rel_namespace(tree->parts[tl->template_sub].relid);
+	else if (tl->template_part >= 0)
+		tl->nspid = get_rel_namespace(tree->parts[tl->template_part].relid);
+	else
+		tl->nspid = get_rel_namespace(tl->parentid);
+	if (tl->axis.typid == TIMESTAMPTZOID)
+		choose_time_zone(tl);
+}
+
+/*
+ * The time line of parentid for generator funcname: the tree read and
+ * checked (range-partitioned; flags: one key column, time keys only), laid
+ * out.  The step is set afterwards (ps_timeline_set_step).
+ */
 PsTimeline *
 ps_timeline_open(Oid parentid, const char *funcname, int flags)
 {
 	PsTimeline *tl = palloc0(sizeof(PsTimeline));
 	PsTree	   *tree;
 	const PsKey *key;
-	int			i;
-	int			newest = -1;
-	int			newest_sub = -1;
 
 	tree = ps_open_tree(parentid, funcname, PS_TREE_NO_SIZES);
 	tl->tree = tree;
@@ -314,49 +375,36 @@ ps_timeline_open(Oid parentid, const char *funcname, int flags)
 	if (key->nkeys == 1)
 		tl->keyexpr = ps_ddl_key_expr(parentid, 0);
 
-	tl->default_part = -1;
-	tl->template_part = -1;
-	tl->template_sub = -1;
-	tl->spans = palloc0(sizeof(PsSpan) * Max(tree->nparts, 1));
-	for (i = 0; i < tree->nparts; i++)
-	{
-		PsPartition *p = &tree->parts[i];
-		PsSpan	   *sp;
+	lay_out(tl);
+	return tl;
+}
 
-		if (p->level != 1)
-			continue;
-		if (p->is_default)
-		{
-			tl->default_part = i;
-			continue;
-		}
-		sp = &tl->spans[tl->nspans++];
-		sp->part = i;
-		sp->lo = ps_axis_pos(&tl->axis, &p->range_from[0], &sp->lo_inf);
-		sp->hi = ps_axis_pos(&tl->axis, &p->range_to[0], &sp->hi_inf);
-		if (p->is_leaf && !p->is_foreign && !p->detach_pending &&
-			(newest < 0 || span_cmp(sp, &tl->spans[newest]) > 0))
-			newest = tl->nspans - 1;
-		if (sub_template_ok(tree, p) &&
-			(newest_sub < 0 || span_cmp(sp, &tl->spans[newest_sub]) > 0))
-			newest_sub = tl->nspans - 1;
-	}
-	if (newest >= 0)
-		tl->template_part = tl->spans[newest].part;
-	/* premake copies the newest of all, sub-partitioned or not */
-	if (newest_sub >= 0 &&
-		(newest < 0 || span_cmp(&tl->spans[newest_sub], &tl->spans[newest]) > 0))
-		tl->template_sub = tl->spans[newest_sub].part;
-	qsort(tl->spans, tl->nspans, sizeof(PsSpan), span_cmp);
+/*
+ * The time line of a tree built by the caller (the advice's), without the
+ * checks and messages of ps_timeline_open(): NULL unless the root is
+ * range-partitioned by one date, timestamp or timestamptz column.  Spans,
+ * templates and the time zone of the bounds as for the generators; no
+ * step (the caller reasons on its own partitions) and no key expression.
+ */
+PsTimeline *
+ps_timeline_of_tree(PsTree *tree)
+{
+	PsTimeline *tl;
+	const PsKey *key = &tree->keys[0];
 
-	if (tl->template_sub >= 0)
-		tl->nspid = get_rel_namespace(tree->parts[tl->template_sub].relid);
-	else if (tl->template_part >= 0)
-		tl->nspid = get_rel_namespace(tree->parts[tl->template_part].relid);
-	else
-		tl->nspid = get_rel_namespace(parentid);
-	if (tl->axis.typid == TIMESTAMPTZOID)
-		choose_time_zone(tl);
+	if (key->strategy != PS_STRATEGY_RANGE || key->nkeys != 1 ||
+		!ps_key_is_time(key->typids[0]))
+		return NULL;
+	tl = palloc0(sizeof(PsTimeline));
+	tl->tree = tree;
+	tl->parentid = tree->root;
+	tl->key = key;
+	tl->axis.typid = key->typids[0];
+	get_typlenbyval(tl->axis.typid, &tl->axis.typlen, &tl->axis.typbyval);
+	tl->axis.is_time = true;
+	tl->axis.tz = pg_tzset("UTC");
+	tl->axis.tzname = "UTC";
+	lay_out(tl);
 	return tl;
 }
 

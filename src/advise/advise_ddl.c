@@ -438,15 +438,15 @@ gen_rescue_list(void *arg)
 	get_typlenbyval(typid, &typlen, &typbyval);
 	nest = ps_ddl_iso_enter();
 	initStringInfo(&out);
-	appendStringInfo(&out, "-- partstrat: rescue of %d heavy value%s from DEFAULT partition %s of %s\n",
-					 a->nvalues, a->nvalues == 1 ? "" : "s",
-					 ps_ddl_qualified(a->default_relid),
-					 ps_ddl_qualified(a->parentid));
-	appendStringInfoString(&out, "-- Generated text only: nothing has been executed. Run it as one script (psql -f).\n");
-	appendStringInfo(&out, "-- One new list partition per value, one transaction each.  If it stops half-way, the\n"
-					 "-- committed transactions stay and the others changed nothing: run\n"
-					 "-- SELECT ddl FROM partstrat_advise(%s) WHERE action = 'rescue_default' for the rest.\n",
-					 quote_literal_cstr(ps_ddl_qualified(a->parentid)));
+	ps_ddl_append_comment(&out, psprintf("partstrat: rescue of %d heavy value%s from DEFAULT partition %s of %s",
+										 a->nvalues, a->nvalues == 1 ? "" : "s",
+										 ps_ddl_qualified(a->default_relid),
+										 ps_ddl_qualified(a->parentid)));
+	ps_ddl_append_comment(&out, "Generated text only: nothing has been executed. Run it as one script (psql -f).");
+	ps_ddl_append_comment(&out, "One new list partition per value, one transaction each.  If it stops half-way, the");
+	ps_ddl_append_comment(&out, "committed transactions stay and the others changed nothing: run");
+	ps_ddl_append_comment(&out, psprintf("SELECT ddl FROM partstrat_advise(%s) WHERE action = 'rescue_default' for the rest.",
+										 quote_literal_cstr(ps_ddl_qualified(a->parentid))));
 	for (k = 0; k < a->nvalues; k++)
 	{
 		/* MCV texts are ISO: read back under ps_ddl_iso_enter's settings */

@@ -729,10 +729,10 @@ find_missing_indexes(PsSkew *s, const OidIndex *map)
 				l->missing_sigs = lappend(l->missing_sigs, sig);
 				l->missing_indexes =
 					lappend(l->missing_indexes,
-							psprintf("CREATE %sINDEX ON %s %s",
-									 strncmp(sig, "UNIQUE ", 7) == 0 ? "UNIQUE " : "",
-									 quote_qualified_identifier(p->nspname, p->relname),
-									 strncmp(sig, "UNIQUE ", 7) == 0 ? sig + 7 : sig));
+							ps_ddl_safe_literals(psprintf("CREATE %sINDEX ON %s %s",
+														  strncmp(sig, "UNIQUE ", 7) == 0 ? "UNIQUE " : "",
+														  quote_qualified_identifier(p->nspname, p->relname),
+														  strncmp(sig, "UNIQUE ", 7) == 0 ? sig + 7 : sig)));
 				l->index_siblings = have;
 			}
 		}

@@ -135,12 +135,6 @@ extern void ps_script_comment(PsScript *s, const char *fmt,...)
 extern void ps_script_stmt(PsScript *s, const char *fmt,...)
 			pg_attribute_printf(2, 3);
 
-/*
- * text as "-- " comment line(s) ending in a newline: a line break inside
- * text (from an identifier or a value) starts a new comment line, so that it
- * never turns the rest of the line into SQL.
- */
-extern char *ps_ddl_comment(const char *text);
 
 /* Most pieces one split makes (partstrat_ddl_split refuses more). */
 #define PS_DDL_MAX_PIECES	1000
@@ -159,6 +153,34 @@ extern void ps_script_blank(PsScript *s);
  * framing, body, COMMIT (or RESET).  Returns a palloc'd string.
  */
 extern char *ps_script_finish(PsScript *s);
+
+/* ---- Script text (ddl_text.c) ---------------------------------------- */
+
+/*
+ * The one writer of comment text: text as "-- " comment line(s) ending in a
+ * newline.  A line feed or carriage return inside text (from a name or a
+ * value) starts a new "-- " line, so that it never turns the rest of the
+ * line into SQL.  No other code writes "--".
+ */
+extern void ps_ddl_append_comment(StringInfo buf, const char *text);
+extern char *ps_ddl_comment(const char *text);
+
+/*
+ * body between dollar quotes $partstrat$ (or $partstrat_N$, a tag that does
+ * not occur in body), the closing tag on a line of its own.
+ */
+extern char *ps_dollar_quote(const char *body);
+
+/*
+ * sql (deparsed with standard_conforming_strings on) with every '...'
+ * literal holding a backslash rewritten as E'...' with doubled
+ * backslashes: the text reads the same whatever the running session's
+ * standard_conforming_strings is, parsed statement by statement (psql -f)
+ * or as a whole (\gexec).  Comments, quoted identifiers and E'' literals
+ * are left as they are; dollar-quoted bodies are rewritten the same way.
+ * ps_script_finish() and ps_ddl_pin() apply it.
+ */
+extern char *ps_ddl_safe_literals(const char *sql);
 
 /* ---- Literals and bounds --------------------------------------------- */
 

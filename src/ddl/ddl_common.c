@@ -232,38 +232,6 @@ ps_ddl_open_partition(Oid relid, const char *funcname, int *index)
  * ---------------------------------------------------------------------
  */
 
-/*
- * Append text as one or more "--" comment lines.  A line break inside text
- * (an identifier or a list value may hold one) would end the comment and turn
- * the rest of the line into SQL that psql runs: every '\n' or '\r' starts a
- * new comment line instead.
- */
-static void
-append_comment(StringInfo buf, const char *text)
-{
-	const char *p;
-
-	appendStringInfoString(buf, "-- ");
-	for (p = text; *p; p++)
-	{
-		if (*p == '\n' || *p == '\r')
-			appendStringInfoString(buf, "\n-- ");
-		else
-			appendStringInfoChar(buf, *p);
-	}
-	appendStringInfoChar(buf, '\n');
-}
-
-char *
-ps_ddl_comment(const char *text)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	append_comment(&buf, text);
-	return buf.data;
-}
-
 /* The settings a script outside a transaction block sets with plain SET. */
 static const char *const session_settings[] = {
 	"lock_timeout", "TimeZone", "search_path", "standard_conforming_strings"
@@ -282,7 +250,7 @@ append_session_settings(StringInfo out, bool save)
 {
 	int			i;
 
-	appendStringInfoString(out, "DO $partstrat$\nBEGIN\n");
+	appendStringInfoString(out, "DO $partstrat$\nBEGIN\n");	/* fixed text */
 	for (i = 0; i < (int) lengthof(session_settings); i++)
 	{
 		const char *name = session_settings[i];
@@ -310,10 +278,10 @@ ps_script_begin(const char *title, int lock_timeout_ms, bool transaction)
 	s->mcxt = CurrentMemoryContext;
 	s->lock_timeout_ms = lock_timeout_ms;
 	s->transaction = transaction;
-	append_comment(&s->header, psprintf("partstrat: %s", title));
-	appendStringInfoString(&s->header,
-						   "-- Generated text only: nothing has been executed. "
-						   "Run it as one script (psql -f).\n");
+	ps_ddl_append_comment(&s->header, psprintf("partstrat: %s", title));
+	ps_ddl_append_comment(&s->header,
+						  "Generated text only: nothing has been executed. "
+						  "Run it as one script (psql -f).");
 	return s;
 }
 
@@ -347,7 +315,7 @@ ps_script_header(PsScript *s, const char *fmt,...)
 	va_list		args;
 
 	va_start(args, fmt);
-	append_comment(&s->header, vformat(fmt, args));
+	ps_ddl_append_comment(&s->header, vformat(fmt, args));
 	va_end(args);
 }
 
@@ -357,7 +325,7 @@ ps_script_comment(PsScript *s, const char *fmt,...)
 	va_list		args;
 
 	va_start(args, fmt);
-	append_comment(&s->body, vformat(fmt, args));
+	ps_ddl_append_comment(&s->body, vformat(fmt, args));
 	va_end(args);
 }
 
@@ -386,16 +354,18 @@ ps_script_finish(PsScript *s)
 	initStringInfo(&out);
 	appendStringInfoString(&out, s->header.data);
 	if (s->transaction)
-		appendStringInfo(&out,
-						 "-- Every lock waits at most %dms (lock_timeout); on a timeout the script\n"
-						 "-- stops with an error and, being one transaction, changes nothing: run it again.\n",
-						 s->lock_timeout_ms);
+	{
+		ps_ddl_append_comment(&out, psprintf("Every lock waits at most %dms (lock_timeout); on a timeout the script",
+											 s->lock_timeout_ms));
+		ps_ddl_append_comment(&out, "stops with an error and, being one transaction, changes nothing: run it again.");
+	}
 	else
-		appendStringInfo(&out,
-						 "-- Every lock waits at most %dms (lock_timeout).\n"
-						 "-- The session's lock_timeout, TimeZone, search_path and standard_conforming_strings\n"
-						 "-- are saved first and restored at the end.\n",
-						 s->lock_timeout_ms);
+	{
+		ps_ddl_append_comment(&out, psprintf("Every lock waits at most %dms (lock_timeout).",
+											 s->lock_timeout_ms));
+		ps_ddl_append_comment(&out, "The session's lock_timeout, TimeZone, search_path and standard_conforming_strings");
+		ps_ddl_append_comment(&out, "are saved first and restored at the end.");
+	}
 	appendStringInfoChar(&out, '\n');
 	if (s->transaction)
 	{
@@ -422,17 +392,17 @@ ps_script_finish(PsScript *s)
 		appendStringInfoString(&out, "COMMIT;\n");
 	else
 		append_session_settings(&out, false);
-	return out.data;
+	return ps_ddl_safe_literals(out.data);
 }
 
 char *
 ps_ddl_pin(const char *statements)
 {
-	return psprintf("BEGIN;\n"
-					"SET LOCAL search_path = " PS_DDL_SEARCH_PATH ";\n"
-					"SET LOCAL standard_conforming_strings = on;\n"
-					"%s\n"
-					"COMMIT;", statements);
+	return ps_ddl_safe_literals(psprintf("BEGIN;\n"
+										 "SET LOCAL search_path = " PS_DDL_SEARCH_PATH ";\n"
+										 "SET LOCAL standard_conforming_strings = on;\n"
+										 "%s\n"
+										 "COMMIT;", statements));
 }
 
 /* ---------------------------------------------------------------------
@@ -1154,24 +1124,10 @@ ps_ddl_count_expr(List *relnames)
 	return buf.data;
 }
 
-/* A dollar-quote tag that does not occur in body. */
-static char *
-dollar_tag(const char *body)
-{
-	char	   *tag = pstrdup("$partstrat$");
-	int			n;
-
-	for (n = 1; strstr(body, tag) != NULL; n++)
-		tag = psprintf("$partstrat_%d$", n);
-	return tag;
-}
-
 static void
 emit_do(PsScript *s, const char *body)
 {
-	char	   *tag = dollar_tag(body);
-
-	appendStringInfo(&s->body, "DO %s\n%s%s;\n", tag, body, tag);
+	appendStringInfo(&s->body, "DO %s;\n", ps_dollar_quote(body));
 	s->nstatements++;
 }
 

@@ -343,27 +343,25 @@ partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
 	used = names->used_names;
 
 	initStringInfo(&out);
-	appendStringInfoString(&out,
-						   ps_ddl_comment(psprintf("partstrat: rescue of the rows of DEFAULT partition %s of %s",
-												   ps_ddl_qualified(def->relid),
-												   ps_ddl_qualified(parentid))));
-	appendStringInfo(&out, "-- Generated text only: nothing has been executed. Run it as one script (psql -f).\n");
-	appendStringInfo(&out, "-- %d new partition%s, step %s (%s)%s; one transaction each, in key order.\n",
-					 ntargets, ntargets == 1 ? "" : "s", tl->step.label,
-					 tl->step.inferred ? "inferred from the siblings" : "given",
-					 tl->axis.typid == TIMESTAMPTZOID ?
-					 psprintf(", calendar of time zone %s", tl->axis.tzname) : "");
-	appendStringInfoString(&out, "-- If it stops half-way, the committed transactions stay and the others changed nothing:\n");
-	appendStringInfoString(&out,
-						   ps_ddl_comment(psprintf("run SELECT partstrat_ddl_rescue_default(%s) again for the rest.",
-												   quote_literal_cstr(ps_ddl_qualified(parentid)))));
+	ps_ddl_append_comment(&out, psprintf("partstrat: rescue of the rows of DEFAULT partition %s of %s",
+										 ps_ddl_qualified(def->relid),
+										 ps_ddl_qualified(parentid)));
+	ps_ddl_append_comment(&out, "Generated text only: nothing has been executed. Run it as one script (psql -f).");
+	ps_ddl_append_comment(&out, psprintf("%d new partition%s, step %s (%s)%s; one transaction each, in key order.",
+										 ntargets, ntargets == 1 ? "" : "s", tl->step.label,
+										 tl->step.inferred ? "inferred from the siblings" : "given",
+										 tl->axis.typid == TIMESTAMPTZOID ?
+										 psprintf(", calendar of time zone %s", tl->axis.tzname) : ""));
+	ps_ddl_append_comment(&out, "If it stops half-way, the committed transactions stay and the others changed nothing:");
+	ps_ddl_append_comment(&out, psprintf("run SELECT partstrat_ddl_rescue_default(%s) again for the rest.",
+										 quote_literal_cstr(ps_ddl_qualified(parentid))));
 	if (staying > 0)
-		appendStringInfo(&out, "-- " INT64_FORMAT " row%s with a NULL%s key stay%s in the DEFAULT: no range partition can hold them.\n",
-						 staying, staying == 1 ? "" : "s",
-						 tl->axis.is_time ? " or infinite" : "",
-						 staying == 1 ? "s" : "");
+		ps_ddl_append_comment(&out, psprintf(INT64_FORMAT " row%s with a NULL%s key stay%s in the DEFAULT: no range partition can hold them.",
+											 staying, staying == 1 ? "" : "s",
+											 tl->axis.is_time ? " or infinite" : "",
+											 staying == 1 ? "s" : ""));
 	if (ntargets == 0)
-		appendStringInfoString(&out, "-- Nothing to do: the DEFAULT holds no row that a partition could take.\n");
+		ps_ddl_append_comment(&out, "Nothing to do: the DEFAULT holds no row that a partition could take.");
 	for (i = 0; i < ntargets; i++)
 	{
 		appendStringInfoChar(&out, '\n');

@@ -23,6 +23,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_constraint.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
@@ -282,7 +283,7 @@ advise_create_default(AdviseCtx *ctx, int g)
 	pnsp = g < 0 ? get_namespace_name(get_rel_namespace(tree->root)) :
 		tree->parts[g].nspname;
 	a->ddl = ps_ddl_pin(psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;",
-								 quote_qualified_identifier(pnsp, ps_make_name(pname, "_default")),
+								 quote_qualified_identifier(pnsp, ps_ddl_name(NULL, get_namespace_oid(pnsp, false), pname, "_default")),
 								 quote_qualified_identifier(pnsp, pname)));
 	a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly (CREATE TABLE ... PARTITION OF)");
 }

@@ -25,6 +25,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_statistic.h"
@@ -181,7 +182,7 @@ propose_whales(AdviseCtx *ctx, StringInfo ddl, StringInfo layout,
 	for (w = 0; w < nwhale; w++)
 	{
 		PsLeafSkew *l = &ctx->skew->leaves[whale_leaf[w]];
-		char	   *wname = ps_make_name(newname, psprintf("_v%d", w + 1));
+		char	   *wname = ps_ddl_name(NULL, get_namespace_oid(nsp, false), newname, psprintf("_v%d", w + 1));
 		char	   *wq = quote_qualified_identifier(nsp, wname);
 		char	   *bound = psprintf("FOR VALUES IN (%s)",
 									 quote_literal_cstr(whales[w].text));
@@ -199,7 +200,7 @@ propose_whales(AdviseCtx *ctx, StringInfo ddl, StringInfo layout,
 					wname, bound, -1);
 			for (r = 0; r < sub; r++)
 			{
-				char	   *pname = ps_make_name(wname, psprintf("_p%d", r));
+				char	   *pname = ps_ddl_name(NULL, get_namespace_oid(nsp, false), wname, psprintf("_p%d", r));
 				char	   *pbound = psprintf("FOR VALUES WITH (MODULUS %d, REMAINDER %d)", sub, r);
 
 				propose(ddl, layout,
@@ -226,8 +227,8 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 	const char *pname = ps_part_name(tree, g);
 	const char *nsp = g < 0 ? get_namespace_name(get_rel_namespace(tree->root)) :
 		tree->parts[g].nspname;
-	char	   *newname = ps_make_name(pname, "_new");
-	char	   *restname = ps_make_name(newname, "_rest");
+	char	   *newname = ps_ddl_name(NULL, get_namespace_oid(nsp, false), pname, "_new");
+	char	   *restname = ps_ddl_name(NULL, get_namespace_oid(nsp, false), newname, "_rest");
 	PsHeavyValue *whales;
 	int		   *whale_leaf;
 	int			nwhale = 0;
@@ -339,7 +340,7 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 			if (s->leaves[whale_leaf[j]].part == children[i])
 				rows -= whales[j].rows;
 		}
-		cname = ps_make_name(restname, psprintf("_p%d", c->remainder));
+		cname = ps_ddl_name(NULL, get_namespace_oid(nsp, false), restname, psprintf("_p%d", c->remainder));
 		cbound = psprintf("FOR VALUES WITH (MODULUS %d, REMAINDER %d)",
 						  c->modulus, c->remainder);
 		propose(&ddl, &layout,
@@ -370,8 +371,8 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 	PsPartition *p = &tree->parts[l->part];
 	PsKey	   *key = &tree->keys[p->key_index];
 	const char *keycol = key->colnames[0];
-	char	   *newname = ps_make_name(p->relname, "_new");
-	char	   *restname = ps_make_name(newname, "_rest");
+	char	   *newname = ps_ddl_name(NULL, get_namespace_oid(p->nspname, false), p->relname, "_new");
+	char	   *restname = ps_ddl_name(NULL, get_namespace_oid(p->nspname, false), newname, "_rest");
 	int		   *whale_leaf = palloc(sizeof(int) * Max(nwhale, 1));
 	int64		rest = l->rows;
 	StringInfoData ddl;

@@ -273,23 +273,30 @@ target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
 	ps_script_header(s, "  and SHARE UPDATE EXCLUSIVE on the parent; it does not scan the new table (CHECK constraint).");
 	ps_script_header(s, "Run for long enough to copy this target's rows; the other targets are separate transactions.");
 
+	ps_script_owner_begin(s, tl->parentid);
 	ps_ddl_clone_table(s, tmpl, tl->nspid, pc->name);
 	ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)",
 				   newname, check, where);
+	ps_script_owner_end(s);
 	ps_ddl_save_count(s, "default_rows",
 					  psprintf("SELECT count(*) FROM ONLY %s", defname));
 	ps_ddl_save_count(s, "target_rows",
-					  psprintf("SELECT count(*) FROM ONLY %s WHERE %s",
-							   defname, where));
+					  ps_ddl_owner_count(s, tl->parentid,
+										 psprintf("SELECT count(*) FROM ONLY %s WHERE %s",
+												  defname, where)));
+	ps_script_owner_begin(s, tl->parentid);
 	emit_move(s, defname, newname, cols, where, batch_rows);
+	ps_script_owner_end(s);
 	ps_ddl_assert_count(s, "default_rows",
 						ps_ddl_count_expr(list_make2(defname, newname)));
 	ps_ddl_assert_count(s, "target_rows",
 						ps_ddl_count_expr(list_make1(newname)));
+	ps_script_owner_begin(s, tl->parentid);
 	ps_ddl_clone_indexes(s, tmpl, tl->nspid, pc->name);
 	ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parent, newname,
 				   ps_ddl_bound_clause(&b));
 	ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s", newname, check);
+	ps_script_owner_end(s);
 	*used_names = s->used_names;
 	return ps_script_finish(s);
 }
@@ -407,8 +414,11 @@ guard_scripts(Oid parentid, const char *defname, const char *check,
 								  defname),
 						 lock_ms, true);
 	ps_script_header(s2, "Locks: SHARE UPDATE EXCLUSIVE on the DEFAULT while it is scanned (reads and writes go on).");
+	/* the scan evaluates the key expression: as the owner */
+	ps_script_owner_begin(s2, parentid);
 	ps_script_stmt(s2, "ALTER TABLE %s VALIDATE CONSTRAINT %s", defname,
 				   PS_GUARD_NAME);
+	ps_script_owner_end(s2);
 	return psprintf("%s\n%s", ps_script_finish(s1), ps_script_finish(s2));
 }
 

@@ -35,11 +35,14 @@ my %n = (
 	p => "ev$evil", p1 => "ev 1$evil", p2 => $mb, pd => "ev def$evil",
 	col => "pa\nth'\\", idx => "idx$evil", chk => "chk$evil",
 	l => "li$evil", l1 => "li 1$evil", l2 => "li 2$evil", ld => "li def$evil",
-	r => "re$evil", t => "tm$evil");
+	r => "re$evil", t => "tm$evil", g => "gu$evil");
 my %q = map { $_ => qi($S) . '.' . qi($n{$_}) } keys %n;
 my $col = qi($n{col});
-my @vals = ("!\\')) ;COMMIT;INSERT INTO public.canary VALUES (1);--",
-	"C:\\temp", "a\nb\r--c", "\$\$ */ '");
+# "!\" then ")) ;COMMIT;INSERT ...": with a bare backslash, a session with
+# standard_conforming_strings off reads the first literal up to the second
+# one's quote, and the rest as SQL
+my @vals = ("!\\", ")) ;COMMIT;INSERT INTO public.canary VALUES (1);--",
+	"C:\\temp", "a\nb\r--c' \$\$ */");
 
 my $setup = join "\n",
   "DROP SCHEMA IF EXISTS " . qi($S) . " CASCADE;",
@@ -60,6 +63,7 @@ my $setup = join "\n",
   "CREATE TABLE $q{ld} PARTITION OF $q{l} DEFAULT;",
   "INSERT INTO $q{l} SELECT (ARRAY[" . join(', ', map { dq($_) } @vals, 'other')
 	. "])[1 + g % 5], g FROM generate_series(1, 500) g;",
+  "CREATE INDEX ON $q{l} (n) WHERE k <> " . dq($vals[0]) . ";",
   # range parent without DEFAULT (premake), time parent (retention)
   "CREATE TABLE $q{r} (id int NOT NULL) PARTITION BY RANGE (id);",
   "CREATE TABLE " . qi($S) . '.' . qi("re 0$evil") . " PARTITION OF $q{r} FOR VALUES FROM (0) TO (100);",
@@ -70,7 +74,13 @@ my $setup = join "\n",
   "CREATE TABLE " . qi($S) . '.' . qi("tm_2020_02$evil") . " PARTITION OF $q{t} FOR VALUES FROM ('2020-02-01') TO ('2020-03-01');",
   "CREATE TABLE " . qi($S) . '.' . qi("tm_2020_03$evil") . " PARTITION OF $q{t} FOR VALUES FROM ('2020-03-01') TO ('2020-04-01');",
   "INSERT INTO $q{t} SELECT '2020-01-01'::date + g FROM generate_series(0, 90) g;",
-  "ANALYZE $q{p}; ANALYZE $q{l}; ANALYZE $q{r}; ANALYZE $q{t};",
+  # a key expression with a backslash in a literal: deparsed into the
+  # guard's CHECK, outside any dollar quote
+  "CREATE TABLE $q{g} (k text) PARTITION BY RANGE ((length(replace(k, " . dq("C:\\") . ", ''))));",
+  "CREATE TABLE " . qi($S) . '.' . qi("gu a$evil") . " PARTITION OF $q{g} FOR VALUES FROM (1) TO (10);",
+  "CREATE TABLE " . qi($S) . '.' . qi("gu def$evil") . " PARTITION OF $q{g} DEFAULT;",
+  "INSERT INTO $q{g} VALUES (" . dq("C:\\") . "), ('abc');",
+  "ANALYZE $q{p}; ANALYZE $q{l}; ANALYZE $q{r}; ANALYZE $q{t}; ANALYZE $q{g};",
   "TRUNCATE public.canary;";
 
 $node->safe_psql('postgres', 'CREATE TABLE public.canary (x int)');
@@ -78,10 +88,20 @@ $node->safe_psql('postgres', 'CREATE TABLE public.canary (x int)');
 sub rel { my ($name) = @_; return "(SELECT c.oid FROM pg_class c WHERE c.relname = " . dq($name)
 	  . " AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = " . dq($S) . "))::regclass"; }
 
-# Rows (count, hash) of every table, the parents' contents included.
+# Rows (count, hash) of every table, the parents' contents included; and
+# the distinct predicates of the partitions' partial indexes and CHECK
+# constraints (a literal read with another standard_conforming_strings
+# changes them: 'C:\temp' becomes 'C:<TAB>emp').
 my $fingerprint = "SELECT string_agg(t || ':' || n || ':' || h, ',' ORDER BY t) FROM (VALUES "
-  . join(', ', map { "('$_', (SELECT count(*) FROM $q{$_}), (SELECT sum(hashtext(x::text)) FROM $q{$_} x))" } qw(p l r t))
+  . join(', ', map { "('$_', (SELECT count(*) FROM $q{$_}), (SELECT sum(hashtext(x::text)) FROM $q{$_} x))" } qw(p l r t g))
   . ") v(t, n, h)";
+my $definitions = "SELECT (SELECT string_agg(DISTINCT pg_get_expr(i.indpred, i.indrelid), ' | ')
+	FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+	WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = " . dq($S) . ") AND c.relkind = 'r' AND c.relispartition)
+  || ' / ' || (SELECT string_agg(DISTINCT pg_get_constraintdef(k.oid), ' | ')
+	FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+	WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = " . dq($S) . ")
+	AND c.relkind = 'r' AND c.relispartition AND k.contype = 'c' AND k.conname NOT LIKE 'partstrat%')";
 my $after_retention = undef;
 
 my %gen = (
@@ -89,10 +109,13 @@ my %gen = (
 	merge   => "partstrat_ddl_merge(ARRAY[" . rel($n{l1}) . ", " . rel($n{l2}) . "])",
 	rescue  => "partstrat_ddl_rescue_default(" . rel($n{p}) . ")",
 	guard   => "partstrat_ddl_guard_default(" . rel($n{l}) . ")",
+	guard_range => "partstrat_ddl_guard_default(" . rel($n{g}) . ")",
 	premake => "partstrat_ddl_premake(" . rel($n{r}) . ", 2)",
 	retention => "partstrat_ddl_retention(" . rel($n{t}) . ", keep_count => 2)",
 	retention_concurrently => "partstrat_ddl_retention(" . rel($n{t}) . ", keep_count => 2, concurrently => true)",
 	advise_list_rescue => "(SELECT string_agg(ddl, E'\\n') FROM partstrat_advise(" . rel($n{l}) . ") WHERE ddl IS NOT NULL)",
+	advise_range => "(SELECT string_agg(ddl, E'\\n') FROM partstrat_advise(" . rel($n{p}) . ") WHERE ddl IS NOT NULL)",
+	advise_time => "(SELECT string_agg(ddl, E'\\n') FROM partstrat_advise(" . rel($n{t}) . ") WHERE ddl IS NOT NULL)",
 );
 
 foreach my $g (sort keys %gen)
@@ -105,6 +128,7 @@ foreach my $g (sort keys %gen)
 			my $what = "$g, " . ($way eq 'file' ? 'psql -f' : '\gexec') . ", standard_conforming_strings $scs";
 			$node->safe_psql('postgres', $setup);
 			my $before = $node->safe_psql('postgres', $fingerprint);
+			my $defs_before = $node->safe_psql('postgres', $definitions);
 			# generated in a session with the same setting
 			my $script = $node->safe_psql('postgres',
 				"SET standard_conforming_strings = $scs; SELECT $gen{$g}");
@@ -132,6 +156,8 @@ foreach my $g (sort keys %gen)
 			is($node->safe_psql('postgres', 'SELECT count(*) FROM public.canary'),
 				'0', "$what: canary empty");
 			my $after = $node->safe_psql('postgres', $fingerprint);
+			is($node->safe_psql('postgres', $definitions), $defs_before,
+				"$what: index predicates and CHECK constraints unchanged");
 			if ($g =~ /^retention/)
 			{
 				# the retention detaches the oldest month: only t changes, the same way every time
@@ -146,7 +172,8 @@ foreach my $g (sort keys %gen)
 			{
 				is($after, $before, "$what: every row kept");
 			}
-			like($script, qr/^-- partstrat: /, "$what: a script") if $g ne 'advise_list_rescue';
+			like($script, qr/^-- partstrat: /, "$what: a script") if $g !~ /^advise/;
+			isnt($script, '', "$what: some DDL") if $g =~ /^advise/;
 		}
 	}
 }

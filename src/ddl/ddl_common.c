@@ -25,6 +25,7 @@
 #include "access/htup_details.h"
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
@@ -282,6 +283,27 @@ script_target(PsScript *s)
 	return OidIsValid(s->owner_relid) ? &s->owner_body : &s->body;
 }
 
+/*
+ * Refuse early (at generation) a tree of several owners, which
+ * partstrat_exec_as_owner() would refuse when run: once per table and
+ * transaction, so that an advice generating hundreds of scripts for one
+ * parent walks its partitions once.  The check that matters is the one at
+ * run time.
+ */
+static void
+owner_check_once(Oid relid)
+{
+	static Oid	checked_relid = InvalidOid;
+	static TimestampTz checked_xact = 0;
+	TimestampTz xact = GetCurrentTransactionStartTimestamp();
+
+	if (relid == checked_relid && xact == checked_xact)
+		return;
+	ps_check_same_owner(relid);
+	checked_relid = relid;
+	checked_xact = xact;
+}
+
 void
 ps_script_owner_begin(PsScript *s, Oid relid)
 {
@@ -298,7 +320,7 @@ ps_script_owner_begin(PsScript *s, Oid relid)
 		MemoryContextSwitchTo(old);
 		return;
 	}
-	ps_check_same_owner(relid);
+	owner_check_once(relid);
 	initStringInfo(&s->owner_body);
 	s->owner_relid = relid;
 	s->owner_of = relid;

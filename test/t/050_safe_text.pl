@@ -27,7 +27,10 @@ $node->safe_psql('postgres', 'CREATE EXTENSION partstrat');
 sub qi { my $s = shift; $s =~ s/"/""/g; return "\"$s\""; }
 sub dq { return "\$q\$" . shift() . "\$q\$"; }
 
-my $evil = "x\n--;\r'\"\\ \$\$ */ -- ";
+# a psql meta-command after a line break: psql would run it outside quotes
+my $pwned = "/tmp/stpw$$";
+unlink $pwned;
+my $evil = "x\n--;\r'\"\\ \$\$ */ -- \n\\! touch $pwned\n";
 my $S = "sch$evil";
 my $mb = ("\x{fc}" x 31) . 'x';    # 63 bytes in UTF-8
 utf8::encode($mb);
@@ -177,6 +180,9 @@ foreach my $g (sort keys %gen)
 		}
 	}
 }
+
+ok(!-e $pwned, 'no psql meta-command from a name ran');
+die "names longer than 63 bytes" if length("tm_2020_01$evil") > 63;
 
 #
 # (b) owner's code runs as the owner

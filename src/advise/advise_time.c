@@ -526,6 +526,7 @@ ps_advise_merge(AdviseCtx *ctx)
 		MergeRun	run;
 		int			run_unit = INT_MIN;
 		int			prev = -1;
+		int			last_rows;
 		bool		weekly = false;
 
 		if (g >= 0 && tree->parts[g].is_leaf)
@@ -573,6 +574,19 @@ ps_advise_merge(AdviseCtx *ctx)
 			weekly = weekly && narrow;
 		}
 
+		/* the newest leaf holding rows: it and those after are current */
+		last_rows = n;
+		for (i = n - 1; i >= 0; i--)
+		{
+			int			leaf = s->leaf_of[children[i]];
+
+			if (tree->parts[children[i]].is_default)
+				continue;
+			last_rows = i;
+			if (leaf >= 0 && s->leaves[leaf].rows > 0)
+				break;
+		}
+
 		memset(&run, 0, sizeof(run));
 		run.members = palloc(sizeof(int) * Max(nleaves, 1));
 		for (i = 0; i < n; i++)
@@ -601,10 +615,22 @@ ps_advise_merge(AdviseCtx *ctx)
 				else
 				{
 					unit = weekly ? week_of(lo) : month_of(lo);
-					/* only whole units in the past */
-					if (unit_end(unit, weekly) > ctx->now)
+
+					/*
+					 * Only leaves wholly inside one calendar unit (a weekly
+					 * leaf across a month's end belongs to no month), and
+					 * only whole units in the past: never the current
+					 * interval, never a premade one.
+					 */
+					if (unit_end(unit, weekly) > ctx->now || hi > ctx->now ||
+						(weekly ? week_of(hi - 1) : month_of(hi - 1)) != unit)
 						candidate = false;
 				}
+			}
+			else if (candidate && i >= last_rows)
+			{
+				/* not time: never the newest leaf with rows nor the premade */
+				candidate = false;
 			}
 			if (!candidate ||
 				(run.n > 0 && (prev < 0 ||

@@ -116,5 +116,40 @@ ANALYZE nk;
 SELECT action, partitions FROM partstrat_advise('nk');
 DROP TABLE nk;
 
+------------------------------------------------------------------------
+-- a DEFAULT holding this month's rows and premake due: both in one pass,
+-- the rescue first, the premake after it (its script follows the rescue's
+-- partitions)
+------------------------------------------------------------------------
+CREATE TABLE dp (id int, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
+SELECT format('CREATE TABLE %I PARTITION OF dp FOR VALUES FROM (%L) TO (%L)', 'dp_' || to_char(m, 'YYYYMM'),
+              to_char(m, 'YYYY-MM-DD 00:00+00'), to_char(m + interval '1 month', 'YYYY-MM-DD 00:00+00'))
+FROM generate_series(date '2025-10-01', date '2026-01-01', interval '1 month') m \gexec
+CREATE TABLE dp_default PARTITION OF dp DEFAULT;
+INSERT INTO dp SELECT g, timestamptz '2025-10-01 00:00+00' + (g % 170) * interval '1 day'
+FROM generate_series(1, 1700) g;
+ANALYZE dp;
+SELECT priority, action, ddl IS NOT NULL AS has_ddl, evidence->>'ddl_error' AS ddl_error
+FROM partstrat_advise('dp') ORDER BY priority;
+SELECT count(*) AS rows_before FROM dp;
+-- the two scripts, in priority order (their text is tested elsewhere)
+\set ECHO none
+\o /dev/null
+SELECT ddl FROM partstrat_advise('dp') WHERE action = 'rescue_default' \gexec
+SELECT partstrat_ddl_premake('ps_quiet.dp', (SELECT (evidence->>'partitions_to_create')::int
+       FROM partstrat_advise('dp') WHERE action = 'premake')) AS script \gset
+\o results/advise_quiet_premake.sql
+\qecho :script
+\o /dev/null
+\i results/advise_quiet_premake.sql
+\o
+\set ECHO all
+SELECT string_agg(c.relname, ', ' ORDER BY c.relname) AS partitions
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'dp'::regclass;
+SELECT count(*) AS rows_after, count(*) FILTER (WHERE tableoid = 'dp_default'::regclass) AS in_default FROM dp;
+ANALYZE dp;
+SELECT action FROM partstrat_advise('dp');
+DROP TABLE dp;
+
 DROP FUNCTION advice(regclass, bigint);
 DROP SCHEMA ps_quiet;

@@ -251,6 +251,32 @@ newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
 	return best;
 }
 
+/* The newest key of the DEFAULT d from its statistics, as usec. */
+static bool
+default_max_usec(AdviseCtx *ctx, int d, Oid typid, int64 *usec)
+{
+	PsKeyStats *ks = ps_skew_keystats(ctx->skew, ctx->skew->leaf_of[d]);
+	Oid			typinput;
+	Oid			typioparam;
+	Datum		v;
+
+	if (!ks->found || ks->hi_text == NULL)
+		return false;
+	getTypeInputInfo(typid, &typinput, &typioparam);
+	v = OidInputFunctionCall(typinput, ks->hi_text, typioparam, -1);
+	if (typid == DATEOID)
+	{
+		DateADT		dd = DatumGetDateADT(v);
+
+		if (DATE_NOT_FINITE(dd))
+			return false;
+		*usec = (int64) dd * USECS_PER_DAY;
+		return true;
+	}
+	*usec = DatumGetTimestamp(v);
+	return !TIMESTAMP_NOT_FINITE(*usec);
+}
+
 void
 ps_advise_premake(AdviseCtx *ctx)
 {
@@ -264,6 +290,7 @@ ps_advise_premake(AdviseCtx *ctx)
 	int			count = 0;
 	double		left;
 	Timestamp	t;
+	Timestamp	after_rescue;
 	Advice	   *a;
 	Oid			typid = tree->keys[0].typids[0];
 
@@ -274,12 +301,56 @@ ps_advise_premake(AdviseCtx *ctx)
 		return;
 	want = step_add(&st, ctx->now, ps_premake_min);
 	live_from = step_add(&st, ctx->now, -ps_premake_min);
-	if (hi >= want || hi < live_from)
+
+	/*
+	 * A DEFAULT whose rows the rescue_default advice moves out: once it has
+	 * run, the partitions end after the DEFAULT's newest key.  Premake is
+	 * judged from there, in the same pass, and runs after the rescue.
+	 */
+	after_rescue = hi;
+	{
+		int			d = ps_default_of(tree, -1);
+		int64		def_hi;
+
+		if (d >= 0 && ctx->taken[d] && ctx->skew->leaf_of[d] >= 0 &&
+			default_max_usec(ctx, d, typid, &def_hi))
+		{
+			while (after_rescue <= def_hi && count < 10000)
+			{
+				after_rescue = step_add(&st, after_rescue, 1);
+				count++;
+			}
+			count = 0;
+		}
+	}
+	if (after_rescue >= want || after_rescue < live_from)
 		return;					/* enough ahead, or an archive */
-	for (t = hi; t < want && count < 10000; t = step_add(&st, t, 1))
+	for (t = after_rescue; t < want && count < 10000; t = step_add(&st, t, 1))
 		count++;
 	left = (double) (hi - ctx->now) / st.approx_usec;
 	a = ps_new_advice(ctx, ADV_PREMAKE, count);
+	if (after_rescue > hi)
+	{
+		/* its script can only be made once the rescue's partitions exist */
+		ps_set_part(a, newest);
+		ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
+		ps_json_key_str(&a->evidence, "newest_ends_after_rescue", usec_text(after_rescue, typid));
+		ps_json_key_str(&a->evidence, "now", usec_text(ctx->now, TIMESTAMPTZOID));
+		ps_json_key_str(&a->evidence, "interval", st.adjective);
+		ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
+		ps_json_key_int(&a->evidence, "partitions_to_create", count);
+		ps_json_key_str(&a->evidence, "after", "rescue_default");
+		a->reason = psprintf("Once the rescue_default advice has moved the DEFAULT's rows into partitions of their own, the newest partition of %s will end at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): then create %d more %s partitions.",
+							 get_rel_name(tree->root), usec_text(after_rescue, typid),
+							 (double) (after_rescue - ctx->now) / st.approx_usec,
+							 st.noun, ps_premake_min, count, st.adjective);
+		a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d) gives its script",
+								quote_literal_cstr(ps_root_qname(tree)), count);
+		ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
+		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables and, per ATTACH, on the DEFAULT, which it scans",
+						   get_rel_name(tree->root));
+		return;
+	}
 	ps_set_part(a, newest);
 	ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
 	ps_json_key_str(&a->evidence, "newest_ends", usec_text(hi, typid));

@@ -35,7 +35,7 @@ $node->safe_psql('postgres', q{
 		p_premake := 1, p_start_partition := (now() - interval '40 days')::date::text);
 	INSERT INTO pm_daily SELECT g, now() - interval '40 days' + (g % 40) * interval '1 day'
 		FROM generate_series(1, 4000) g;
-	INSERT INTO pm_daily SELECT g, now() + interval '6 days' FROM generate_series(4001, 4050) g;
+	INSERT INTO pm_daily SELECT g, now() + interval '2 days' FROM generate_series(4001, 4050) g;
 
 	-- monthly, one month much bigger than the others
 	CREATE TABLE pm_monthly (id bigint NOT NULL, ts timestamptz NOT NULL, pad text) PARTITION BY RANGE (ts);

@@ -383,6 +383,44 @@ ps_advise_premake(AdviseCtx *ctx)
 	}
 }
 
+/*
+ * Retention of a pg_partman epoch set (a bigint key pg_partman reads as
+ * seconds): partstrat cannot date its children, pg_partman can: advise its
+ * retention setting when it differs from the one asked for (the DDL is
+ * made in advise_partman.c).
+ */
+static bool
+partman_epoch_retention(AdviseCtx *ctx)
+{
+	PsPartman  *pm = ctx->partman;
+	int			n;
+	int		   *children = ps_children_of(ctx->tree, -1, &n);
+	Advice	   *a;
+	char	   *want = interval_text(ctx->retention);
+
+	if (pm->retention != NULL)
+	{
+		Datum		cur = DirectFunctionCall3(interval_in,
+											  CStringGetDatum(pm->retention),
+											  ObjectIdGetDatum(InvalidOid),
+											  Int32GetDatum(-1));
+
+		if (DatumGetInt32(DirectFunctionCall2(interval_cmp, cur,
+											  IntervalPGetDatum(ctx->retention))) == 0)
+			return false;
+	}
+	if (n == 0)
+		return false;
+	a = ps_new_advice(ctx, ADV_RETENTION, 1);
+	ps_set_part(a, children[0]);
+	ps_json_key_str(&a->evidence, "retention", want);
+	ps_json_key_str(&a->evidence, "epoch", pm->epoch);
+	a->reason = psprintf("The retention asked for is %s and %s's key is an epoch (%s) that pg_partman reads as time: its retention setting (now %s) decides which children go.",
+						 want, get_rel_name(ctx->tree->root), pm->epoch,
+						 pm->retention ? pm->retention : "none");
+	return true;
+}
+
 /* Returns true when retention advice was given. */
 bool
 ps_advise_retention(AdviseCtx *ctx)
@@ -405,6 +443,9 @@ ps_advise_retention(AdviseCtx *ctx)
 		return false;
 	if (!is_time_range(&tree->keys[0]))
 	{
+		/* pg_partman's epoch sets: its retention reads the key as time */
+		if (ctx->partman && ctx->partman->time_based && !ctx->partman->unreadable)
+			return partman_epoch_retention(ctx);
 		ereport(NOTICE,
 				(errmsg("retention is ignored: \"%s\" is not partitioned by a range of dates or timestamps",
 						get_rel_name(tree->root))));

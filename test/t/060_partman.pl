@@ -116,6 +116,7 @@ like($advice{pm_daily}, qr/^retention:1:/m, 'pm_daily: retention advised');
 like($advice{pm_daily}, qr/^merge:0:refused on a pg_partman set/m, 'pm_daily: merge refused');
 like($advice{pm_monthly}, qr/^split:0:refused on a pg_partman set/m, 'pm_monthly: split refused');
 like($advice{pm_ids}, qr/^rescue_default:1:/m, 'pm_ids: the DEFAULT rescued');
+like($advice{pm_ep}, qr/^retention:1:/m, 'pm_ep: retention of an epoch set advised as pg_partman\'s setting');
 is($node->safe_psql('postgres', q{
 	SELECT ddl LIKE '%UPDATE partman.part_config SET premake = 3 WHERE parent_table = ''public.pm_daily''%'
 	   AND ddl LIKE '%SELECT partman.run_maintenance(''public.pm_daily'')%'
@@ -136,6 +137,12 @@ for my $set (@sets)
 		is($rc, 0, "$set: advised script runs") or diag("$script\n$err");
 	}
 }
+
+is($node->safe_psql('postgres', q{
+	SELECT string_agg(parent_table || '=' || coalesce(retention, '-') || '/' || premake, ',' ORDER BY parent_table)
+	FROM partman.part_config WHERE parent_table IN ('public.pm_daily', 'public.pm_ep')}),
+	'public.pm_daily=20 days/3,public.pm_ep=20 days/1',
+	'the settings advised are in part_config');
 
 # pg_partman still works on every set, and no row is lost
 my ($rc, $out, $err) = $node->psql('postgres', 'SELECT partman.run_maintenance()', on_error_stop => 1);

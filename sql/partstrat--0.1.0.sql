@@ -353,3 +353,12 @@ LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION partstrat_key_candidates(regclass) IS
 'columns the workload (pg_stat_statements, and pg_qualstats when installed) filters and joins a table on, call-weighted, with pg_stats selectivity and the predicted share of leaves each would let the workload skip as a partition key (the assumed layout is given)';
+
+-- ---------------------------------------------------------------------
+-- advice (issue 19): the inventory names the tool that manages a set
+-- ---------------------------------------------------------------------
+
+ALTER TYPE partstrat_tree_summary ADD ATTRIBUTE managed_by text;
+
+COMMENT ON COLUMN partstrat_tree_summary.managed_by IS
+'the partition manager registered for the set, e.g. ''pg_partman 4.7.2'' when pg_partman''s part_config has a row for it; NULL otherwise (or when part_config is not readable)';

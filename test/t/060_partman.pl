@@ -92,6 +92,16 @@ for my $set (@sets)
 		qr/pg_partman 4\.7\.\d+ manages public\.$set /, "$set: the report names pg_partman");
 }
 
+# the inventory names it too
+is($node->safe_psql('postgres', q{
+	SELECT string_agg(s.managed_by, ',' ORDER BY t)
+	FROM unnest(ARRAY['pm_daily', 'pm_monthly', 'pm_ids', 'pm_ep', 'pm_sub']) t,
+	     LATERAL partstrat_summary(t::regclass) s}),
+	join(',', ('pg_partman 4.7.2') x 5), 'partstrat_summary: managed_by pg_partman');
+$node->safe_psql('postgres', 'CREATE TABLE plain_set (k int) PARTITION BY RANGE (k)');
+is($node->safe_psql('postgres', "SELECT managed_by IS NULL FROM partstrat_summary('plain_set')"),
+	't', 'partstrat_summary: a set pg_partman does not manage');
+
 # the advice, with a small target (so that layout advice is material) and a
 # retention for the time sets
 my %advice;

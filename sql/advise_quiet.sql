@@ -151,5 +151,41 @@ ANALYZE dp;
 SELECT action FROM partstrat_advise('dp');
 DROP TABLE dp;
 
+------------------------------------------------------------------------
+-- repartition of a multi-column hash key with a custom operator class:
+-- one action for the parent, one LIST partition per heavy value, and the
+-- other values keep the key's columns and classes (valid DDL, executed)
+------------------------------------------------------------------------
+CREATE FUNCTION q_hash_int4(int4, int8) RETURNS int8 LANGUAGE sql IMMUTABLE STRICT
+AS $$ SELECT $1::int8 * 7919 + $2 $$;
+CREATE OPERATOR CLASS q_int4_hash_ops FOR TYPE int4 USING hash
+AS OPERATOR 1 =, FUNCTION 2 q_hash_int4(int4, int8);
+CREATE TABLE hrp (a int, b text, v text) PARTITION BY HASH (a q_int4_hash_ops, b);
+SELECT format('CREATE TABLE hrp_%s PARTITION OF hrp FOR VALUES WITH (modulus 4, remainder %s)', r, r)
+FROM generate_series(0, 3) r \gexec
+INSERT INTO hrp SELECT 1, (ARRAY['x', 'y', 'z', 'w'])[1 + g % 4], repeat('p', 100)
+FROM generate_series(1, 24000) g;
+INSERT INTO hrp SELECT g % 1000, 'y' || g % 7, repeat('p', 100) FROM generate_series(1, 8000) g;
+ANALYZE hrp;
+SELECT action, partitions FROM partstrat_advise('hrp', 262144) ORDER BY priority;
+SELECT count(*) FILTER (WHERE line LIKE '%FOR VALUES IN%') AS list_partitions,
+       string_agg(line, E'\n') FILTER (WHERE line LIKE '%DEFAULT PARTITION BY%') AS rest
+FROM partstrat_advise('hrp', 262144), regexp_split_to_table(ddl, E'\n') line
+WHERE action = 'repartition';
+\set ECHO none
+\o /dev/null
+SELECT ddl FROM partstrat_advise('hrp', 262144) WHERE action = 'repartition' \gexec
+\o
+\set ECHO all
+INSERT INTO hrp_new SELECT * FROM hrp;
+SELECT (SELECT count(*) FROM hrp) AS rows_old, (SELECT count(*) FROM hrp_new) AS rows_new;
+-- the other values land where they did: the key and its classes are kept
+SELECT r, (SELECT count(*) FROM hrp WHERE a <> 1 AND tableoid = format('hrp_%s', r)::regclass) AS old_rows,
+       (SELECT count(*) FROM hrp_new WHERE tableoid = format('hrp_new_rest_p%s', r)::regclass) AS new_rows
+FROM generate_series(0, 3) r;
+DROP TABLE hrp, hrp_new;
+DROP OPERATOR FAMILY q_int4_hash_ops USING hash;
+DROP FUNCTION q_hash_int4(int4, int8);
+
 DROP FUNCTION advice(regclass, bigint);
 DROP SCHEMA ps_quiet;

@@ -185,7 +185,9 @@ propose_whales(AdviseCtx *ctx, StringInfo ddl, StringInfo layout,
 		char	   *wq = quote_qualified_identifier(nsp, wname);
 		char	   *bound = psprintf("FOR VALUES IN (%s)",
 									 quote_literal_cstr(whales[w].text));
-		double		wbytes = whales[w].freq * Max(l->bytes, 0);
+		double		wbytes = l->rows > 0 ?
+			(double) whales[w].rows * Max(l->bytes, 0) / l->rows :
+			whales[w].freq * Max(l->bytes, 0);
 		int			sub = wbytes > ctx->target ?
 			next_pow2((int) ceil(wbytes / ctx->target)) : 0;
 		char	   *subcol = sub ? best_subcolumn(ctx, whale_leaf[w], keycol) : NULL;
@@ -215,6 +217,19 @@ propose_whales(AdviseCtx *ctx, StringInfo ddl, StringInfo layout,
 	}
 }
 
+/* The partition key of group g as PARTITION BY takes it, names qualified. */
+static char *
+group_partkeydef(PsTree *tree, int g)
+{
+	Oid			relid = g < 0 ? tree->root : tree->parts[g].relid;
+	int			nest = ps_ddl_iso_enter();
+	char	   *def = TextDatumGetCString(DirectFunctionCall1(pg_get_partkeydef,
+															  ObjectIdGetDatum(relid)));
+
+	ps_ddl_iso_leave(nest);
+	return def;
+}
+
 /* repartition of a hash parent whose imbalance comes from heavy values */
 static void
 advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
@@ -231,6 +246,9 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 	PsHeavyValue *whales;
 	int		   *whale_leaf;
 	int			nwhale = 0;
+	int			norig;
+	int64	   *orig_rows;
+	int		   *orig_leaf;
 	int		   *parts = palloc(sizeof(int) * nw);
 	StringInfoData ddl;
 	StringInfoData layout;
@@ -257,6 +275,37 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 		{
 			whales[nwhale] = l->heavy[j];
 			whale_leaf[nwhale++] = wleaves[i];
+		}
+	}
+	/* per leaf, for the rows left to the other values */
+	norig = nwhale;
+	orig_rows = palloc(sizeof(int64) * Max(nwhale, 1));
+	orig_leaf = palloc(sizeof(int) * Max(nwhale, 1));
+	for (i = 0; i < nwhale; i++)
+	{
+		orig_rows[i] = whales[i].rows;
+		orig_leaf[i] = whale_leaf[i];
+	}
+
+	/*
+	 * A value heavy in several leaves (a multi-column hash key spreads one
+	 * value of its first column over them) gets one LIST partition: two
+	 * FOR VALUES IN the same value would overlap (42P17).
+	 */
+	for (i = 0; i < nwhale; i++)
+	{
+		for (j = 0; j < i; j++)
+		{
+			if (strcmp(whales[i].text, whales[j].text) == 0)
+			{
+				whales[j].rows += whales[i].rows;
+				whales[j].freq = Max(whales[j].freq, whales[i].freq);
+				memmove(&whales[i], &whales[i + 1], sizeof(PsHeavyValue) * (nwhale - i - 1));
+				memmove(&whale_leaf[i], &whale_leaf[i + 1], sizeof(int) * (nwhale - i - 1));
+				nwhale--;
+				i--;
+				break;
+			}
 		}
 	}
 	for (i = 1; i < nwhale; i++)
@@ -319,11 +368,16 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 					 quote_identifier(keycol));
 	propose_whales(ctx, &ddl, &layout, nsp, newname, keycol, nwhale, whales,
 				   whale_leaf);
+	/*
+	 * The other values keep the key as it is -- every column, expression,
+	 * collation and operator class -- so that the remainders of the old
+	 * partitions still mean the same rows.
+	 */
 	propose(&ddl, &layout,
-			psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT PARTITION BY HASH (%s);",
+			psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT PARTITION BY %s;",
 					 quote_qualified_identifier(nsp, restname),
 					 quote_qualified_identifier(nsp, newname),
-					 quote_identifier(keycol)),
+					 group_partkeydef(tree, g)),
 			restname, "DEFAULT", -1);
 	for (i = 0; i < n; i++)
 	{
@@ -334,10 +388,10 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 
 		if (c->is_default || c->modulus <= 0)
 			continue;
-		for (j = 0; j < nwhale; j++)
+		for (j = 0; j < norig; j++)
 		{
-			if (s->leaves[whale_leaf[j]].part == children[i])
-				rows -= whales[j].rows;
+			if (s->leaves[orig_leaf[j]].part == children[i])
+				rows -= orig_rows[j];
 		}
 		cname = ps_make_name(restname, psprintf("_p%d", c->remainder));
 		cbound = psprintf("FOR VALUES WITH (MODULUS %d, REMAINDER %d)",
@@ -605,31 +659,30 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
-	int		   *hash_whales = palloc(sizeof(int) * Max(s->nleaves, 1));
+	bool	   *in_pool = palloc0(sizeof(bool) * Max(s->nleaves, 1));
 	int		   *hsplit = palloc(sizeof(int) * Max(s->nleaves, 1));
 	int		   *hpieces = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int		   *hwhale = palloc(sizeof(int) * Max(s->nleaves, 1));
 	int			nhsplit = 0;
+	int			nhwhale = 0;
 	int			g,
 				i;
 
-	/* hash parents imbalanced by heavy values */
-	for (g = -1; g < tree->nparts; g++)
+	/*
+	 * hash leaves imbalanced by heavy values: pooled with the oversized
+	 * ones below, one repartition per parent
+	 */
+	for (i = 0; i < s->nleaves; i++)
 	{
-		int			nw = 0;
+		PsLeafSkew *l = &s->leaves[i];
 
-		if (g >= 0 && tree->parts[g].is_leaf)
-			continue;
-		for (i = 0; i < s->nleaves; i++)
+		if (!ctx->taken[l->part] &&
+			(l->flags & PS_FLAG_HASH_IMBALANCE) && l->nheavy > 0 &&
+			ps_group_key(tree, l->group)->colnames[0] != NULL)
 		{
-			PsLeafSkew *l = &s->leaves[i];
-
-			if (l->group == g && !ctx->taken[l->part] &&
-				(l->flags & PS_FLAG_HASH_IMBALANCE) && l->nheavy > 0 &&
-				ps_group_key(tree, g)->colnames[0] != NULL)
-				hash_whales[nw++] = i;
+			hwhale[nhwhale++] = i;
+			in_pool[i] = true;
 		}
-		if (nw > 0)
-			advise_hash_repartition(ctx, g, hash_whales, nw);
 	}
 
 	/* leaves above twice the target */
@@ -642,7 +695,7 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		int			nwhale = 0;
 
 		CHECK_FOR_INTERRUPTS();
-		if (ctx->taken[l->part] || p->is_default || p->is_foreign ||
+		if (ctx->taken[l->part] || in_pool[i] || p->is_default || p->is_foreign ||
 			l->bytes <= 2 * ctx->target)
 			continue;
 		/* no more pieces than the split generator makes (a tiny target) */
@@ -663,10 +716,10 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		}
 		if (nwhale > 0 && p->strategy == PS_STRATEGY_HASH)
 		{
-			/* heavy values of an oversized hash leaf */
+			/* heavy values of an oversized hash leaf: one action per parent */
 			l->nheavy = nwhale;
 			l->heavy = ks->mcv;
-			advise_hash_repartition(ctx, l->group, &i, 1);
+			hwhale[nhwhale++] = i;
 		}
 		else if (nwhale > 0)
 			advise_leaf_repartition(ctx, i, pieces, ks, nwhale);
@@ -677,6 +730,27 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		}
 		else
 			advise_split(ctx, i, pieces, ks);
+	}
+
+	/* oversized hash leaves with heavy values: one repartition per parent */
+	for (i = 0; i < nhwhale; i++)
+	{
+		int			n = 0,
+					j;
+		int		   *gl;
+
+		if (hwhale[i] < 0)
+			continue;
+		g = s->leaves[hwhale[i]].group;
+		gl = palloc(sizeof(int) * nhwhale);
+		for (j = i; j < nhwhale; j++)
+		{
+			if (hwhale[j] < 0 || s->leaves[hwhale[j]].group != g)
+				continue;
+			gl[n++] = hwhale[j];
+			hwhale[j] = -1;
+		}
+		advise_hash_repartition(ctx, g, gl, n);
 	}
 
 	/* hash leaves: one split action per parent with two or more */

@@ -344,9 +344,13 @@ ps_advise_premake(AdviseCtx *ctx)
 							 get_rel_name(tree->root), usec_text(after_rescue, typid),
 							 (double) (after_rescue - ctx->now) / st.approx_usec,
 							 st.noun, ps_premake_min, count, st.adjective);
-		a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d) gives its script",
-								quote_literal_cstr(ps_root_qname(tree)), count);
-		ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
+		/* pg_partman's run_maintenance() follows them itself (advise_partman.c) */
+		if (ctx->partman == NULL)
+		{
+			a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d) gives its script",
+									quote_literal_cstr(ps_root_qname(tree)), count);
+			ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
+		}
 		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables and, per ATTACH, on the DEFAULT, which it scans",
 						   get_rel_name(tree->root));
 		return;

@@ -59,6 +59,23 @@ $node->safe_psql('postgres', q{
 	INSERT INTO pm_ep SELECT g, extract(epoch FROM now() - interval '10 days' + (g % 10) * interval '1 day')::bigint
 		FROM generate_series(1, 1000) g;
 
+	-- weekly, quarterly, and a date key
+	CREATE TABLE pm_weekly (id bigint NOT NULL, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
+	SELECT partman.create_parent('public.pm_weekly', 'ts', 'native', 'weekly',
+		p_premake := 2, p_start_partition := (now() - interval '10 weeks')::date::text);
+	INSERT INTO pm_weekly SELECT g, now() - interval '10 weeks' + (g % 70) * interval '1 day'
+		FROM generate_series(1, 700) g;
+	CREATE TABLE pm_quarterly (id bigint NOT NULL, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
+	SELECT partman.create_parent('public.pm_quarterly', 'ts', 'native', 'quarterly',
+		p_premake := 1, p_start_partition := date_trunc('quarter', now() - interval '1 year')::date::text);
+	INSERT INTO pm_quarterly SELECT g, now() - interval '1 year' + (g % 365) * interval '1 day'
+		FROM generate_series(1, 3650) g;
+	CREATE TABLE pm_date (id bigint NOT NULL, d date NOT NULL) PARTITION BY RANGE (d);
+	SELECT partman.create_parent('public.pm_date', 'd', 'native', 'daily',
+		p_premake := 1, p_start_partition := (current_date - 30)::text);
+	INSERT INTO pm_date SELECT g, current_date - 30 + g % 30 FROM generate_series(1, 3000) g;
+	INSERT INTO pm_date SELECT g, current_date + 2 FROM generate_series(3001, 3010) g;
+
 	-- monthly, sub-partitioned by id
 	CREATE TABLE pm_sub (id bigint NOT NULL, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
 	SELECT partman.create_parent('public.pm_sub', 'ts', 'native', 'monthly',
@@ -69,9 +86,9 @@ $node->safe_psql('postgres', q{
 		FROM generate_series(1, 1500) g;
 });
 $node->safe_psql('postgres', 'SELECT pg_stat_force_next_flush()');
-$node->safe_psql('postgres', 'ANALYZE pm_daily, pm_monthly, pm_ids, pm_ep, pm_sub');
+$node->safe_psql('postgres', 'ANALYZE pm_daily, pm_monthly, pm_ids, pm_ep, pm_sub, pm_weekly, pm_quarterly, pm_date');
 
-my @sets = qw(pm_daily pm_monthly pm_ids pm_ep pm_sub);
+my @sets = qw(pm_daily pm_monthly pm_ids pm_ep pm_sub pm_weekly pm_quarterly pm_date);
 
 # rows of a set: its tables, attached or detached by retention (kept)
 sub rows_of
@@ -95,9 +112,9 @@ for my $set (@sets)
 # the inventory names it too
 is($node->safe_psql('postgres', q{
 	SELECT string_agg(s.managed_by, ',' ORDER BY t)
-	FROM unnest(ARRAY['pm_daily', 'pm_monthly', 'pm_ids', 'pm_ep', 'pm_sub']) t,
+	FROM unnest(ARRAY['pm_daily', 'pm_monthly', 'pm_ids', 'pm_ep', 'pm_sub', 'pm_weekly', 'pm_quarterly', 'pm_date']) t,
 	     LATERAL partstrat_summary(t::regclass) s}),
-	join(',', ('pg_partman 4.7.2') x 5), 'partstrat_summary: managed_by pg_partman');
+	join(',', ('pg_partman 4.7.2') x 8), 'partstrat_summary: managed_by pg_partman');
 $node->safe_psql('postgres', 'CREATE TABLE plain_set (k int) PARTITION BY RANGE (k)');
 is($node->safe_psql('postgres', "SELECT managed_by IS NULL FROM partstrat_summary('plain_set')"),
 	't', 'partstrat_summary: a set pg_partman does not manage');
@@ -115,6 +132,8 @@ for my $set (@sets)
 	note "$set:\n$advice{$set}";
 	unlike($advice{$set}, qr/drop_default/, "$set: no drop_default");
 	unlike($advice{$set}, qr/^(split|merge|repartition):1/m, "$set: no split, merge or repartition DDL");
+	unlike($advice{$set}, qr/^(premake|retention|rescue_default):0/m, "$set: premake, retention and rescue have DDL");
+	unlike($advice{$set}, qr/^(premake|retention|rescue_default):1:./m, "$set: and no ddl_error");
 	is($node->safe_psql('postgres', qq{
 		SELECT count(*) FROM partstrat_advise('$set', 65536, $ret)
 		WHERE evidence->'pg_partman'->>'parent_table' IS DISTINCT FROM 'public.$set'}),

@@ -25,10 +25,13 @@
  *	oversized		ratio >= partstrat.skew_ratio and z >= partstrat.skew_z
  *	undersized		not empty, ratio <= 1/skew_ratio and z <= -skew_z
  *	empty			0 rows
- *	hot				its share of the rows modified since each leaf's last
- *					ANALYZE (n_mod_since_analyze) is >= partstrat.hot_ratio
- *					times the larger of its share of the siblings' rows and
- *					1/siblings
+ *	hot				its share of the rows modified over the hot window
+ *					(partstrat.hot_window, from snapshots: see
+ *					src/watch/snapshot.c) or, when no snapshot covers the
+ *					window, since each leaf's last ANALYZE
+ *					(n_mod_since_analyze), is >= partstrat.hot_ratio times
+ *					the larger of its share of the siblings' rows and
+ *					1/siblings; hot_source says which
  *	default_has_rows	a DEFAULT partition (or below one) with rows
  *	hash_imbalance	a hash leaf whose share of its parent's rows is >=
  *					partstrat.hash_imbalance_ratio times 1/modulus; with
@@ -101,6 +104,7 @@
 #include "ddl.h"
 #include "partstrat.h"
 #include "skew.h"
+#include "watch.h"
 
 /* GUC variables of skew detection and advice (see skew.h) */
 int			ps_target_bytes_kb = 1024 * 1024;
@@ -927,7 +931,7 @@ analyze_group(PsSkew *s, int g)
 			group_rows += s->rows[ci];
 		if (c->is_leaf && !c->is_foreign)
 		{
-			group_mods += Max(c->mods_since_analyze, 0);
+			group_mods += s->mods[ci];
 			nleafs++;
 		}
 		if (c->is_leaf && !c->is_default && !c->is_foreign)
@@ -994,11 +998,11 @@ analyze_group(PsSkew *s, int g)
 		}
 
 		/* hot: share of the recent modifications vs share of the rows */
-		if (group_mods > 0 && c->mods_since_analyze > 0 && nleafs >= 2)
+		if (group_mods > 0 && s->mods[ci] > 0 && nleafs >= 2)
 		{
 			double		base = Max(l->parent_share, 1.0 / nleafs);
 
-			l->mod_share = c->mods_since_analyze / group_mods;
+			l->mod_share = s->mods[ci] / group_mods;
 			if (l->mod_share >= ps_hot_ratio * base)
 				l->flags |= PS_FLAG_HOT;
 		}
@@ -1171,6 +1175,14 @@ ps_skew_analyze(PsTree *tree, bool exact)
 		s->nleaves++;
 	}
 	s->keystats = palloc0(sizeof(PsKeyStats *) * Max(s->nleaves, 1));
+	/* modifications hot compares: over the hot window, else since ANALYZE */
+	s->mods = palloc0(sizeof(double) * Max(tree->nparts, 1));
+	s->hot_source = "since_analyze";
+	if (ps_watch_window_mods(tree, s->mods, &s->hot_since))
+		s->hot_source = "snapshots";
+	else
+		for (i = 0; i < tree->nparts; i++)
+			s->mods[i] = Max(tree->parts[i].mods_since_analyze, 0);
 	map = leaf_oid_index(s);
 	if (exact)
 		count_exact(s, map);
@@ -1405,7 +1417,7 @@ notice_no_stats(PsSkew *s, const char *funcname)
 				 errhint("Grant SELECT on the partition key columns to see the heavy key values.")));
 }
 
-#define SKEW_COLS 15
+#define SKEW_COLS 16
 
 Datum
 partstrat_skew(PG_FUNCTION_ARGS)
@@ -1463,6 +1475,7 @@ partstrat_skew(PG_FUNCTION_ARGS)
 		values[c] = heavy ? DirectFunctionCall1(jsonb_in, CStringGetDatum(heavy)) : (Datum) 0;
 		nulls[c++] = heavy == NULL;
 		values[c++] = ps_flags_array(l->flags);
+		values[c++] = CStringGetTextDatum(s->hot_source);
 		Assert(c == SKEW_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}

@@ -674,29 +674,41 @@ BEGIN
                    sum(coalesce(c.bytes, 0) - coalesce(p.bytes, 0)) AS dbytes
               FROM partstrat_forecast_snap c
               LEFT JOIN partstrat_forecast_snap p ON p.leaf = c.leaf AND p.i = c.i - 1
-             WHERE c.i > greatest(1, npick - 7)
+             WHERE c.i > npick - 7
              GROUP BY c.i, c.days) g
      WHERE days > 0;
     r.bytes_at_horizon := (r.bytes + greatest(r.bytes_per_day, 0) * hdays)::bigint;
 
     -- the growing leaves
     FOR lf IN
-        SELECT c.leaf,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY (c.rows - p.rows) / c.days) AS rows_per_day,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY (c.bytes - p.bytes) / c.days) AS bytes_per_day,
+        WITH d AS (
+            SELECT c.leaf, c.i, (c.rows - p.rows) / c.days AS rpd,
+                   (c.bytes - p.bytes) / c.days AS bpd
+              FROM partstrat_forecast_snap c
+              JOIN partstrat_forecast_snap p ON p.leaf = c.leaf AND p.i = c.i - 1
+             WHERE c.days > 0
+        ), f AS (
+            -- a leaf's rate counts from the day it first grew: a premade
+            -- partition's empty days before its range opens are not its rate
+            SELECT leaf, min(i) AS first_i FROM d
+             WHERE rpd > 0 OR bpd > 0 GROUP BY leaf
+        )
+        SELECT d.leaf,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY d.rpd) AS rows_per_day,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY d.bpd) AS bytes_per_day,
                x.total_bytes AS bytes,
                x.is_default,
                CASE WHEN keytype = 'timestamptz'::regtype AND x.range_to[1] ~ '^[0-9]'
                     THEN x.range_to[1]::timestamptz
                     WHEN keytype IN ('date'::regtype, 'timestamp'::regtype) AND x.range_to[1] ~ '^[0-9]'
                     THEN x.range_to[1]::timestamp AT TIME ZONE 'UTC' END AS closes
-          FROM partstrat_forecast_snap c
-          JOIN partstrat_forecast_snap p ON p.leaf = c.leaf AND p.i = c.i - 1
-          JOIN partstrat_forecast_parts x ON x.partition = c.leaf AND x.is_leaf
-         WHERE c.i > greatest(1, npick - 7) AND c.days > 0
-         GROUP BY c.leaf, x.total_bytes, x.is_default, x.range_to
-        HAVING percentile_cont(0.5) WITHIN GROUP (ORDER BY (c.bytes - p.bytes) / c.days) > 0
-         ORDER BY c.leaf::regclass::text
+          FROM d
+          JOIN f ON f.leaf = d.leaf
+          JOIN partstrat_forecast_parts x ON x.partition = d.leaf AND x.is_leaf
+         WHERE d.i >= f.first_i AND d.i > npick - 7
+         GROUP BY d.leaf, x.total_bytes, x.is_default, x.range_to
+        HAVING percentile_cont(0.5) WITHIN GROUP (ORDER BY d.bpd) > 0
+         ORDER BY d.leaf::regclass::text
     LOOP
         DECLARE
             lr @extschema@.partstrat_forecast_row;

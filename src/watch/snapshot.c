@@ -515,7 +515,8 @@ base_cmp(const void *a, const void *b)
  * created since (not in the base) counts from zero; a leaf whose counters
  * went down counts from zero (its counters were reset: the modifications
  * since are a lower bound).  When the database's statistics were reset
- * since the base (stats_reset changed, or its transaction count went down:
+ * since the base (stats_reset changed, or its transaction count went down
+ * between consecutive snapshots or since the last one:
  * pg_stat_reset(), a crash) the snapshots do not cover the window.
  */
 bool
@@ -528,12 +529,15 @@ ps_watch_window_mods(PsTree *tree, double *mods, TimestampTz *since)
 	Datum		values[3];
 	PgStat_StatDBEntry *db = pgstat_fetch_stat_dbentry(MyDatabaseId);
 	PsAsUser	ao;
+	BaseMods   *base = NULL;
+	int			nbase = 0;
 	bool		covered = false;
 	int			ret;
 	uint64		r;
 	int			i;
 
-	if (!OidIsValid(get_extension_oid("partstrat", true)) || TIMESTAMP_NOT_FINITE(now))
+	if (!OidIsValid(get_extension_oid("partstrat", true)) ||
+		TIMESTAMP_NOT_FINITE(now) || db == NULL)
 		return false;
 	t = snapshot_table();
 	values[0] = ObjectIdGetDatum(tree->root);
@@ -544,40 +548,23 @@ ps_watch_window_mods(PsTree *tree, double *mods, TimestampTz *since)
 		elog(ERROR, "SPI_connect failed");
 	ps_as_user_begin(&ao, t.owner, "pg_catalog, pg_temp");
 	ret = SPI_execute_with_args(psprintf("SELECT leaf, inserted, updated, deleted,"
-										 " stats_reset, db_xacts, taken_at FROM %s"
+										 " taken_at FROM %s"
 										 " WHERE parent = $1 AND taken_at ="
 										 " (SELECT max(taken_at) FROM %s WHERE parent = $1"
 										 " AND taken_at <= $2 AND taken_at >= $3)",
 										 t.qname, t.qname),
 								3, argtypes, values, NULL, true, 0);
-	ps_as_user_end(&ao);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read the snapshots");
-
 	if (SPI_processed > 0)
 	{
-		HeapTuple	first = SPI_tuptable->vals[0];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
-		Datum		d;
-		TimestampTz base_reset = 0;
-		int64		base_xacts;
 
-		d = SPI_getbinval(first, desc, 5, &isnull);
-		if (!isnull)
-			base_reset = DatumGetTimestampTz(d);
-		base_xacts = DatumGetInt64(SPI_getbinval(first, desc, 6, &isnull));
-		*since = DatumGetTimestampTz(SPI_getbinval(first, desc, 7, &isnull));
-		covered = db != NULL &&
-			db->stat_reset_timestamp == base_reset &&
-			PS_DB_XACTS(db) >= base_xacts;
-	}
-	if (covered)
-	{
-		int			nbase = (int) SPI_processed;
-		BaseMods   *base = palloc(sizeof(BaseMods) * Max(nbase, 1));
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-
+		nbase = (int) SPI_processed;
+		base = palloc(sizeof(BaseMods) * nbase);
+		*since = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0],
+												   desc, 5, &isnull));
 		for (r = 0; r < SPI_processed; r++)
 		{
 			HeapTuple	tup = SPI_tuptable->vals[r];
@@ -592,6 +579,47 @@ ps_watch_window_mods(PsTree *tree, double *mods, TimestampTz *since)
 			base[r].known = !(n1 || n2 || n3);
 		}
 		qsort(base, nbase, sizeof(BaseMods), base_cmp);
+
+		/*
+		 * No reset from the base on: every snapshot since (of any parent,
+		 * all of this database) and now have the base's stats_reset, and
+		 * the database's transaction count never goes down along the way.
+		 */
+		values[0] = TimestampTzGetDatum(*since);
+		ret = SPI_execute_with_args(psprintf("SELECT stats_reset, max(db_xacts)"
+											 " FROM %s WHERE taken_at >= $1"
+											 " GROUP BY taken_at, stats_reset"
+											 " ORDER BY taken_at",
+											 t.qname),
+									1, argtypes + 1, values, NULL, true, 0);
+		if (ret != SPI_OK_SELECT)
+			elog(ERROR, "could not read the snapshots");
+		covered = true;
+		{
+			TimestampTz first_reset = 0;
+			int64		last_xacts = -1;
+
+			desc = SPI_tuptable->tupdesc;
+			for (r = 0; r < SPI_processed && covered; r++)
+			{
+				HeapTuple	tup = SPI_tuptable->vals[r];
+				Datum		d = SPI_getbinval(tup, desc, 1, &isnull);
+				TimestampTz reset = isnull ? 0 : DatumGetTimestampTz(d);
+				int64		xacts = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+
+				if (r == 0)
+					first_reset = reset;
+				covered = reset == first_reset && xacts >= last_xacts;
+				last_xacts = xacts;
+			}
+			covered = covered && db->stat_reset_timestamp == first_reset &&
+				PS_DB_XACTS(db) >= last_xacts;
+		}
+	}
+	ps_as_user_end(&ao);
+
+	if (covered)
+	{
 		for (i = 0; i < tree->nparts; i++)
 		{
 			PsPartition *p = &tree->parts[i];

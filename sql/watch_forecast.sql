@@ -50,6 +50,16 @@ SELECT partition, daily_snapshots, rows_per_day, bytes_per_day / 1048576 AS mb_p
        bytes_at_horizon / 1048576 AS mb_at_horizon
 FROM partstrat_forecast('steady');
 SELECT summary FROM partstrat_forecast('steady');
+-- partstrat_advise uses the forecast: the January leaf is empty now but
+-- will hold 205 MB when its range closes: split into 3 equal stretches of
+-- time now.  The script runs and leaves the three pieces.
+SELECT action, partitions, reason, evidence->>'bytes_at_close' AS bytes_at_close
+FROM partstrat_advise('steady') WHERE action = 'split';
+SELECT ddl AS split_ddl FROM partstrat_advise('steady') WHERE action = 'split' \gset
+SET client_min_messages = warning;
+:split_ddl
+RESET client_min_messages;
+SELECT partition, bound FROM partstrat_partitions('steady') ORDER BY range_from NULLS LAST;
 
 -- accelerating: day d grows d MB.  The median of the last 7 daily deltas
 -- (5 .. 11 MB) is 8 MB/day: 12.5 days to the target.
@@ -58,6 +68,9 @@ SELECT fc_snapshots('accel', ARRAY[1,2,3,4,5,6,7,8,9,10,11]::float8[]);
 SELECT partition, bytes_per_day / 1048576 AS mb_per_day, days_to_target, target_at,
        premade_until, default_from
 FROM partstrat_forecast('accel');
+-- 8 MB/day over the 20.5 days left: 164 MB at close, under twice the
+-- target: no split advised
+SELECT count(*) AS splits FROM partstrat_advise('accel') WHERE action = 'split';
 
 -- bursty: 10 MB a day, and one bulk load of 500 MB on day 8.  The median
 -- ignores it: still 10 MB/day (a mean would say 59 MB/day).

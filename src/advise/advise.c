@@ -518,6 +518,7 @@ ps_advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
 	ps_advise_defaults(&ctx, retained);
 	ps_advise_premake(&ctx);
 	ps_advise_split_repartition(&ctx);
+	ps_advise_forecast_split(&ctx);
 	ps_advise_merge(&ctx);
 	/* last: a leaf about to be split, merged or dropped needs no index */
 	ps_advise_add_index(&ctx);

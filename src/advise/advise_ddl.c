@@ -155,6 +155,7 @@ typedef struct SplitArg
 {
 	Oid			relid;
 	int			pieces;
+	ArrayType  *boundaries;		/* text[], or NULL: from the data */
 } SplitArg;
 
 static char *
@@ -162,7 +163,7 @@ gen_split(void *arg)
 {
 	SplitArg   *a = arg;
 
-	return ps_ddl_split_script(a->relid, a->pieces, NULL, false,
+	return ps_ddl_split_script(a->relid, a->pieces, a->boundaries, false,
 							   ps_ddl_lock_timeout_ms);
 }
 
@@ -173,6 +174,18 @@ ps_advice_ddl_split(Oid relid, int pieces)
 
 	a.relid = relid;
 	a.pieces = pieces;
+	a.boundaries = NULL;
+	return run_generator(gen_split, &a);
+}
+
+PsAdviceDdl
+ps_advice_ddl_split_at(Oid relid, ArrayType *boundaries)
+{
+	SplitArg	a;
+
+	a.relid = relid;
+	a.pieces = 2;
+	a.boundaries = boundaries;
 	return run_generator(gen_split, &a);
 }
 

@@ -647,3 +647,89 @@ ps_watch_window_mods(PsTree *tree, double *mods, TimestampTz *since)
 	SPI_finish();
 	return covered;
 }
+
+/*
+ * Growth of each leaf of a tree in bytes per day, from the snapshots: the
+ * last snapshot of each day (UTC) up to now, the median of a leaf's last 7
+ * daily deltas counted from the day it first grew (a premade partition's
+ * empty days are not its rate).  Indexed like tree->parts; -1 where
+ * unknown.  NULL when the root has fewer than 3 daily snapshots: nothing is
+ * guessed.  The same rule as partstrat_forecast().
+ */
+double *
+ps_watch_leaf_growth(PsTree *tree, TimestampTz now)
+{
+	SnapTable	t;
+	Oid			argtypes[2] = {OIDOID, TIMESTAMPTZOID};
+	Datum		values[2];
+	PsAsUser	ao;
+	double	   *rate = NULL;
+	int			ret;
+	uint64		r;
+	int			i;
+
+	if (!OidIsValid(get_extension_oid("partstrat", true)) ||
+		TIMESTAMP_NOT_FINITE(now))
+		return NULL;
+	t = snapshot_table();
+	values[0] = ObjectIdGetDatum(tree->root);
+	values[1] = TimestampTzGetDatum(now);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ps_as_user_begin(&ao, t.owner, "pg_catalog, pg_temp");
+	ret = SPI_execute_with_args(psprintf(
+										 "WITH pick AS ("
+										 " SELECT taken_at, row_number() OVER (ORDER BY taken_at) AS i,"
+										 " extract(epoch FROM taken_at - lag(taken_at) OVER (ORDER BY taken_at))::float8 / 86400 AS days"
+										 " FROM (SELECT max(taken_at) AS taken_at FROM %s"
+										 " WHERE parent = $1 AND taken_at <= $2"
+										 " GROUP BY (taken_at AT TIME ZONE 'UTC')::date) x),"
+										 " n AS (SELECT count(*) AS n FROM pick),"
+										 " snap AS (SELECT pick.i, pick.days, s.leaf, s.rows, s.bytes"
+										 " FROM pick JOIN %s s ON s.parent = $1 AND s.taken_at = pick.taken_at),"
+										 " d AS (SELECT c.leaf, c.i, (c.rows - p.rows) / c.days AS rpd,"
+										 " (c.bytes - p.bytes) / c.days AS bpd"
+										 " FROM snap c JOIN snap p ON p.leaf = c.leaf AND p.i = c.i - 1"
+										 " WHERE c.days > 0),"
+										 " f AS (SELECT leaf, min(i) AS first_i FROM d"
+										 " WHERE rpd > 0 OR bpd > 0 GROUP BY leaf)"
+										 " SELECT n.n, d.leaf, percentile_cont(0.5) WITHIN GROUP (ORDER BY d.bpd)"
+										 " FROM n LEFT JOIN (d JOIN f ON f.leaf = d.leaf) ON d.i >= f.first_i"
+										 " AND d.i > n.n - 7"
+										 " GROUP BY n.n, d.leaf",
+										 t.qname, t.qname),
+								2, argtypes, values, NULL, true, 0);
+	ps_as_user_end(&ao);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not read the snapshots");
+	if (SPI_processed > 0)
+	{
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int64		n = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+													desc, 1, &isnull));
+
+		if (n >= 3)
+		{
+			rate = palloc(sizeof(double) * Max(tree->nparts, 1));
+			for (i = 0; i < tree->nparts; i++)
+				rate[i] = -1;
+			for (r = 0; r < SPI_processed; r++)
+			{
+				HeapTuple	tup = SPI_tuptable->vals[r];
+				bool		n1,
+							n2;
+				Oid			leaf = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &n1));
+				double		bpd = DatumGetFloat8(SPI_getbinval(tup, desc, 3, &n2));
+
+				if (n1 || n2)
+					continue;
+				for (i = 0; i < tree->nparts; i++)
+					if (tree->parts[i].relid == leaf)
+						rate[i] = bpd;
+			}
+		}
+	}
+	SPI_finish();
+	return rate;
+}

@@ -45,4 +45,7 @@ extern List *ps_readable_roots(void);
 extern bool ps_watch_window_mods(PsTree *tree, double *mods,
 								 TimestampTz *since);
 
+/* Bytes per day of each leaf (tree->parts index, -1 unknown), or NULL. */
+extern double *ps_watch_leaf_growth(PsTree *tree, TimestampTz now);
+
 #endif							/* PARTSTRAT_WATCH_H */

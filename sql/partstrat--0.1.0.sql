@@ -785,3 +785,187 @@ $fn$;
 
 COMMENT ON FUNCTION partstrat_forecast(regclass, interval) IS
 'growth of a partitioned table from its daily snapshots (median of the last 7 daily deltas): rows and bytes per day, days until a leaf passes partstrat.target_bytes, premade partitions left, the premake count that covers the horizon, when the DEFAULT receives rows, size at the horizon, with a sentence per row';
+
+-- Proof: the statements on a parent before an action and after
+-- partstrat.proof_after of traffic (src/watch/proof.c).  history_id is the
+-- maintenance history's row when maintenance applied the action.
+CREATE TABLE partstrat_proof_run (
+    proof_id bigserial PRIMARY KEY,
+    parent oid NOT NULL,
+    parent_name text NOT NULL,
+    action text NOT NULL,
+    history_id bigint,
+    before_at timestamptz NOT NULL,
+    after_due timestamptz NOT NULL,
+    after_at timestamptz,
+    lacks text
+);
+CREATE INDEX partstrat_proof_run_due ON partstrat_proof_run (after_due)
+    WHERE after_at IS NULL;
+CREATE TABLE partstrat_proof_sample (
+    proof_id bigint NOT NULL REFERENCES partstrat_proof_run ON DELETE CASCADE,
+    phase text NOT NULL CHECK (phase IN ('before', 'after')),
+    queryid bigint NOT NULL,
+    query text NOT NULL,
+    calls bigint NOT NULL,
+    total_exec_ms float8 NOT NULL,
+    leaves_kept int,
+    leaves_total int,
+    PRIMARY KEY (proof_id, phase, queryid)
+);
+REVOKE ALL ON partstrat_proof_run, partstrat_proof_sample FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_run', '');
+SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_run_proof_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_sample', '');
+
+CREATE VIEW partstrat_proof_runs WITH (security_barrier) AS
+SELECT * FROM partstrat_proof_run WHERE partstrat_may_read(parent);
+CREATE VIEW partstrat_proof_samples WITH (security_barrier) AS
+SELECT s.* FROM partstrat_proof_sample s
+JOIN partstrat_proof_run r USING (proof_id)
+WHERE partstrat_may_read(r.parent);
+GRANT SELECT ON partstrat_proof_runs, partstrat_proof_samples TO PUBLIC;
+
+CREATE FUNCTION partstrat_proof_begin(parent regclass, action text DEFAULT 'manual',
+                                      history_id bigint DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'partstrat_proof_begin'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_proof_begin(regclass, text, bigint) IS
+'records the statements on a parent (pg_stat_statements: calls, execution time, leaves their plans keep) before an action; the second sample is taken partstrat.proof_after later by partstrat_proof_complete()';
+
+CREATE FUNCTION partstrat_proof_complete()
+RETURNS int
+AS 'MODULE_PATHNAME', 'partstrat_proof_complete'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_proof_complete() IS
+'takes the second sample of every proof run that is due (partstrat_snapshot_take() calls it for its parents); returns the runs completed';
+
+CREATE TYPE partstrat_proof_row AS (
+    proof_id bigint,
+    action text,
+    before_at timestamptz,
+    after_at timestamptz,
+    queryid bigint,
+    query text,
+    calls_before bigint,
+    mean_ms_before float8,
+    calls_after bigint,
+    mean_ms_after float8,
+    leaves_before float8,
+    leaves_after float8,
+    summary text
+);
+
+CREATE FUNCTION partstrat_proof(parent regclass)
+RETURNS SETOF partstrat_proof_row
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    pname text;
+    run record;
+    r @extschema@.partstrat_proof_row;
+    n int;
+BEGIN
+    IF parent IS NULL THEN
+        RETURN;
+    END IF;
+    IF NOT @extschema@.partstrat_may_read(parent) THEN
+        RAISE EXCEPTION 'permission denied for table %',
+                        (SELECT relname FROM pg_class WHERE oid = parent)
+            USING ERRCODE = '42501',
+                  DETAIL = 'partstrat reads the proof of a table whose sizes and statistics you may read.',
+                  HINT = 'Grant SELECT on the table, or membership in pg_read_all_stats.';
+    END IF;
+    SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) INTO pname
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = parent;
+    SELECT count(*) INTO n FROM @extschema@.partstrat_proof_runs pr WHERE pr.parent = partstrat_proof.parent;
+    IF n = 0 THEN
+        r.summary := format('%s: no action recorded yet (partstrat_proof_begin(%L) before a change)%s',
+                            pname, pname,
+                            CASE WHEN NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements')
+                                 THEN '; pg_stat_statements is not installed in this database: add it to shared_preload_libraries, restart, and CREATE EXTENSION pg_stat_statements'
+                                 ELSE '' END);
+        RETURN NEXT r;
+        RETURN;
+    END IF;
+    FOR run IN SELECT * FROM @extschema@.partstrat_proof_runs pr
+               WHERE pr.parent = partstrat_proof.parent ORDER BY pr.proof_id
+    LOOP
+        r := NULL;
+        r.proof_id := run.proof_id;
+        r.action := run.action;
+        r.before_at := run.before_at;
+        r.after_at := run.after_at;
+        IF run.lacks IS NOT NULL THEN
+            r.summary := format('%s, %s: no proof: %s', pname, run.action, run.lacks);
+            RETURN NEXT r;
+            CONTINUE;
+        END IF;
+        IF run.after_at IS NULL THEN
+            r.summary := format('%s, %s: statements sampled before at %s; the second sample is due at %s (partstrat.proof_after)',
+                                pname, run.action, run.before_at, run.after_due);
+            RETURN NEXT r;
+            CONTINUE;
+        END IF;
+        -- per statement: before, the cumulative mean up to the action; after,
+        -- the traffic since (the difference of the counters, or the counters
+        -- themselves when pg_stat_statements was reset in between)
+        RETURN QUERY
+        WITH b AS (SELECT * FROM @extschema@.partstrat_proof_samples WHERE proof_id = run.proof_id AND phase = 'before'),
+             a AS (SELECT * FROM @extschema@.partstrat_proof_samples WHERE proof_id = run.proof_id AND phase = 'after'),
+             p AS (
+                SELECT coalesce(a.queryid, b.queryid) AS queryid,
+                       coalesce(a.query, b.query) AS query,
+                       b.calls AS calls_before,
+                       b.total_exec_ms AS total_before,
+                       CASE WHEN b.calls IS NULL OR a.calls < b.calls THEN a.calls
+                            ELSE a.calls - b.calls END AS calls_after,
+                       CASE WHEN b.calls IS NULL OR a.calls < b.calls THEN a.total_exec_ms
+                            ELSE a.total_exec_ms - b.total_exec_ms END AS total_after,
+                       b.leaves_kept AS leaves_before, a.leaves_kept AS leaves_after
+                  FROM a FULL JOIN b USING (queryid))
+        SELECT run.proof_id, run.action, run.before_at, run.after_at, p.queryid, p.query,
+               p.calls_before, p.total_before / nullif(p.calls_before, 0),
+               p.calls_after, p.total_after / nullif(p.calls_after, 0),
+               p.leaves_before::float8, p.leaves_after::float8,
+               format('mean %s ms -> %s ms, leaves scanned %s -> %s',
+                      coalesce(round((p.total_before / nullif(p.calls_before, 0))::numeric, 2)::text, '?'),
+                      coalesce(round((p.total_after / nullif(p.calls_after, 0))::numeric, 2)::text, '?'),
+                      coalesce(p.leaves_before::text, '?'), coalesce(p.leaves_after::text, '?'))
+          FROM p ORDER BY p.total_before DESC NULLS LAST, p.queryid;
+        -- overall: call-weighted over the statements seen both times
+        SELECT count(*),
+               sum(b.total_exec_ms) / nullif(sum(b.calls), 0),
+               sum(CASE WHEN a.calls < b.calls THEN a.total_exec_ms ELSE a.total_exec_ms - b.total_exec_ms END)
+                 / nullif(sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END), 0),
+               sum(b.leaves_kept::float8 * b.calls) / nullif(sum(b.calls) FILTER (WHERE b.leaves_kept IS NOT NULL), 0),
+               sum(a.leaves_kept::float8 * (CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END))
+                 / nullif(sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END)
+                          FILTER (WHERE a.leaves_kept IS NOT NULL), 0),
+               sum(b.calls),
+               sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END)
+          INTO n, r.mean_ms_before, r.mean_ms_after, r.leaves_before, r.leaves_after,
+               r.calls_before, r.calls_after
+          FROM @extschema@.partstrat_proof_samples b
+          JOIN @extschema@.partstrat_proof_samples a
+            ON a.proof_id = b.proof_id AND a.queryid = b.queryid AND a.phase = 'after'
+         WHERE b.proof_id = run.proof_id AND b.phase = 'before';
+        r.queryid := NULL;
+        r.query := NULL;
+        r.summary := format('%s, %s: the %s statement%s on %s: mean %s ms -> %s ms, leaves scanned %s -> %s',
+                            pname, run.action, n, CASE WHEN n = 1 THEN '' ELSE 's' END, pname,
+                            coalesce(round(r.mean_ms_before::numeric, 2)::text, '?'),
+                            coalesce(round(r.mean_ms_after::numeric, 2)::text, '?'),
+                            coalesce(round(r.leaves_before::numeric, 1)::text, '?'),
+                            coalesce(round(r.leaves_after::numeric, 1)::text, '?'));
+        RETURN NEXT r;
+    END LOOP;
+END
+$fn$;
+
+COMMENT ON FUNCTION partstrat_proof(regclass) IS
+'per recorded action on a parent: each statement''s calls, mean execution time and leaves scanned before and after, and a summary row (queryid NULL); says what it lacks without pg_stat_statements';

@@ -81,6 +81,13 @@ ps_watch_define_gucs(void)
 							90 * 24 * 60, 1, INT_MAX,
 							PGC_USERSET, GUC_UNIT_MIN,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("partstrat.proof_after",
+							"Traffic after an action before its proof's second sample is taken.",
+							"partstrat_proof_complete(), called by every partstrat_snapshot_take(), samples the statements of the runs this old.",
+							&ps_proof_after_min,
+							24 * 60, 1, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MIN,
+							NULL, NULL, NULL);
 	DefineCustomIntVariable("partstrat.hot_window",
 							"Window over which partstrat_skew() measures the modifications of each leaf from snapshots.",
 							"When a snapshot taken between one and two windows ago exists, hot compares the leaves' modifications since then; otherwise those since each leaf's last ANALYZE.",
@@ -166,8 +173,8 @@ typedef struct SnapTable
 } SnapTable;
 
 /* The schema of an extension (get_extension_schema is static before 16). */
-static Oid
-extension_schema(Oid extoid)
+Oid
+ps_extension_schema(Oid extoid)
 {
 	Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
 	ScanKeyData key;
@@ -191,7 +198,7 @@ snapshot_table(void)
 {
 	SnapTable	t;
 	Oid			extoid = get_extension_oid("partstrat", false);
-	Oid			nsp = extension_schema(extoid);
+	Oid			nsp = ps_extension_schema(extoid);
 	HeapTuple	tup;
 
 	t.relid = get_relname_relid("partstrat_snapshot", nsp);
@@ -208,6 +215,13 @@ snapshot_table(void)
 	t.qname = quote_qualified_identifier(get_namespace_name(nsp),
 										 "partstrat_snapshot");
 	return t;
+}
+
+/* The owner of the tables of watch (snapshots, proof runs). */
+Oid
+ps_snapshot_owner(void)
+{
+	return snapshot_table().owner;
 }
 
 /* Rows of a leaf as skew counts them: reltuples, or n_live_tup if stale. */
@@ -483,6 +497,15 @@ partstrat_snapshot_take(PG_FUNCTION_ARGS)
 	apply_retention(&t, now);
 	ps_as_user_end(&ao);
 	SPI_finish();
+
+	/* the proofs due of these parents get their "after" sample */
+	{
+		List	   *taken = NIL;
+
+		foreach(lc, trees)
+			taken = lappend_oid(taken, ((PsTree *) lfirst(lc))->root);
+		(void) ps_proof_complete(taken, false);
+	}
 
 	PG_RETURN_INT64(stored);
 }

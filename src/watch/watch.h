@@ -29,6 +29,7 @@
 /* GUCs (defined in partstrat.c through ps_watch_define_gucs()) */
 extern int	ps_snapshot_keep_min;	/* partstrat.snapshot_keep, minutes */
 extern int	ps_hot_window_min;	/* partstrat.hot_window, minutes */
+extern int	ps_proof_after_min; /* partstrat.proof_after, minutes */
 
 extern void ps_watch_define_gucs(void);
 
@@ -36,6 +37,11 @@ extern void ps_watch_define_gucs(void);
 extern TimestampTz ps_watch_now(void);
 extern bool ps_may_read_stats(Oid relid);
 extern List *ps_readable_roots(void);
+extern Oid	ps_extension_schema(Oid extoid);
+extern Oid	ps_snapshot_owner(void);
+
+/* proof.c */
+extern int	ps_proof_complete(List *parents, bool all);
 
 /*
  * Modifications (rows inserted + updated + deleted) of each leaf over the

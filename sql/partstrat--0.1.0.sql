@@ -473,6 +473,7 @@ ALTER TYPE partstrat_skew_leaf ADD ATTRIBUTE hot_source text;
 -- Metrics: one row per series; partstrat_metrics_prometheus() prints them in
 -- the Prometheus text format, monitoring/ has the exporter's queries.
 CREATE FUNCTION partstrat_metrics_rows(
+    what text DEFAULT 'all',
     OUT metric text,
     OUT labels jsonb,
     OUT value float8,
@@ -482,8 +483,8 @@ RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'partstrat_metrics_rows'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
-COMMENT ON FUNCTION partstrat_metrics_rows() IS
-'the rows of the view partstrat_metrics';
+COMMENT ON FUNCTION partstrat_metrics_rows(text) IS
+'the rows of the view partstrat_metrics: what => ''all'', ''tables'' (one inventory per parent) or ''maintenance'' (last run, failed runs, worker: no inventory)';
 
 CREATE VIEW partstrat_metrics AS
 SELECT metric, labels, value, type, help FROM partstrat_metrics_rows();
@@ -969,3 +970,78 @@ $fn$;
 
 COMMENT ON FUNCTION partstrat_proof(regclass) IS
 'per recorded action on a parent: each statement''s calls, mean execution time and leaves scanned before and after, and a summary row (queryid NULL); says what it lacks without pg_stat_statements';
+
+-- Maintenance (issue 17, partstrat_history_log) wired to watching: a
+-- counter of failed actions that never goes down (the history is pruned),
+-- and, before each action that moves rows, a snapshot and the proof's first
+-- sample.  The trigger is created only when the history table exists (the
+-- maintenance section comes before this one in the script).
+CREATE TABLE partstrat_failure_count (
+    parent oid PRIMARY KEY,
+    parent_name text NOT NULL,
+    failures bigint NOT NULL DEFAULT 0,
+    last_failed_at timestamptz
+);
+REVOKE ALL ON partstrat_failure_count FROM PUBLIC;
+
+CREATE FUNCTION partstrat_watch_history()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    IF NEW.status = 'failed' AND (TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM 'failed')
+       AND NEW.parent_oid IS NOT NULL THEN
+        INSERT INTO @extschema@.partstrat_failure_count AS f
+               (parent, parent_name, failures, last_failed_at)
+        VALUES (NEW.parent_oid, NEW.parent_name, 1, clock_timestamp())
+        ON CONFLICT (parent) DO UPDATE
+            SET failures = f.failures + 1, parent_name = excluded.parent_name,
+                last_failed_at = excluded.last_failed_at;
+    END IF;
+    RETURN NULL;
+END
+$fn$;
+
+COMMENT ON FUNCTION partstrat_watch_history() IS
+'trigger of partstrat_history_log: counts failed maintenance actions per parent in partstrat_failure_count (never pruned)';
+
+-- Runs as the role that writes the history row (the table's owner): reads
+-- pg_stat_statements as that role; an error never stops the action.
+CREATE FUNCTION partstrat_watch_history_before()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    IF NEW.status = 'running' AND NEW.parent_oid IS NOT NULL
+       AND NEW.action IN ('split', 'merge', 'rescue_default', 'repartition') THEN
+        BEGIN
+            PERFORM @extschema@.partstrat_snapshot_take(NEW.parent_oid::regclass);
+            PERFORM @extschema@.partstrat_proof_begin(NEW.parent_oid::regclass,
+                                                      NEW.action, NEW.run_id);
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'partstrat: no snapshot or proof before % of %: %',
+                          NEW.action, NEW.parent_name, SQLERRM;
+        END;
+    END IF;
+    RETURN NULL;
+END
+$fn$;
+
+COMMENT ON FUNCTION partstrat_watch_history_before() IS
+'trigger of partstrat_history_log: before a maintenance action that moves rows, a snapshot of its parent and the first sample of its proof';
+
+DO $do$
+BEGIN
+    IF to_regclass('@extschema@.partstrat_history_log') IS NOT NULL THEN
+        CREATE TRIGGER partstrat_watch_failures
+            AFTER INSERT OR UPDATE OF status ON @extschema@.partstrat_history_log
+            FOR EACH ROW EXECUTE FUNCTION @extschema@.partstrat_watch_history();
+        CREATE TRIGGER partstrat_watch_actions
+            AFTER INSERT ON @extschema@.partstrat_history_log
+            FOR EACH ROW EXECUTE FUNCTION @extschema@.partstrat_watch_history_before();
+    END IF;
+END
+$do$;

@@ -26,7 +26,11 @@
 
 #include <math.h>
 
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -59,6 +63,9 @@ typedef enum MetricId
 	M_ADVICE,
 	M_PREMADE,
 	M_RUNOUT,
+	M_LAST_RUN,
+	M_FAILED_RUNS,
+	M_WORKER_UP,
 	M_NMETRICS
 } MetricId;
 
@@ -90,6 +97,12 @@ static const MetricDef metric_defs[M_NMETRICS] = {
 	"Partitions of a time-range table lying wholly after now."},
 	{"partstrat_premade_runout_seconds", "gauge",
 	"Seconds from now until the upper bound of the newest partition of a time-range table (negative: passed)."},
+	{"partstrat_maintenance_last_run_timestamp_seconds", "gauge",
+	"End of the last finished maintenance action on the table (Unix time), labelled with its status."},
+	{"partstrat_maintenance_failed_runs_total", "counter",
+	"Maintenance actions on the table that failed, since partstrat was installed (never reset by history pruning)."},
+	{"partstrat_worker_up", "gauge",
+	"1 if the maintenance background worker of this database runs, 0 if not."},
 };
 
 #define ADVICE_KINDS (ADV_MERGE + 1)
@@ -223,20 +236,24 @@ parent_metrics(Oid relid, TimestampTz now, ParentMetrics *m)
 
 /* One row of the view. */
 static void
-emit(ReturnSetInfo *rsinfo, MetricId id, const char *parent,
-	 const char *action, double value)
+emit_labelled(ReturnSetInfo *rsinfo, MetricId id, const char *parent,
+			  const char *label, const char *label_value, double value)
 {
 	Datum		values[5];
 	bool		nulls[5] = {false, false, false, false, false};
 	StringInfoData labels;
 
 	initStringInfo(&labels);
-	appendStringInfoString(&labels, "{\"parent\": ");
-	escape_json(&labels, parent);
-	if (action)
+	appendStringInfoChar(&labels, '{');
+	if (parent)
 	{
-		appendStringInfoString(&labels, ", \"action\": ");
-		escape_json(&labels, action);
+		appendStringInfoString(&labels, "\"parent\": ");
+		escape_json(&labels, parent);
+	}
+	if (label)
+	{
+		appendStringInfo(&labels, "%s\"%s\": ", parent ? ", " : "", label);
+		escape_json(&labels, label_value);
 	}
 	appendStringInfoChar(&labels, '}');
 	values[0] = CStringGetTextDatum(metric_defs[id].name);
@@ -245,6 +262,13 @@ emit(ReturnSetInfo *rsinfo, MetricId id, const char *parent,
 	values[3] = CStringGetTextDatum(metric_defs[id].type);
 	values[4] = CStringGetTextDatum(metric_defs[id].help);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+static void
+emit(ReturnSetInfo *rsinfo, MetricId id, const char *parent,
+	 const char *action, double value)
+{
+	emit_labelled(rsinfo, id, parent, action ? "action" : NULL, action, value);
 }
 
 static void
@@ -273,6 +297,81 @@ emit_parent(ReturnSetInfo *rsinfo, const char *parent, ParentMetrics *m)
 }
 
 /*
+ * The maintenance series of one parent (issue 17's history, when it is
+ * installed): read as the owner of partstrat's tables, since the history's
+ * row security shows a role only the tables it owns; the parent was checked
+ * readable by the caller.
+ */
+static void
+emit_maintenance(ReturnSetInfo *rsinfo, Oid relid, const char *parent,
+				 char *history, char *failures)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1];
+	PsAsUser	ao;
+	double		last = 0,
+				nfail = 0;
+	char	   *status = NULL;
+	bool		has_last = false;
+	bool		isnull;
+
+	values[0] = ObjectIdGetDatum(relid);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ps_as_user_begin(&ao, ps_snapshot_owner(), "pg_catalog, pg_temp");
+	if (history &&
+		SPI_execute_with_args(psprintf("SELECT extract(epoch FROM finished_at)::float8, status"
+									   " FROM %s WHERE parent_oid = $1"
+									   " AND finished_at IS NOT NULL AND status <> 'running'"
+									   " ORDER BY finished_at DESC LIMIT 1", history),
+							  1, argtypes, values, NULL, true, 0) == SPI_OK_SELECT &&
+		SPI_processed == 1)
+	{
+		last = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0],
+											SPI_tuptable->tupdesc, 1, &isnull));
+		has_last = !isnull;
+		status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	}
+	if (SPI_execute_with_args(psprintf("SELECT failures::float8 FROM %s WHERE parent = $1",
+									   failures),
+							  1, argtypes, values, NULL, true, 0) == SPI_OK_SELECT &&
+		SPI_processed == 1)
+		nfail = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0],
+											 SPI_tuptable->tupdesc, 1, &isnull));
+	ps_as_user_end(&ao);
+	if (has_last)
+		emit_labelled(rsinfo, M_LAST_RUN, parent, "status",
+					  status ? status : "", last);
+	if (history)
+		emit(rsinfo, M_FAILED_RUNS, parent, NULL, nfail);
+	SPI_finish();
+}
+
+/* partstrat_worker_up, when the maintenance worker's status is installed. */
+static void
+emit_worker(ReturnSetInfo *rsinfo, const char *schema)
+{
+	int			ret;
+	bool		isnull;
+	Datum		up;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ret = SPI_execute(psprintf("SELECT coalesce(bool_or(running), false)::int::float8"
+							   " FROM %s.partstrat_worker_status()"
+							   " WHERE database = current_database()", schema),
+					  true, 0);
+	if (ret == SPI_OK_SELECT && SPI_processed == 1)
+	{
+		up = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+			emit_labelled(rsinfo, M_WORKER_UP, NULL, NULL, NULL,
+						  DatumGetFloat8(up));
+	}
+	SPI_finish();
+}
+
+/*
  * partstrat_metrics_rows() -> SETOF (metric text, labels jsonb,
  * value float8, type text, help text)
  */
@@ -281,12 +380,31 @@ partstrat_metrics_rows(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	TimestampTz now = ps_watch_now();
+	char	   *what = PG_NARGS() > 0 && !PG_ARGISNULL(0) ?
+		text_to_cstring(PG_GETARG_TEXT_PP(0)) : "all";
+	bool		tables = strcmp(what, "all") == 0 || strcmp(what, "tables") == 0;
+	bool		maintenance = strcmp(what, "all") == 0 ||
+		strcmp(what, "maintenance") == 0;
+	Oid			nsp = ps_extension_schema(get_extension_oid("partstrat", false));
+	const char *schema = quote_identifier(get_namespace_name(nsp));
+	char	   *history = NULL;
+	char	   *failures;
 	MemoryContext percxt;
 	MemoryContext oldcxt;
 	List	   *roots;
 	ListCell   *lc;
 
+	if (!tables && !maintenance)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown set of metrics \"%s\"", what),
+				 errhint("Pass 'all', 'tables' or 'maintenance'.")));
 	ps_init_materialized_srf(fcinfo);
+	if (OidIsValid(get_relname_relid("partstrat_history_log", nsp)))
+		history = psprintf("%s.partstrat_history_log", schema);
+	failures = psprintf("%s.partstrat_failure_count", schema);
+	if (maintenance && OidIsValid(get_relname_relid("partstrat_history_log", nsp)))
+		emit_worker(rsinfo, schema);
 	roots = ps_readable_roots();
 	percxt = AllocSetContextCreate(CurrentMemoryContext, "partstrat metrics",
 								   ALLOCSET_DEFAULT_SIZES);
@@ -303,6 +421,10 @@ partstrat_metrics_rows(PG_FUNCTION_ARGS)
 			continue;
 		name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 										  name);
+		if (maintenance)
+			emit_maintenance(rsinfo, relid, name, history, failures);
+		if (!tables)
+			continue;
 		ps_subxact_begin(&sx, percxt);
 		PG_TRY();
 		{

@@ -399,13 +399,14 @@ LANGUAGE C STRICT STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION partstrat_may_read(oid) IS
 'true if the relation exists and the current user may read its sizes and statistics (SELECT on it, or pg_read_all_stats)';
 
-CREATE FUNCTION partstrat_snapshot_take(parent regclass DEFAULT NULL)
+CREATE FUNCTION partstrat_snapshot_take(parent regclass DEFAULT NULL,
+                                        complete_proofs boolean DEFAULT true)
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'partstrat_snapshot_take'
 LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
 
-COMMENT ON FUNCTION partstrat_snapshot_take(regclass) IS
-'stores a snapshot (rows, bytes, counters per leaf) of the partitioned table given, or of every partitioned root the caller may read; deletes snapshots older than partstrat.snapshot_keep; returns the leaf rows stored';
+COMMENT ON FUNCTION partstrat_snapshot_take(regclass, boolean) IS
+'stores a snapshot (rows, bytes, counters per leaf) of the partitioned table given, or of every partitioned root the caller may read; deletes snapshots older than partstrat.snapshot_keep; takes the due second samples of their proofs (complete_proofs); returns the leaf rows stored';
 
 -- The snapshots of the parents the caller may read.
 CREATE VIEW partstrat_snapshots WITH (security_barrier) AS
@@ -973,8 +974,7 @@ COMMENT ON FUNCTION partstrat_proof(regclass) IS
 
 -- Maintenance (issue 17, partstrat_history_log) wired to watching: a
 -- counter of failed actions that never goes down (the history is pruned),
--- and, before each action that moves rows, a snapshot and the proof's first
--- sample.  The trigger is created only when the history table exists (the
+-- and, before each action that moves rows, a snapshot.  The trigger is created only when the history table exists (the
 -- maintenance section comes before this one in the script).
 CREATE TABLE partstrat_failure_count (
     parent oid PRIMARY KEY,
@@ -1017,12 +1017,15 @@ AS $fn$
 BEGIN
     IF NEW.status = 'running' AND NEW.parent_oid IS NOT NULL
        AND NEW.action IN ('split', 'merge', 'rescue_default', 'repartition') THEN
+        -- The proof's first sample (partstrat_proof_begin) is not taken
+        -- here: the workload report's subtransactions inside the runner's
+        -- history insert crashed the runner (it read its script from freed
+        -- memory afterwards); the runner should call it before it writes
+        -- the history row.
         BEGIN
-            PERFORM @extschema@.partstrat_snapshot_take(NEW.parent_oid::regclass);
-            PERFORM @extschema@.partstrat_proof_begin(NEW.parent_oid::regclass,
-                                                      NEW.action, NEW.run_id);
+            PERFORM @extschema@.partstrat_snapshot_take(NEW.parent_oid::regclass, false);
         EXCEPTION WHEN OTHERS THEN
-            RAISE WARNING 'partstrat: no snapshot or proof before % of %: %',
+            RAISE WARNING 'partstrat: no snapshot before % of %: %',
                           NEW.action, NEW.parent_name, SQLERRM;
         END;
     END IF;
@@ -1031,7 +1034,7 @@ END
 $fn$;
 
 COMMENT ON FUNCTION partstrat_watch_history_before() IS
-'trigger of partstrat_history_log: before a maintenance action that moves rows, a snapshot of its parent and the first sample of its proof';
+'trigger of partstrat_history_log: before a maintenance action that moves rows, a snapshot of its parent';
 
 DO $do$
 BEGIN

@@ -426,7 +426,8 @@ apply_retention(SnapTable *t, TimestampTz now)
 }
 
 /*
- * partstrat_snapshot_take(parent regclass DEFAULT NULL) -> bigint
+ * partstrat_snapshot_take(parent regclass DEFAULT NULL,
+ *						   complete_proofs boolean DEFAULT true) -> bigint
  *
  * Store a snapshot of the parent given (any partitioned table the caller
  * may read), or of every partitioned root the caller may read; delete the
@@ -499,6 +500,7 @@ partstrat_snapshot_take(PG_FUNCTION_ARGS)
 	SPI_finish();
 
 	/* the proofs due of these parents get their "after" sample */
+	if (PG_NARGS() < 2 || PG_ARGISNULL(1) || PG_GETARG_BOOL(1))
 	{
 		List	   *taken = NIL;
 

@@ -974,7 +974,8 @@ COMMENT ON FUNCTION partstrat_proof(regclass) IS
 
 -- Maintenance (issue 17, partstrat_history_log) wired to watching: a
 -- counter of failed actions that never goes down (the history is pruned),
--- and, before each action that moves rows, a snapshot.  The trigger is created only when the history table exists (the
+-- and, before each action that moves rows, a snapshot and the proof's first
+-- sample.  The trigger is created only when the history table exists (the
 -- maintenance section comes before this one in the script).
 CREATE TABLE partstrat_failure_count (
     parent oid PRIMARY KEY,
@@ -1017,15 +1018,14 @@ AS $fn$
 BEGIN
     IF NEW.status = 'running' AND NEW.parent_oid IS NOT NULL
        AND NEW.action IN ('split', 'merge', 'rescue_default', 'repartition') THEN
-        -- The proof's first sample (partstrat_proof_begin) is not taken
-        -- here: the workload report's subtransactions inside the runner's
-        -- history insert crashed the runner (it read its script from freed
-        -- memory afterwards); the runner should call it before it writes
-        -- the history row.
+        -- a snapshot (due proofs are completed by the daily snapshot, not
+        -- here) and the proof's first sample, keyed by the history row
         BEGIN
             PERFORM @extschema@.partstrat_snapshot_take(NEW.parent_oid::regclass, false);
+            PERFORM @extschema@.partstrat_proof_begin(NEW.parent_oid::regclass,
+                                                      NEW.action, NEW.run_id);
         EXCEPTION WHEN OTHERS THEN
-            RAISE WARNING 'partstrat: no snapshot before % of %: %',
+            RAISE WARNING 'partstrat: no snapshot or proof before % of %: %',
                           NEW.action, NEW.parent_name, SQLERRM;
         END;
     END IF;
@@ -1034,7 +1034,7 @@ END
 $fn$;
 
 COMMENT ON FUNCTION partstrat_watch_history_before() IS
-'trigger of partstrat_history_log: before a maintenance action that moves rows, a snapshot of its parent';
+'trigger of partstrat_history_log: before a maintenance action that moves rows, a snapshot of its parent and the first sample of its proof';
 
 DO $do$
 BEGIN

@@ -94,9 +94,9 @@ SELECT daily_snapshots FROM partstrat_forecast('young');
 SELECT * FROM partstrat_forecast('steady', interval '-1 day');
 SELECT * FROM partstrat_forecast('steady', NULL);
 SELECT count(*) FROM partstrat_forecast(NULL);
-CREATE TABLE plain (a int);
-SELECT * FROM partstrat_forecast('plain');
+CREATE TABLE fc_plain (a int);
+SELECT * FROM partstrat_forecast('fc_plain');
 
-DROP TABLE steady, accel, bursty, young, plain;
+DROP TABLE steady, accel, bursty, young, fc_plain;
 DROP FUNCTION fc_make(text, boolean), fc_snapshots(text, float8[]);
 DELETE FROM partstrat_snapshot;

@@ -117,10 +117,14 @@ SELECT metric, labels,
        CASE metric WHEN 'partstrat_bytes' THEN (value > 0)::int::float8
                    WHEN 'partstrat_leaf_max_to_median' THEN (value >= 1)::int::float8
                    ELSE value END AS value, type
-FROM partstrat_metrics ORDER BY metric, labels::text;
+FROM partstrat_metrics_rows('tables') ORDER BY metric, labels::text;
 SELECT count(*) FILTER (WHERE help IS NULL OR help = '') AS without_help,
        count(DISTINCT metric) AS metrics
-FROM partstrat_metrics;
+FROM partstrat_metrics_rows('tables');
+-- the view is the same rows, and the maintenance ones (none here)
+SELECT (SELECT count(*) FROM partstrat_metrics WHERE metric NOT LIKE 'partstrat_maintenance%' AND metric <> 'partstrat_worker_up')
+     = (SELECT count(*) FROM partstrat_metrics_rows('tables')) AS same;
+SELECT * FROM partstrat_metrics_rows('nonsense');
 
 -- Prometheus text: a table name cannot inject a series
 DO $$
@@ -133,6 +137,14 @@ WHERE line LIKE 'partstrat_leaves%' OR line LIKE '# %partstrat_leaves %' ORDER B
 SELECT count(*) AS lines_not_a_sample FROM regexp_split_to_table(partstrat_metrics_prometheus(), E'\n') line
 WHERE line <> '' AND line !~ '^# (HELP|TYPE) partstrat_[a-z_]+ '
   AND line !~ '^partstrat_[a-z_]+\{([a-z]+="([^"\\\n]|\\.)*",?)+\} -?[0-9.e+]+$';
+
+-- partstrat.watch_policies_only: only parents with a maintenance policy
+-- (none: scheduled maintenance is not installed in this test's script, or
+-- no policy is set)
+SET partstrat.watch_policies_only = on;
+SELECT count(*) FROM partstrat_metrics WHERE labels ? 'parent';
+SELECT partstrat_snapshot_take();
+RESET partstrat.watch_policies_only;
 
 -- a role without rights on ev sees none of its snapshots, forecast or metrics
 CREATE ROLE regress_watch_nobody;

@@ -70,6 +70,7 @@ PG_FUNCTION_INFO_V1(partstrat_may_read);
 
 int			ps_snapshot_keep_min = 90 * 24 * 60;
 int			ps_hot_window_min = 24 * 60;
+bool		ps_watch_policies_only = false;
 
 void
 ps_watch_define_gucs(void)
@@ -88,6 +89,13 @@ ps_watch_define_gucs(void)
 							24 * 60, 1, INT_MAX,
 							PGC_USERSET, GUC_UNIT_MIN,
 							NULL, NULL, NULL);
+	DefineCustomBoolVariable("partstrat.watch_policies_only",
+							 "Limit partstrat_snapshot_take() without a parent and partstrat_metrics to parents with a maintenance policy.",
+							 "Off: every partitioned root the caller may read.  On: only those with an enabled policy in partstrat_policy (none while scheduled maintenance is not installed).",
+							 &ps_watch_policies_only,
+							 false,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
 	DefineCustomIntVariable("partstrat.hot_window",
 							"Window over which partstrat_skew() measures the modifications of each leaf from snapshots.",
 							"When a snapshot taken between one and two windows ago exists, hot compares the leaves' modifications since then; otherwise those since each leaf's last ANALYZE.",
@@ -132,8 +140,58 @@ partstrat_may_read(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The roots of the list that have an enabled maintenance policy
+ * (partstrat_policy of scheduled maintenance, read as the owner of
+ * partstrat's tables: the caller's read access was checked already).
+ */
+static List *
+with_policy(List *roots)
+{
+	Oid			extoid = get_extension_oid("partstrat", false);
+	Oid			nsp = ps_extension_schema(extoid);
+	List	   *kept = NIL;
+	MemoryContext outer = CurrentMemoryContext;
+	PsAsUser	ao;
+	ListCell   *lc;
+	uint64		r;
+
+	if (!OidIsValid(get_relname_relid("partstrat_policy", nsp)))
+		return NIL;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ps_as_user_begin(&ao, ps_snapshot_owner(), "pg_catalog, pg_temp");
+	if (SPI_execute(psprintf("SELECT parent::oid FROM %s WHERE enabled",
+							 quote_qualified_identifier(get_namespace_name(nsp),
+														"partstrat_policy")),
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the maintenance policies");
+	ps_as_user_end(&ao);
+	foreach(lc, roots)
+	{
+		for (r = 0; r < SPI_processed; r++)
+		{
+			bool		isnull;
+
+			if (DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[r],
+											   SPI_tuptable->tupdesc, 1,
+											   &isnull)) == lfirst_oid(lc))
+			{
+				MemoryContext old = MemoryContextSwitchTo(outer);
+
+				kept = lappend_oid(kept, lfirst_oid(lc));
+				MemoryContextSwitchTo(old);
+				break;
+			}
+		}
+	}
+	SPI_finish();
+	return kept;
+}
+
+/*
  * Every partitioned root (not itself a partition) the caller may read, by
- * OID; other sessions' temporary tables are skipped.
+ * OID; other sessions' temporary tables are skipped.  With
+ * partstrat.watch_policies_only, only those with an enabled policy.
  */
 List *
 ps_readable_roots(void)
@@ -161,6 +219,8 @@ ps_readable_roots(void)
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	list_sort(roots, list_oid_cmp);
+	if (ps_watch_policies_only)
+		roots = with_policy(roots);
 	return roots;
 }
 

@@ -57,7 +57,9 @@ SELECT action, partitions, reason, evidence->>'bytes_at_close' AS bytes_at_close
 FROM partstrat_advise('steady') WHERE action = 'split';
 SELECT ddl AS split_ddl FROM partstrat_advise('steady') WHERE action = 'split' \gset
 SET client_min_messages = warning;
+\o /dev/null
 :split_ddl
+\o
 RESET client_min_messages;
 SELECT partition, bound FROM partstrat_partitions('steady') ORDER BY range_from NULLS LAST;
 

@@ -58,6 +58,13 @@ extern void ps_init_materialized_srf(FunctionCallInfo fcinfo);
 #define PS_TAB_AUTOANALYZE(e)	((e)->autovac_analyze_timestamp)
 #endif
 
+/* Transactions of a database (pg_stat_database): renamed in 16. */
+#if PG_VERSION_NUM >= 160000
+#define PS_DB_XACTS(e)			((e)->xact_commit + (e)->xact_rollback)
+#else
+#define PS_DB_XACTS(e)			((e)->n_xact_commit + (e)->n_xact_rollback)
+#endif
+
 #if PG_VERSION_NUM >= 150000
 #define ps_fetch_tabentry(relid) pgstat_fetch_stat_tabentry(relid)
 #else

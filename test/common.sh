@@ -21,7 +21,7 @@ ps_log() { printf '== %s\n' "$*" >&2; }
 ps_install_deps() {
 	local need=()
 	local pkg
-	for pkg in postgresql-15 postgresql-server-dev-15 postgresql-15-pg-qualstats postgresql-15-partman libipc-run-perl make gcc "$@"; do
+	for pkg in postgresql-15 postgresql-server-dev-15 postgresql-15-pg-qualstats postgresql-15-partman libipc-run-perl make gcc prometheus prometheus-postgres-exporter "$@"; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 	done
 	if [ ${#need[@]} -gt 0 ]; then

@@ -519,6 +519,9 @@ ps_advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
 	ps_advise_defaults(&ctx, retained);
 	ps_advise_premake(&ctx);
 
+	/* a leaf forecast to outgrow the target before its range closes */
+	ps_advise_forecast_split(&ctx);
+
 	/*
 	 * Layout advice must be material: a table under a quarter of the
 	 * target gets no split, repartition, merge or add_index (premake,

@@ -140,6 +140,9 @@ extern void ps_advise_merge(AdviseCtx *ctx);
 
 /* advise_layout.c */
 extern void ps_advise_split_repartition(AdviseCtx *ctx);
+
+/* advise_forecast.c: splits the growth forecast calls for (snapshots) */
+extern void ps_advise_forecast_split(AdviseCtx *ctx);
 extern void ps_advise_add_index(AdviseCtx *ctx);
 
 /* advise_partman.c */

@@ -88,11 +88,25 @@ work="$(ps_postgres_copy)"
 trap 'rm -rf "$work"' EXIT
 out="$work/test-output.log"
 
-ps_log "pg_regress and isolation suites"
+# pg_regress and isolation apart, so that a failure in one still runs the
+# other; both outputs go to $out (15 prints "name ... ok", 16 and later
+# "ok N - name").
+ps_log "pg_regress suite"
 runuser -u postgres -- make -C "$work" -s installcheck PG_CONFIG="$PGBIN/pg_config" \
-	PS_TESTS="${PS_TESTS:-}" PROVE_TESTS= TAP_TESTS= >"$out" 2>&1
+	PS_TESTS="${PS_TESTS:-}" ISOLATION= PROVE_TESTS= TAP_TESTS= >"$out" 2>&1
 regress_rc=$?
 cat "$out"
+iso_out="$work/isolation-output.log"
+: >"$iso_out"
+if [ -z "${PS_TESTS:-}" ] && ls "$work"/specs/*.spec >/dev/null 2>&1; then
+	ps_log "isolation suite"
+	runuser -u postgres -- make -C "$work" -s installcheck PG_CONFIG="$PGBIN/pg_config" \
+		REGRESS= PROVE_TESTS= TAP_TESTS= >"$iso_out" 2>&1
+	iso_rc=$?
+	cat "$iso_out"
+	cat "$iso_out" >>"$out"
+	[ $iso_rc -eq 0 ] || regress_rc=$iso_rc
+fi
 
 ps_log "TAP suites"
 tap_out="$work/tap-output.log"
@@ -123,8 +137,8 @@ else
 	fi
 fi
 
-passed=$(grep -cE '^(test |     |ok |not ok )?.*\.\.\. ok' "$out")
-failed=$(grep -cE '\.\.\. FAILED|\.\.\. failed' "$out")
+passed=$(grep -cE '\.\.\. ok|^ok [0-9]+ +[-+] ' "$out")
+failed=$(grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ +[-+] ' "$out")
 tap_passed=$(grep -cE '^ok [0-9]+' "$tap_out")
 tap_failed=$(grep -cE '^not ok [0-9]+' "$tap_out")
 passed=$((passed + tap_passed))

@@ -26,15 +26,17 @@ if [ -z "${PS_PG_CHROOTED:-}" ] && [ "$versions" != "$PS_PG_MAJOR" ]; then
 	# each version on its own (this machine's here, the others in their
 	# roots), then their figures side by side
 	rows="$(mktemp /tmp/partstrat-bench-rows.XXXXXX)"
-	trap 'rm -f "$rows"' EXIT
+	log="$(mktemp /tmp/partstrat-bench-log.XXXXXX)"
+	trap 'rm -f "$rows" "$log"' EXIT
 	for v in $versions; do
 		ps_log "PostgreSQL $v"
 		if ps_pg_native "$v"; then
-			PS_BENCH_VERSIONS="$v" bash "$PS_ROOT/bench/advise.sh"
+			PS_BENCH_VERSIONS="$v" bash "$PS_ROOT/bench/advise.sh" 2>&1 | tee "$log"
 		else
 			bash "$PS_ROOT/test/pgversions.sh" ensure "$v" "postgresql-$v-partman"
-			bash "$PS_ROOT/test/pgversions.sh" run "$v" bash bench/advise.sh
-		fi | tee /dev/stderr | grep '^BENCH	' >>"$rows" || true
+			bash "$PS_ROOT/test/pgversions.sh" run "$v" bash bench/advise.sh 2>&1 | tee "$log"
+		fi
+		grep '^BENCH	' "$log" >>"$rows" || true
 	done
 	echo
 	echo "partstrat_advise and pg_partman's run_maintenance, ms (median of 5 warm runs):"
@@ -65,6 +67,7 @@ fi
 if [ -n "${PS_PGX:-}" ]; then
 	# development: a private copy of PostgreSQL's directories (make install
 	# DESTDIR=...), used without the machine-wide lock
+	ps_install_deps "postgresql-$PS_PG_MAJOR-partman"
 	make -C "$PS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" >/dev/null
 	make -C "$PS_ROOT" -s install PG_CONFIG="$PGBIN/pg_config" >/dev/null
 else
@@ -118,7 +121,7 @@ for n in $sizes; do
 CREATE TABLE b$n (ts timestamptz NOT NULL, id int, v text) PARTITION BY RANGE (ts);
 SELECT CASE WHEN :partman_major >= 5 THEN
   partman.create_parent(p_parent_table => 'public.b$n', p_control => 'ts',
-       p_interval => '1 day', p_premake => 4,
+       p_type => 'range', p_interval => '1 day', p_premake => 4,
        p_start_partition => to_char(now() - interval '1 day' * ($n - 6), 'YYYY-MM-DD'))
 ELSE
   partman.create_parent(p_parent_table => 'public.b$n', p_control => 'ts',

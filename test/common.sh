@@ -87,6 +87,16 @@ ps_install_deps() {
 		apt-get update -qq
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 	fi
+	# A private copy (PS_PGX) gets the server-side files of the version's
+	# extension packages asked for (postgresql-15-partman...).
+	if [ -n "${PS_PGX:-}" ]; then
+		for pkg in "$@"; do
+			case "$pkg" in "postgresql-$PS_PG_MAJOR-"*) ;; *) continue ;; esac
+			dpkg -L "$pkg" | grep -E "^/usr/(lib|share)/postgresql/$PS_PG_MAJOR/" | while read -r f; do
+				if [ -f "$f" ] && [ ! -e "$PS_PGX$f" ]; then install -D -m 644 "$f" "$PS_PGX$f"; fi
+			done || true
+		done
+	fi
 	# Debian starts a cluster on install: it is not ours, and not needed.
 	if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q online; then
 		pg_lsclusters -h | awk '$4 == "online" {print $1, $2}' | while read -r v c; do

@@ -29,6 +29,19 @@ if [ "$versions" != "$PS_PG_MAJOR" ]; then
 	total_failed=0
 	summary=()
 	t_start=$(date +%s)
+	# Roots missing from the cache are made in the background while the
+	# versions before them are tested (debootstrap and apt wait mostly on
+	# the network and the disk).
+	declare -A prep_pid prep_log
+	for v in $versions; do
+		if ps_pg_suite "$v" >/dev/null && ! ps_pg_native "$v" &&
+			[ ! -f "$(ps_chroot_dir "$v")/.partstrat-made" ]; then
+			prep_log[$v]="$(mktemp /tmp/partstrat-root.XXXXXX)"
+			ps_log "PostgreSQL $v: making its Debian root in the background"
+			bash "$PS_ROOT/test/pgversions.sh" ensure "$v" >"${prep_log[$v]}" 2>&1 &
+			prep_pid[$v]=$!
+		fi
+	done
 	for v in $versions; do
 		if ! ps_pg_suite "$v" >/dev/null; then
 			summary+=("PostgreSQL $v: 0 passed, 1 failed (unknown version; known: $PS_PG_ALL_VERSIONS)")
@@ -42,7 +55,12 @@ if [ "$versions" != "$PS_PG_MAJOR" ]; then
 			PS_PG_VERSIONS="$v" bash "$PS_ROOT/test/run-all.sh" 2>&1 | tee "$log"
 		else
 			ps_log "PostgreSQL $v: preparing its Debian root"
-			bash "$PS_ROOT/test/pgversions.sh" ensure "$v" 2>&1 | tee "$log"
+			if [ -n "${prep_pid[$v]:-}" ]; then
+				wait "${prep_pid[$v]}"
+				cat "${prep_log[$v]}" | tee "$log"
+				rm -f "${prep_log[$v]}"
+			fi
+			bash "$PS_ROOT/test/pgversions.sh" ensure "$v" 2>&1 | tee -a "$log"
 			t1=$(date +%s)
 			root_s=$((t1 - t0))
 			ps_log "PostgreSQL $v: the suite inside its root"
@@ -50,7 +68,6 @@ if [ "$versions" != "$PS_PG_MAJOR" ]; then
 		fi
 		t2=$(date +%s)
 		last="$(tail -n 1 "$log")"
-		rm -f "$log"
 		if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 			p=${BASH_REMATCH[1]}
 			f=${BASH_REMATCH[2]}
@@ -61,10 +78,12 @@ if [ "$versions" != "$PS_PG_MAJOR" ]; then
 		total_passed=$((total_passed + p))
 		total_failed=$((total_failed + f))
 		if [ "$root_s" -gt 0 ] || ! ps_pg_native "$v"; then
-			summary+=("PostgreSQL $v: $p passed, $f failed ($((t2 - t0)) s: root ready in $root_s s, suite $((t2 - t0 - root_s)) s)")
+			made="$(grep -o 'root made: .*' "$log" 2>/dev/null | head -n 1 || true)"
+			summary+=("PostgreSQL $v: $p passed, $f failed ($((t2 - t0)) s: waited $root_s s for the root${made:+ [$made]}, suite $((t2 - t0 - root_s)) s)")
 		else
 			summary+=("PostgreSQL $v: $p passed, $f failed ($((t2 - t0)) s)")
 		fi
+		rm -f "$log"
 	done
 	echo
 	printf '%s\n' "${summary[@]}"

@@ -13,6 +13,7 @@
 #   bash test/pgversions.sh run 17 CMD…       run CMD in a copy of this tree
 #                                             inside the root for 17 (cwd = the copy)
 #   bash test/pgversions.sh rebuild 17        throw the root away and make it again
+#   bash test/pgversions.sh discard 17        throw it away (unmounting first)
 #
 # Roots live in PS_CHROOT_CACHE (default /var/cache/partstrat/chroots), one
 # directory per version, outside the source tree; a root counts as made only
@@ -222,11 +223,20 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 		run) pv_run "$@" ;;
 		rebuild)
 			v=${1:?usage: pgversions.sh rebuild VERSION}
+			mkdir -p "$PS_CHROOT_CACHE"
 			(
 				flock 8
 				pv_discard "$v"
 			) 8>"$PS_CHROOT_CACHE/.$v.lock"
 			pv_ensure "$v"
+			;;
+		discard)
+			v=${1:?usage: pgversions.sh discard VERSION}
+			mkdir -p "$PS_CHROOT_CACHE"
+			(
+				flock 8
+				pv_discard "$v"
+			) 8>"$PS_CHROOT_CACHE/.$v.lock"
 			;;
 		umount) pv_umount "$(ps_chroot_dir "${1:?usage: pgversions.sh umount VERSION}")" ;;
 		*)

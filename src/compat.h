@@ -27,24 +27,15 @@
 #include "storage/proc.h"
 #include "utils/guc.h"
 
-#if PG_VERSION_NUM < 140000
-#error "partstrat requires PostgreSQL 14 or later"
+#if PG_VERSION_NUM < 150000
+#error "partstrat requires PostgreSQL 15 or later"
 #endif
 
 /* Set-returning functions: one materialized tuplestore per call. */
-#if PG_VERSION_NUM >= 150000
 #define ps_init_materialized_srf(fcinfo) InitMaterializedSRF((fcinfo), 0)
-#else
-extern void ps_init_materialized_srf(FunctionCallInfo fcinfo);
-#define PS_NEED_SRF_COMPAT 1
-#endif
 
-/* GUC prefix reservation (PostgreSQL 15+). */
-#if PG_VERSION_NUM >= 150000
+/* GUC prefix reservation. */
 #define ps_reserve_guc_prefix(prefix) MarkGUCPrefixReserved(prefix)
-#else
-#define ps_reserve_guc_prefix(prefix) EmitWarningsOnPlaceholders(prefix)
-#endif
 
 /* Cumulative statistics of one table: fields were renamed in 16. */
 #if PG_VERSION_NUM >= 160000
@@ -63,11 +54,7 @@ extern void ps_init_materialized_srf(FunctionCallInfo fcinfo);
 #define PS_TAB_AUTOANALYZE(e)	((e)->autovac_analyze_timestamp)
 #endif
 
-#if PG_VERSION_NUM >= 150000
 #define ps_fetch_tabentry(relid) pgstat_fetch_stat_tabentry(relid)
-#else
-#define ps_fetch_tabentry(relid) pgstat_fetch_stat_tabentry(relid)
-#endif
 
 /* Physical file of a relation: RelFileNode became RelFileLocator in 16. */
 #if PG_VERSION_NUM >= 160000

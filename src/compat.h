@@ -143,4 +143,17 @@ ps_relpath(PsFileId fid, PsBackendId backend, ForkNumber fork)
 #define ps_executor_run(qd, dir, count)	ExecutorRun((qd), (dir), (count), true)
 #endif
 
+/* ACL checks on a schema or tablespace (object_aclcheck in 16). */
+#if PG_VERSION_NUM >= 160000
+#define ps_namespace_aclcheck(nsp, role, mode) \
+	object_aclcheck(NamespaceRelationId, (nsp), (role), (mode))
+#define ps_tablespace_aclcheck(spc, role, mode) \
+	object_aclcheck(TableSpaceRelationId, (spc), (role), (mode))
+#else
+#define ps_namespace_aclcheck(nsp, role, mode) \
+	pg_namespace_aclcheck((nsp), (role), (mode))
+#define ps_tablespace_aclcheck(spc, role, mode) \
+	pg_tablespace_aclcheck((spc), (role), (mode))
+#endif
+
 #endif							/* PARTSTRAT_COMPAT_H */

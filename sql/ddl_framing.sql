@@ -300,7 +300,8 @@ CREATE INDEX ON ai_0 (norm(note), id int4_plain_ops);
 CREATE INDEX ON ai_1 (norm(note), id int4_plain_ops);
 INSERT INTO ai SELECT g, g % 300, 'Note ' || g FROM generate_series(1, 3000) g;
 ANALYZE ai;
-SELECT ddl AS script FROM partstrat_advise('ai') WHERE action = 'add_index' \gset
+-- a small target: layout advice is for tables above a quarter of it
+SELECT ddl AS script FROM partstrat_advise('ai', 65536) WHERE action = 'add_index' \gset
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
@@ -309,7 +310,7 @@ SET search_path = evil, public;
 SET search_path = fr, public;
 SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
 WHERE i.indrelid = 'ai_2'::regclass;
-SELECT action FROM partstrat_advise('ai') WHERE action = 'add_index';
+SELECT action FROM partstrat_advise('ai', 65536) WHERE action = 'add_index';
 
 ------------------------------------------------------------------------
 -- a temporary table, with an index on a user function: the scripts name

@@ -365,3 +365,12 @@ LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION partstrat_exec_as_owner(regclass, text) IS
 'runs statements (moving rows, building indexes, attaching) as the owner of parent in a security-restricted operation, never with the caller''s rights; the caller must have the owner''s privileges, and parent, its ancestors and partitions must share that owner; returns the first value of the last statement when it is a SELECT (a row count); generated scripts call it';
+
+-- ---------------------------------------------------------------------
+-- advice (issue 19): the inventory names the tool that manages a set
+-- ---------------------------------------------------------------------
+
+ALTER TYPE partstrat_tree_summary ADD ATTRIBUTE managed_by text;
+
+COMMENT ON COLUMN partstrat_tree_summary.managed_by IS
+'the partition manager registered for the set, e.g. ''pg_partman 4.7.2'' when pg_partman''s part_config has a row for it; NULL otherwise (or when part_config is not readable)';

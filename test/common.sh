@@ -74,8 +74,9 @@ ps_lock_install() {
 ps_install_deps() {
 	local need=()
 	local pkg
-	for pkg in "postgresql-$PS_PG_MAJOR" "postgresql-server-dev-$PS_PG_MAJOR" "postgresql-$PS_PG_MAJOR-pg-qualstats" \
-		libipc-run-perl make gcc "$@"; do
+	local pkgs=("postgresql-$PS_PG_MAJOR" "postgresql-server-dev-$PS_PG_MAJOR" "postgresql-$PS_PG_MAJOR-pg-qualstats"
+		"postgresql-$PS_PG_MAJOR-partman" libipc-run-perl make gcc "$@")
+	for pkg in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 	done
 	if [ ${#need[@]} -gt 0 ]; then
@@ -88,9 +89,9 @@ ps_install_deps() {
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 	fi
 	# A private copy (PS_PGX) gets the server-side files of the version's
-	# extension packages asked for (postgresql-15-partman...).
+	# extension packages (postgresql-15-partman...) it lacks.
 	if [ -n "${PS_PGX:-}" ]; then
-		for pkg in "$@"; do
+		for pkg in "${pkgs[@]}"; do
 			case "$pkg" in "postgresql-$PS_PG_MAJOR-"*) ;; *) continue ;; esac
 			dpkg -L "$pkg" | grep -E "^/usr/(lib|share)/postgresql/$PS_PG_MAJOR/" | while read -r f; do
 				if [ -f "$f" ] && [ ! -e "$PS_PGX$f" ]; then install -D -m 644 "$f" "$PS_PGX$f"; fi

@@ -729,6 +729,8 @@ plan_rows(PsPrepared *prep, PlanFacts *pf, const char *kind)
 		row->leaves_in_plan = count_under(pf, pf->scanned, rti);
 		row->prunable_at_startup = any_under(pf, pf->startup, rti);
 		row->prunable_at_exec = any_under(pf, pf->exec, rti);
+		row->startup_self = bms_is_member(rti, pf->startup);
+		row->exec_self = bms_is_member(rti, pf->exec);
 		if (pf->have_actual)
 		{
 			int			init = count_under(pf, pf->initialized, rti);

@@ -273,7 +273,7 @@ void
 ps_advise_premake(AdviseCtx *ctx)
 {
 	PsTree	   *tree = ctx->tree;
-	TimeStep	st;
+	TimeStep	st = {0};
 	int64		hi;
 	bool		unbounded;
 	int			newest;

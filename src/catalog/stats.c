@@ -131,7 +131,7 @@ class_bytes(Form_pg_class form, bool main_only, int64 *main_bytes)
 		if (isTempOrTempToastNamespace(form->relnamespace))
 			backend = ps_my_temp_backend();
 		else
-			backend = GetTempNamespaceBackendId(form->relnamespace);
+			backend = ps_temp_namespace_backend(form->relnamespace);
 	}
 
 	for (fork = 0; fork <= (main_only ? MAIN_FORKNUM : MAX_FORKNUM); fork++)
@@ -146,7 +146,7 @@ class_bytes(Form_pg_class form, bool main_only, int64 *main_bytes)
 		if (fork == INIT_FORKNUM &&
 			form->relpersistence != RELPERSISTENCE_UNLOGGED)
 			continue;
-		path = relpathbackend(fid, backend, fork);
+		path = ps_relpath(fid, backend, fork);
 		bytes = fork_bytes(path);
 
 		pfree(path);

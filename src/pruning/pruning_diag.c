@@ -634,7 +634,7 @@ note_wrapped(DiagCtx *cx, int key, Node *side, const char *opname,
 										  InvalidOid,
 										  ((Var *) side)->varattno, true);
 		const char *qcol = col ? quote_identifier(col) : NULL;
-		char	   *at = qcol ? strstr(k, qcol) : NULL;
+		const char *at = qcol ? strstr(k, qcol) : NULL;
 		char	   *applied = NULL;
 
 		/* the key expression with the value in place of the column */

@@ -1,0 +1,255 @@
+/*-------------------------------------------------------------------------
+ *
+ * actions.c
+ *	  The one place where maintenance meets the DDL generators: the script
+ *	  of each action of a policy.
+ *
+ * Premake, retention and the DEFAULT rescue call the generators' C
+ * functions (today the SQL-callable ones, through a call frame built here
+ * with NULL arguments where the SQL defaults apply); split and merge take
+ * the scripts partstrat_advise() ranks for the parent (the skew-driven
+ * choice of which leaves to split or merge).  When the generators get C
+ * entry points with an options struct, only this file changes.
+ *
+ * Copyright (c) 2026, partstrat developers
+ *
+ * IDENTIFICATION
+ *	  src/maintenance/actions.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/partition.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "ddl.h"
+#include "ddl_time.h"
+#include "maintenance.h"
+
+extern PGDLLEXPORT Datum partstrat_ddl_retention(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum partstrat_ddl_premake(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum partstrat_ddl_rescue_default(PG_FUNCTION_ARGS);
+
+#define GEN_MAXARGS 8
+
+/* Most partitions one premake action creates to catch up with now. */
+#define PS_MX_PREMAKE_MAX 1000
+
+static const char *const action_names[PS_ACT_COUNT] = {
+	"premake", "retention", "rescue_default", "split", "merge"
+};
+
+const char *
+ps_action_name(PsActionKind kind)
+{
+	return action_names[kind];
+}
+
+bool
+ps_action_copies(PsActionKind kind)
+{
+	return kind == PS_ACT_RESCUE || kind == PS_ACT_SPLIT ||
+		kind == PS_ACT_MERGE;
+}
+
+/* Call a generator with nargs arguments (nulls[i]: SQL NULL). */
+static char *
+call_generator(PGFunction fn, int nargs, const Datum *args, const bool *nulls)
+{
+	LOCAL_FCINFO(fcinfo, GEN_MAXARGS);
+	FmgrInfo	flinfo;
+	Datum		result;
+	int			i;
+
+	Assert(nargs <= GEN_MAXARGS);
+	memset(&flinfo, 0, sizeof(flinfo));
+	flinfo.fn_addr = fn;
+	flinfo.fn_nargs = nargs;
+	flinfo.fn_mcxt = CurrentMemoryContext;
+	flinfo.fn_oid = InvalidOid;
+	InitFunctionCallInfoData(*fcinfo, &flinfo, nargs, InvalidOid, NULL, NULL);
+	for (i = 0; i < nargs; i++)
+	{
+		fcinfo->args[i].value = args[i];
+		fcinfo->args[i].isnull = nulls[i];
+	}
+	result = FunctionCallInvoke(fcinfo);
+	if (fcinfo->isnull)
+		return NULL;
+	return TextDatumGetCString(result);
+}
+
+/* The position of the transaction's start on the time line's axis. */
+static int64
+now_on_axis(const PsTimeline *tl)
+{
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tzoff;
+	Timestamp	local;
+
+	if (tl->axis.typid == TIMESTAMPTZOID)
+		return now;
+	/* date and timestamp keys are read as the session's local time */
+	if (timestamp2tm(now, &tzoff, &tm, &fsec, NULL, NULL) != 0 ||
+		tm2timestamp(&tm, fsec, NULL, &local) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	if (tl->axis.typid == DATEOID)
+		return local / USECS_PER_DAY - (local % USECS_PER_DAY < 0 ? 1 : 0);
+	return local;
+}
+
+/*
+ * Premake: the partitions that keep p->premake intervals ahead of now, and
+ * those filling gaps.  NIL without calling the generator when there is
+ * nothing to do (the steady state: most runs).
+ */
+static List *
+premake_scripts(const PsPolicy *p)
+{
+	PsTimeline *tl = ps_timeline_open(p->parent, "partstrat_run_maintenance",
+									  PS_TL_SINGLE_KEY | PS_TL_TIME_ONLY);
+	int64		now = now_on_axis(tl);
+	int			ahead = 0;
+	bool		gaps = false;
+	int			count;
+	int			i;
+	const PsSpan *last;
+	Datum		args[4] = {0};
+	bool		nulls[4] = {false, false, true, true};
+	char	   *script;
+
+	for (i = 0; i < tl->nspans; i++)
+	{
+		const PsSpan *sp = &tl->spans[i];
+
+		if (!sp->lo_inf && sp->lo > now)
+			ahead++;
+		if (i > 0 && !sp->lo_inf && !tl->spans[i - 1].hi_inf &&
+			tl->spans[i - 1].hi < sp->lo)
+			gaps = true;
+	}
+	last = tl->nspans > 0 ? &tl->spans[tl->nspans - 1] : NULL;
+	if (last && !last->hi_inf && last->hi <= now)
+	{
+		/* behind: the partitions up to the one holding now, then premake */
+		int64		pos = last->hi;
+
+		ps_timeline_set_step(tl, NULL, "partstrat_run_maintenance");
+		count = 0;
+		while (pos <= now && count < PS_MX_PREMAKE_MAX)
+		{
+			pos = ps_step_add(&tl->axis, &tl->step, pos, 1);
+			count++;
+		}
+		count += p->premake;
+	}
+	else
+		count = Max(p->premake - ahead, 0);
+	if (count == 0 && !gaps)
+		return NIL;
+	args[0] = ObjectIdGetDatum(p->parent);
+	args[1] = Int32GetDatum(count);
+	script = call_generator(partstrat_ddl_premake, 4, args, nulls);
+	return script ? list_make1(script) : NIL;
+}
+
+static List *
+retention_scripts(const PsPolicy *p)
+{
+	Datum		args[8] = {0};
+	bool		nulls[8] = {false, false, true, false, true, false, true, true};
+	char	   *script;
+
+	args[0] = ObjectIdGetDatum(p->parent);
+	args[1] = IntervalPGetDatum(p->retention);
+	args[3] = CStringGetTextDatum(p->retention_action);
+	if (p->archive_schema)
+	{
+		args[4] = DirectFunctionCall1(namein, CStringGetDatum(p->archive_schema));
+		nulls[4] = false;
+	}
+	args[5] = BoolGetDatum(p->concurrently);
+	script = call_generator(partstrat_ddl_retention, 8, args, nulls);
+	return script ? list_make1(script) : NIL;
+}
+
+static List *
+rescue_scripts(const PsPolicy *p)
+{
+	Datum		args[4] = {0};
+	bool		nulls[4] = {false, false, true, true};
+	char	   *script;
+
+	if (!OidIsValid(get_default_partition_oid(p->parent)))
+		return NIL;
+	args[0] = ObjectIdGetDatum(p->parent);
+	args[1] = Int32GetDatum(100000);
+	script = call_generator(partstrat_ddl_rescue_default, 4, args, nulls);
+	return script ? list_make1(script) : NIL;
+}
+
+/* Split or merge: the scripts of partstrat_advise()'s advice of that kind. */
+static List *
+advised_scripts(const PsPolicy *p, const char *action)
+{
+	List	   *result = NIL;
+	Oid			argtypes[3] = {REGCLASSOID, INT8OID, TEXTOID};
+	Datum		args[3];
+	char		nulls[3] = {' ', p->target_bytes > 0 ? ' ' : 'n', ' '};
+	MemoryContext outer = CurrentMemoryContext;
+	uint64		i;
+
+	args[0] = ObjectIdGetDatum(p->parent);
+	args[1] = Int64GetDatum(p->target_bytes);
+	args[2] = CStringGetTextDatum(action);
+	SPI_connect();
+	if (SPI_execute_with_args(psprintf("SELECT a.ddl FROM %s($1, $2) a "
+									   "WHERE a.action = $3 AND a.ddl IS NOT NULL "
+									   "ORDER BY a.priority",
+									   ps_mx_relname("partstrat_advise")),
+							  3, argtypes, args, nulls, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "partstrat_advise failed");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		char	   *ddl = SPI_getvalue(SPI_tuptable->vals[i],
+									   SPI_tuptable->tupdesc, 1);
+
+		result = lappend(result, MemoryContextStrdup(outer, ddl));
+	}
+	SPI_finish();
+	return result;
+}
+
+/* The scripts of one action of a policy, NIL when it has nothing to do. */
+List *
+ps_action_scripts(const PsPolicy *p, PsActionKind kind)
+{
+	switch (kind)
+	{
+		case PS_ACT_PREMAKE:
+			return p->premake > 0 ? premake_scripts(p) : NIL;
+		case PS_ACT_RETENTION:
+			return p->retention ? retention_scripts(p) : NIL;
+		case PS_ACT_RESCUE:
+			return p->rescue_default ? rescue_scripts(p) : NIL;
+		case PS_ACT_SPLIT:
+			return p->split_oversized ? advised_scripts(p, "split") : NIL;
+		case PS_ACT_MERGE:
+			return p->merge_undersized ? advised_scripts(p, "merge") : NIL;
+		default:
+			break;
+	}
+	return NIL;
+}

@@ -209,14 +209,16 @@ ps_script_refusal(PsParsedScript *ps, Oid owner)
 	return NULL;
 }
 
-/* Keep an error in res. */
+/* Keep an error, and the statement that raised it, in res. */
 static void
-keep_error(ErrorData *edata, PsExecResult *res)
+keep_error(ErrorData *edata, const char *stmt, PsExecResult *res)
 {
 	res->ok = false;
 	res->error = pstrdup(edata->message ? edata->message : "unknown error");
 	if (edata->detail)
 		res->error = psprintf("%s (%s)", res->error, edata->detail);
+	if (stmt)
+		res->error = psprintf("%s, in: %.300s", res->error, stmt);
 	res->sqlerrcode = edata->sqlerrcode;
 	res->sqlstate = pstrdup(unpack_sql_state(edata->sqlerrcode));
 }
@@ -246,6 +248,7 @@ run_in_subxact(PsTxn *txn, Oid owner, const PsTxnControl *tc,
 	MemoryContext cxt = CurrentMemoryContext;
 	PsSubxact	sx;
 	volatile bool ok = true;
+	const char *volatile current = NULL;
 
 	ps_subxact_begin(&sx, NULL);
 	PG_TRY();
@@ -259,7 +262,10 @@ run_in_subxact(PsTxn *txn, Oid owner, const PsTxnControl *tc,
 		ps_as_user_begin(&ao, owner, "pg_catalog, pg_temp");
 		foreach(lc, txn->stmts)
 		{
-			int			rc = SPI_execute((char *) lfirst(lc), false, 0);
+			int			rc;
+
+			current = (const char *) lfirst(lc);
+			rc = SPI_execute(current, false, 0);
 
 			if (rc == SPI_OK_INSERT)
 				res->rows_moved += SPI_processed;
@@ -281,7 +287,7 @@ run_in_subxact(PsTxn *txn, Oid owner, const PsTxnControl *tc,
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED &&
 			tc->statement_timeout_ms == 0)
 			ReThrowError(edata);
-		keep_error(edata, res);
+		keep_error(edata, current, res);
 		ok = false;
 	}
 	PG_END_TRY();
@@ -291,7 +297,8 @@ run_in_subxact(PsTxn *txn, Oid owner, const PsTxnControl *tc,
 /*
  * Run one statement at top level, in a transaction of its own, as
  * exec_simple_query does (worker only).  The caller's transaction is
- * committed first; a new one is open on return.
+ * committed first; a new one, with an active snapshot as the worker's
+ * transactions have, is open on return.
  */
 static bool
 run_toplevel(const char *sql, Oid owner, const PsTxnControl *tc,
@@ -301,8 +308,13 @@ run_toplevel(const char *sql, Oid owner, const PsTxnControl *tc,
 	Oid			save_userid;
 	int			save_sec;
 	volatile bool ok = true;
+	MemoryContext stmtcxt;
 
+	if (ActiveSnapshotSet())
+		PopActiveSnapshot();
 	CommitTransactionCommand();
+	stmtcxt = AllocSetContextCreate(cxt, "partstrat top-level statement",
+									ALLOCSET_DEFAULT_SIZES);
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	PG_TRY();
 	{
@@ -311,10 +323,17 @@ run_toplevel(const char *sql, Oid owner, const PsTxnControl *tc,
 		List	   *querytrees;
 		List	   *plantrees;
 		Portal		portal;
+		QueryCompletion qc;
 		bool		snap = false;
 
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
+		/*
+		 * Parse and plan trees outside transaction memory, as
+		 * exec_simple_query keeps them in MessageContext: DETACH ...
+		 * CONCURRENTLY commits in the middle of the statement.
+		 */
+		MemoryContextSwitchTo(stmtcxt);
 		SetUserIdAndSecContext(owner, save_sec | SECURITY_RESTRICTED_OPERATION);
 		statement_timeout_on(tc);
 		parsetrees = pg_parse_query(sql);
@@ -338,7 +357,7 @@ run_toplevel(const char *sql, Oid owner, const PsTxnControl *tc,
 						  CreateCommandTag(parsetree->stmt), plantrees, NULL);
 		PortalStart(portal, NULL, 0, InvalidSnapshot);
 		(void) PortalRun(portal, FETCH_ALL, true, true,
-						 None_Receiver, None_Receiver, NULL);
+						 None_Receiver, None_Receiver, &qc);
 		PortalDrop(portal, false);
 		statement_timeout_off(tc);
 		SetUserIdAndSecContext(save_userid, save_sec);
@@ -354,11 +373,14 @@ run_toplevel(const char *sql, Oid owner, const PsTxnControl *tc,
 		edata = CopyErrorData();
 		FlushErrorState();
 		AbortCurrentTransaction();
-		keep_error(edata, res);
+		keep_error(edata, sql, res);
 		ok = false;
 	}
 	PG_END_TRY();
+	MemoryContextSwitchTo(cxt);
+	MemoryContextDelete(stmtcxt);
 	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
 	MemoryContextSwitchTo(cxt);
 	return ok;
 }

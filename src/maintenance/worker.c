@@ -46,12 +46,24 @@ PGDLLEXPORT void partstrat_worker_main(Datum arg);
 
 static PsMxSlot *my_slot = NULL;
 
+/*
+ * Commit and start the next transaction.  SPI outside a portal needs an
+ * active snapshot: each transaction of the worker has one (SPI still takes
+ * a fresh one per statement).
+ */
 static void
 worker_commit(void)
 {
+	MemoryContext cxt = CurrentMemoryContext;	/* the run's, not the
+												 * transaction's */
+
+	if (ActiveSnapshotSet())
+		PopActiveSnapshot();
 	CommitTransactionCommand();
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	MemoryContextSwitchTo(cxt);
 }
 
 static void
@@ -94,6 +106,7 @@ run_once(MemoryContext runcxt)
 	MemoryContextReset(runcxt);
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
 	old = MemoryContextSwitchTo(runcxt);
 	pgstat_report_activity(STATE_RUNNING, "partstrat maintenance run");
 	if (!OidIsValid(get_extension_oid("partstrat", true)))
@@ -101,6 +114,7 @@ run_once(MemoryContext runcxt)
 		set_slot_times(0, GetCurrentTimestamp(), 0,
 					   "extension partstrat is not installed in this database");
 		MemoryContextSwitchTo(old);
+		PopActiveSnapshot();
 		CommitTransactionCommand();
 		pgstat_report_activity(STATE_IDLE, NULL);
 		return;
@@ -122,6 +136,8 @@ run_once(MemoryContext runcxt)
 	}
 	PG_END_TRY();
 	MemoryContextSwitchTo(old);
+	if (ActiveSnapshotSet())
+		PopActiveSnapshot();
 	CommitTransactionCommand();
 	pgstat_report_activity(STATE_IDLE, NULL);
 	pgstat_report_stat(true);

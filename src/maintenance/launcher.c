@@ -311,8 +311,8 @@ partstrat_launcher_main(Datum arg)
 }
 
 /*
- * partstrat_worker_status(): one row per database of partstrat.databases
- * (and per worker still running for a database removed from it).
+ * partstrat_worker_status(): one row per database of partstrat.databases,
+ * from the shared status the workers keep (none when not preloaded).
  */
 Datum
 partstrat_worker_status(PG_FUNCTION_ARGS)

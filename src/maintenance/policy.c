@@ -4,10 +4,11 @@
  *	  Checking a maintenance policy, and its daily maintenance window.
  *
  * partstrat_set_policy() (SQL, in the install script) calls
- * partstrat_check_policy() here before it writes the row; the runner
- * checks each row again before it acts (a row may have been written by
- * hand).  Every refusal has a SQLSTATE and a hint; nothing wrong is
- * silently replaced by a default.
+ * partstrat_check_policy() here before it writes the row.  A row written
+ * by hand into the table (row security lets only the owner's roles do it)
+ * is not checked again: what it asks for fails in the generator, and the
+ * run records the error.  Every refusal has a SQLSTATE and a hint; nothing
+ * wrong is silently replaced by a default.
  *
  * Copyright (c) 2026, partstrat developers
  *

@@ -12,9 +12,12 @@
 #                 pg_cron's connection per run: the partition bounds of
 #                 every parent are read into the relation cache first)
 #   daily pass    one premake and one retention per parent (the newest
-#                 leaf dropped, a leaf older than the retention attached)
-#   idle worker   CPU seconds over PS_BENCH_IDLE_S (default 60) s, naptime
-#                 and pg_partman_bgw.interval 60 s, nothing to do: the
+#                 leaf dropped, the day before the oldest leaf attached:
+#                 older than the retention, and no gap -- premake also fills
+#                 gaps between partitions)
+#   idle worker   CPU seconds per minute over PS_BENCH_IDLE_S (default 90)
+#                 s, partstrat.naptime and pg_partman_bgw.interval
+#                 PS_BENCH_NAPTIME_S (default 30) s, nothing to do: the
 #                 partstrat worker's, then pg_partman's background workers'
 #                 (its per-run workers counted through the postmaster's
 #                 reaped-children times)
@@ -30,7 +33,8 @@ source "$(dirname "$0")/../test/common.sh"
 
 parents="${PS_BENCH_PARENTS:-100}"
 leaves="${PS_BENCH_LEAVES:-100}"
-idle_s="${PS_BENCH_IDLE_S:-60}"
+idle_s="${PS_BENCH_IDLE_S:-90}"
+nap_s="${PS_BENCH_NAPTIME_S:-30}"
 
 if [ -n "${PS_PGX:-}" ]; then
 	PGBIN="$PS_PGX/usr/lib/postgresql/15/bin"
@@ -55,8 +59,9 @@ trap 'ps_cluster_stop "$dir"' EXIT
 ps_cluster_start "$dir" "$port" "max_locks_per_transaction = 4096" \
 	"shared_buffers = 256MB" "autovacuum = off" \
 	"shared_preload_libraries = 'partstrat,pg_partman_bgw'" \
-	"partstrat.databases = ''" "partstrat.naptime = 60" \
-	"pg_partman_bgw.dbname = ''" "pg_partman_bgw.interval = 60" \
+	"partstrat.databases = ''" "partstrat.naptime = $nap_s" \
+	"partstrat.max_actions_per_run = 100000" \
+	"pg_partman_bgw.dbname = ''" "pg_partman_bgw.interval = $nap_s" \
 	"pg_partman_bgw.role = 'postgres'" "pg_partman_bgw.analyze = off" \
 	"pg_partman_bgw.jobmon = off"
 
@@ -84,12 +89,12 @@ SQL
 done
 psql_b <<SQL
 -- pg_partman keeps its half, with retention (detached, kept as tables)
-UPDATE partman.part_config SET retention = '$((leaves - 2)) days', retention_keep_table = true,
+UPDATE partman.part_config SET retention = '$((leaves - 6)) days', retention_keep_table = true,
        infinite_time_partitions = true
 WHERE parent_table LIKE 'public.pm%';
 DELETE FROM partman.part_config WHERE parent_table LIKE 'public.ps%';
 -- partstrat gets the other half
-SELECT count(partstrat_set_policy(c.oid::regclass, premake => 4, retention => '$((leaves - 2)) days',
+SELECT count(partstrat_set_policy(c.oid::regclass, premake => 4, retention => '$((leaves - 6)) days',
        apply => 'auto'))
 FROM pg_class c WHERE c.relname ~ '^ps[0-9]+$' AND c.relkind = 'p';
 SQL
@@ -129,7 +134,7 @@ DO \$\$
 DECLARE
     r record;
     newest regclass;
-    d date := (now() AT TIME ZONE 'UTC')::date - $leaves - 10;
+    oldest date;
 BEGIN
     FOR r IN SELECT c.oid::regclass AS parent, c.relname FROM pg_class c
              WHERE c.relname ~ '^p[ms][0-9]+$' AND c.relkind = 'p'
@@ -138,9 +143,13 @@ BEGIN
         WHERE i.inhparent = r.parent AND pg_get_expr(l.relpartbound, l.oid) <> 'DEFAULT'
         ORDER BY l.relname DESC LIMIT 1;
         EXECUTE format('DROP TABLE %s', newest);
+        -- the day before the oldest leaf: no gap, older than the retention
+        SELECT min(substring(pg_get_expr(l.relpartbound, l.oid) FROM \$r\$FROM \('([^']*)'\$r\$)::timestamptz AT TIME ZONE 'UTC')::date
+        INTO oldest FROM pg_inherits i JOIN pg_class l ON l.oid = i.inhrelid
+        WHERE i.inhparent = r.parent AND pg_get_expr(l.relpartbound, l.oid) <> 'DEFAULT';
         EXECUTE format('CREATE TABLE %I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
-                       r.relname || '_p' || to_char(d, 'YYYY_MM_DD'), r.parent,
-                       d::text || ' 00:00+00', (d + 1)::text || ' 00:00+00');
+                       r.relname || '_p' || to_char(oldest - 1, 'YYYY_MM_DD'), r.parent,
+                       (oldest - 1)::text || ' 00:00+00', oldest::text || ' 00:00+00');
     END LOOP;
 END
 \$\$;
@@ -158,7 +167,7 @@ children_cpu_of() { awk '{print $16 + $17}' "/proc/$1/stat"; }
 pm_pid=$(head -1 "$dir/data/postmaster.pid")
 
 psql_b -c "ALTER SYSTEM SET partstrat.databases = 'bench'" -c 'SELECT pg_reload_conf()' >/dev/null
-sleep 8   # the first run (nothing to do) is over
+sleep 10   # the first run (nothing to do) is over
 wpid=$(psql_b -Atc "SELECT pid FROM pg_stat_activity WHERE backend_type = 'partstrat worker'")
 lpid=$(psql_b -Atc "SELECT pid FROM pg_stat_activity WHERE backend_type = 'partstrat launcher'")
 c0=$(( $(cpu_of "$wpid") + $(cpu_of "$lpid") ))
@@ -169,7 +178,7 @@ ps_runs=$(psql_b -Atc "SELECT count(*) FROM partstrat_worker_status() WHERE runn
 
 psql_b -c "ALTER SYSTEM SET partstrat.databases = ''" \
 	-c "ALTER SYSTEM SET pg_partman_bgw.dbname = 'bench'" -c 'SELECT pg_reload_conf()' >/dev/null
-sleep 8
+sleep 10
 bpid=$(psql_b -Atc "SELECT pid FROM pg_stat_activity WHERE backend_type = 'pg_partman master background worker' OR application_name = 'pg_partman master background worker' OR backend_type LIKE 'pg_partman%' LIMIT 1")
 bpid=${bpid:-$(pgrep -f 'pg_partman master background worker' | head -1)}
 c0=$(( $(children_cpu_of "$pm_pid") + ${bpid:+$(cpu_of "$bpid")}+0 ))
@@ -183,7 +192,7 @@ WITH r(what, ps, pm) AS (VALUES
     ('steady pass, ms per parent', $ps_steady / 1000.0 / $parents, $pm_steady / 1000.0 / $parents),
     ('steady pass, new session, ms per parent', $ps_cold / 1000.0 / $parents, $pm_cold / 1000.0 / $parents),
     ('daily pass, ms per parent', $ps_daily / 1000.0 / $parents, $pm_daily / 1000.0 / $parents),
-    ('idle worker, CPU s per minute', $ps_idle, $pm_idle))
+    ('idle worker, CPU s per minute (naptime ' || $nap_s || ' s)', $ps_idle, $pm_idle))
 SELECT what, round(ps::numeric, 3) AS partstrat, round(pm::numeric, 3) AS pg_partman,
        round((ps / nullif(pm, 0))::numeric, 2) AS ratio,
        CASE what

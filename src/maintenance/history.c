@@ -34,6 +34,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 
 #include "maintenance.h"
@@ -76,12 +77,22 @@ ps_mx_relname(const char *name)
 	return quote_qualified_identifier(nsp, name);
 }
 
+/*
+ * Run one statement of the history through SPI (left connected: the
+ * caller reads the result, then SPI_finish()).  The transaction commits
+ * with synchronous_commit off: history and state rows do not wait for
+ * their own WAL flush -- the commit of the action that follows flushes
+ * them with its own, and a crash loses at most the last few hundred
+ * milliseconds of rows, never an action's changes.
+ */
 static void
 spi_run(const char *sql, int nargs, Oid *types, Datum *values,
 		const char *nulls, int expect)
 {
 	int			rc;
 
+	(void) set_config_option("synchronous_commit", "off", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);

@@ -142,6 +142,9 @@ write_state(Oid parent, Oid owner, int failures, TimestampTz retry_at,
 	values[2] = Int32GetDatum(failures);
 	values[3] = TimestampTzGetDatum(retry_at);
 	values[4] = error ? CStringGetTextDatum(error) : (Datum) 0;
+	/* like the history's: no wait for the WAL flush (see history.c) */
+	(void) set_config_option("synchronous_commit", "off", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute_with_args(psprintf("INSERT INTO %s AS s (parent, owner, failures, retry_at, last_run_at, last_error) "

@@ -147,6 +147,8 @@ BEGIN
         SELECT min(substring(pg_get_expr(l.relpartbound, l.oid) FROM \$r\$FROM \('([^']*)'\$r\$)::timestamptz AT TIME ZONE 'UTC')::date
         INTO oldest FROM pg_inherits i JOIN pg_class l ON l.oid = i.inhrelid
         WHERE i.inhparent = r.parent AND pg_get_expr(l.relpartbound, l.oid) <> 'DEFAULT';
+        -- (a table of that name may be left from an earlier detach)
+        EXECUTE format('DROP TABLE IF EXISTS %I', r.relname || '_p' || to_char(oldest - 1, 'YYYY_MM_DD'));
         EXECUTE format('CREATE TABLE %I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
                        r.relname || '_p' || to_char(oldest - 1, 'YYYY_MM_DD'), r.parent,
                        (oldest - 1)::text || ' 00:00+00', oldest::text || ' 00:00+00');

@@ -375,7 +375,8 @@ run_parent(RunState *rs, const PsPolicy *p)
 				return r;
 		}
 	}
-	if (acted && p->failures > 0)
+	/* a run without error ends a series of failures */
+	if (p->failures > 0)
 		write_state(p->parent, owner, 0, 0, NULL);
 	return STEP_OK;
 }

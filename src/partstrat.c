@@ -110,7 +110,15 @@ _PG_init(void)
 							   NULL, NULL, NULL);
 
 	/* GUCs of DDL generation */
-	ps_ddl_define_gucs();
+	DefineCustomIntVariable("partstrat.lock_timeout",
+							"lock_timeout of the DDL scripts partstrat generates.",
+							"Used when a generator's lock_timeout argument is NULL. "
+							"Keep it below deadlock_timeout so that, in a lock "
+							"cycle with the application, the script gives way.",
+							&ps_ddl_lock_timeout_ms,
+							500, 1, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MS,
+							NULL, NULL, NULL);
 
 	/* GUCs of the pruning report */
 	DefineCustomIntVariable("partstrat.pruning_lock_warning_leaves",

@@ -160,6 +160,9 @@ typedef struct PsTree
 /* inventory.c */
 extern PsTree *ps_build_tree(Oid relid, int flags);
 extern void ps_check_partitioned(Oid relid, const char *what);
+
+/* ERROR unless relid is a table (an index partition is not one). */
+extern void ps_check_partition_kind(Oid relid, const char *funcname);
 extern void ps_check_read_access(Oid relid, bool allow_stats_role);
 extern const char *ps_strategy_name(char strategy);
 extern const char *ps_rows_source_name(PsRowsSource source);
@@ -198,7 +201,10 @@ extern void ps_as_user_end(PsAsUser *ao);
 extern void ps_spi_connect_as_owner(PsAsUser *ao, Oid relid);
 extern void ps_spi_finish_as_owner(PsAsUser *ao);
 
-/* partitions.c */
+/*
+ * inventory.c: lock, check and read the tree of a table passed to an SQL
+ * function (a NOTICE when it is a partitioned partition)
+ */
 extern PsTree *ps_open_tree(Oid relid, const char *funcname, int flags);
 
 /* bounds.c */

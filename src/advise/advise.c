@@ -80,6 +80,7 @@
 #include "advise.h"
 #include "compat.h"
 #include "ddl.h"
+#include "generators.h"
 #include "partstrat.h"
 #include "skew.h"
 
@@ -336,11 +337,10 @@ advise_analyze(AdviseCtx *ctx)
 	int			n = 0,
 				never = 0,
 				stale = 0;
-	StringInfoData ddl;
+	Oid		   *relids = palloc(sizeof(Oid) * Max(s->nleaves, 1));
 	Advice	   *a;
 	int			i;
 
-	initStringInfo(&ddl);
 	for (i = 0; i < s->nleaves; i++)
 	{
 		PsLeafSkew *l = &s->leaves[i];
@@ -352,16 +352,14 @@ advise_analyze(AdviseCtx *ctx)
 			never++;
 		else
 			stale++;
-		appendStringInfo(&ddl, "%s%s", n == 1 ? "ANALYZE " : ", ",
-						 ps_qname(&tree->parts[l->part]));
+		relids[n - 1] = tree->parts[l->part].relid;
 	}
 	if (n == 0)
 		return;
 	ctx->any_stale = true;
-	appendStringInfoChar(&ddl, ';');
 	a = ps_new_advice(ctx, ADV_ANALYZE, n);
 	ps_set_parts(a, parts, n);
-	a->ddl = ddl.data;
+	a->ddl = ps_ddl_analyze(relids, n);
 	a->lock = pstrdup("SHARE UPDATE EXCLUSIVE on each leaf while it is sampled (reads and writes go on)");
 	ps_json_key_int(&a->evidence, "never_analyzed", never);
 	ps_json_key_int(&a->evidence, "stale", stale);
@@ -433,9 +431,9 @@ advise_finalize_detach(AdviseCtx *ctx)
 									  ctx->retention_deferred > 1 ? "s" : "") : "");
 		if (p->parent_index < 0 && ctx->retention_deferred > 0)
 			ps_json_key_int(&a->evidence, "retention_deferred", ctx->retention_deferred);
-		a->ddl = psprintf("ALTER TABLE %s DETACH PARTITION %s FINALIZE;",
-						  p->parent_index < 0 ? ps_root_qname(tree) :
-						  ps_qname(&tree->parts[p->parent_index]), ps_qname(p));
+		a->ddl = ps_ddl_finalize_detach(p->parent_index < 0 ? tree->root :
+										tree->parts[p->parent_index].relid,
+										p->relid);
 		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s (reads and writes go on) and ACCESS EXCLUSIVE on %s until COMMIT, after waiting for every transaction with an older snapshot to end",
 						   parent, p->relname);
 	}

@@ -43,7 +43,7 @@ extern PsAdviceDdl ps_advice_ddl_merge(const Oid *relids, int n);
 
 /*
  * The same from the caller's tree, whose root is the partitions' parent
- * (idx: level-1 partitions in tree order; see ps_ddl_merge_script_tree)
+ * (idx: level-1 partitions in tree order; see PsMergeOptions)
  */
 extern PsAdviceDdl ps_advice_ddl_merge_tree(const PsTree *tree,
 											const int *idx, int n);

@@ -32,6 +32,7 @@
 
 #include "advise.h"
 #include "ddl.h"
+#include "generators.h"
 #include "partstrat.h"
 #include "skew.h"
 
@@ -281,9 +282,8 @@ advise_create_default(AdviseCtx *ctx, int g)
 	pname = ps_part_name(tree, g);
 	pnsp = g < 0 ? get_namespace_name(get_rel_namespace(tree->root)) :
 		tree->parts[g].nspname;
-	a->ddl = ps_ddl_pin(psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;",
-								 quote_qualified_identifier(pnsp, ps_make_name(pname, "_default")),
-								 quote_qualified_identifier(pnsp, pname)));
+	a->ddl = ps_ddl_create_default(g < 0 ? tree->root : tree->parts[g].relid,
+								   pnsp, pname);
 	a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly (CREATE TABLE ... PARTITION OF)");
 }
 
@@ -376,7 +376,7 @@ advise_drop_default(AdviseCtx *ctx, int d)
 	ps_json_key_int(&a->evidence, "rows", 0);
 	a->reason = psprintf("%s is empty and, while it exists, the retention advice cannot use DETACH PARTITION ... CONCURRENTLY, which keeps reads and writes going.",
 						 dp->relname);
-	a->ddl = psprintf("DROP TABLE %s;", ps_qname(dp));
+	a->ddl = ps_ddl_drop_table(dp->relid);
 	a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly");
 }
 

@@ -39,24 +39,9 @@
 
 #include "advise.h"
 #include "ddl.h"
+#include "generators.h"
 #include "partstrat.h"
 #include "skew.h"
-
-/*
- * The closing comment line of a proposed layout.  Names and bounds in it may
- * hold line breaks: ps_ddl_comment() keeps every line a comment, so nothing
- * of them can run as SQL.  The proposal ends without a newline.
- */
-static void
-append_last_comment(StringInfo ddl, const char *text)
-{
-	char	   *c = ps_ddl_comment(text);
-	size_t		len = strlen(c);
-
-	if (len > 0 && c[len - 1] == '\n')
-		c[len - 1] = '\0';
-	appendStringInfoString(ddl, c);
-}
 
 static void
 ddl_split(AdviseCtx *ctx, Advice *a, int part, int pieces)
@@ -69,6 +54,24 @@ ddl_split(AdviseCtx *ctx, Advice *a, int part, int pieces)
  * split and repartition
  * ----------------------------------------------------------------
  */
+
+/*
+ * The caps of a repartition proposal: values given a partition of their
+ * own, and hash sub-partitions of one value.  A proposal creates at most
+ * 2 + PS_ADVICE_MAX_VALUES * (1 + PS_ADVICE_MAX_SUB) tables plus the old
+ * parent's hash partitions, whatever the target (a target of 1 byte made
+ * 2^20 sub-partitions per value before the caps).  The reason says when a
+ * cap applied.
+ */
+#define PS_ADVICE_MAX_VALUES	16
+#define PS_ADVICE_MAX_SUB		16
+
+/*
+ * The cap of a split proposal: pieces of one leaf (a power of two, for
+ * hash leaves).  partstrat_ddl_split() itself makes up to
+ * PS_DDL_MAX_PIECES when asked.
+ */
+#define PS_ADVICE_MAX_PIECES	64
 
 static int
 next_pow2(int n)
@@ -145,102 +148,84 @@ best_subcolumn(AdviseCtx *ctx, int leaf, const char *keycol)
 	return best;
 }
 
-/* Append one proposed partition to the DDL and to the evidence layout. */
-static void
-propose(StringInfo ddl, StringInfo layout, const char *stmt,
-		const char *name, const char *bound, int64 rows)
-{
-	if (rows >= 0)
-		appendStringInfo(ddl, "%s  -- predicted rows: " INT64_FORMAT "\n",
-						 stmt, rows);
-	else
-		appendStringInfo(ddl, "%s\n", stmt);
-	if (rows < 0)
-		return;
-	if (layout->len > 1)
-		appendStringInfoString(layout, ", ");
-	appendStringInfoString(layout, "{\"partition\": ");
-	escape_json(layout, name);
-	appendStringInfoString(layout, ", \"bound\": ");
-	escape_json(layout, bound);
-	appendStringInfo(layout, ", \"predicted_rows\": " INT64_FORMAT "}", rows);
-}
-
 /*
- * The whale values' own LIST partitions under "newq", sub-partitioned by
- * hash of another column when one value alone is above the target.
+ * The proposed partitions of the heavy values: hash sub-partitions of
+ * best_subcolumn() for a value alone above the target, at most
+ * PS_ADVICE_MAX_SUB of them.  Returns the most sub-partitions a value
+ * needed (0: none), so that the reason can say when the cap applied.
  */
-static void
-propose_whales(AdviseCtx *ctx, StringInfo ddl, StringInfo layout,
-			   const char *nsp, const char *newname, const char *keycol,
-			   int nwhale, PsHeavyValue *whales, int *whale_leaf)
+static int
+proposed_values(AdviseCtx *ctx, const char *keycol, int nwhale,
+				PsHeavyValue *whales, int *whale_leaf, PsProposedValue *out)
 {
-	char	   *newq = quote_qualified_identifier(nsp, newname);
+	int			needed_max = 0;
 	int			w;
 
 	for (w = 0; w < nwhale; w++)
 	{
 		PsLeafSkew *l = &ctx->skew->leaves[whale_leaf[w]];
-		char	   *wname = ps_make_name(newname, psprintf("_v%d", w + 1));
-		char	   *wq = quote_qualified_identifier(nsp, wname);
-		char	   *bound = psprintf("FOR VALUES IN (%s)",
-									 quote_literal_cstr(whales[w].text));
 		double		wbytes = whales[w].freq * Max(l->bytes, 0);
-		int			sub = wbytes > ctx->target ?
-			next_pow2((int) ceil(wbytes / ctx->target)) : 0;
-		char	   *subcol = sub ? best_subcolumn(ctx, whale_leaf[w], keycol) : NULL;
-		int			r;
+		double		needed = wbytes > ctx->target ?
+			ceil(wbytes / ctx->target) : 0;
+		int			sub = needed > 0 ?
+			next_pow2((int) Min(needed, PS_ADVICE_MAX_SUB)) : 0;
 
-		if (sub > 1 && subcol)
-		{
-			propose(ddl, layout,
-					psprintf("CREATE TABLE %s PARTITION OF %s %s PARTITION BY HASH (%s);",
-							 wq, newq, bound, quote_identifier(subcol)),
-					wname, bound, -1);
-			for (r = 0; r < sub; r++)
-			{
-				char	   *pname = ps_make_name(wname, psprintf("_p%d", r));
-				char	   *pbound = psprintf("FOR VALUES WITH (MODULUS %d, REMAINDER %d)", sub, r);
-
-				propose(ddl, layout,
-						psprintf("CREATE TABLE %s PARTITION OF %s %s;",
-								 quote_qualified_identifier(nsp, pname), wq, pbound),
-						pname, pbound, whales[w].rows / sub);
-			}
-		}
-		else
-			propose(ddl, layout,
-					psprintf("CREATE TABLE %s PARTITION OF %s %s;", wq, newq, bound),
-					wname, bound, whales[w].rows);
+		out[w].value = whales[w].text;
+		out[w].rows = whales[w].rows;
+		out[w].sub_modulus = sub;
+		out[w].subcol = sub > 1 ? best_subcolumn(ctx, whale_leaf[w], keycol) :
+			NULL;
+		if (out[w].subcol != NULL && needed > needed_max)
+			needed_max = (int) Min(needed, INT_MAX);
 	}
+	return needed_max;
 }
 
-/* repartition of a hash parent whose imbalance comes from heavy values */
-static void
-advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
+/* The reason's note when a leaf needed more pieces than the cap. */
+static char *
+pieces_cap_note(int64 needed)
 {
-	PsTree	   *tree = ctx->tree;
+	if (needed <= PS_ADVICE_MAX_PIECES)
+		return "";
+	return psprintf(" (the target would need " INT64_FORMAT " pieces, and partstrat proposes at most %d per split: split again later, or raise the target)",
+					needed, PS_ADVICE_MAX_PIECES);
+}
+
+/* The reason's note when more values were heavy than the cap. */
+static char *
+values_cap_note(int nwhale)
+{
+	if (nwhale <= PS_ADVICE_MAX_VALUES)
+		return "";
+	return psprintf("; %d values are heavy, the proposal gives the %d heaviest a partition of their own (partstrat proposes at most %d) and leaves the others in the DEFAULT",
+					nwhale, PS_ADVICE_MAX_VALUES, PS_ADVICE_MAX_VALUES);
+}
+
+/* The reason's note when a value needed more sub-partitions than the cap. */
+static char *
+sub_cap_note(int needed_max)
+{
+	if (needed_max <= PS_ADVICE_MAX_SUB)
+		return "";
+	return psprintf("; the heaviest value would need %d hash sub-partitions of the target size, and partstrat proposes at most %d per value (raise the target for fewer)",
+					needed_max, PS_ADVICE_MAX_SUB);
+}
+
+/*
+ * The heavy values of the hash leaves wleaves[nw], heaviest first (the
+ * proposal's caps keep the heaviest), with the leaf of each; parts[] gets
+ * the leaves' parts, which no other advice takes.  Returns how many.
+ */
+static int
+collect_whales(AdviseCtx *ctx, int *wleaves, int nw, int *parts,
+			   PsHeavyValue **whales_out, int **whale_leaf_out)
+{
 	PsSkew	   *s = ctx->skew;
-	PsKey	   *key = ps_group_key(tree, g);
-	const char *keycol = key->colnames[0];
-	const char *pname = ps_part_name(tree, g);
-	const char *nsp = g < 0 ? get_namespace_name(get_rel_namespace(tree->root)) :
-		tree->parts[g].nspname;
-	char	   *newname = ps_make_name(pname, "_new");
-	char	   *restname = ps_make_name(newname, "_rest");
 	PsHeavyValue *whales;
 	int		   *whale_leaf;
 	int			nwhale = 0;
-	int		   *parts = palloc(sizeof(int) * nw);
-	StringInfoData ddl;
-	StringInfoData layout;
-	PsLeafSkew *top;
-	int			n,
-				i,
+	int			i,
 				j;
-	int		   *children = ps_children_of(tree, g, &n);
-	int64		parent_rows = g < 0 ? s->total_rows : s->rows[g];
-	Advice	   *a;
 
 	for (i = 0; i < nw; i++)
 		nwhale += s->leaves[wleaves[i]].nheavy;
@@ -259,43 +244,86 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 			whale_leaf[nwhale++] = wleaves[i];
 		}
 	}
+	/* heaviest first; stable, so that equal values keep the leaves' order */
 	for (i = 1; i < nwhale; i++)
 	{
-		if (whales[i].rows > whales[0].rows)
+		for (j = i; j > 0 && whales[j].rows > whales[j - 1].rows; j--)
 		{
-			PsHeavyValue t = whales[0];
-			int			tl = whale_leaf[0];
+			PsHeavyValue t = whales[j];
+			int			tl = whale_leaf[j];
 
-			whales[0] = whales[i];
-			whale_leaf[0] = whale_leaf[i];
-			whales[i] = t;
-			whale_leaf[i] = tl;
+			whales[j] = whales[j - 1];
+			whale_leaf[j] = whale_leaf[j - 1];
+			whales[j - 1] = t;
+			whale_leaf[j - 1] = tl;
 		}
 	}
+	*whales_out = whales;
+	*whale_leaf_out = whale_leaf;
+	return nwhale;
+}
+
+/* The evidence's heavy_values: value, partition, share and rows of each. */
+static char *
+heavy_values_json(AdviseCtx *ctx, PsHeavyValue *whales, int *whale_leaf,
+				  int nwhale)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	StringInfoData hv;
+	int			i;
+
+	initStringInfo(&hv);
+	appendStringInfoChar(&hv, '[');
+	for (i = 0; i < nwhale; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&hv, ", ");
+		appendStringInfoString(&hv, "{\"value\": ");
+		escape_json(&hv, whales[i].text);
+		appendStringInfo(&hv, ", \"partition\": ");
+		escape_json(&hv, tree->parts[s->leaves[whale_leaf[i]].part].relname);
+		appendStringInfo(&hv, ", \"freq_in_partition\": %.4f, \"rows\": " INT64_FORMAT "}",
+						 whales[i].freq, whales[i].rows);
+	}
+	appendStringInfoChar(&hv, ']');
+	return hv.data;
+}
+
+/* repartition of a hash parent whose imbalance comes from heavy values */
+static void
+advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	PsKey	   *key = ps_group_key(tree, g);
+	const char *keycol = key->colnames[0];
+	const char *pname = ps_part_name(tree, g);
+	const char *nsp = g < 0 ? get_namespace_name(get_rel_namespace(tree->root)) :
+		tree->parts[g].nspname;
+	PsRepartitionOptions o;
+	PsRepartitionProposal pr;
+	int			needed_max;
+	PsHeavyValue *whales;
+	int		   *whale_leaf;
+	int			nwhale = 0;
+	int		   *parts = palloc(sizeof(int) * nw);
+	PsLeafSkew *top;
+	int			n,
+				i,
+				j;
+	int		   *children = ps_children_of(tree, g, &n);
+	int64		parent_rows = g < 0 ? s->total_rows : s->rows[g];
+	Advice	   *a;
+
+	nwhale = collect_whales(ctx, wleaves, nw, parts, &whales, &whale_leaf);
 	top = &s->leaves[whale_leaf[0]];
 
 	a = ps_new_advice(ctx, ADV_REPARTITION, (double) whales[0].rows);
 	ps_set_parts(a, parts, nw);
 	ps_json_key_str(&a->evidence, "key", keycol);
-	{
-		StringInfoData hv;
-
-		initStringInfo(&hv);
-		appendStringInfoChar(&hv, '[');
-		for (i = 0; i < nwhale; i++)
-		{
-			if (i > 0)
-				appendStringInfoString(&hv, ", ");
-			appendStringInfoString(&hv, "{\"value\": ");
-			escape_json(&hv, whales[i].text);
-			appendStringInfo(&hv, ", \"partition\": ");
-			escape_json(&hv, tree->parts[s->leaves[whale_leaf[i]].part].relname);
-			appendStringInfo(&hv, ", \"freq_in_partition\": %.4f, \"rows\": " INT64_FORMAT "}",
-							 whales[i].freq, whales[i].rows);
-		}
-		appendStringInfoChar(&hv, ']');
-		ps_json_key_raw(&a->evidence, "heavy_values", hv.data);
-	}
+	ps_json_key_raw(&a->evidence, "heavy_values",
+					heavy_values_json(ctx, whales, whale_leaf, nwhale));
 	ps_json_key_num(&a->evidence, "share_of_parent", top->parent_share, 4);
 	ps_json_key_num(&a->evidence, "expected_share", top->expected_share, 4);
 	a->reason = psprintf("%s = %s holds " INT64_FORMAT " rows, %s of %s, and makes %s hold %.1f× its fair share of 1/%d",
@@ -308,29 +336,19 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 						 a->reason,
 						 nwhale > 1 ? psprintf(" (with %d more heavy value%s)", nwhale - 1, nwhale > 2 ? "s" : "") : "",
 						 nwhale > 1 ? "each" : "it");
-	a->reason = ps_finish_reason(ctx, a, a->reason);
-
-	initStringInfo(&ddl);
-	initStringInfo(&layout);
-	appendStringInfoChar(&layout, '[');
-	appendStringInfo(&ddl, "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (%s);\n",
-					 quote_qualified_identifier(nsp, newname),
-					 quote_qualified_identifier(nsp, pname),
-					 quote_identifier(keycol));
-	propose_whales(ctx, &ddl, &layout, nsp, newname, keycol, nwhale, whales,
-				   whale_leaf);
-	propose(&ddl, &layout,
-			psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT PARTITION BY HASH (%s);",
-					 quote_qualified_identifier(nsp, restname),
-					 quote_qualified_identifier(nsp, newname),
-					 quote_identifier(keycol)),
-			restname, "DEFAULT", -1);
+	memset(&o, 0, sizeof(o));
+	o.nspname = nsp;
+	o.relname = pname;
+	o.keycol = keycol;
+	o.nvalues = Min(nwhale, PS_ADVICE_MAX_VALUES);
+	o.values = palloc(sizeof(PsProposedValue) * Max(o.nvalues, 1));
+	needed_max = proposed_values(ctx, keycol, o.nvalues, whales, whale_leaf,
+								 o.values);
+	o.rest = palloc(sizeof(PsProposedRest) * Max(n, 1));
 	for (i = 0; i < n; i++)
 	{
 		PsPartition *c = &tree->parts[children[i]];
 		int64		rows = Max(s->rows[children[i]], 0);
-		char	   *cname;
-		char	   *cbound;
 
 		if (c->is_default || c->modulus <= 0)
 			continue;
@@ -339,22 +357,16 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 			if (s->leaves[whale_leaf[j]].part == children[i])
 				rows -= whales[j].rows;
 		}
-		cname = ps_make_name(restname, psprintf("_p%d", c->remainder));
-		cbound = psprintf("FOR VALUES WITH (MODULUS %d, REMAINDER %d)",
-						  c->modulus, c->remainder);
-		propose(&ddl, &layout,
-				psprintf("CREATE TABLE %s PARTITION OF %s %s;",
-						 quote_qualified_identifier(nsp, cname),
-						 quote_qualified_identifier(nsp, restname), cbound),
-				cname, cbound, Max(rows, 0));
+		o.rest[o.nrest].modulus = c->modulus;
+		o.rest[o.nrest].remainder = c->remainder;
+		o.rest[o.nrest++].rows = rows;
 	}
-	appendStringInfoChar(&layout, ']');
-	ps_json_key_raw(&a->evidence, "proposed_layout", layout.data);
-	append_last_comment(&ddl,
-						psprintf("then copy the rows of %s into %s and swap the names",
-								 quote_qualified_identifier(nsp, pname),
-								 quote_qualified_identifier(nsp, newname)));
-	a->ddl = ps_ddl_pin(ddl.data);
+	a->reason = psprintf("%s%s%s", a->reason, sub_cap_note(needed_max),
+						 values_cap_note(nwhale));
+	a->reason = ps_finish_reason(ctx, a, a->reason);
+	pr = ps_ddl_repartition(&o);
+	ps_json_key_raw(&a->evidence, "proposed_layout", pr.layout_json);
+	a->ddl = pr.ddl;
 	a->rows_moved = parent_rows;
 	a->lock = psprintf("ACCESS SHARE on %s while its rows are copied (writes must be paused or replayed); ACCESS EXCLUSIVE on both tables for the rename",
 					   pname);
@@ -370,13 +382,12 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 	PsPartition *p = &tree->parts[l->part];
 	PsKey	   *key = &tree->keys[p->key_index];
 	const char *keycol = key->colnames[0];
-	char	   *newname = ps_make_name(p->relname, "_new");
-	char	   *restname = ps_make_name(newname, "_rest");
 	int		   *whale_leaf = palloc(sizeof(int) * Max(nwhale, 1));
 	int64		rest = l->rows;
-	StringInfoData ddl;
-	StringInfoData layout;
+	PsRepartitionOptions o;
+	PsRepartitionProposal pr;
 	PsBound		bound;
+	int			needed_max;
 	Advice	   *a;
 	int			i;
 
@@ -396,42 +407,43 @@ advise_leaf_repartition(AdviseCtx *ctx, int leaf, int pieces,
 	ps_json_key_str(&a->evidence, "value", ks->mcv[0].text);
 	ps_json_key_num(&a->evidence, "value_share", ks->mcv[0].freq, 4);
 	ps_json_key_num(&a->evidence, "ideal_piece_share", 1.0 / pieces, 4);
+
+	memset(&o, 0, sizeof(o));
+	o.nspname = p->nspname;
+	o.relname = p->relname;
+	o.keycol = keycol;
+	o.nvalues = Min(nwhale, PS_ADVICE_MAX_VALUES);
+	o.values = palloc(sizeof(PsProposedValue) * Max(o.nvalues, 1));
+	needed_max = proposed_values(ctx, keycol, o.nvalues, ks->mcv, whale_leaf,
+								 o.values);
+	/* values left out by the cap stay in the DEFAULT */
+	for (i = o.nvalues; i < nwhale; i++)
+		rest += ks->mcv[i].rows;
+	o.rest_rows = rest;
+	/* the bound in ISO form (bound_text follows the session's DateStyle) */
+	bound = ps_bound_of(tree, p);
+	o.attach_bound = ps_ddl_bound_clause(&bound);
+
 	a->reason = ps_finish_reason(ctx, a,
-								 psprintf("%s is %s, more than twice the %s target, but %s = %s holds %s of its rows, more than %.1f× the %s share of one of %d pieces: splitting on the key cannot help, so give the value a partition of its own%s",
+								 psprintf("%s is %s, more than twice the %s target, but %s = %s holds %s of its rows, more than %.1f× the %s share of one of %d pieces: splitting on the key cannot help, so give the value a partition of its own%s%s%s",
 										  p->relname, ps_size_pretty(l->bytes),
 										  ps_size_pretty(ctx->target), keycol,
 										  ks->mcv[0].text, ps_pct(ks->mcv[0].freq),
 										  ps_whale_factor, ps_pct(1.0 / pieces), pieces,
-										  nwhale > 1 ? psprintf(" (and to %d more values)", nwhale - 1) : ""));
-	initStringInfo(&ddl);
-	initStringInfo(&layout);
-	appendStringInfoChar(&layout, '[');
-	appendStringInfo(&ddl, "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (%s);\n",
-					 quote_qualified_identifier(p->nspname, newname), ps_qname(p),
-					 quote_identifier(keycol));
-	propose_whales(ctx, &ddl, &layout, p->nspname, newname, keycol, nwhale,
-				   ks->mcv, whale_leaf);
-	propose(&ddl, &layout,
-			psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;",
-					 quote_qualified_identifier(p->nspname, restname),
-					 quote_qualified_identifier(p->nspname, newname)),
-			restname, "DEFAULT", Max(rest, 0));
-	appendStringInfoChar(&layout, ']');
-	ps_json_key_raw(&a->evidence, "proposed_layout", layout.data);
-	/* the bound in ISO form (bound_text follows the session's DateStyle) */
-	bound = ps_bound_of(tree, p);
-	append_last_comment(&ddl,
-						psprintf("then copy the rows of %s into %s, DETACH the old leaf and ATTACH the new table %s",
-								 ps_qname(p), quote_qualified_identifier(p->nspname, newname),
-								 ps_ddl_bound_clause(&bound)));
-	a->ddl = ps_ddl_pin(ddl.data);
+										  nwhale > 1 ? psprintf(" (and to %d more values)", nwhale - 1) : "",
+										  sub_cap_note(needed_max),
+										  values_cap_note(nwhale)));
+	pr = ps_ddl_repartition(&o);
+	ps_json_key_raw(&a->evidence, "proposed_layout", pr.layout_json);
+	a->ddl = pr.ddl;
 	a->rows_moved = l->rows;
 	a->lock = psprintf("ACCESS EXCLUSIVE on the parent for the DETACH and on %s; SHARE UPDATE EXCLUSIVE on the parent for the ATTACH",
 					   p->relname);
 }
 
 static void
-advise_split(AdviseCtx *ctx, int leaf, int pieces, PsKeyStats *ks)
+advise_split(AdviseCtx *ctx, int leaf, int pieces, int64 needed,
+			 PsKeyStats *ks)
 {
 	PsTree	   *tree = ctx->tree;
 	PsLeafSkew *l = &ctx->skew->leaves[leaf];
@@ -457,13 +469,14 @@ advise_split(AdviseCtx *ctx, int leaf, int pieces, PsKeyStats *ks)
 		ps_json_key_str(&a->evidence, "key_values", "not checked: no statistics");
 	else if (ks->nmcv > 0)
 		ps_json_key_num(&a->evidence, "largest_value_share", ks->mcv[0].freq, 4);
-	a->reason = psprintf("%s holds %s of the rows (%s)%s, more than twice the %s target: split it into %d %s",
+	a->reason = psprintf("%s holds %s of the rows (%s)%s, more than twice the %s target: split it into %d %s%s",
 						 p->relname, ps_pct(l->share), ps_size_pretty(l->bytes),
 						 l->has_ratio ? psprintf(", %.1f× the median sibling",
 												 l->ratio_to_median) : "",
 						 ps_size_pretty(ctx->target), pieces,
 						 hash ? psprintf("hash partitions of modulus %d",
-										 p->modulus * pieces) : "pieces");
+										 p->modulus * pieces) : "pieces",
+						 pieces_cap_note(needed));
 	a->reason = ps_finish_reason(ctx, a, a->reason);
 	ddl_split(ctx, a, l->part, pieces);
 	a->rows_moved = l->rows;
@@ -477,7 +490,8 @@ advise_split(AdviseCtx *ctx, int leaf, int pieces, PsKeyStats *ks)
  * the split script of each leaf (one transaction each), in remainder order.
  */
 static void
-advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
+advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces,
+				   int64 needed, int n)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
@@ -568,14 +582,14 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
 	ps_json_key_int(&a->evidence, "target_bytes", ctx->target);
 	ps_json_key_int(&a->evidence, "partitions_after", after);
 	ps_json_key_raw(&a->evidence, "split", split.data);
-	a->reason = psprintf("%s hash partitions of %s (%s, " INT64_FORMAT " rows) are %s to %s each, more than twice the %s target: split each into %s hash partitions of modulus %s, %d partitions in all",
+	a->reason = psprintf("%s hash partitions of %s (%s, " INT64_FORMAT " rows) are %s to %s each, more than twice the %s target: split each into %s hash partitions of modulus %s, %d partitions in all%s",
 						 n == nsib ? psprintf("All %d", n) : psprintf("%d of the %d", n, nsib),
 						 ps_part_name(tree, g), names.data, rows,
 						 ps_size_pretty(bmin), ps_size_pretty(bmax),
 						 ps_size_pretty(ctx->target),
 						 pmin == pmax ? psprintf("%d", pmin) : psprintf("%d to %d", pmin, pmax),
 						 mmin == mmax ? psprintf("%d", mmin) : psprintf("%d to %d", mmin, mmax),
-						 after);
+						 after, pieces_cap_note(needed));
 	a->reason = ps_finish_reason(ctx, a, a->reason);
 
 	initStringInfo(&ddl);
@@ -600,19 +614,15 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces, int n)
 											n, rows));
 }
 
-void
-ps_advise_split_repartition(AdviseCtx *ctx)
+/* repartition of the hash parents imbalanced by heavy values */
+static void
+advise_hash_parents(AdviseCtx *ctx, int *hash_whales)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
-	int		   *hash_whales = palloc(sizeof(int) * Max(s->nleaves, 1));
-	int		   *hsplit = palloc(sizeof(int) * Max(s->nleaves, 1));
-	int		   *hpieces = palloc(sizeof(int) * Max(s->nleaves, 1));
-	int			nhsplit = 0;
 	int			g,
 				i;
 
-	/* hash parents imbalanced by heavy values */
 	for (g = -1; g < tree->nparts; g++)
 	{
 		int			nw = 0;
@@ -631,6 +641,63 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		if (nw > 0)
 			advise_hash_repartition(ctx, g, hash_whales, nw);
 	}
+}
+
+/*
+ * The hash leaves to split (hsplit[n], with their pieces and the pieces
+ * their size needed): one split action per parent with two or more.
+ */
+static void
+advise_hash_groups(AdviseCtx *ctx, int *hsplit, int *hpieces,
+				   int64 *hneeded, int nhsplit)
+{
+	PsSkew	   *s = ctx->skew;
+	int			g,
+				i;
+
+	for (i = 0; i < nhsplit; i++)
+	{
+		int			n = 0,
+					j;
+		int		   *gl;
+		int		   *gp;
+		int64		gneeded = 0;
+
+		if (hsplit[i] < 0)
+			continue;
+		g = s->leaves[hsplit[i]].group;
+		gl = palloc(sizeof(int) * nhsplit);
+		gp = palloc(sizeof(int) * nhsplit);
+		for (j = i; j < nhsplit; j++)
+		{
+			if (hsplit[j] < 0 || s->leaves[hsplit[j]].group != g)
+				continue;
+			gl[n] = hsplit[j];
+			gp[n++] = hpieces[j];
+			gneeded = Max(gneeded, hneeded[j]);
+			hsplit[j] = -1;
+		}
+		if (n > 1)
+			advise_hash_splits(ctx, g, gl, gp, gneeded, n);
+		else
+			advise_split(ctx, gl[0], gp[0], gneeded,
+						 ps_skew_keystats(s, gl[0]));
+	}
+}
+
+void
+ps_advise_split_repartition(AdviseCtx *ctx)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	int		   *hash_whales = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int		   *hsplit = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int		   *hpieces = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int64	   *hneeded = palloc(sizeof(int64) * Max(s->nleaves, 1));
+	int			nhsplit = 0;
+	int			i;
+
+	advise_hash_parents(ctx, hash_whales);
 
 	/* leaves above twice the target */
 	for (i = 0; i < s->nleaves; i++)
@@ -638,6 +705,7 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		PsLeafSkew *l = &s->leaves[i];
 		PsPartition *p = &tree->parts[l->part];
 		PsKeyStats *ks;
+		int64		needed;
 		int			pieces;
 		int			nwhale = 0;
 
@@ -645,13 +713,13 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		if (ctx->taken[l->part] || p->is_default || p->is_foreign ||
 			l->bytes <= 2 * ctx->target)
 			continue;
-		/* no more pieces than the split generator makes (a tiny target) */
-		pieces = (int) Min((l->bytes + ctx->target - 1) / ctx->target,
-						   PS_DDL_MAX_PIECES);
+		/* at most PS_ADVICE_MAX_PIECES (a tiny target), and the reason says so */
+		needed = (l->bytes + ctx->target - 1) / ctx->target;
+		pieces = (int) Min(needed, PS_ADVICE_MAX_PIECES);
 		if (p->strategy == PS_STRATEGY_HASH)
 		{
 			pieces = next_pow2(pieces);
-			if (pieces > PS_DDL_MAX_PIECES)
+			if (pieces > PS_ADVICE_MAX_PIECES)
 				pieces /= 2;
 		}
 		ks = ps_skew_keystats(s, i);
@@ -673,38 +741,15 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		else if (p->strategy == PS_STRATEGY_HASH)
 		{
 			hsplit[nhsplit] = i;
+			hneeded[nhsplit] = needed;
 			hpieces[nhsplit++] = pieces;
 		}
 		else
-			advise_split(ctx, i, pieces, ks);
+			advise_split(ctx, i, pieces, needed, ks);
 	}
 
 	/* hash leaves: one split action per parent with two or more */
-	for (i = 0; i < nhsplit; i++)
-	{
-		int			n = 0,
-					j;
-		int		   *gl;
-		int		   *gp;
-
-		if (hsplit[i] < 0)
-			continue;
-		g = s->leaves[hsplit[i]].group;
-		gl = palloc(sizeof(int) * nhsplit);
-		gp = palloc(sizeof(int) * nhsplit);
-		for (j = i; j < nhsplit; j++)
-		{
-			if (hsplit[j] < 0 || s->leaves[hsplit[j]].group != g)
-				continue;
-			gl[n] = hsplit[j];
-			gp[n++] = hpieces[j];
-			hsplit[j] = -1;
-		}
-		if (n > 1)
-			advise_hash_splits(ctx, g, gl, gp, n);
-		else
-			advise_split(ctx, gl[0], gp[0], ps_skew_keystats(s, gl[0]));
-	}
+	advise_hash_groups(ctx, hsplit, hpieces, hneeded, nhsplit);
 }
 
 /* ----------------------------------------------------------------
@@ -726,16 +771,17 @@ ps_advise_add_index(AdviseCtx *ctx)
 		StringInfoData sigs;
 		ListCell   *lc;
 		Advice	   *a;
-		int			n = list_length(l->missing_indexes);
+		int			n = list_length(l->missing_sigs);
 
 		if (n == 0 || ctx->taken[l->part])
 			continue;
 		a = ps_new_advice(ctx, ADV_ADD_INDEX, (double) Max(l->rows, 0));
 		ps_set_part(a, l->part);
 		initStringInfo(&ddl);
-		foreach(lc, l->missing_indexes)
+		foreach(lc, l->missing_sigs)
 			appendStringInfo(&ddl, "%s%s;", ddl.len > 0 ? "\n" : "",
-							 (char *) lfirst(lc));
+							 ps_ddl_index_like(lfirst(lc), p->nspname,
+											   p->relname));
 		initStringInfo(&sigs);
 		appendStringInfoChar(&sigs, '[');
 		foreach(lc, l->missing_sigs)

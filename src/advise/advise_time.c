@@ -10,6 +10,9 @@
  * adjacent small range leaves; for time keys only within one whole past
  * month (or week, for narrow leaves).
  *
+ * Steps are added on the time axis the generators use (timeaxis.c), so
+ * that "three months ahead" means the same here as in premake's script.
+ *
  * Copyright (c) 2026, partstrat developers
  *
  * IDENTIFICATION
@@ -33,15 +36,22 @@
 #include "utils/timestamp.h"
 
 #include "advise.h"
+#include "ddl_time.h"
 #include "partstrat.h"
 #include "skew.h"
+#include "timeaxis.h"
 
-/* The time layout of a time-range parent. */
+/*
+ * The step of a time-range parent's partitions, on the time axis shared
+ * with the generators (timeaxis.h): calendar months when the newest
+ * partition is aligned to them, else a fixed width, on a UTC timestamp
+ * axis; with the words the reasons use.
+ */
 typedef struct TimeStep
 {
 	bool		valid;
-	int			months;			/* > 0: calendar months */
-	int64		usec;			/* else a fixed width */
+	PsAxis		axis;			/* its positions' axis (advice_axis) */
+	PsStep		step;			/* months, or usecs */
 	int64		approx_usec;	/* months as 30.436875 days */
 	const char *adjective;		/* "monthly", "daily", ... */
 	const char *noun;			/* "months", "days", ... */
@@ -72,35 +82,41 @@ part_bounds_usec(PsTree *tree, int i, int64 *lo, int64 *hi)
 		ps_key_value_usec(&p->range_to[0], typid, hi);
 }
 
-static Timestamp
-add_months(Timestamp t, int months)
+/*
+ * The axis of the advice's positions (microseconds; dates at midnight):
+ * for a timestamptz key, in the time zone its bounds were drawn in, found
+ * as the generators find it (ddl_timeline.c), so that "monthly" and "three
+ * months ahead" mean here what they mean in premake's script; UTC
+ * otherwise.
+ */
+static PsAxis
+advice_axis(AdviseCtx *ctx)
 {
-	struct pg_tm tm;
-	fsec_t		fsec;
-	Timestamp	out;
+	PsAxis		axis;
+	PsTimeline *tl;
 
-	if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
-		return t;
-	tm.tm_mon += months;
-	while (tm.tm_mon > MONTHS_PER_YEAR)
-	{
-		tm.tm_mon -= MONTHS_PER_YEAR;
-		tm.tm_year++;
-	}
-	if (tm2timestamp(&tm, fsec, NULL, &out) != 0)
-		return t;
-	return out;
+	memset(&axis, 0, sizeof(axis));
+	axis.typid = TIMESTAMPOID;
+	axis.typlen = sizeof(Timestamp);
+	axis.typbyval = true;
+	axis.is_time = true;
+	axis.tzname = "UTC";
+	if (ctx->tree->keys[0].typids[0] == TIMESTAMPTZOID &&
+		(tl = ps_timeline_of_tree(ctx->tree)) != NULL)
+		axis = tl->axis;
+	return axis;
 }
 
+/* t + n steps, as the generators add them (timestamptz + interval) */
 static Timestamp
 step_add(const TimeStep *st, Timestamp t, int n)
 {
-	return st->months > 0 ? add_months(t, st->months * n) : t + st->usec * n;
+	return ps_step_add(&st->axis, &st->step, t, n);
 }
 
 /* The width of one partition: calendar months when aligned to them. */
 static TimeStep
-part_step(int64 lo, int64 hi)
+part_step(const PsAxis *axis, int64 lo, int64 hi)
 {
 	TimeStep	st;
 	struct pg_tm a,
@@ -112,61 +128,36 @@ part_step(int64 lo, int64 hi)
 	if (hi <= lo)
 		return st;
 	st.valid = true;
-	if (timestamp2tm(lo, NULL, &a, &fa, NULL, NULL) == 0 &&
-		timestamp2tm(hi, NULL, &b, &fb, NULL, NULL) == 0 &&
-		a.tm_mday == 1 && b.tm_mday == 1 && a.tm_hour == 0 && b.tm_hour == 0 &&
+	st.axis = *axis;
+	ps_axis_local_tm(axis, lo, &a, &fa);
+	ps_axis_local_tm(axis, hi, &b, &fb);
+	if (a.tm_mday == 1 && b.tm_mday == 1 && a.tm_hour == 0 && b.tm_hour == 0 &&
 		a.tm_min == 0 && b.tm_min == 0 && a.tm_sec == 0 && b.tm_sec == 0 &&
 		fa == 0 && fb == 0)
 	{
-		st.months = (b.tm_year - a.tm_year) * 12 + (b.tm_mon - a.tm_mon);
-		st.approx_usec = (int64) (st.months * 30.436875 * USECS_PER_DAY);
-		st.adjective = st.months == 1 ? "monthly" : st.months == 3 ?
-			"quarterly" : st.months == 12 ? "yearly" :
-			psprintf("%d-month", st.months);
-		st.noun = st.months == 1 ? "months" : st.months == 3 ?
-			"quarters" : st.months == 12 ? "years" :
-			psprintf("intervals of %d months", st.months);
+		int			months = (b.tm_year - a.tm_year) * 12 + (b.tm_mon - a.tm_mon);
+
+		st.step.months = months;
+		st.approx_usec = (int64) (months * 30.436875 * USECS_PER_DAY);
+		st.adjective = months == 1 ? "monthly" : months == 3 ?
+			"quarterly" : months == 12 ? "yearly" :
+			psprintf("%d-month", months);
+		st.noun = months == 1 ? "months" : months == 3 ?
+			"quarters" : months == 12 ? "years" :
+			psprintf("intervals of %d months", months);
 		return st;
 	}
-	st.usec = hi - lo;
-	st.approx_usec = st.usec;
-	st.adjective = st.usec == USECS_PER_DAY ? "daily" :
-		st.usec == 7 * USECS_PER_DAY ? "weekly" :
-		st.usec == USECS_PER_HOUR ? "hourly" :
-		psprintf("%.4g-day", (double) st.usec / USECS_PER_DAY);
-	st.noun = st.usec == USECS_PER_DAY ? "days" :
-		st.usec == 7 * USECS_PER_DAY ? "weeks" :
-		st.usec == USECS_PER_HOUR ? "hours" :
-		psprintf("intervals of %.4g days", (double) st.usec / USECS_PER_DAY);
+	st.step.usecs = hi - lo;
+	st.approx_usec = hi - lo;
+	st.adjective = st.approx_usec == USECS_PER_DAY ? "daily" :
+		st.approx_usec == 7 * USECS_PER_DAY ? "weekly" :
+		st.approx_usec == USECS_PER_HOUR ? "hourly" :
+		psprintf("%.4g-day", (double) st.approx_usec / USECS_PER_DAY);
+	st.noun = st.approx_usec == USECS_PER_DAY ? "days" :
+		st.approx_usec == 7 * USECS_PER_DAY ? "weeks" :
+		st.approx_usec == USECS_PER_HOUR ? "hours" :
+		psprintf("intervals of %.4g days", (double) st.approx_usec / USECS_PER_DAY);
 	return st;
-}
-
-/* An interval as text that does not depend on IntervalStyle. */
-static char *
-interval_text(const Interval *iv)
-{
-	StringInfoData buf;
-	int			years = iv->month / MONTHS_PER_YEAR;
-	int			months = iv->month % MONTHS_PER_YEAR;
-
-	initStringInfo(&buf);
-	if (years)
-		appendStringInfo(&buf, "%d year%s", years, years == 1 ? "" : "s");
-	if (months)
-		appendStringInfo(&buf, "%s%d month%s", buf.len ? " " : "", months,
-						 months == 1 ? "" : "s");
-	if (iv->day)
-		appendStringInfo(&buf, "%s%d day%s", buf.len ? " " : "", iv->day,
-						 iv->day == 1 ? "" : "s");
-	if (iv->time)
-	{
-		int64		secs = iv->time / USECS_PER_SEC;
-
-		appendStringInfo(&buf, "%s%02d:%02d:%02d", buf.len ? " " : "",
-						 (int) (secs / 3600), (int) (secs / 60 % 60),
-						 (int) (secs % 60));
-	}
-	return buf.data;
 }
 
 static char *
@@ -226,6 +217,7 @@ newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
 				best = -1;
 	int		   *children = ps_children_of(tree, -1, &n);
 	int64		best_hi = 0;
+	PsAxis		axis = advice_axis(ctx);
 
 	*unbounded = false;
 	for (i = 0; i < n; i++)
@@ -244,7 +236,7 @@ newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
 		{
 			best = children[i];
 			best_hi = hi;
-			*st = part_step(lo, hi);
+			*st = part_step(&axis, lo, hi);
 		}
 	}
 	*hi_out = best_hi;
@@ -392,7 +384,8 @@ ps_advise_retention(AdviseCtx *ctx)
 						 tree->parts[old[0]].relname,
 						 tree->parts[old[nold - 1]].relname, rows,
 						 ps_size_pretty(bytes), usec_text(cutoff, typid),
-						 interval_text(ctx->retention));
+						 ps_interval_text(ctx->retention->month, ctx->retention->day,
+										  ctx->retention->time));
 	if (ps_default_of(tree, -1) >= 0)
 	{
 		ddl_retention(ctx, a, false);

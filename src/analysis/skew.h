@@ -22,6 +22,7 @@
 #include "postgres.h"
 
 #include "partstrat.h"
+#include "timeaxis.h"
 
 /* Flags of one leaf, in the order partstrat_skew() prints them. */
 #define PS_FLAG_OVERSIZED		0x0001
@@ -35,7 +36,7 @@
 #define PS_FLAG_GAP_BEFORE		0x0100
 #define PS_NFLAGS				9
 
-/* GUCs (defined in partstrat.c, documented there and in the README). */
+/* GUCs (defined in partstrat.c, documented there and in docs/reference.md). */
 extern int	ps_target_bytes_kb;
 extern int64 ps_guc_target_bytes(void);
 extern int	ps_merge_min_leaves;
@@ -91,8 +92,8 @@ typedef struct PsLeafSkew
 	uint32		flags;
 	int			nheavy;			/* hash_imbalance: the values behind it */
 	PsHeavyValue *heavy;
-	List	   *missing_indexes;	/* CREATE INDEX statements (char *) */
-	List	   *missing_sigs;	/* their short definitions (char *) */
+	List	   *missing_sigs;	/* index definitions siblings have and it
+								 * lacks ("UNIQUE USING btree (id)") */
 	int			index_siblings; /* siblings that have the missing index */
 	int			group_size;		/* leaves in its group */
 	bool		detach_pending; /* it, or a partition above it, is being
@@ -134,8 +135,6 @@ typedef struct PsSkew
 /* skew.c */
 extern PsSkew *ps_skew_analyze(PsTree *tree, bool exact);
 extern PsKeyStats *ps_skew_keystats(PsSkew *skew, int leaf);
-extern bool ps_key_is_time(Oid typid);
-extern bool ps_key_value_usec(const PsValue *v, Oid typid, int64 *usec);
 extern double ps_chi2_pvalue(double chi2, int dof);
 extern void ps_append_flags_json(StringInfo buf, uint32 flags);
 extern Datum ps_flags_array(uint32 flags);

@@ -156,7 +156,10 @@ ps_check_partitioned(Oid relid, const char *what)
 	}
 
 	name = NameStr(form->relname);
-	if (form->relispartition)
+	/* an index can be a partition too: of an index, which is no answer */
+	if (form->relispartition &&
+		(form->relkind == RELKIND_RELATION ||
+		 form->relkind == RELKIND_FOREIGN_TABLE))
 	{
 		Oid			parent = get_partition_parent(relid, true);
 
@@ -192,6 +195,57 @@ ps_check_partitioned(Oid relid, const char *what)
 						   "a composite type" : "not a table"),
 				 errhint("%s works on tables created with PARTITION BY.",
 						 what)));
+}
+
+/*
+ * Lock, check and read the tree of a table passed to an SQL function.
+ * A partition that is itself partitioned is accepted: its subtree is read
+ * and a NOTICE names the root.
+ */
+PsTree *
+ps_open_tree(Oid relid, const char *funcname, int flags)
+{
+	PsTree	   *tree;
+
+	/* privileges first: a caller who may not read it may not lock it */
+	ps_check_read_access(relid, true);
+	LockRelationOid(relid, AccessShareLock);
+	ps_check_partitioned(relid, funcname);
+	tree = ps_build_tree(relid, flags);
+	if (tree->top_root != relid)
+		ereport(NOTICE,
+				(errmsg("\"%s\" is a partition of \"%s\": showing its subtree only",
+						get_rel_name(relid), get_rel_name(tree->top_root)),
+				 errdetail("Levels are counted from \"%s\".",
+						   get_rel_name(relid))));
+	return tree;
+}
+
+/*
+ * ERROR unless relid is a table (plain, partitioned or foreign): what a
+ * generator taking a partition expects.  An index partition is a
+ * partition too (of its parent index), and a message about its parent
+ * would name the wrong thing.  funcname names the caller in the detail.
+ */
+void
+ps_check_partition_kind(Oid relid, const char *funcname)
+{
+	char		relkind = get_rel_relkind(relid);
+	const char *what;
+
+	if (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
+		relkind == RELKIND_FOREIGN_TABLE || relkind == '\0')
+		return;					/* a missing relation: the caller says so */
+	what = relkind == RELKIND_INDEX || relkind == RELKIND_PARTITIONED_INDEX ?
+		"an index" : relkind == RELKIND_VIEW ? "a view" :
+		relkind == RELKIND_MATVIEW ? "a materialized view" :
+		relkind == RELKIND_SEQUENCE ? "a sequence" : "not a table";
+	ereport(ERROR,
+			(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+			 errmsg("\"%s\" is not a partition", get_rel_name(relid)),
+			 errdetail("It is %s; %s works on partitions of a partitioned table.",
+					   what, funcname),
+			 errhint("Pass a partition (see partstrat_partitions()).")));
 }
 
 /*

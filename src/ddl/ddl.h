@@ -39,16 +39,6 @@
 /* partstrat.lock_timeout, in milliseconds (default 500, < deadlock_timeout) */
 extern int	ps_ddl_lock_timeout_ms;
 
-/* Define the GUCs of DDL generation; called from _PG_init. */
-extern void ps_ddl_define_gucs(void);
-
-/*
- * The lock_timeout of a generator, in milliseconds: argument argno of the
- * SQL function (an interval, NULL meaning the GUC partstrat.lock_timeout).
- * ERROR (22023, with a hint) when not positive or above INT_MAX ms.
- */
-extern int	ps_ddl_lock_timeout_arg(FunctionCallInfo fcinfo, int argno);
-
 /* ---- Session independence -------------------------------------------- */
 
 /*
@@ -333,31 +323,6 @@ extern void ps_ddl_lock(PsScript *s, Oid parentid, List *partitions,
 extern void ps_ddl_emit_replace(PsScript *s, const PsTree *tree,
 								List *old_relids, int nnew,
 								const PsBound *bounds, char **names);
-
-/* ---- The generators, for C callers (advice) ---------------------------- */
-
-/*
- * The script of partstrat_ddl_split() / partstrat_ddl_merge(), with the
- * same checks and ERRORs as the SQL functions (a caller that must not fail
- * checks the preconditions first, or catches the error in a
- * subtransaction).  boundaries may be NULL; lock_timeout is in
- * milliseconds (ps_ddl_lock_timeout_ms for the GUC).
- */
-extern char *ps_ddl_split_script(Oid relid, int pieces,
-								 ArrayType *boundaries, bool exact,
-								 int lock_timeout);
-extern char *ps_ddl_merge_script(const Oid *relids, int n,
-								 int lock_timeout);
-
-/*
- * The same merge script from a tree the caller already built (with
- * ps_open_tree or ps_build_tree, PS_TREE_NO_SIZES) whose root is the
- * partitions' parent: idx are distinct indexes of level-1 partitions of
- * tree->parts, in bound (tree) order.  Saves building the tree once per
- * merge when one caller generates many (partstrat_advise).
- */
-extern char *ps_ddl_merge_script_tree(const PsTree *tree, const int *idx,
-									  int n, int lock_timeout);
 
 /* ---- Common entry points of the generators --------------------------- */
 

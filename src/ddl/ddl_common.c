@@ -49,48 +49,8 @@
 
 #include "ddl.h"
 
+/* partstrat.lock_timeout, defined in _PG_init (partstrat.c) */
 int			ps_ddl_lock_timeout_ms = 500;
-
-/* ---------------------------------------------------------------------
- * GUCs and arguments
- * ---------------------------------------------------------------------
- */
-
-void
-ps_ddl_define_gucs(void)
-{
-	DefineCustomIntVariable("partstrat.lock_timeout",
-							"lock_timeout of the DDL scripts partstrat generates.",
-							"Used when a generator's lock_timeout argument is NULL. "
-							"Keep it below deadlock_timeout so that, in a lock "
-							"cycle with the application, the script gives way.",
-							&ps_ddl_lock_timeout_ms,
-							500, 1, INT_MAX,
-							PGC_USERSET, GUC_UNIT_MS,
-							NULL, NULL, NULL);
-}
-
-int
-ps_ddl_lock_timeout_arg(FunctionCallInfo fcinfo, int argno)
-{
-	Interval   *iv;
-	double		ms;
-
-	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
-		return ps_ddl_lock_timeout_ms;
-	iv = PG_GETARG_INTERVAL_P(argno);
-	ms = ((double) iv->time +
-		  (double) iv->day * USECS_PER_DAY +
-		  (double) iv->month * DAYS_PER_MONTH * USECS_PER_DAY) / 1000.0;
-	ms = ceil(ms);
-	if (ms <= 0 || ms > INT_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("lock_timeout must be between 1 millisecond and %d milliseconds",
-						INT_MAX),
-				 errhint("Pass an interval such as '500ms', or NULL to use partstrat.lock_timeout.")));
-	return (int) ms;
-}
 
 /* ---------------------------------------------------------------------
  * Session independence

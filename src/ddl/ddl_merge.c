@@ -30,8 +30,7 @@
 #include "utils/rel.h"
 
 #include "ddl.h"
-
-PG_FUNCTION_INFO_V1(partstrat_ddl_merge);
+#include "generators.h"
 
 /* Are two range bound values (all key columns) equal? */
 static bool
@@ -94,6 +93,7 @@ resolve_partitions(const Oid *relids, int n, PsTree **treep)
 		int			k;
 
 		relid = relids[i];
+		ps_check_partition_kind(relid, "partstrat_ddl_merge");
 		if (tree == NULL)
 		{
 			tree = ps_ddl_open_partition(relid, "partstrat_ddl_merge", &k);
@@ -190,19 +190,42 @@ check_mergeable(const PsTree *tree, const PsPartition *p)
 				 errhint("Recreate the table with fewer hash partitions instead.")));
 }
 
+static char *merge_script_tree(const PsTree *tree, const int *idx, int n,
+							   int lock_timeout);
+
+/* The SQL defaults of partstrat_ddl_merge(). */
+void
+ps_merge_options_init(PsMergeOptions *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->lock_timeout_ms = ps_ddl_lock_timeout_ms;
+}
+
+/*
+ * ps_ddl_merge -- the script merging o->relids (or, from the caller's tree,
+ * o->idx) into one partition, with partstrat_ddl_merge()'s ERRORs.
+ */
 char *
-ps_ddl_merge_script(const Oid *relids, int n, int lock_timeout)
+ps_ddl_merge(const PsMergeOptions *o)
 {
 	PsTree	   *tree;
 	int		   *idx;
 
-	idx = resolve_partitions(relids, n, &tree);
-	return ps_ddl_merge_script_tree(tree, idx, n, lock_timeout);
+	if (o->tree != NULL)
+		return merge_script_tree(o->tree, o->idx, o->n, o->lock_timeout_ms);
+	idx = resolve_partitions(o->relids, o->n, &tree);
+	return merge_script_tree(tree, idx, o->n, o->lock_timeout_ms);
 }
 
-char *
-ps_ddl_merge_script_tree(const PsTree *tree, const int *idx, int n,
-						 int lock_timeout)
+/*
+ * The merge script from a tree whose root is the partitions' parent: idx
+ * are distinct indexes of level-1 partitions of tree->parts, in bound
+ * (tree) order.  Saves building the tree once per merge when one caller
+ * generates many (partstrat_advise).
+ */
+static char *
+merge_script_tree(const PsTree *tree, const int *idx, int n,
+				  int lock_timeout)
 {
 	PsPartition *first;
 	PsPartition *last;
@@ -301,38 +324,4 @@ ps_ddl_merge_script_tree(const PsTree *tree, const int *idx, int n,
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);
 	return result;
-}
-
-Datum
-partstrat_ddl_merge(PG_FUNCTION_ARGS)
-{
-	ArrayType  *arr;
-	Datum	   *elems;
-	bool	   *nulls;
-	Oid		   *relids;
-	int			n;
-	int			i;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	arr = PG_GETARG_ARRAYTYPE_P(0);
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("partitions must be a one-dimensional array"),
-				 errhint("Pass e.g. ARRAY['t_2026_01', 't_2026_02']::regclass[].")));
-	deconstruct_array(arr, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT,
-					  &elems, &nulls, &n);
-	relids = palloc(sizeof(Oid) * Max(n, 1));
-	for (i = 0; i < n; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("partitions must not contain NULL"),
-					 errhint("Pass the partitions to merge.")));
-		relids[i] = DatumGetObjectId(elems[i]);
-	}
-	PS_RETURN_SCRIPT(ps_ddl_merge_script(relids, n,
-										 ps_ddl_lock_timeout_arg(fcinfo, 1)));
 }

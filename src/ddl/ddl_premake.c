@@ -29,12 +29,8 @@
 
 #include "ddl.h"
 #include "ddl_time.h"
+#include "generators.h"
 #include "partstrat.h"
-
-PG_FUNCTION_INFO_V1(partstrat_ddl_premake);
-
-/* Most partitions one premake call creates. */
-#define PS_PREMAKE_MAX		10000
 
 /* ----------------------------------------------------------------------
  * partstrat_ddl_premake
@@ -192,13 +188,28 @@ emit_new_subpartitioned(PsScript *s, PsTimeline *tl, const PsPiece *pc)
 				   ps_ddl_bound_clause(&b));
 }
 
-Datum
-partstrat_ddl_premake(PG_FUNCTION_ARGS)
+/* The SQL defaults of partstrat_ddl_premake(parent, count). */
+void
+ps_premake_options_init(PsPremakeOptions *o, Oid parentid, int count)
+{
+	memset(o, 0, sizeof(*o));
+	o->parentid = parentid;
+	o->count = count;
+	o->lock_timeout_ms = ps_ddl_lock_timeout_ms;
+}
+
+/*
+ * ps_ddl_premake -- the script filling the gaps of o->parentid's time line
+ * and creating o->count partitions after the last one, with
+ * partstrat_ddl_premake()'s ERRORs.
+ */
+char *
+ps_ddl_premake(const PsPremakeOptions *o)
 {
 	const char *fn = "partstrat_ddl_premake";
-	Oid			parentid;
-	int32		count;
-	int			lock_ms;
+	Oid			parentid = o->parentid;
+	int32		count = o->count;
+	int			lock_ms = o->lock_timeout_ms;
 	PsTimeline *tl;
 	PsPiece    *pieces;
 	int			npieces = 0;
@@ -209,25 +220,9 @@ partstrat_ddl_premake(PG_FUNCTION_ARGS)
 	int			nest;
 	int			i;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	parentid = PG_GETARG_OID(0);
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("count must not be NULL"),
-				 errhint("Pass the number of partitions to create after the last one, 0 to fill gaps only.")));
-	count = PG_GETARG_INT32(1);
-	if (count < 0 || count > PS_PREMAKE_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("count must be between 0 and %d", PS_PREMAKE_MAX),
-				 errdetail("The count given is %d.", count),
-				 errhint("Pass the number of partitions to create after the last one, 0 to fill gaps only.")));
-	lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 3);
-
+	Assert(count >= 0 && count <= PS_PREMAKE_MAX);
 	tl = ps_timeline_open(parentid, fn, PS_TL_SINGLE_KEY);
-	ps_timeline_set_step(tl, PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2), fn);
+	ps_timeline_set_step(tl, o->step, fn);
 	if (tl->nspans == 0 || (tl->template_part < 0 && tl->template_sub < 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -299,5 +294,5 @@ partstrat_ddl_premake(PG_FUNCTION_ARGS)
 	}
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);
-	PS_RETURN_SCRIPT(result);
+	return result;
 }

@@ -54,10 +54,8 @@
 
 #include "ddl.h"
 #include "ddl_time.h"
+#include "generators.h"
 #include "partstrat.h"
-
-PG_FUNCTION_INFO_V1(partstrat_ddl_rescue_default);
-PG_FUNCTION_INFO_V1(partstrat_ddl_guard_default);
 
 /*
  * PS_GUARD_LIST_MAX (ddl.h) is the most values a list guard holds:
@@ -294,13 +292,28 @@ target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
 	return ps_script_finish(s);
 }
 
-Datum
-partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
+/* The SQL defaults of partstrat_ddl_rescue_default(parent). */
+void
+ps_rescue_options_init(PsRescueOptions *o, Oid parentid)
+{
+	memset(o, 0, sizeof(*o));
+	o->parentid = parentid;
+	o->batch_rows = 100000;
+	o->lock_timeout_ms = ps_ddl_lock_timeout_ms;
+}
+
+/*
+ * ps_ddl_rescue_default -- the script moving the rows of a range parent's
+ * DEFAULT into new partitions, with partstrat_ddl_rescue_default()'s
+ * ERRORs.
+ */
+char *
+ps_ddl_rescue_default(const PsRescueOptions *o)
 {
 	const char *fn = "partstrat_ddl_rescue_default";
-	Oid			parentid;
-	int32		batch_rows;
-	int			lock_ms;
+	Oid			parentid = o->parentid;
+	int32		batch_rows = o->batch_rows;
+	int			lock_ms = o->lock_timeout_ms;
 	PsTimeline *tl;
 	const PsPartition *def;
 	PsPiece    *targets;
@@ -314,20 +327,10 @@ partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
 	PsAsUser	ao;
 	int			i;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	parentid = PG_GETARG_OID(0);
-	batch_rows = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1);
-	if (batch_rows < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("batch_rows must be at least 1"),
-				 errhint("Pass the most rows one statement moves, for example batch_rows => 100000.")));
-	lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 2);
-
+	Assert(batch_rows >= 1);
 	tl = ps_timeline_open(parentid, fn, PS_TL_SINGLE_KEY);
 	def = default_of(tl, fn);
-	ps_timeline_set_step(tl, PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3), fn);
+	ps_timeline_set_step(tl, o->step, fn);
 	tmpl = tl->template_part >= 0 ? tl->tree->parts[tl->template_part].relid :
 		def->relid;
 
@@ -373,7 +376,7 @@ partstrat_ddl_rescue_default(PG_FUNCTION_ARGS)
 											 &used));
 	}
 	ps_ddl_iso_leave(nest);
-	PS_RETURN_SCRIPT(out.data);
+	return out.data;
 }
 
 /* ----------------------------------------------------------------------
@@ -587,20 +590,30 @@ list_guard(PsTree *tree, Oid parentid, int lock_ms, const char *fn)
 	return guard_scripts(parentid, defname, check, lines, 6, lock_ms);
 }
 
-Datum
-partstrat_ddl_guard_default(PG_FUNCTION_ARGS)
+/* The SQL defaults of partstrat_ddl_guard_default(parent). */
+void
+ps_guard_options_init(PsGuardOptions *o, Oid parentid)
+{
+	memset(o, 0, sizeof(*o));
+	o->parentid = parentid;
+	o->lock_timeout_ms = ps_ddl_lock_timeout_ms;
+}
+
+/*
+ * ps_ddl_guard_default -- the two scripts adding and validating the guard
+ * constraint of a range or list parent's DEFAULT, with
+ * partstrat_ddl_guard_default()'s ERRORs.
+ */
+char *
+ps_ddl_guard_default(const PsGuardOptions *o)
 {
 	const char *fn = "partstrat_ddl_guard_default";
-	Oid			parentid;
-	int			lock_ms;
+	Oid			parentid = o->parentid;
+	int			lock_ms = o->lock_timeout_ms;
 	PsTree	   *tree;
 	char	   *result;
 	int			nest;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	parentid = PG_GETARG_OID(0);
-	lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 1);
 	tree = ps_open_tree(parentid, fn, PS_TREE_NO_SIZES | PS_TREE_NO_STATS);
 	nest = ps_ddl_iso_enter();
 	if (tree->keys[0].strategy == PS_STRATEGY_HASH)
@@ -610,5 +623,5 @@ partstrat_ddl_guard_default(PG_FUNCTION_ARGS)
 	else
 		result = range_guard(parentid, lock_ms, fn);
 	ps_ddl_iso_leave(nest);
-	PS_RETURN_SCRIPT(result);
+	return result;
 }

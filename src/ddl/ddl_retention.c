@@ -44,130 +44,66 @@
 
 #include "ddl.h"
 #include "ddl_time.h"
+#include "generators.h"
 #include "partstrat.h"
 
-PG_FUNCTION_INFO_V1(partstrat_ddl_retention);
-
-typedef enum RetentionAction
+/* The SQL defaults of partstrat_ddl_retention(parent): action detach. */
+void
+ps_retention_options_init(PsRetentionOptions *o, Oid parentid)
 {
-	RET_DETACH,
-	RET_DROP,
-	RET_ARCHIVE
-} RetentionAction;
+	memset(o, 0, sizeof(*o));
+	o->parentid = parentid;
+	o->action = PS_RETENTION_DETACH;
+	o->lock_timeout_ms = ps_ddl_lock_timeout_ms;
+	o->as_of = GetCurrentTransactionStartTimestamp();
+}
 
-typedef struct RetentionArgs
+/* "detach", "drop" or "archive" */
+const char *
+ps_retention_action_name(PsRetentionAction action)
 {
-	Oid			parentid;
-	Interval   *keep;			/* NULL: not given */
-	int32		keep_count;		/* 0: not given */
-	RetentionAction action;
-	const char *action_name;
-	Oid			archive_nsp;
-	char	   *archive_name;
-	bool		concurrently;
-	int			lock_ms;
-	TimestampTz as_of;
-} RetentionArgs;
+	return action == PS_RETENTION_DETACH ? "detach" :
+		action == PS_RETENTION_DROP ? "drop" : "archive";
+}
 
-static void
-read_args(FunctionCallInfo fcinfo, RetentionArgs *a)
+/*
+ * base - keep on the axis.  An out-of-range result is the keep's fault,
+ * and the message says so (the axis's own message is about the step of new
+ * partitions).  Nothing runs between the catch and the new ERROR.
+ */
+static int64
+keep_cutoff(const PsAxis *axis, const PsStep *keep, int64 base,
+			const PsRetentionOptions *a, Oid keytype)
 {
-	char	   *action;
+	MemoryContext ctx = CurrentMemoryContext;
+	volatile int64 result = 0;
 
-	memset(a, 0, sizeof(*a));
-	a->parentid = PG_GETARG_OID(0);
-	if (!PG_ARGISNULL(1))
+	PG_TRY();
 	{
-		a->keep = PG_GETARG_INTERVAL_P(1);
-		if (a->keep->month < 0 || a->keep->day < 0 || a->keep->time < 0 ||
-			(a->keep->month == 0 && a->keep->day == 0 && a->keep->time == 0))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("keep must be a positive interval"),
-					 errhint("Pass the age of the oldest rows to keep, for example keep => '90 days'.")));
+		result = ps_step_add(axis, keep, base, -1);
 	}
-	if (!PG_ARGISNULL(2))
+	PG_CATCH();
 	{
-		a->keep_count = PG_GETARG_INT32(2);
-		if (a->keep_count < 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("keep_count must be at least 1"),
-					 errdetail("The keep_count given is %d.", a->keep_count),
-					 errhint("Pass the number of partitions with data to keep.")));
-	}
-	if (a->keep == NULL && a->keep_count == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("keep or keep_count is required"),
-				 errhint("Pass keep => '90 days' (time keys) or keep_count => 12 (any key).")));
+		ErrorData  *edata;
 
-	action = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
-	if (action != NULL && pg_strcasecmp(action, "detach") == 0)
-		a->action = RET_DETACH;
-	else if (action != NULL && pg_strcasecmp(action, "drop") == 0)
-		a->action = RET_DROP;
-	else if (action != NULL && pg_strcasecmp(action, "archive") == 0)
-		a->action = RET_ARCHIVE;
-	else
+		MemoryContextSwitchTo(ctx);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_DATETIME_VALUE_OUT_OF_RANGE)
+			PG_RE_THROW();
+		FlushErrorState();
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid retention action \"%s\"",
-						action ? action : "NULL"),
-				 errhint("Pass action => 'detach', 'drop' or 'archive'.")));
-	a->action_name = a->action == RET_DETACH ? "detach" :
-		a->action == RET_DROP ? "drop" : "archive";
-
-	if (!PG_ARGISNULL(4))
-		a->archive_name = pstrdup(NameStr(*PG_GETARG_NAME(4)));
-	if (a->action == RET_ARCHIVE && a->archive_name == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("action \"archive\" needs archive_schema"),
-				 errhint("Pass archive_schema => 'the schema to move the partitions to'.")));
-	if (a->action != RET_ARCHIVE && a->archive_name != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("archive_schema is only used with action \"archive\""),
-				 errhint("Pass action => 'archive', or leave archive_schema out.")));
-	if (a->archive_name != NULL)
-	{
-		a->archive_nsp = get_namespace_oid(a->archive_name, true);
-		if (!OidIsValid(a->archive_nsp))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_SCHEMA),
-					 errmsg("archive schema \"%s\" does not exist",
-							a->archive_name),
-					 errhint("Create it first: CREATE SCHEMA %s;",
-							 quote_identifier(a->archive_name))));
-		/* pg_dump leaves out the system schemas: the archive would be lost */
-		if (IsCatalogNamespace(a->archive_nsp) ||
-			IsToastNamespace(a->archive_nsp) ||
-			isAnyTempNamespace(a->archive_nsp) ||
-			strcmp(a->archive_name, "information_schema") == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("cannot archive partitions in schema \"%s\"",
-							a->archive_name),
-					 errdetail("It is a system or temporary schema: pg_dump leaves its tables out, or they vanish with the session."),
-					 errhint("Create a schema of your own for the archive.")));
-		if (a->archive_nsp == get_rel_namespace(a->parentid))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("cannot archive partitions of \"%s\" in its own schema \"%s\"",
-							get_rel_name(a->parentid), a->archive_name),
-					 errdetail("Archiving detaches each partition and moves it to archive_schema; in the parent's own schema it would only be detached, and would look like a live table."),
-					 errhint("Pass an archive schema of its own, for example archive_schema => 'archive' after CREATE SCHEMA archive; or action => 'detach'.")));
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("keep \"%s\" reaches before the earliest value of type %s",
+						ps_interval_text(a->keep->month, a->keep->day,
+										 a->keep->time),
+						format_type_be(keytype)),
+				 errdetail("The window would start keep before as_of (%s).",
+						   ps_datum_to_iso(TimestampTzGetDatum(a->as_of),
+										   TIMESTAMPTZOID)),
+				 errhint("Pass a shorter keep, or keep_count to keep a number of partitions.")));
 	}
-	a->concurrently = PG_ARGISNULL(5) ? false : PG_GETARG_BOOL(5);
-	a->lock_ms = ps_ddl_lock_timeout_arg(fcinfo, 6);
-	a->as_of = PG_ARGISNULL(7) ? GetCurrentTransactionStartTimestamp() :
-		PG_GETARG_TIMESTAMPTZ(7);
-	if (TIMESTAMP_NOT_FINITE(a->as_of))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of must be finite"),
-				 errhint("Leave as_of out to use the transaction's start time.")));
+	PG_END_TRY();
+	return result;
 }
 
 /*
@@ -177,7 +113,7 @@ read_args(FunctionCallInfo fcinfo, RetentionArgs *a)
  * cutoff is a timestamp (microseconds); compare bounds * USECS_PER_DAY.
  */
 static int64
-cutoff_of(PsTimeline *tl, const RetentionArgs *a)
+cutoff_of(PsTimeline *tl, const PsRetentionOptions *a)
 {
 	PsStep		keep;
 	PsAxis		axis = tl->axis;
@@ -202,7 +138,7 @@ cutoff_of(PsTimeline *tl, const RetentionArgs *a)
 		axis.typid = TIMESTAMPOID;
 		axis.tz = NULL;
 	}
-	return ps_step_add(&axis, &keep, base, -1);
+	return keep_cutoff(&axis, &keep, base, a, tl->axis.typid);
 }
 
 /* Is partition p (level 1) wholly older than the cutoff? */
@@ -242,7 +178,7 @@ has_rows(Oid relid)
  * window leaves out.  Returns how many.
  */
 static int
-select_partitions(PsTimeline *tl, const RetentionArgs *a, bool *remove,
+select_partitions(PsTimeline *tl, const PsRetentionOptions *a, bool *remove,
 				  int64 *cutoff, int *anchor)
 {
 	PsTree	   *tree = tl->tree;
@@ -317,19 +253,19 @@ archive_name(PsScript *s, const PsPartition *p, Oid archive_nsp)
 
 /* The statements after the DETACH of one partition. */
 static void
-emit_after_detach(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
+emit_after_detach(PsScript *s, PsTimeline *tl, const PsRetentionOptions *a,
 				  int index)
 {
 	PsTree	   *tree = tl->tree;
 	const PsPartition *p = &tree->parts[index];
 	int			i;
 
-	if (a->action == RET_DROP)
+	if (a->action == PS_RETENTION_DROP)
 	{
 		ps_script_stmt(s, "DROP TABLE %s", ps_ddl_qualified(p->relid));
 		return;
 	}
-	if (a->action != RET_ARCHIVE)
+	if (a->action != PS_RETENTION_ARCHIVE)
 		return;
 
 	/* the partition, then every table below it (SET SCHEMA moves one) */
@@ -369,8 +305,47 @@ emit_after_detach(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
 	}
 }
 
+/*
+ * The statements removing level-1 partition i (removed: outside the
+ * window, removed by the action; else only its pending detach finished).
+ */
 static void
-emit_header(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
+emit_removal(PsScript *s, PsTimeline *tl, const PsRetentionOptions *a,
+			 int i, bool removed)
+{
+	PsTree	   *tree = tl->tree;
+	PsPartition *p = &tree->parts[i];
+	char	   *parent = ps_ddl_qualified(tl->parentid);
+	char	   *qual = ps_ddl_qualified(p->relid);
+	PsBound		b = ps_bound_of(tree, p);
+
+	ps_script_blank(s);
+	ps_script_comment(s, "%s %s", qual, ps_ddl_bound_clause(&b));
+	if (p->detach_pending)
+	{
+		if (removed)
+			ps_script_comment(s, "left \"detach pending\" by an interrupted DETACH ... CONCURRENTLY: finished here");
+		else
+			ps_script_comment(s, "left \"detach pending\" by an interrupted DETACH ... CONCURRENTLY, which blocks every other DETACH ... CONCURRENTLY of %s: finished first (inside the window, it stays a standalone table)",
+							  parent);
+		ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s FINALIZE",
+					   parent, qual);
+	}
+	else if (a->concurrently)
+	{
+		ps_script_comment(s, "if interrupted: ALTER TABLE %s DETACH PARTITION %s FINALIZE;",
+						  parent, qual);
+		ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY",
+					   parent, qual);
+	}
+	else
+		ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s", parent, qual);
+	if (removed)
+		emit_after_detach(s, tl, a, i);
+}
+
+static void
+emit_header(PsScript *s, PsTimeline *tl, const PsRetentionOptions *a,
 			int64 cutoff, int anchor)
 {
 	const char *parent = ps_ddl_qualified(tl->parentid);
@@ -400,11 +375,11 @@ emit_header(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
 		else
 			ps_script_header(s, "Window: no partition holds a row, so keep_count keeps every partition.");
 	}
-	ps_script_header(s, "Action: %s%s.", a->action_name,
-					 a->action == RET_ARCHIVE ?
+	ps_script_header(s, "Action: %s%s.", ps_retention_action_name(a->action),
+					 a->action == PS_RETENTION_ARCHIVE ?
 					 psprintf(" (detach, then move to schema %s)",
 							  quote_identifier(a->archive_name)) :
-					 a->action == RET_DROP ? " (detach, then DROP TABLE: the rows are gone)" : "");
+					 a->action == PS_RETENTION_DROP ? " (detach, then DROP TABLE: the rows are gone)" : "");
 	if (a->concurrently)
 	{
 		ps_script_header(s, "Run it with psql, outside any transaction block (not with --single-transaction,");
@@ -422,11 +397,15 @@ emit_header(PsScript *s, PsTimeline *tl, const RetentionArgs *a,
 	}
 }
 
-Datum
-partstrat_ddl_retention(PG_FUNCTION_ARGS)
+/*
+ * ps_ddl_retention -- the script removing the partitions of o->parentid
+ * outside the window, with partstrat_ddl_retention()'s ERRORs.
+ */
+char *
+ps_ddl_retention(const PsRetentionOptions *o)
 {
 	const char *fn = "partstrat_ddl_retention";
-	RetentionArgs a;
+	PsRetentionOptions a = *o;
 	PsTimeline *tl;
 	PsTree	   *tree;
 	bool	   *remove;
@@ -439,9 +418,7 @@ partstrat_ddl_retention(PG_FUNCTION_ARGS)
 	int			nest;
 	int			i;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	read_args(fcinfo, &a);
+	Assert(a.keep != NULL || a.keep_count > 0);
 	tl = ps_timeline_open(a.parentid, fn, a.keep ? PS_TL_TIME_ONLY : 0);
 	tree = tl->tree;
 	if (a.concurrently && tl->default_part >= 0)
@@ -460,46 +437,35 @@ partstrat_ddl_retention(PG_FUNCTION_ARGS)
 	nest = ps_ddl_iso_enter();
 	parent = ps_ddl_qualified(a.parentid);
 	s = ps_script_begin(psprintf("retention of %s: %s %d partition%s",
-								 parent, a.action_name, nremove,
+								 parent, ps_retention_action_name(a.action), nremove,
 								 nremove == 1 ? "" : "s"),
-						a.lock_ms, !a.concurrently);
+						a.lock_timeout_ms, !a.concurrently);
 	emit_header(s, tl, &a, cutoff, anchor);
 
 	if (nremove == 0)
 		ps_script_comment(s, "nothing to remove: every partition may hold rows inside the window");
 	else if (!a.concurrently)
 		ps_script_stmt(s, "LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE", parent);
+
+	/*
+	 * PostgreSQL refuses every DETACH ... CONCURRENTLY of the parent while
+	 * one of its partitions is pending detach: a concurrent script finishes
+	 * those first, inside the window or not.
+	 */
+	if (a.concurrently && nremove > 0)
+	{
+		for (i = 0; i < tree->nparts; i++)
+		{
+			if (tree->parts[i].level == 1 && tree->parts[i].detach_pending)
+				emit_removal(s, tl, &a, i, remove[i]);
+		}
+	}
 	for (i = 0; i < tree->nparts; i++)
 	{
-		PsPartition *p = &tree->parts[i];
-		PsBound		b;
-		char	   *qual;
-
-		if (!remove[i])
-			continue;
-		b = ps_bound_of(tree, p);
-		qual = ps_ddl_qualified(p->relid);
-		ps_script_blank(s);
-		ps_script_comment(s, "%s %s", qual, ps_ddl_bound_clause(&b));
-		if (p->detach_pending)
-		{
-			ps_script_comment(s, "left \"detach pending\" by an interrupted DETACH ... CONCURRENTLY: finished here");
-			ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s FINALIZE",
-						   parent, qual);
-		}
-		else if (a.concurrently)
-		{
-			ps_script_comment(s, "if interrupted: ALTER TABLE %s DETACH PARTITION %s FINALIZE;",
-							  parent, qual);
-			ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY",
-						   parent, qual);
-		}
-		else
-			ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s", parent,
-						   qual);
-		emit_after_detach(s, tl, &a, i);
+		if (remove[i] && !(a.concurrently && tree->parts[i].detach_pending))
+			emit_removal(s, tl, &a, i, true);
 	}
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);
-	PS_RETURN_SCRIPT(result);
+	return result;
 }

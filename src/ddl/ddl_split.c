@@ -49,8 +49,7 @@
 
 #include "ddl.h"
 #include "ddl_points.h"
-
-PG_FUNCTION_INFO_V1(partstrat_ddl_split);
+#include "generators.h"
 
 
 
@@ -698,10 +697,28 @@ share_text(double share, double nrows)
 	return psprintf("%.1f%%", 100.0 * share);
 }
 
-char *
-ps_ddl_split_script(Oid relid, int pieces, ArrayType *boundaries, bool exact,
-					int lock_timeout)
+/* The SQL defaults of partstrat_ddl_split(relid, pieces). */
+void
+ps_split_options_init(PsSplitOptions *o, Oid relid, int pieces)
 {
+	memset(o, 0, sizeof(*o));
+	o->relid = relid;
+	o->pieces = pieces;
+	o->lock_timeout_ms = ps_ddl_lock_timeout_ms;
+}
+
+/*
+ * ps_ddl_split -- the script splitting partition o->relid into o->pieces
+ * (at o->boundaries when given), with partstrat_ddl_split()'s ERRORs.
+ */
+char *
+ps_ddl_split(const PsSplitOptions *o)
+{
+	Oid			relid = o->relid;
+	int			pieces = o->pieces;
+	ArrayType  *boundaries = o->boundaries;
+	bool		exact = o->exact;
+	int			lock_timeout = o->lock_timeout_ms;
 	int			index;
 	PsTree	   *tree;
 	PsPartition *p;
@@ -719,6 +736,7 @@ ps_ddl_split_script(Oid relid, int pieces, ArrayType *boundaries, bool exact,
 	char	   *result;
 	int			i;
 
+	ps_check_partition_kind(relid, "partstrat_ddl_split");
 	tree = ps_ddl_open_partition(relid, "partstrat_ddl_split", &index);
 	p = &tree->parts[index];
 	check_splittable(tree, p);
@@ -825,20 +843,4 @@ ps_ddl_split_script(Oid relid, int pieces, ArrayType *boundaries, bool exact,
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);
 	return result;
-}
-
-Datum
-partstrat_ddl_split(PG_FUNCTION_ARGS)
-{
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("pieces must not be NULL"),
-				 errhint("Pass the number of partitions to make, e.g. pieces => 2.")));
-	PS_RETURN_SCRIPT(ps_ddl_split_script(PG_GETARG_OID(0), PG_GETARG_INT32(1),
-										 PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2),
-										 !PG_ARGISNULL(3) && PG_GETARG_BOOL(3),
-										 ps_ddl_lock_timeout_arg(fcinfo, 4)));
 }

@@ -29,33 +29,7 @@
 
 #include "ddl.h"
 #include "partstrat.h"
-
-/* The axis of the first key column. */
-typedef struct PsAxis
-{
-	Oid			typid;			/* INT2/4/8OID, DATEOID, TIMESTAMP[TZ]OID */
-	int16		typlen;
-	bool		typbyval;
-	bool		is_time;		/* date or timestamp[tz] */
-	pg_tz	   *tz;				/* calendar arithmetic; UTC unless
-								 * timestamptz */
-	char	   *tzname;
-} PsAxis;
-
-/*
- * A step between bounds: an integer, or calendar months + days + a fixed
- * number of microseconds, added in the axis's time zone the way
- * timestamptz + interval is.
- */
-typedef struct PsStep
-{
-	int64		ival;
-	int32		months;
-	int32		days;
-	int64		usecs;
-	char	   *label;			/* "daily", "monthly", "1000", "6 hours" */
-	bool		inferred;		/* false: given by the caller */
-} PsStep;
+#include "timeaxis.h"
 
 /* One partition on the axis (first key column only). */
 typedef struct PsSpan
@@ -105,12 +79,8 @@ typedef struct PsTimeline
 /* ddl_timeline.c: the time line */
 extern PsTimeline *ps_timeline_open(Oid parentid, const char *funcname,
 									int flags);
-extern int64 ps_axis_pos(const PsAxis *axis, const PsValue *v, bool *inf);
-extern PsValue ps_axis_value(const PsAxis *axis, int64 pos);
-extern char *ps_axis_text(const PsAxis *axis, int64 pos);
-extern int64 ps_step_add(const PsAxis *axis, const PsStep *step, int64 base,
-						 int64 n);
-extern void ps_timeline_set_step(PsTimeline *tl, text *step_arg,
+extern PsTimeline *ps_timeline_of_tree(PsTree *tree);
+extern void ps_timeline_set_step(PsTimeline *tl, const char *step_arg,
 								 const char *funcname);
 extern PsPiece ps_timeline_piece_at(PsTimeline *tl, int64 v);
 extern PsBound ps_timeline_bound(PsTimeline *tl, const PsPiece *piece);
@@ -120,6 +90,5 @@ extern char *ps_timeline_naming_text(PsTimeline *tl);
 extern char *ps_timeline_piece_expr(PsTimeline *tl, const PsPiece *piece);
 extern char *ps_dollar_quote(const char *body);
 extern char *ps_bound_check_name(Oid tmpl);
-extern char *ps_interval_text(int32 months, int32 days, int64 usecs);
 
 #endif							/* PARTSTRAT_DDL_TIME_H */

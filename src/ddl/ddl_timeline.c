@@ -42,254 +42,6 @@
 #include "ddl_time.h"
 #include "partstrat.h"
 
-/* Days of an average month, to estimate how many steps fit in a stretch. */
-#define PS_DAYS_PER_MONTH	30.436875
-
-/* ----------------------------------------------------------------------
- * Axis values
- * ----------------------------------------------------------------------
- */
-
-static void
-axis_out_of_range(const PsAxis *axis)
-{
-	ereport(ERROR,
-			(errcode(axis->is_time ? ERRCODE_DATETIME_VALUE_OUT_OF_RANGE :
-					 ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("next partition bound is out of range for type %s",
-					format_type_be(axis->typid)),
-			 errhint("Pass a smaller step or count.")));
-}
-
-/*
- * Position of a bound value on the axis.  *inf is set for MINVALUE,
- * MAXVALUE and infinite dates or timestamps (then PG_INT64_MIN or
- * PG_INT64_MAX is returned).
- */
-int64
-ps_axis_pos(const PsAxis *axis, const PsValue *v, bool *inf)
-{
-	*inf = false;
-	if (v->kind != PS_RANGE_VALUE)
-	{
-		*inf = true;
-		return v->kind == PS_RANGE_MINVALUE ? PG_INT64_MIN : PG_INT64_MAX;
-	}
-	switch (axis->typid)
-	{
-		case INT2OID:
-			return DatumGetInt16(v->value);
-		case INT4OID:
-			return DatumGetInt32(v->value);
-		case INT8OID:
-			return DatumGetInt64(v->value);
-		case DATEOID:
-			{
-				DateADT		d = DatumGetDateADT(v->value);
-
-				if (DATE_NOT_FINITE(d))
-				{
-					*inf = true;
-					return DATE_IS_NOBEGIN(d) ? PG_INT64_MIN : PG_INT64_MAX;
-				}
-				return d;
-			}
-		default:
-			{
-				Timestamp	ts = DatumGetTimestamp(v->value);
-
-				if (TIMESTAMP_NOT_FINITE(ts))
-				{
-					*inf = true;
-					return TIMESTAMP_IS_NOBEGIN(ts) ? PG_INT64_MIN : PG_INT64_MAX;
-				}
-				return ts;
-			}
-	}
-}
-
-/* A bound value (datum and ISO text) at a position of the axis. */
-PsValue
-ps_axis_value(const PsAxis *axis, int64 pos)
-{
-	Datum		d;
-
-	switch (axis->typid)
-	{
-		case INT2OID:
-			if (pos < PG_INT16_MIN || pos > PG_INT16_MAX)
-				axis_out_of_range(axis);
-			d = Int16GetDatum((int16) pos);
-			break;
-		case INT4OID:
-			if (pos < PG_INT32_MIN || pos > PG_INT32_MAX)
-				axis_out_of_range(axis);
-			d = Int32GetDatum((int32) pos);
-			break;
-		case INT8OID:
-			d = Int64GetDatum(pos);
-			break;
-		case DATEOID:
-			if (pos < PG_INT32_MIN || pos > PG_INT32_MAX ||
-				!IS_VALID_DATE((DateADT) pos))
-				axis_out_of_range(axis);
-			d = DateADTGetDatum((DateADT) pos);
-			break;
-		default:
-			if (!IS_VALID_TIMESTAMP(pos))
-				axis_out_of_range(axis);
-			d = TimestampGetDatum(pos);
-			break;
-	}
-	return ps_ddl_value(d, axis->typid, axis->typlen, axis->typbyval);
-}
-
-/* ISO text of a position, for comments and messages. */
-char *
-ps_axis_text(const PsAxis *axis, int64 pos)
-{
-	PsValue		v = ps_axis_value(axis, pos);
-
-	return v.text;
-}
-
-/*
- * Local calendar fields of a time position, in the axis's time zone for
- * timestamptz.
- */
-static void
-axis_local_tm(const PsAxis *axis, int64 pos, struct pg_tm *tm, fsec_t *fsec)
-{
-	int			tzoff;
-
-	memset(tm, 0, sizeof(*tm));
-	*fsec = 0;
-	if (axis->typid == DATEOID)
-	{
-		j2date((int) pos + POSTGRES_EPOCH_JDATE,
-			   &tm->tm_year, &tm->tm_mon, &tm->tm_mday);
-		return;
-	}
-	if (timestamp2tm(pos, axis->typid == TIMESTAMPTZOID ? &tzoff : NULL,
-					 tm, fsec, NULL, axis->tz) != 0)
-		axis_out_of_range(axis);
-}
-
-/* Back from local calendar fields to a position. */
-static int64
-axis_from_local_tm(const PsAxis *axis, struct pg_tm *tm, fsec_t fsec)
-{
-	Timestamp	ts;
-
-	if (axis->typid == DATEOID)
-	{
-		if (!IS_VALID_JULIAN(tm->tm_year, tm->tm_mon, tm->tm_mday))
-			axis_out_of_range(axis);
-		return date2j(tm->tm_year, tm->tm_mon, tm->tm_mday) -
-			POSTGRES_EPOCH_JDATE;
-	}
-	if (!IS_VALID_JULIAN(tm->tm_year, tm->tm_mon, tm->tm_mday))
-		axis_out_of_range(axis);
-	if (axis->typid == TIMESTAMPTZOID)
-	{
-		int			tzoff = DetermineTimeZoneOffset(tm, axis->tz);
-
-		if (tm2timestamp(tm, fsec, &tzoff, &ts) != 0)
-			axis_out_of_range(axis);
-	}
-	else if (tm2timestamp(tm, fsec, NULL, &ts) != 0)
-		axis_out_of_range(axis);
-	return ts;
-}
-
-/*
- * base + n steps.  Months, then days are added to the local calendar
- * fields (the day of the month clamped to the month's length), then the
- * fixed microseconds: the arithmetic of timestamptz + interval in the
- * axis's time zone.  Always computed from base, so that clamping a day
- * never accumulates.
- */
-int64
-ps_step_add(const PsAxis *axis, const PsStep *step, int64 base, int64 n)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-	int64		result;
-
-	if (!axis->is_time)
-	{
-		if (pg_mul_s64_overflow(step->ival, n, &result) ||
-			pg_add_s64_overflow(base, result, &result))
-			axis_out_of_range(axis);
-		return result;
-	}
-
-	axis_local_tm(axis, base, &tm, &fsec);
-	if (step->months != 0)
-	{
-		int64		total = (int64) tm.tm_year * 12 + (tm.tm_mon - 1) +
-			(int64) step->months * n;
-		int64		year = total >= 0 ? total / 12 : -((-total + 11) / 12);
-
-		if (year < -4713 || year > 294276)
-			axis_out_of_range(axis);
-		tm.tm_year = (int) year;
-		tm.tm_mon = (int) (total - year * 12) + 1;
-		if (tm.tm_mday > day_tab[isleap(tm.tm_year)][tm.tm_mon - 1])
-			tm.tm_mday = day_tab[isleap(tm.tm_year)][tm.tm_mon - 1];
-	}
-	if (step->days != 0)
-	{
-		int64		jd = date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) +
-			(int64) step->days * n;
-
-		if (jd < 0 || jd > PG_INT32_MAX)
-			axis_out_of_range(axis);
-		j2date((int) jd, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-	}
-	result = axis_from_local_tm(axis, &tm, fsec);
-	if (step->usecs != 0)
-	{
-		int64		add;
-
-		if (pg_mul_s64_overflow(step->usecs, n, &add) ||
-			pg_add_s64_overflow(result, add, &result))
-			axis_out_of_range(axis);
-	}
-	return result;
-}
-
-/*
- * The n with base + n steps <= v < base + (n + 1) steps: estimated from
- * the step's average length, then corrected.
- */
-static int64
-step_floor(const PsAxis *axis, const PsStep *step, int64 base, int64 v)
-{
-	double		len;
-	int64		n;
-
-	if (!axis->is_time)
-		len = (double) step->ival;
-	else if (axis->typid == DATEOID)
-		len = step->months * PS_DAYS_PER_MONTH + step->days;
-	else
-		len = (step->months * PS_DAYS_PER_MONTH + step->days) *
-			(double) USECS_PER_DAY + (double) step->usecs;
-	n = (int64) floor(((double) v - (double) base) / len);
-	while (ps_step_add(axis, step, base, n) > v)
-	{
-		CHECK_FOR_INTERRUPTS();
-		n--;
-	}
-	while (ps_step_add(axis, step, base, n + 1) <= v)
-	{
-		CHECK_FOR_INTERRUPTS();
-		n++;
-	}
-	return n;
-}
-
 /* ----------------------------------------------------------------------
  * Time zone of the bounds
  * ----------------------------------------------------------------------
@@ -360,7 +112,7 @@ zone_fits(PsTimeline *tl, pg_tz *tz, bool midnight)
 
 			if (side == 0 ? sp->lo_inf : sp->hi_inf)
 				continue;
-			axis_local_tm(&axis, side == 0 ? sp->lo : sp->hi, &tm, &fsec);
+			ps_axis_local_tm(&axis, side == 0 ? sp->lo : sp->hi, &tm, &fsec);
 			t = ((int64) tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec) *
 				USECS_PER_SEC + fsec;
 			if (midnight && t != 0)
@@ -455,6 +207,7 @@ span_cmp(const void *a, const void *b)
 	return (x->lo > y->lo) - (x->lo < y->lo);
 }
 
+
 /*
  * A level-1 partition premake can copy with its subtree: partitioned, one
  * level deep, its partitions plain tables (not foreign, not half-detached),
@@ -495,15 +248,75 @@ sub_template_ok(const PsTree *tree, const PsPartition *p)
 	return true;
 }
 
+/*
+ * Lay the level-1 partitions out as spans on tl's axis, find the DEFAULT,
+ * the templates of new partitions and their schema, and (timestamptz) the
+ * time zone of the bounds.
+ */
+static void
+lay_out(PsTimeline *tl)
+{
+	PsTree	   *tree = tl->tree;
+	int			i;
+	int			newest = -1;
+	int			newest_sub = -1;
+
+	tl->default_part = -1;
+	tl->template_part = -1;
+	tl->template_sub = -1;
+	tl->spans = palloc0(sizeof(PsSpan) * Max(tree->nparts, 1));
+	for (i = 0; i < tree->nparts; i++)
+	{
+		PsPartition *p = &tree->parts[i];
+		PsSpan	   *sp;
+
+		if (p->level != 1)
+			continue;
+		if (p->is_default)
+		{
+			tl->default_part = i;
+			continue;
+		}
+		sp = &tl->spans[tl->nspans++];
+		sp->part = i;
+		sp->lo = ps_axis_pos(&tl->axis, &p->range_from[0], &sp->lo_inf);
+		sp->hi = ps_axis_pos(&tl->axis, &p->range_to[0], &sp->hi_inf);
+		if (p->is_leaf && !p->is_foreign && !p->detach_pending &&
+			(newest < 0 || span_cmp(sp, &tl->spans[newest]) > 0))
+			newest = tl->nspans - 1;
+		if (sub_template_ok(tree, p) &&
+			(newest_sub < 0 || span_cmp(sp, &tl->spans[newest_sub]) > 0))
+			newest_sub = tl->nspans - 1;
+	}
+	if (newest >= 0)
+		tl->template_part = tl->spans[newest].part;
+	/* premake copies the newest of all, sub-partitioned or not */
+	if (newest_sub >= 0 &&
+		(newest < 0 || span_cmp(&tl->spans[newest_sub], &tl->spans[newest]) > 0))
+		tl->template_sub = tl->spans[newest_sub].part;
+	qsort(tl->spans, tl->nspans, sizeof(PsSpan), span_cmp);
+
+	if (tl->template_sub >= 0)
+		tl->nspid = get_rel_namespace(tree->parts[tl->template_sub].relid);
+	else if (tl->template_part >= 0)
+		tl->nspid = get_rel_namespace(tree->parts[tl->template_part].relid);
+	else
+		tl->nspid = get_rel_namespace(tl->parentid);
+	if (tl->axis.typid == TIMESTAMPTZOID)
+		choose_time_zone(tl);
+}
+
+/*
+ * The time line of parentid for generator funcname: the tree read and
+ * checked (range-partitioned; flags: one key column, time keys only), laid
+ * out.  The step is set afterwards (ps_timeline_set_step).
+ */
 PsTimeline *
 ps_timeline_open(Oid parentid, const char *funcname, int flags)
 {
 	PsTimeline *tl = palloc0(sizeof(PsTimeline));
 	PsTree	   *tree;
 	const PsKey *key;
-	int			i;
-	int			newest = -1;
-	int			newest_sub = -1;
 
 	tree = ps_open_tree(parentid, funcname, PS_TREE_NO_SIZES);
 	tl->tree = tree;
@@ -562,49 +375,36 @@ ps_timeline_open(Oid parentid, const char *funcname, int flags)
 	if (key->nkeys == 1)
 		tl->keyexpr = ps_ddl_key_expr(parentid, 0);
 
-	tl->default_part = -1;
-	tl->template_part = -1;
-	tl->template_sub = -1;
-	tl->spans = palloc0(sizeof(PsSpan) * Max(tree->nparts, 1));
-	for (i = 0; i < tree->nparts; i++)
-	{
-		PsPartition *p = &tree->parts[i];
-		PsSpan	   *sp;
+	lay_out(tl);
+	return tl;
+}
 
-		if (p->level != 1)
-			continue;
-		if (p->is_default)
-		{
-			tl->default_part = i;
-			continue;
-		}
-		sp = &tl->spans[tl->nspans++];
-		sp->part = i;
-		sp->lo = ps_axis_pos(&tl->axis, &p->range_from[0], &sp->lo_inf);
-		sp->hi = ps_axis_pos(&tl->axis, &p->range_to[0], &sp->hi_inf);
-		if (p->is_leaf && !p->is_foreign && !p->detach_pending &&
-			(newest < 0 || span_cmp(sp, &tl->spans[newest]) > 0))
-			newest = tl->nspans - 1;
-		if (sub_template_ok(tree, p) &&
-			(newest_sub < 0 || span_cmp(sp, &tl->spans[newest_sub]) > 0))
-			newest_sub = tl->nspans - 1;
-	}
-	if (newest >= 0)
-		tl->template_part = tl->spans[newest].part;
-	/* premake copies the newest of all, sub-partitioned or not */
-	if (newest_sub >= 0 &&
-		(newest < 0 || span_cmp(&tl->spans[newest_sub], &tl->spans[newest]) > 0))
-		tl->template_sub = tl->spans[newest_sub].part;
-	qsort(tl->spans, tl->nspans, sizeof(PsSpan), span_cmp);
+/*
+ * The time line of a tree built by the caller (the advice's), without the
+ * checks and messages of ps_timeline_open(): NULL unless the root is
+ * range-partitioned by one date, timestamp or timestamptz column.  Spans,
+ * templates and the time zone of the bounds as for the generators; no
+ * step (the caller reasons on its own partitions) and no key expression.
+ */
+PsTimeline *
+ps_timeline_of_tree(PsTree *tree)
+{
+	PsTimeline *tl;
+	const PsKey *key = &tree->keys[0];
 
-	if (tl->template_sub >= 0)
-		tl->nspid = get_rel_namespace(tree->parts[tl->template_sub].relid);
-	else if (tl->template_part >= 0)
-		tl->nspid = get_rel_namespace(tree->parts[tl->template_part].relid);
-	else
-		tl->nspid = get_rel_namespace(parentid);
-	if (tl->axis.typid == TIMESTAMPTZOID)
-		choose_time_zone(tl);
+	if (key->strategy != PS_STRATEGY_RANGE || key->nkeys != 1 ||
+		!ps_key_is_time(key->typids[0]))
+		return NULL;
+	tl = palloc0(sizeof(PsTimeline));
+	tl->tree = tree;
+	tl->parentid = tree->root;
+	tl->key = key;
+	tl->axis.typid = key->typids[0];
+	get_typlenbyval(tl->axis.typid, &tl->axis.typlen, &tl->axis.typbyval);
+	tl->axis.is_time = true;
+	tl->axis.tz = pg_tzset("UTC");
+	tl->axis.tzname = "UTC";
+	lay_out(tl);
 	return tl;
 }
 
@@ -612,70 +412,6 @@ ps_timeline_open(Oid parentid, const char *funcname, int flags)
  * The step
  * ----------------------------------------------------------------------
  */
-
-static char *
-step_label(const PsAxis *axis, const PsStep *st)
-{
-	if (!axis->is_time)
-		return psprintf(INT64_FORMAT, st->ival);
-	if (st->days == 0 && st->usecs == 0)
-	{
-		if (st->months == 1)
-			return "monthly";
-		if (st->months == 3)
-			return "quarterly";
-		if (st->months == 12)
-			return "yearly";
-	}
-	if (st->months == 0 && st->usecs == 0)
-	{
-		if (st->days == 1)
-			return "daily";
-		if (st->days == 7)
-			return "weekly";
-	}
-	if (st->months == 0 && st->days == 0 && st->usecs == USECS_PER_HOUR)
-		return "hourly";
-	return ps_interval_text(st->months, st->days, st->usecs);
-}
-
-/* "1 year 2 months", "3 days 6 hours": an interval for people. */
-char *
-ps_interval_text(int32 months, int32 days, int64 usecs)
-{
-	StringInfoData buf;
-	PsStep		one;
-	PsStep	   *st = &one;
-
-	one.months = months;
-	one.days = days;
-	one.usecs = usecs;
-	initStringInfo(&buf);
-	if (st->months >= 12)
-		appendStringInfo(&buf, "%d year%s", st->months / 12,
-						 st->months / 12 == 1 ? "" : "s");
-	if (st->months % 12 != 0)
-		appendStringInfo(&buf, "%s%d month%s", buf.len ? " " : "",
-						 st->months % 12, st->months % 12 == 1 ? "" : "s");
-	if (st->days != 0)
-		appendStringInfo(&buf, "%s%d day%s", buf.len ? " " : "", st->days,
-						 st->days == 1 ? "" : "s");
-	if (st->usecs != 0)
-	{
-		int64		u = st->usecs;
-
-		if (u % USECS_PER_HOUR == 0)
-			appendStringInfo(&buf, "%s" INT64_FORMAT " hours",
-							 buf.len ? " " : "", u / USECS_PER_HOUR);
-		else if (u % USECS_PER_MINUTE == 0)
-			appendStringInfo(&buf, "%s" INT64_FORMAT " minutes",
-							 buf.len ? " " : "", u / USECS_PER_MINUTE);
-		else
-			appendStringInfo(&buf, "%s" INT64_FORMAT " microseconds",
-							 buf.len ? " " : "", u);
-	}
-	return buf.data;
-}
 
 /* Does every finite span of the time line measure exactly one step? */
 static bool
@@ -737,8 +473,8 @@ infer_step(PsTimeline *tl, const char *funcname)
 					hi;
 		fsec_t		fs;
 
-		axis_local_tm(&tl->axis, first->lo, &lo, &fs);
-		axis_local_tm(&tl->axis, first->hi, &hi, &fs);
+		ps_axis_local_tm(&tl->axis, first->lo, &lo, &fs);
+		ps_axis_local_tm(&tl->axis, first->hi, &hi, &fs);
 		/* whole calendar months, whole days, or a fixed duration */
 		cand[ncand].months = (hi.tm_year - lo.tm_year) * 12 +
 			(hi.tm_mon - lo.tm_mon);
@@ -758,7 +494,7 @@ infer_step(PsTimeline *tl, const char *funcname)
 		if (step_fits_all(tl, &cand[i]))
 		{
 			tl->step = cand[i];
-			tl->step.label = step_label(&tl->axis, &tl->step);
+			tl->step.label = ps_step_label(&tl->axis, &tl->step);
 			tl->step.inferred = true;
 			tl->has_step = true;
 			return;
@@ -869,7 +605,7 @@ parse_step(PsTimeline *tl, const char *text, const char *funcname)
 					 errdetail("The step given is \"%s\".", text),
 					 errhint("Pass a step such as '1 day' or '1 month'.")));
 	}
-	st->label = step_label(&tl->axis, st);
+	st->label = ps_step_label(&tl->axis, st);
 	st->inferred = false;
 	tl->has_step = true;
 }
@@ -879,10 +615,11 @@ parse_step(PsTimeline *tl, const char *text, const char *funcname)
  * partitions (ERROR when they are irregular).
  */
 void
-ps_timeline_set_step(PsTimeline *tl, text *step_arg, const char *funcname)
+ps_timeline_set_step(PsTimeline *tl, const char *step_arg,
+					 const char *funcname)
 {
 	if (step_arg != NULL)
-		parse_step(tl, text_to_cstring(step_arg), funcname);
+		parse_step(tl, pstrdup(step_arg), funcname);
 	else
 		infer_step(tl, funcname);
 }
@@ -905,7 +642,7 @@ natural_anchor(const PsTimeline *tl)
 	tm.tm_mon = 1;
 	tm.tm_mday = (tl->step.months == 0 && tl->step.days % 7 == 0 &&
 				  tl->step.days > 0) ? 3 : 1;
-	return axis_from_local_tm(&tl->axis, &tm, 0);
+	return ps_axis_from_local_tm(&tl->axis, &tm, 0);
 }
 
 /*
@@ -938,7 +675,7 @@ ps_timeline_piece_at(PsTimeline *tl, int64 v)
 				 v, tl->tree->parts[sp->part].relname);
 	}
 	anchor = prev ? prev->hi : next ? next->lo : natural_anchor(tl);
-	n = step_floor(&tl->axis, &tl->step, anchor, v);
+	n = ps_step_floor(&tl->axis, &tl->step, anchor, v);
 	piece.lo = ps_step_add(&tl->axis, &tl->step, anchor, n);
 	piece.hi = ps_step_add(&tl->axis, &tl->step, anchor, n + 1);
 	if (prev && piece.lo < prev->hi)
@@ -1005,7 +742,7 @@ format_pos(const PsTimeline *tl, const char *fmt, int64 pos)
 
 	initStringInfo(&buf);
 	if (tl->axis.is_time)
-		axis_local_tm(&tl->axis, pos, &tm, &fsec);
+		ps_axis_local_tm(&tl->axis, pos, &tm, &fsec);
 	for (f = fmt; *f; f++)
 	{
 		if (*f != '%' || f[1] == '\0')

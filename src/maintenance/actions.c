@@ -4,12 +4,12 @@
  *	  The one place where maintenance meets the DDL generators: the script
  *	  of each action of a policy.
  *
- * Premake, retention and the DEFAULT rescue call the generators' C
- * functions (today the SQL-callable ones, through a call frame built here
- * with NULL arguments where the SQL defaults apply); split and merge take
- * the scripts partstrat_advise() ranks for the parent (the skew-driven
- * choice of which leaves to split or merge).  When the generators get C
- * entry points with an options struct, only this file changes.
+ * Premake, retention and the DEFAULT rescue call the generators' C entry
+ * points (generators.h) with an options struct; split and merge take the
+ * scripts partstrat_advise() ranks for the parent (the skew-driven choice
+ * of which leaves to split or merge, through SQL).  Before a generator is
+ * called, a cheap look at the partition bounds in the relation cache
+ * decides the steady state (nothing to do) without building the tree.
  *
  * Copyright (c) 2026, partstrat developers
  *
@@ -21,6 +21,7 @@
 #include "postgres.h"
 
 #include "access/table.h"
+#include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "partitioning/partbounds.h"
 #include "partitioning/partdesc.h"
@@ -39,13 +40,8 @@
 
 #include "ddl.h"
 #include "ddl_time.h"
+#include "generators.h"
 #include "maintenance.h"
-
-extern PGDLLEXPORT Datum partstrat_ddl_retention(PG_FUNCTION_ARGS);
-extern PGDLLEXPORT Datum partstrat_ddl_premake(PG_FUNCTION_ARGS);
-extern PGDLLEXPORT Datum partstrat_ddl_rescue_default(PG_FUNCTION_ARGS);
-
-#define GEN_MAXARGS 8
 
 /* Most partitions one premake action creates to catch up with now. */
 #define PS_MX_PREMAKE_MAX 1000
@@ -68,33 +64,6 @@ ps_action_copies(PsActionKind kind)
 {
 	return kind == PS_ACT_RESCUE || kind == PS_ACT_SPLIT ||
 		kind == PS_ACT_MERGE;
-}
-
-/* Call a generator with nargs arguments (nulls[i]: SQL NULL). */
-static char *
-call_generator(PGFunction fn, int nargs, const Datum *args, const bool *nulls)
-{
-	LOCAL_FCINFO(fcinfo, GEN_MAXARGS);
-	FmgrInfo	flinfo;
-	Datum		result;
-	int			i;
-
-	Assert(nargs <= GEN_MAXARGS);
-	memset(&flinfo, 0, sizeof(flinfo));
-	flinfo.fn_addr = fn;
-	flinfo.fn_nargs = nargs;
-	flinfo.fn_mcxt = CurrentMemoryContext;
-	flinfo.fn_oid = InvalidOid;
-	InitFunctionCallInfoData(*fcinfo, &flinfo, nargs, InvalidOid, NULL, NULL);
-	for (i = 0; i < nargs; i++)
-	{
-		fcinfo->args[i].value = args[i];
-		fcinfo->args[i].isnull = nulls[i];
-	}
-	result = FunctionCallInvoke(fcinfo);
-	if (fcinfo->isnull)
-		return NULL;
-	return TextDatumGetCString(result);
 }
 
 /* The position of the transaction's start on the time line's axis. */
@@ -239,8 +208,7 @@ premake_scripts(const PsPolicy *p)
 	int			count;
 	int			i;
 	const PsSpan *last;
-	Datum		args[4] = {0};
-	bool		nulls[4] = {false, false, true, true};
+	PsPremakeOptions o;
 	char	   *script;
 	BoundFacts	f;
 
@@ -287,9 +255,8 @@ premake_scripts(const PsPolicy *p)
 	}
 	if (count == 0 && !gaps)
 		return NIL;
-	args[0] = ObjectIdGetDatum(p->parent);
-	args[1] = Int32GetDatum(count);
-	script = call_generator(partstrat_ddl_premake, 4, args, nulls);
+	ps_premake_options_init(&o, p->parent, Min(count, PS_PREMAKE_MAX));
+	script = ps_ddl_premake(&o);
 	return script ? list_make1(script) : NIL;
 }
 
@@ -328,35 +295,35 @@ retention_maybe(const PsPolicy *p, const BoundFacts *f)
 static List *
 retention_scripts(const PsPolicy *p)
 {
-	Datum		args[8] = {0};
-	bool		nulls[8] = {false, false, true, false, true, false, true, true};
+	PsRetentionOptions o;
 	char	   *script;
 	BoundFacts	f;
 
 	bound_facts(p->parent, &f);
 	if (f.usable && !retention_maybe(p, &f))
 		return NIL;
-
-	args[0] = ObjectIdGetDatum(p->parent);
-	args[1] = IntervalPGetDatum(p->retention);
-	args[3] = CStringGetTextDatum(p->retention_action);
-	if (p->archive_schema)
+	ps_retention_options_init(&o, p->parent);
+	o.keep = p->retention;
+	o.action = strcmp(p->retention_action, "drop") == 0 ? PS_RETENTION_DROP :
+		strcmp(p->retention_action, "archive") == 0 ? PS_RETENTION_ARCHIVE :
+		PS_RETENTION_DETACH;
+	if (o.action == PS_RETENTION_ARCHIVE)
 	{
-		args[4] = DirectFunctionCall1(namein, CStringGetDatum(p->archive_schema));
-		nulls[4] = false;
+		/* checked by partstrat_set_policy; the schema may be gone since */
+		o.archive_name = p->archive_schema;
+		o.archive_nsp = get_namespace_oid(p->archive_schema, false);
 	}
-	args[5] = BoolGetDatum(p->concurrently);
-	script = call_generator(partstrat_ddl_retention, 8, args, nulls);
+	o.concurrently = p->concurrently;
+	o.as_of = GetCurrentTransactionStartTimestamp();
+	script = ps_ddl_retention(&o);
 	return script ? list_make1(script) : NIL;
 }
 
 static List *
 rescue_scripts(const PsPolicy *p)
 {
-	Datum		args[4] = {0};
-	bool		nulls[4] = {false, false, true, true};
+	PsRescueOptions o;
 	char	   *script;
-
 	BoundFacts	f;
 
 	if (!OidIsValid(get_default_partition_oid(p->parent)))
@@ -364,9 +331,8 @@ rescue_scripts(const PsPolicy *p)
 	bound_facts(p->parent, &f);
 	if (f.usable && !f.default_has_pages)
 		return NIL;
-	args[0] = ObjectIdGetDatum(p->parent);
-	args[1] = Int32GetDatum(100000);
-	script = call_generator(partstrat_ddl_rescue_default, 4, args, nulls);
+	ps_rescue_options_init(&o, p->parent);
+	script = ps_ddl_rescue_default(&o);
 	return script ? list_make1(script) : NIL;
 }
 

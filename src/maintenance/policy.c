@@ -22,6 +22,7 @@
 #include <ctype.h>
 
 #include "access/htup_details.h"
+#include "catalog/catalog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
@@ -225,14 +226,24 @@ ps_policy_check(const PsPolicy *p)
 				"Pass detach, drop or archive.");
 	if (strcmp(p->retention_action, "archive") == 0)
 	{
+		Oid			nsp;
+
 		if (p->archive_schema == NULL)
 			bad_arg("retention_action archive needs archive_schema",
 					"Pass archive_schema => the schema detached partitions are moved to.");
-		if (!OidIsValid(get_namespace_oid(p->archive_schema, true)))
+		nsp = get_namespace_oid(p->archive_schema, true);
+
+		if (!OidIsValid(nsp))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_SCHEMA),
 					 errmsg("schema \"%s\" does not exist", p->archive_schema),
 					 errhint("Create the archive schema first.")));
+		if (IsCatalogNamespace(nsp) || IsToastNamespace(nsp) ||
+			isAnyTempNamespace(nsp) ||
+			strcmp(p->archive_schema, "information_schema") == 0 ||
+			nsp == get_rel_namespace(p->parent))
+			bad_arg(psprintf("cannot archive partitions in schema \"%s\"", p->archive_schema),
+					"Pass a schema of your own, other than the table's: pg_dump leaves system schemas out.");
 	}
 	else if (p->archive_schema != NULL)
 		bad_arg("archive_schema is given but retention_action is not archive",

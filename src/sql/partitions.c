@@ -21,7 +21,6 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -32,30 +31,6 @@
 
 PG_FUNCTION_INFO_V1(partstrat_partitions);
 PG_FUNCTION_INFO_V1(partstrat_summary);
-
-/*
- * Lock, check and read the tree of a table passed to an SQL function.
- * A partition that is itself partitioned is accepted: its subtree is read
- * and a NOTICE names the root.
- */
-PsTree *
-ps_open_tree(Oid relid, const char *funcname, int flags)
-{
-	PsTree	   *tree;
-
-	/* privileges first: a caller who may not read it may not lock it */
-	ps_check_read_access(relid, true);
-	LockRelationOid(relid, AccessShareLock);
-	ps_check_partitioned(relid, funcname);
-	tree = ps_build_tree(relid, flags);
-	if (tree->top_root != relid)
-		ereport(NOTICE,
-				(errmsg("\"%s\" is a partition of \"%s\": showing its subtree only",
-						get_rel_name(relid), get_rel_name(tree->top_root)),
-				 errdetail("Levels are counted from \"%s\".",
-						   get_rel_name(relid))));
-	return tree;
-}
 
 /* text[] of the bound values; NULL elements for the NULL list value. */
 static Datum

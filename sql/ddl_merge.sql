@@ -45,7 +45,19 @@ GRANT SELECT ON "Order 01" TO PUBLIC;
 INSERT INTO "Order" SELECT g, '2026-01-01'::date + g % 5, g / 10.0 FROM generate_series(1, 5000) g;
 SELECT * FROM rows_per_partition('"Order"');
 
+-- a partition owned by another role: refused (its code would run as the parent's owner)
 SELECT partstrat_ddl_merge(ARRAY['"Order 03"', '"Order 01"', '"Order ""02"""']::regclass[]);
+-- one owner for all, who may create in the schema: the merged table is the owner's
+ALTER TABLE "Order" OWNER TO "regress_ps merger";
+ALTER TABLE "Order ""02""" OWNER TO "regress_ps merger";
+ALTER TABLE "Order 03" OWNER TO "regress_ps merger";
+ALTER TABLE "Order 05" OWNER TO "regress_ps merger";
+ALTER TABLE "Order default" OWNER TO "regress_ps merger";
+SELECT partstrat_ddl_merge(ARRAY['"Order 03"', '"Order 01"', '"Order ""02"""']::regclass[]);
+-- the owner may not create in the schema: refused before any row moves
+SELECT partstrat_ddl_merge(ARRAY['"Order 03"', '"Order 01"', '"Order ""02"""']::regclass[]) \gexec
+ROLLBACK;
+GRANT USAGE, CREATE ON SCHEMA "merge ß" TO "regress_ps merger";
 SELECT debug_attach(partstrat_ddl_merge(ARRAY['"Order 03"', '"Order 01"', '"Order ""02"""']::regclass[])) \gexec
 SELECT * FROM rows_per_partition('"Order"');
 SELECT count(*), sum("select"), sum(amount) FROM "Order";

@@ -37,7 +37,14 @@ CREATE TABLE ev_2026_02 PARTITION OF ev
 CREATE TABLE ev_2026_04 PARTITION OF ev
   FOR VALUES FROM ('2026-04-01 00:00+02') TO ('2026-05-01 00:00+02');
 CREATE TABLE ev_default PARTITION OF ev DEFAULT;
+-- one owner for the table and its partitions (scripts refuse others), who
+-- may create in the schema
+ALTER TABLE ev OWNER TO regress_ps_owner;
+ALTER TABLE ev_2026_01 OWNER TO regress_ps_owner;
+ALTER TABLE ev_2026_02 OWNER TO regress_ps_owner;
 ALTER TABLE ev_2026_04 OWNER TO regress_ps_owner;
+ALTER TABLE ev_default OWNER TO regress_ps_owner;
+GRANT USAGE, CREATE ON SCHEMA ps_premake TO regress_ps_owner;
 GRANT SELECT ON ev_2026_04 TO regress_ps_reader;
 CREATE INDEX ev_2026_04_x_ids ON ev_2026_04 (id) WHERE v = 1;
 INSERT INTO ev SELECT g, '2026-01-01 00:00+01'::timestamptz + g * interval '5 hours', 1
@@ -269,6 +276,7 @@ SET client_min_messages = warning;
 DROP SCHEMA "Sch ""ema" CASCADE;
 RESET client_min_messages;
 DROP FUNCTION gaps(regclass);
+REVOKE ALL ON SCHEMA ps_premake FROM regress_ps_owner;
 DROP ROLE regress_ps_owner;
 DROP ROLE regress_ps_reader;
 RESET search_path;

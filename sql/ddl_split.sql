@@ -60,7 +60,12 @@ CREATE TABLE "Ev 2026-02" PARTITION OF "Ev ""log"" select"
     FOR VALUES FROM ('2026-02-01 00:00:00+00') TO ('2026-03-01 00:00:00+00');
 -- an index that exists only on the partition
 CREATE INDEX "only on child" ON "Ev 2026-01 ünï" (payload) WHERE payload > 10;
+-- one owner for the table and its partitions (the script refuses others),
+-- who may create the pieces in the schema
+ALTER TABLE "Ev ""log"" select" OWNER TO regress_ps_owner;
 ALTER TABLE "Ev 2026-01 ünï" OWNER TO regress_ps_owner;
+ALTER TABLE "Ev 2026-02" OWNER TO regress_ps_owner;
+GRANT USAGE, CREATE ON SCHEMA "ddl split ü" TO regress_ps_owner;
 GRANT SELECT, INSERT ON "Ev 2026-01 ünï" TO "regress_ps reader";
 GRANT UPDATE ("user") ON "Ev 2026-01 ünï" TO "regress_ps reader";
 -- 20,000 rows in January, twice as dense in its second half

@@ -354,6 +354,17 @@ LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION partstrat_key_candidates(regclass) IS
 'columns the workload (pg_stat_statements, and pg_qualstats when installed) filters and joins a table on, call-weighted, with pg_stats selectivity and the predicted share of leaves each would let the workload skip as a partition key (the assumed layout is given)';
 
+-- ---------------------------------------------------------------------
+-- safetext: running a script's data-moving statements as the table owner
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION partstrat_exec_as_owner(parent regclass, statements text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'partstrat_exec_as_owner'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_exec_as_owner(regclass, text) IS
+'runs statements (moving rows, building indexes, attaching) as the owner of parent in a security-restricted operation, never with the caller''s rights; the caller must have the owner''s privileges, and parent, its ancestors and partitions must share that owner; returns the first value of the last statement when it is a SELECT (a row count); generated scripts call it';
 
 ------------------------------------------------------------------------------
 -- Scheduled maintenance: policies, history, the procedure (src/maintenance/)

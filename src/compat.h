@@ -88,4 +88,17 @@ typedef ProcNumber PsBackendId;
 typedef BackendId PsBackendId;
 #endif
 
+/* ACL checks on a schema or tablespace (object_aclcheck in 16). */
+#if PG_VERSION_NUM >= 160000
+#define ps_namespace_aclcheck(nsp, role, mode) \
+	object_aclcheck(NamespaceRelationId, (nsp), (role), (mode))
+#define ps_tablespace_aclcheck(spc, role, mode) \
+	object_aclcheck(TableSpaceRelationId, (spc), (role), (mode))
+#else
+#define ps_namespace_aclcheck(nsp, role, mode) \
+	pg_namespace_aclcheck((nsp), (role), (mode))
+#define ps_tablespace_aclcheck(spc, role, mode) \
+	pg_tablespace_aclcheck((spc), (role), (mode))
+#endif
+
 #endif							/* PARTSTRAT_COMPAT_H */

@@ -176,16 +176,6 @@ ps_json_key_raw(StringInfo buf, const char *key, const char *raw)
 	appendStringInfo(buf, ": %s", raw);
 }
 
-/* A new relation name: base + suffix, cut to fit NAMEDATALEN. */
-char *
-ps_make_name(const char *base, const char *suffix)
-{
-	int			room = NAMEDATALEN - 1 - strlen(suffix);
-	int			len = pg_mbcliplen(base, strlen(base), Max(room, 1));
-
-	return psprintf("%.*s%s", len, base, suffix);
-}
-
 Advice *
 ps_new_advice(AdviseCtx *ctx, AdviceKind kind, double weight)
 {

@@ -90,7 +90,6 @@ extern void ps_json_key_int(StringInfo buf, const char *key, int64 val);
 extern void ps_json_key_num(StringInfo buf, const char *key, double val,
 							int digits);
 extern void ps_json_key_raw(StringInfo buf, const char *key, const char *raw);
-extern char *ps_make_name(const char *base, const char *suffix);
 
 /* advise.c: a new piece of advice, its parts, reason and DDL */
 extern Advice *ps_new_advice(AdviseCtx *ctx, AdviceKind kind, double weight);

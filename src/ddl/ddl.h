@@ -99,6 +99,12 @@ typedef struct PsScript
 	List	   *used_names;		/* "nspoid.name" created by this script */
 	MemoryContext mcxt;			/* where the script lives */
 	int			nstatements;
+	/* statements run as a table's owner (ps_script_owner_begin) */
+	StringInfoData owner_body;	/* the open block's statements */
+	Oid			owner_relid;	/* its table; InvalidOid: no block open */
+	Oid			owner_of;		/* the table of the script's blocks */
+	bool		owner_inline;	/* a temporary table: the block runs plainly */
+	int			nowner_blocks;
 } PsScript;
 
 /*
@@ -125,12 +131,6 @@ extern void ps_script_comment(PsScript *s, const char *fmt,...)
 extern void ps_script_stmt(PsScript *s, const char *fmt,...)
 			pg_attribute_printf(2, 3);
 
-/*
- * text as "-- " comment line(s) ending in a newline: a line break inside
- * text (from an identifier or a value) starts a new comment line, so that it
- * never turns the rest of the line into SQL.
- */
-extern char *ps_ddl_comment(const char *text);
 
 /* Most pieces one split makes (partstrat_ddl_split refuses more). */
 #define PS_DDL_MAX_PIECES	1000
@@ -145,10 +145,68 @@ extern char *ps_ddl_comment(const char *text);
 extern void ps_script_blank(PsScript *s);
 
 /*
+ * Statements that move rows or run the table owner's code (CREATE TABLE of
+ * a copy, INSERT ... SELECT, DELETE, ADD CONSTRAINT / VALIDATE, CREATE
+ * INDEX, ATTACH that may scan, DO blocks moving rows) go between
+ * ps_script_owner_begin(s, relid) and ps_script_owner_end(s): the script
+ * then runs them as one call of partstrat_exec_as_owner(relid, $tag$
+ * statements $tag$), as the owner of relid and never with the rights of
+ * whoever runs the script (see src/util/asowner.h for what it checks).
+ * Statements, comments, blank lines and DO blocks emitted while a block
+ * is open go into it; ps_ddl_clone_table() then creates the copy as the
+ * owner (no OWNER TO).  Catalog-only steps (LOCK, DETACH, DROP) and the
+ * row-count blocks stay outside.  ps_script_owner_begin() refuses (42501)
+ * when the table and its partitions do not share one owner.  A temporary
+ * table belongs to the session running the script (and a
+ * security-restricted operation cannot create one): its blocks are
+ * written as plain statements.  ps_script_finish() says in the header
+ * what runs as whom.  No block may be open at ps_script_finish().
+ */
+extern void ps_script_owner_begin(PsScript *s, Oid relid);
+extern void ps_script_owner_end(PsScript *s);
+
+/*
+ * An SQL expression (bigint) computing select_sql -- a SELECT count(*) that
+ * evaluates the owner's code, such as a key expression in WHERE -- as the
+ * owner of relid through partstrat_exec_as_owner(), for the row counts of
+ * ps_ddl_save_count() / ps_ddl_assert_count().
+ */
+extern char *ps_ddl_owner_count(PsScript *s, Oid relid,
+								const char *select_sql);
+
+/*
  * Assemble the script: header comment (with the lock_timeout sentence),
  * framing, body, COMMIT (or RESET).  Returns a palloc'd string.
  */
 extern char *ps_script_finish(PsScript *s);
+
+/* ---- Script text (ddl_text.c) ---------------------------------------- */
+
+/*
+ * The one writer of comment text: text as "-- " comment line(s) ending in a
+ * newline.  A line feed or carriage return inside text (from a name or a
+ * value) starts a new "-- " line, so that it never turns the rest of the
+ * line into SQL.  No other code writes "--".
+ */
+extern void ps_ddl_append_comment(StringInfo buf, const char *text);
+extern char *ps_ddl_comment(const char *text);
+
+/*
+ * body between dollar quotes $partstrat$ (or $partstrat_N$, a tag that does
+ * not occur in body), the closing tag on a line of its own.
+ */
+extern char *ps_dollar_quote(const char *body);
+
+/*
+ * sql (deparsed with standard_conforming_strings on) with every '...'
+ * literal holding a backslash rewritten as E'...' with doubled
+ * backslashes: the text reads the same whatever the running session's
+ * standard_conforming_strings is, parsed statement by statement (psql -f)
+ * or as a whole (\gexec).  Comments, quoted identifiers and E'' literals
+ * are left as they are; dollar-quoted bodies are rewritten the same way.
+ * ps_script_finish() and ps_ddl_pin() apply it.
+ */
+extern char *ps_ddl_safe_literals(const char *sql);
 
 /* ---- Literals and bounds --------------------------------------------- */
 
@@ -204,14 +262,22 @@ extern char *ps_ddl_bound_expr(Oid parentid, const PsKey *key,
 /* ---- Names ----------------------------------------------------------- */
 
 /*
- * A new relation name base || suffix in namespace nspid, at most
- * NAMEDATALEN - 1 bytes: when too long, base is cut (at a character
- * boundary) and "_" plus 6 hex digits of a hash of the full name are
- * inserted before suffix.  If the name is taken by an existing relation
- * or type of the schema, or was already returned for this script, "_2",
- * "_3", ... is added before suffix until it is free.  The name is recorded
- * in s.  Returned unquoted.
+ * The namer: every name partstrat makes for a new relation (tables,
+ * indexes, the advice's proposals) comes from here.  A new relation name
+ * base || suffix in namespace nspid, at most NAMEDATALEN - 1 bytes: when
+ * too long, "_" plus 6 hex digits of a hash of the full name go before
+ * suffix, base is cut to the room left (keeping at least its first 16
+ * bytes) and, when even then too long, suffix is cut at its end; every cut
+ * is at a character boundary.  Never an error, whatever the lengths.  If
+ * the name is taken by an existing relation or type of the schema, or is
+ * in *used ("nspoid.name" strings; used may be NULL), "_2", "_3", ... go
+ * before suffix until it is free; the name is then appended to *used.
+ * Returned unquoted.
  */
+extern char *ps_ddl_name(List **used, Oid nspid, const char *base,
+						 const char *suffix);
+
+/* ps_ddl_name() with the names of script s (recorded in s). */
 extern char *ps_ddl_new_name(PsScript *s, Oid nspid, const char *base,
 							 const char *suffix);
 

@@ -21,12 +21,17 @@
 #include <limits.h>
 #include <math.h>
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/stratnum.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "commands/tablespace.h"
 #include "common/hashfn.h"
 #include "executor/spi.h"
@@ -39,6 +44,7 @@
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -47,6 +53,7 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
+#include "asowner.h"
 #include "ddl.h"
 
 /* partstrat.lock_timeout, defined in _PG_init (partstrat.c) */
@@ -192,38 +199,6 @@ ps_ddl_open_partition(Oid relid, const char *funcname, int *index)
  * ---------------------------------------------------------------------
  */
 
-/*
- * Append text as one or more "--" comment lines.  A line break inside text
- * (an identifier or a list value may hold one) would end the comment and turn
- * the rest of the line into SQL that psql runs: every '\n' or '\r' starts a
- * new comment line instead.
- */
-static void
-append_comment(StringInfo buf, const char *text)
-{
-	const char *p;
-
-	appendStringInfoString(buf, "-- ");
-	for (p = text; *p; p++)
-	{
-		if (*p == '\n' || *p == '\r')
-			appendStringInfoString(buf, "\n-- ");
-		else
-			appendStringInfoChar(buf, *p);
-	}
-	appendStringInfoChar(buf, '\n');
-}
-
-char *
-ps_ddl_comment(const char *text)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	append_comment(&buf, text);
-	return buf.data;
-}
-
 /* The settings a script outside a transaction block sets with plain SET. */
 static const char *const session_settings[] = {
 	"lock_timeout", "TimeZone", "search_path", "standard_conforming_strings"
@@ -242,7 +217,7 @@ append_session_settings(StringInfo out, bool save)
 {
 	int			i;
 
-	appendStringInfoString(out, "DO $partstrat$\nBEGIN\n");
+	appendStringInfoString(out, "DO $partstrat$\nBEGIN\n");	/* fixed text */
 	for (i = 0; i < (int) lengthof(session_settings); i++)
 	{
 		const char *name = session_settings[i];
@@ -270,10 +245,10 @@ ps_script_begin(const char *title, int lock_timeout_ms, bool transaction)
 	s->mcxt = CurrentMemoryContext;
 	s->lock_timeout_ms = lock_timeout_ms;
 	s->transaction = transaction;
-	append_comment(&s->header, psprintf("partstrat: %s", title));
-	appendStringInfoString(&s->header,
-						   "-- Generated text only: nothing has been executed. "
-						   "Run it as one script (psql -f).\n");
+	ps_ddl_append_comment(&s->header, psprintf("partstrat: %s", title));
+	ps_ddl_append_comment(&s->header,
+						  "Generated text only: nothing has been executed. "
+						  "Run it as one script (psql -f).");
 	return s;
 }
 
@@ -301,13 +276,136 @@ vformat(const char *fmt, va_list args)
 	return buf.data;
 }
 
+/* Where statements go: the open owner block, else the body. */
+static StringInfo
+script_target(PsScript *s)
+{
+	return OidIsValid(s->owner_relid) ? &s->owner_body : &s->body;
+}
+
+/*
+ * Refuse early (at generation) a tree of several owners, which
+ * partstrat_exec_as_owner() would refuse when run: once per table and
+ * transaction, so that an advice generating hundreds of scripts for one
+ * parent walks its partitions once.  The check that matters is the one at
+ * run time.
+ */
+static void
+owner_check_once(Oid relid)
+{
+	static Oid	checked_relid = InvalidOid;
+	static TimestampTz checked_xact = 0;
+	TimestampTz xact = GetCurrentTransactionStartTimestamp();
+
+	if (relid == checked_relid && xact == checked_xact)
+		return;
+	ps_check_same_owner(relid);
+	checked_relid = relid;
+	checked_xact = xact;
+}
+
+void
+ps_script_owner_begin(PsScript *s, Oid relid)
+{
+	MemoryContext old = MemoryContextSwitchTo(s->mcxt);
+
+	if (OidIsValid(s->owner_relid) || s->owner_inline)
+		elog(ERROR, "owner block already open");
+	if (OidIsValid(s->owner_of) && s->owner_of != relid)
+		elog(ERROR, "owner blocks of one script must name one table");
+	if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
+	{
+		s->owner_inline = true;
+		s->owner_of = relid;
+		MemoryContextSwitchTo(old);
+		return;
+	}
+	owner_check_once(relid);
+	initStringInfo(&s->owner_body);
+	s->owner_relid = relid;
+	s->owner_of = relid;
+	MemoryContextSwitchTo(old);
+}
+
+/* The schema of the extension, where partstrat_exec_as_owner lives. */
+static char *
+extension_schema(void)
+{
+	Oid			ext = get_extension_oid("partstrat", true);
+	char	   *nsp = NULL;
+
+	if (OidIsValid(ext))
+	{
+		Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
+		ScanKeyData key;
+		SysScanDesc scan;
+		HeapTuple	tup;
+
+		ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(ext));
+		scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1,
+								  &key);
+		tup = systable_getnext(scan);
+		if (HeapTupleIsValid(tup))
+			nsp = get_namespace_name(((Form_pg_extension) GETSTRUCT(tup))->extnamespace);
+		systable_endscan(scan);
+		table_close(rel, AccessShareLock);
+	}
+
+	if (nsp == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("extension \"partstrat\" is not installed in this database"),
+				 errhint("CREATE EXTENSION partstrat;")));
+	return nsp;
+}
+
+void
+ps_script_owner_end(PsScript *s)
+{
+	Oid			relid = s->owner_relid;
+
+	if (s->owner_inline)
+	{
+		s->owner_inline = false;
+		return;
+	}
+	if (!OidIsValid(relid))
+		elog(ERROR, "no owner block open");
+	s->owner_relid = InvalidOid;
+	appendStringInfo(&s->body, "SELECT %s.partstrat_exec_as_owner(%s::regclass, %s);\n",
+					 quote_identifier(extension_schema()),
+					 quote_literal_cstr(ps_ddl_qualified(relid)),
+					 ps_dollar_quote(s->owner_body.data));
+	s->nstatements++;
+	s->nowner_blocks++;
+}
+
+char *
+ps_ddl_owner_count(PsScript *s, Oid relid, const char *select_sql)
+{
+	if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
+	{
+		s->owner_of = relid;
+		return psprintf("(%s)", select_sql);
+	}
+	if (OidIsValid(s->owner_of) && s->owner_of != relid)
+		elog(ERROR, "owner blocks of one script must name one table");
+	s->owner_of = relid;
+	s->nowner_blocks++;
+	return psprintf("%s.partstrat_exec_as_owner(%s::regclass, %s)::bigint",
+					quote_identifier(extension_schema()),
+					quote_literal_cstr(ps_ddl_qualified(relid)),
+					ps_dollar_quote(select_sql));
+}
+
 void
 ps_script_header(PsScript *s, const char *fmt,...)
 {
 	va_list		args;
 
 	va_start(args, fmt);
-	append_comment(&s->header, vformat(fmt, args));
+	ps_ddl_append_comment(&s->header, vformat(fmt, args));
 	va_end(args);
 }
 
@@ -317,7 +415,7 @@ ps_script_comment(PsScript *s, const char *fmt,...)
 	va_list		args;
 
 	va_start(args, fmt);
-	append_comment(&s->body, vformat(fmt, args));
+	ps_ddl_append_comment(script_target(s), vformat(fmt, args));
 	va_end(args);
 }
 
@@ -327,7 +425,7 @@ ps_script_stmt(PsScript *s, const char *fmt,...)
 	va_list		args;
 
 	va_start(args, fmt);
-	appendStringInfo(&s->body, "%s;\n", vformat(fmt, args));
+	appendStringInfo(script_target(s), "%s;\n", vformat(fmt, args));
 	va_end(args);
 	s->nstatements++;
 }
@@ -335,7 +433,7 @@ ps_script_stmt(PsScript *s, const char *fmt,...)
 void
 ps_script_blank(PsScript *s)
 {
-	appendStringInfoChar(&s->body, '\n');
+	appendStringInfoChar(script_target(s), '\n');
 }
 
 char *
@@ -343,19 +441,40 @@ ps_script_finish(PsScript *s)
 {
 	StringInfoData out;
 
+	if (OidIsValid(s->owner_relid) || s->owner_inline)
+		elog(ERROR, "owner block left open");
 	initStringInfo(&out);
 	appendStringInfoString(&out, s->header.data);
-	if (s->transaction)
-		appendStringInfo(&out,
-						 "-- Every lock waits at most %dms (lock_timeout); on a timeout the script\n"
-						 "-- stops with an error and, being one transaction, changes nothing: run it again.\n",
-						 s->lock_timeout_ms);
+	if (s->nowner_blocks > 0)
+	{
+		char	   *owner = GetUserNameFromId(ps_rel_owner(s->owner_of), false);
+
+		ps_ddl_append_comment(&out, psprintf("Runs as: the statements passed to partstrat_exec_as_owner() run as role %s,",
+											 quote_identifier(owner)));
+		ps_ddl_append_comment(&out, psprintf("  the owner of %s, in a security-restricted operation: the tables' code",
+											 ps_ddl_qualified(s->owner_of)));
+		ps_ddl_append_comment(&out, "  (constraints, defaults, triggers, key and index expressions) never runs with your rights.");
+		ps_ddl_append_comment(&out, "  They refuse to start unless you have that role's privileges (it, a member, a superuser),");
+		ps_ddl_append_comment(&out, "  every partition has that owner and the owner may create the new tables.");
+		ps_ddl_append_comment(&out, "  The rest (locks, row counts, DETACH, DROP) runs as you and runs no table's code.");
+	}
+	else if (OidIsValid(s->owner_of))
+		ps_ddl_append_comment(&out, "Runs as: you, the owner of these temporary tables of your session.");
 	else
-		appendStringInfo(&out,
-						 "-- Every lock waits at most %dms (lock_timeout).\n"
-						 "-- The session's lock_timeout, TimeZone, search_path and standard_conforming_strings\n"
-						 "-- are saved first and restored at the end.\n",
-						 s->lock_timeout_ms);
+		ps_ddl_append_comment(&out, "Runs as: you; every statement changes the catalog only and runs no table's code.");
+	if (s->transaction)
+	{
+		ps_ddl_append_comment(&out, psprintf("Every lock waits at most %dms (lock_timeout); on a timeout the script",
+											 s->lock_timeout_ms));
+		ps_ddl_append_comment(&out, "stops with an error and, being one transaction, changes nothing: run it again.");
+	}
+	else
+	{
+		ps_ddl_append_comment(&out, psprintf("Every lock waits at most %dms (lock_timeout).",
+											 s->lock_timeout_ms));
+		ps_ddl_append_comment(&out, "The session's lock_timeout, TimeZone, search_path and standard_conforming_strings");
+		ps_ddl_append_comment(&out, "are saved first and restored at the end.");
+	}
 	appendStringInfoChar(&out, '\n');
 	if (s->transaction)
 	{
@@ -382,17 +501,17 @@ ps_script_finish(PsScript *s)
 		appendStringInfoString(&out, "COMMIT;\n");
 	else
 		append_session_settings(&out, false);
-	return out.data;
+	return ps_ddl_safe_literals(out.data);
 }
 
 char *
 ps_ddl_pin(const char *statements)
 {
-	return psprintf("BEGIN;\n"
-					"SET LOCAL search_path = " PS_DDL_SEARCH_PATH ";\n"
-					"SET LOCAL standard_conforming_strings = on;\n"
-					"%s\n"
-					"COMMIT;", statements);
+	return ps_ddl_safe_literals(psprintf("BEGIN;\n"
+										 "SET LOCAL search_path = " PS_DDL_SEARCH_PATH ";\n"
+										 "SET LOCAL standard_conforming_strings = on;\n"
+										 "%s\n"
+										 "COMMIT;", statements));
 }
 
 /* ---------------------------------------------------------------------
@@ -613,7 +732,7 @@ ps_ddl_qualified(Oid relid)
 }
 
 static bool
-name_taken(PsScript *s, Oid nspid, const char *name)
+name_taken(List *used, Oid nspid, const char *name)
 {
 	ListCell   *lc;
 	char	   *key = psprintf("%u.%s", nspid, name);
@@ -624,7 +743,7 @@ name_taken(PsScript *s, Oid nspid, const char *name)
 								   CStringGetDatum(name),
 								   ObjectIdGetDatum(nspid))))
 		return true;
-	foreach(lc, s->used_names)
+	foreach(lc, used)
 	{
 		if (strcmp((char *) lfirst(lc), key) == 0)
 			return true;
@@ -632,36 +751,48 @@ name_taken(PsScript *s, Oid nspid, const char *name)
 	return false;
 }
 
-/* base || mid || suffix, cut to NAMEDATALEN - 1 bytes with a hash. */
+/*
+ * base || mid || suffix in at most NAMEDATALEN - 1 bytes.  When too long,
+ * "_" and 6 hex digits of a hash of the whole name go between base and
+ * mid || suffix, base keeps what room is left (at least PS_NAME_MIN_BASE
+ * bytes of it), and mid || suffix is cut at its end if even that does not
+ * fit; every cut falls on a character boundary (multibyte-safe).  Never an
+ * error, whatever the lengths.
+ */
+#define PS_NAME_MIN_BASE	16
+
 static char *
 fit_name(const char *base, const char *mid, const char *suffix)
 {
 	char	   *full = psprintf("%s%s%s", base, mid, suffix);
+	char	   *tail = psprintf("%s%s", mid, suffix);
 	int			maxlen = NAMEDATALEN - 1;
 	char		hashpart[16];
-	int			room;
-	int			cut;
+	int			baselen = strlen(base);
+	int			taillen = strlen(tail);
+	int			hashlen;
+	int			keep;
 
 	if ((int) strlen(full) <= maxlen)
 		return full;
 	snprintf(hashpart, sizeof(hashpart), "_%06x",
 			 hash_bytes((const unsigned char *) full, strlen(full)) & 0xffffff);
-	room = maxlen - (int) strlen(hashpart) - (int) strlen(mid) -
-		(int) strlen(suffix);
-	if (room < 1)
-		elog(ERROR, "suffix \"%s%s\" too long for a relation name", mid,
-			 suffix);
-	cut = pg_mbcliplen(base, strlen(base), room);
-	return psprintf("%.*s%s%s%s", cut, base, hashpart, mid, suffix);
+	hashlen = strlen(hashpart);
+	keep = maxlen - hashlen - taillen;
+	if (keep < Min(baselen, PS_NAME_MIN_BASE))
+		keep = Min(baselen, PS_NAME_MIN_BASE);
+	keep = pg_mbcliplen(base, baselen, Min(keep, baselen));
+	taillen = pg_mbcliplen(tail, taillen, maxlen - hashlen - keep);
+	return psprintf("%.*s%s%.*s", keep, base, hashpart, taillen, tail);
 }
 
 char *
-ps_ddl_new_name(PsScript *s, Oid nspid, const char *base, const char *suffix)
+ps_ddl_name(List **used, Oid nspid, const char *base, const char *suffix)
 {
 	char	   *name = fit_name(base, "", suffix);
 	int			n;
 
-	for (n = 2; name_taken(s, nspid, name); n++)
+	for (n = 2; name_taken(used ? *used : NIL, nspid, name); n++)
 	{
 		char		mid[16];
 
@@ -669,13 +800,18 @@ ps_ddl_new_name(PsScript *s, Oid nspid, const char *base, const char *suffix)
 		snprintf(mid, sizeof(mid), "_%d", n);
 		name = fit_name(base, mid, suffix);
 	}
-	{
-		MemoryContext old = MemoryContextSwitchTo(s->mcxt);
+	if (used)
+		*used = lappend(*used, psprintf("%u.%s", nspid, name));
+	return name;
+}
 
-		s->used_names = lappend(s->used_names,
-								psprintf("%u.%s", nspid, name));
-		MemoryContextSwitchTo(old);
-	}
+char *
+ps_ddl_new_name(PsScript *s, Oid nspid, const char *base, const char *suffix)
+{
+	MemoryContext old = MemoryContextSwitchTo(s->mcxt);
+	char	   *name = ps_ddl_name(&s->used_names, nspid, base, suffix);
+
+	MemoryContextSwitchTo(old);
 	return name;
 }
 
@@ -856,8 +992,10 @@ ps_ddl_clone_table(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 		appendStringInfo(&stmt, " TABLESPACE %s",
 						 quote_identifier(get_tablespace_name(spc)));
 	ps_script_stmt(s, "%s", stmt.data);
-	ps_script_stmt(s, "ALTER TABLE %s OWNER TO %s", target,
-				   quote_identifier(GetUserNameFromId(owner, false)));
+	/* inside an owner block the owner creates it */
+	if (!OidIsValid(s->owner_relid))
+		ps_script_stmt(s, "ALTER TABLE %s OWNER TO %s", target,
+					   quote_identifier(GetUserNameFromId(owner, false)));
 
 	/* table and column privileges, when not the defaults */
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -1114,24 +1252,10 @@ ps_ddl_count_expr(List *relnames)
 	return buf.data;
 }
 
-/* A dollar-quote tag that does not occur in body. */
-static char *
-dollar_tag(const char *body)
-{
-	char	   *tag = pstrdup("$partstrat$");
-	int			n;
-
-	for (n = 1; strstr(body, tag) != NULL; n++)
-		tag = psprintf("$partstrat_%d$", n);
-	return tag;
-}
-
 static void
 emit_do(PsScript *s, const char *body)
 {
-	char	   *tag = dollar_tag(body);
-
-	appendStringInfo(&s->body, "DO %s\n%s%s;\n", tag, body, tag);
+	appendStringInfo(script_target(s), "DO %s;\n", ps_dollar_quote(body));
 	s->nstatements++;
 }
 
@@ -1287,7 +1411,8 @@ ps_ddl_emit_replace(PsScript *s, const PsTree *tree, List *old_relids,
 	ps_ddl_save_count(s, "rows_before", ps_ddl_count_expr(oldnames));
 
 	ps_script_blank(s);
-	ps_script_comment(s, "2. new standalone tables, each with a CHECK constraint equal to its bound, and their rows");
+	ps_script_comment(s, "2. as the owner: new standalone tables, each with a CHECK constraint equal to its bound, and their rows");
+	ps_script_owner_begin(s, parentid);
 	for (i = 0; i < nnew; i++)
 	{
 		ps_script_comment(s, "%s %s", targets[i], ps_ddl_bound_clause(&bounds[i]));
@@ -1306,10 +1431,10 @@ ps_ddl_emit_replace(PsScript *s, const PsTree *tree, List *old_relids,
 		}
 	}
 
-	ps_script_blank(s);
 	ps_script_comment(s, "3. indexes and constraints of the old partition, built once the rows are in");
 	for (i = 0; i < nnew; i++)
 		ps_ddl_clone_indexes(s, first, nspid, names[i]);
+	ps_script_owner_end(s);
 
 	ps_script_blank(s);
 	ps_script_comment(s, "4. every row is in a new table, or everything rolls back");
@@ -1320,6 +1445,7 @@ ps_ddl_emit_replace(PsScript *s, const PsTree *tree, List *old_relids,
 	foreach(lc, oldnames)
 		ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s", parentq,
 					   (char *) lfirst(lc));
+	ps_script_owner_begin(s, parentid);
 	for (i = 0; i < nnew; i++)
 	{
 		ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parentq,
@@ -1327,6 +1453,7 @@ ps_ddl_emit_replace(PsScript *s, const PsTree *tree, List *old_relids,
 		ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s", targets[i],
 					   quote_identifier(cname));
 	}
+	ps_script_owner_end(s);
 	foreach(lc, oldnames)
 		ps_script_stmt(s, "DROP TABLE %s", (char *) lfirst(lc));
 }

@@ -284,6 +284,9 @@ ps_ddl_premake(const PsPremakeOptions *o)
 					   ps_ddl_qualified(parentid));
 	else
 		ps_script_comment(s, "nothing to create: no gap, and count is 0");
+	/* ATTACH scans the DEFAULT: the key expression runs, as the owner */
+	if (npieces > 0)
+		ps_script_owner_begin(s, parentid);
 	for (i = 0; i < npieces; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -292,6 +295,8 @@ ps_ddl_premake(const PsPremakeOptions *o)
 		else
 			emit_new_partition(s, tl, &pieces[i]);
 	}
+	if (npieces > 0)
+		ps_script_owner_end(s);
 	result = ps_script_finish(s);
 	ps_ddl_iso_leave(nest);
 	return result;

@@ -25,10 +25,12 @@
 
 #include "catalog/namespace.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 
+#include "asowner.h"
 #include "ddl.h"
 #include "generators.h"
 
@@ -46,9 +48,14 @@ ps_ddl_create_default(Oid parentid, const char *nspname, const char *relname)
 	char	   *name = ps_ddl_new_name(names_only(), nspid, relname,
 									   "_default");
 
-	return ps_ddl_pin(psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;",
+	/* the parent's owner owns it: scripts refuse trees of several owners */
+	return ps_ddl_pin(psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;\n"
+							   "ALTER TABLE %s OWNER TO %s;",
 							   quote_qualified_identifier(nspname, name),
-							   quote_qualified_identifier(nspname, relname)));
+							   quote_qualified_identifier(nspname, relname),
+							   quote_qualified_identifier(nspname, name),
+							   quote_identifier(GetUserNameFromId(ps_rel_owner(parentid),
+																  false))));
 }
 
 char *
@@ -70,9 +77,10 @@ ps_ddl_index_like(const char *sig, const char *nspname, const char *relname)
 {
 	bool		unique = strncmp(sig, "UNIQUE ", 7) == 0;
 
-	return psprintf("CREATE %sINDEX ON %s %s", unique ? "UNIQUE " : "",
-					quote_qualified_identifier(nspname, relname),
-					unique ? sig + 7 : sig);
+	return ps_ddl_safe_literals(psprintf("CREATE %sINDEX ON %s %s",
+										 unique ? "UNIQUE " : "",
+										 quote_qualified_identifier(nspname, relname),
+										 unique ? sig + 7 : sig));
 }
 
 char *
@@ -113,8 +121,11 @@ propose(Proposal *pr, const char *stmt, const char *name, const char *bound,
 {
 	pr->nparts++;
 	if (rows >= 0)
-		appendStringInfo(&pr->ddl, "%s  -- predicted rows: " INT64_FORMAT "\n",
-						 stmt, rows);
+	{
+		appendStringInfo(&pr->ddl, "%s  ", stmt);
+		ps_ddl_append_comment(&pr->ddl,
+							  psprintf("predicted rows: " INT64_FORMAT, rows));
+	}
 	else
 		appendStringInfo(&pr->ddl, "%s\n", stmt);
 	if (rows < 0)

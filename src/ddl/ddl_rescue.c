@@ -271,23 +271,30 @@ target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
 	ps_script_header(s, "  and SHARE UPDATE EXCLUSIVE on the parent; it does not scan the new table (CHECK constraint).");
 	ps_script_header(s, "Run for long enough to copy this target's rows; the other targets are separate transactions.");
 
+	ps_script_owner_begin(s, tl->parentid);
 	ps_ddl_clone_table(s, tmpl, tl->nspid, pc->name);
 	ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)",
 				   newname, check, where);
+	ps_script_owner_end(s);
 	ps_ddl_save_count(s, "default_rows",
 					  psprintf("SELECT count(*) FROM ONLY %s", defname));
 	ps_ddl_save_count(s, "target_rows",
-					  psprintf("SELECT count(*) FROM ONLY %s WHERE %s",
-							   defname, where));
+					  ps_ddl_owner_count(s, tl->parentid,
+										 psprintf("SELECT count(*) FROM ONLY %s WHERE %s",
+												  defname, where)));
+	ps_script_owner_begin(s, tl->parentid);
 	emit_move(s, defname, newname, cols, where, batch_rows);
+	ps_script_owner_end(s);
 	ps_ddl_assert_count(s, "default_rows",
 						ps_ddl_count_expr(list_make2(defname, newname)));
 	ps_ddl_assert_count(s, "target_rows",
 						ps_ddl_count_expr(list_make1(newname)));
+	ps_script_owner_begin(s, tl->parentid);
 	ps_ddl_clone_indexes(s, tmpl, tl->nspid, pc->name);
 	ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parent, newname,
 				   ps_ddl_bound_clause(&b));
 	ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s", newname, check);
+	ps_script_owner_end(s);
 	*used_names = s->used_names;
 	return ps_script_finish(s);
 }
@@ -346,27 +353,25 @@ ps_ddl_rescue_default(const PsRescueOptions *o)
 	used = names->used_names;
 
 	initStringInfo(&out);
-	appendStringInfoString(&out,
-						   ps_ddl_comment(psprintf("partstrat: rescue of the rows of DEFAULT partition %s of %s",
-												   ps_ddl_qualified(def->relid),
-												   ps_ddl_qualified(parentid))));
-	appendStringInfo(&out, "-- Generated text only: nothing has been executed. Run it as one script (psql -f).\n");
-	appendStringInfo(&out, "-- %d new partition%s, step %s (%s)%s; one transaction each, in key order.\n",
-					 ntargets, ntargets == 1 ? "" : "s", tl->step.label,
-					 tl->step.inferred ? "inferred from the siblings" : "given",
-					 tl->axis.typid == TIMESTAMPTZOID ?
-					 psprintf(", calendar of time zone %s", tl->axis.tzname) : "");
-	appendStringInfoString(&out, "-- If it stops half-way, the committed transactions stay and the others changed nothing:\n");
-	appendStringInfoString(&out,
-						   ps_ddl_comment(psprintf("run SELECT partstrat_ddl_rescue_default(%s) again for the rest.",
-												   quote_literal_cstr(ps_ddl_qualified(parentid)))));
+	ps_ddl_append_comment(&out, psprintf("partstrat: rescue of the rows of DEFAULT partition %s of %s",
+										 ps_ddl_qualified(def->relid),
+										 ps_ddl_qualified(parentid)));
+	ps_ddl_append_comment(&out, "Generated text only: nothing has been executed. Run it as one script (psql -f).");
+	ps_ddl_append_comment(&out, psprintf("%d new partition%s, step %s (%s)%s; one transaction each, in key order.",
+										 ntargets, ntargets == 1 ? "" : "s", tl->step.label,
+										 tl->step.inferred ? "inferred from the siblings" : "given",
+										 tl->axis.typid == TIMESTAMPTZOID ?
+										 psprintf(", calendar of time zone %s", tl->axis.tzname) : ""));
+	ps_ddl_append_comment(&out, "If it stops half-way, the committed transactions stay and the others changed nothing:");
+	ps_ddl_append_comment(&out, psprintf("run SELECT partstrat_ddl_rescue_default(%s) again for the rest.",
+										 quote_literal_cstr(ps_ddl_qualified(parentid))));
 	if (staying > 0)
-		appendStringInfo(&out, "-- " INT64_FORMAT " row%s with a NULL%s key stay%s in the DEFAULT: no range partition can hold them.\n",
-						 staying, staying == 1 ? "" : "s",
-						 tl->axis.is_time ? " or infinite" : "",
-						 staying == 1 ? "s" : "");
+		ps_ddl_append_comment(&out, psprintf(INT64_FORMAT " row%s with a NULL%s key stay%s in the DEFAULT: no range partition can hold them.",
+											 staying, staying == 1 ? "" : "s",
+											 tl->axis.is_time ? " or infinite" : "",
+											 staying == 1 ? "s" : ""));
 	if (ntargets == 0)
-		appendStringInfoString(&out, "-- Nothing to do: the DEFAULT holds no row that a partition could take.\n");
+		ps_ddl_append_comment(&out, "Nothing to do: the DEFAULT holds no row that a partition could take.");
 	for (i = 0; i < ntargets; i++)
 	{
 		appendStringInfoChar(&out, '\n');
@@ -412,8 +417,11 @@ guard_scripts(Oid parentid, const char *defname, const char *check,
 								  defname),
 						 lock_ms, true);
 	ps_script_header(s2, "Locks: SHARE UPDATE EXCLUSIVE on the DEFAULT while it is scanned (reads and writes go on).");
+	/* the scan evaluates the key expression: as the owner */
+	ps_script_owner_begin(s2, parentid);
 	ps_script_stmt(s2, "ALTER TABLE %s VALIDATE CONSTRAINT %s", defname,
 				   PS_GUARD_NAME);
+	ps_script_owner_end(s2);
 	return psprintf("%s\n%s", ps_script_finish(s1), ps_script_finish(s2));
 }
 

@@ -96,23 +96,30 @@ list_target_script(const PsListRescueOptions *a, PsValue *v, int k, List **used)
 	ps_script_header(s, "  and SHARE UPDATE EXCLUSIVE on the parent; it does not scan the new table (CHECK constraint).");
 	ps_script_header(s, "Run for long enough to copy this value's rows; the other values are separate transactions.");
 
+	ps_script_owner_begin(s, a->parentid);
 	ps_ddl_clone_table(s, a->template_relid, nspid, name);
 	ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)",
 				   newq, check, where);
+	ps_script_owner_end(s);
 	ps_ddl_save_count(s, "default_rows",
 					  psprintf("SELECT count(*) FROM ONLY %s", defname));
 	ps_ddl_save_count(s, "target_rows",
-					  psprintf("SELECT count(*) FROM ONLY %s WHERE %s",
-							   defname, where));
+					  ps_ddl_owner_count(s, a->parentid,
+										 psprintf("SELECT count(*) FROM ONLY %s WHERE %s",
+												  defname, where)));
+	ps_script_owner_begin(s, a->parentid);
 	ps_script_stmt(s, "WITH moved AS (DELETE FROM ONLY %s WHERE %s RETURNING %s) INSERT INTO %s (%s) SELECT %s FROM moved",
 				   defname, where, cols, newq, cols, cols);
+	ps_script_owner_end(s);
 	ps_ddl_assert_count(s, "default_rows",
 						ps_ddl_count_expr(list_make2(defname, newq)));
 	ps_ddl_assert_count(s, "target_rows", ps_ddl_count_expr(list_make1(newq)));
+	ps_script_owner_begin(s, a->parentid);
 	ps_ddl_clone_indexes(s, a->template_relid, nspid, name);
 	ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parent, newq,
 				   ps_ddl_bound_clause(&b));
 	ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s", newq, check);
+	ps_script_owner_end(s);
 	*used = s->used_names;
 	return ps_script_finish(s);
 }
@@ -138,17 +145,15 @@ ps_ddl_rescue_list(const PsListRescueOptions *a)
 	get_typlenbyval(typid, &typlen, &typbyval);
 	nest = ps_ddl_iso_enter();
 	initStringInfo(&out);
-	appendStringInfoString(&out,
-						   ps_ddl_comment(psprintf("partstrat: rescue of %d heavy value%s from DEFAULT partition %s of %s",
-												   a->nvalues, a->nvalues == 1 ? "" : "s",
-												   ps_ddl_qualified(a->default_relid),
-												   ps_ddl_qualified(a->parentid))));
-	appendStringInfoString(&out, "-- Generated text only: nothing has been executed. Run it as one script (psql -f).\n");
-	appendStringInfoString(&out, "-- One new list partition per value, one transaction each.  If it stops half-way, the\n"
-						   "-- committed transactions stay and the others changed nothing: run\n");
-	appendStringInfoString(&out,
-						   ps_ddl_comment(psprintf("SELECT ddl FROM partstrat_advise(%s) WHERE action = 'rescue_default' for the rest.",
-												   quote_literal_cstr(ps_ddl_qualified(a->parentid)))));
+	ps_ddl_append_comment(&out, psprintf("partstrat: rescue of %d heavy value%s from DEFAULT partition %s of %s",
+										 a->nvalues, a->nvalues == 1 ? "" : "s",
+										 ps_ddl_qualified(a->default_relid),
+										 ps_ddl_qualified(a->parentid)));
+	ps_ddl_append_comment(&out, "Generated text only: nothing has been executed. Run it as one script (psql -f).");
+	ps_ddl_append_comment(&out, "One new list partition per value, one transaction each.  If it stops half-way, the");
+	ps_ddl_append_comment(&out, "committed transactions stay and the others changed nothing: run");
+	ps_ddl_append_comment(&out, psprintf("SELECT ddl FROM partstrat_advise(%s) WHERE action = 'rescue_default' for the rest.",
+										 quote_literal_cstr(ps_ddl_qualified(a->parentid))));
 	for (k = 0; k < a->nvalues; k++)
 	{
 		/* MCV texts are ISO: read back under ps_ddl_iso_enter's settings */

@@ -621,7 +621,8 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 	ps_ddl_save_count(s, "rows_before", ps_ddl_count_expr(oldleaves));
 
 	ps_script_blank(s);
-	ps_script_comment(s, "2. per piece: a partitioned table, and a copy of each partition with its rows");
+	ps_script_comment(s, "2. as the owner, per piece: a partitioned table, and a copy of each partition with its rows");
+	ps_script_owner_begin(s, tree->root);
 	for (i = 0; i < nnew; i++)
 	{
 		char	   *pieceq = quote_qualified_identifier(nspname, names[i]);
@@ -647,7 +648,6 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 		}
 	}
 
-	ps_script_blank(s);
 	ps_script_comment(s, "3. indexes of the partitions, then each copy attached to its piece (no scan), then the pieces' own indexes");
 	for (i = 0; i < nnew; i++)
 	{
@@ -664,6 +664,7 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 		}
 		ps_ddl_clone_indexes(s, p->relid, nspid, names[i]);
 	}
+	ps_script_owner_end(s);
 
 	ps_script_blank(s);
 	ps_script_comment(s, "4. every row is in a new table, or everything rolls back");
@@ -672,6 +673,7 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 	ps_script_blank(s);
 	ps_script_comment(s, "5. catalog changes under ACCESS EXCLUSIVE: detach, attach (no scan: the CHECKs imply the bounds), drop");
 	ps_script_stmt(s, "ALTER TABLE %s DETACH PARTITION %s", parentq, oldq);
+	ps_script_owner_begin(s, tree->root);
 	for (i = 0; i < nnew; i++)
 	{
 		ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parentq,
@@ -683,6 +685,7 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 													  copyname[i * nleaves + j]),
 						   cname);
 	}
+	ps_script_owner_end(s);
 	ps_script_stmt(s, "DROP TABLE %s", oldq);
 }
 

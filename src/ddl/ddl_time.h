@@ -88,7 +88,6 @@ extern void ps_timeline_name_pieces(PsTimeline *tl, PsScript *s,
 									PsPiece *pieces, int npieces);
 extern char *ps_timeline_naming_text(PsTimeline *tl);
 extern char *ps_timeline_piece_expr(PsTimeline *tl, const PsPiece *piece);
-extern char *ps_dollar_quote(const char *body);
 extern char *ps_bound_check_name(Oid tmpl);
 
 #endif							/* PARTSTRAT_DDL_TIME_H */

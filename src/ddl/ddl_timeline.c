@@ -974,18 +974,3 @@ ps_bound_check_name(Oid tmpl)
 		name = psprintf("partstrat_bound_check_%d", n);
 	return pstrdup(quote_identifier(name));
 }
-
-/*
- * body between dollar quotes whose tag does not occur in it:
- * $ps$...$ps$, else $ps1$...$ps1$, ...
- */
-char *
-ps_dollar_quote(const char *body)
-{
-	char	   *tag = pstrdup("$ps$");
-	int			i = 0;
-
-	while (strstr(body, tag) != NULL)
-		tag = psprintf("$ps%d$", ++i);
-	return psprintf("%s\n%s\n%s", tag, body, tag);
-}

@@ -28,6 +28,10 @@
  *		... SPI_execute(...) ...
  *		ps_spi_finish_as_owner(&ao);
  *
+ * Writing as the owner: ps_exec_as_owner() (asowner.h) runs the statements
+ * of a script or of the maintenance worker that move rows or evaluate the
+ * owner's code as the owner of the table, with the checks described there.
+ *
  * Copyright (c) 2026, partstrat developers
  *
  * IDENTIFICATION
@@ -37,16 +41,28 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_tablespace.h"
+#include "commands/tablespace.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/parsenodes.h"
+#include "parser/parser.h"
 #include "utils/acl.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rls.h"
 #include "utils/syscache.h"
 
+#include "asowner.h"
+#include "compat.h"
 #include "partstrat.h"
 
 /*
@@ -143,4 +159,330 @@ ps_spi_finish_as_owner(PsAsUser *ao)
 {
 	ps_as_user_end(ao);
 	SPI_finish();
+}
+
+/* ---------------------------------------------------------------------
+ * Running statements as the owner (asowner.h)
+ * ---------------------------------------------------------------------
+ */
+
+Oid
+ps_rel_owner(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid),
+				 errhint("It may have been dropped concurrently.")));
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+static void check_tree_owned(Oid relid, Oid owner);
+
+/* What the error context callback says. */
+typedef struct ExecAsOwnerState
+{
+	Oid			relid;
+	Oid			owner;
+	int			stmtno;
+} ExecAsOwnerState;
+
+static void
+exec_as_owner_context(void *arg)
+{
+	ExecAsOwnerState *st = arg;
+
+	if (st->stmtno > 0)
+		errcontext("statement %d run as role \"%s\", the owner of \"%s\" (partstrat_exec_as_owner)",
+				   st->stmtno, GetUserNameFromId(st->owner, true),
+				   get_rel_name(st->relid));
+}
+
+/* ERROR unless relation r (when it exists) belongs to owner. */
+static void
+check_owned(Oid r, Oid owner, Oid relid)
+{
+	Oid			o;
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(r));
+
+	if (!HeapTupleIsValid(tup))
+		return;
+	o = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	if (o == owner)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("\"%s\" is owned by role \"%s\", not by \"%s\", the owner of \"%s\"",
+					get_rel_name(r), GetUserNameFromId(o, true),
+					GetUserNameFromId(owner, true), get_rel_name(relid)),
+			 errdetail("partstrat runs the code of the tables it moves rows between (constraints, defaults, triggers, key and index expressions) as the owner of \"%s\": the code of a table owned by another role would run with rights that role does not have.",
+					   get_rel_name(relid)),
+			 errhint("Give it the same owner: ALTER TABLE %s OWNER TO %s;",
+					 quote_qualified_identifier(get_namespace_name(get_rel_namespace(r)),
+												get_rel_name(r)),
+					 quote_identifier(GetUserNameFromId(owner, false)))));
+}
+
+/* A qualified RangeVar (partstrat always qualifies) must be owned. */
+static void
+check_rangevar(RangeVar *rv, Oid owner, Oid relid)
+{
+	Oid			r;
+
+	if (rv == NULL || rv->schemaname == NULL)
+		return;					/* a CTE, or pg_catalog's own */
+	r = RangeVarGetRelid(rv, NoLock, true);
+	if (OidIsValid(r))
+		check_owned(r, owner, relid);
+}
+
+static bool
+rangevar_walker(Node *node, void *context)
+{
+	ExecAsOwnerState *st = context;
+
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeVar))
+	{
+		check_rangevar((RangeVar *) node, st->owner, st->relid);
+		return false;
+	}
+	return raw_expression_tree_walker(node, rangevar_walker, context);
+}
+
+/* ERROR unless the owner may create in the schema and tablespace. */
+static void
+check_may_create(const char *schemaname, const char *spcname, Oid owner,
+				 const char *what)
+{
+	char	   *role = GetUserNameFromId(owner, false);
+
+	if (schemaname != NULL)
+	{
+		Oid			nsp = get_namespace_oid(schemaname, true);
+
+		if (OidIsValid(nsp) &&
+			(ps_namespace_aclcheck(nsp, owner, ACL_CREATE) != ACLCHECK_OK ||
+			 ps_namespace_aclcheck(nsp, owner, ACL_USAGE) != ACLCHECK_OK))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("role \"%s\" may not create %s in schema \"%s\"",
+							role, what, schemaname),
+					 errdetail("The rows are moved by the owner of the table, \"%s\", into tables it owns; nothing has been moved.",
+							   role),
+					 errhint("GRANT USAGE, CREATE ON SCHEMA %s TO %s;",
+							 quote_identifier(schemaname),
+							 quote_identifier(role))));
+	}
+	if (spcname != NULL)
+	{
+		Oid			spc = get_tablespace_oid(spcname, true);
+
+		if (OidIsValid(spc) && spc != MyDatabaseTableSpace &&
+			ps_tablespace_aclcheck(spc, owner, ACL_CREATE) != ACLCHECK_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("role \"%s\" may not create %s in tablespace \"%s\"",
+							role, what, spcname),
+					 errdetail("The rows are moved by the owner of the table, \"%s\", into tables it owns; nothing has been moved.",
+							   role),
+					 errhint("GRANT CREATE ON TABLESPACE %s TO %s;",
+							 quote_identifier(spcname),
+							 quote_identifier(role))));
+	}
+}
+
+/* The checks of one raw statement, before it runs. */
+static void
+check_statement(Node *stmt, ExecAsOwnerState *st)
+{
+	Oid			owner = st->owner;
+	Oid			relid = st->relid;
+	ListCell   *lc;
+
+	switch (nodeTag(stmt))
+	{
+		case T_InsertStmt:
+		case T_DeleteStmt:
+		case T_UpdateStmt:
+		case T_SelectStmt:
+			(void) rangevar_walker(stmt, st);
+			break;
+		case T_AlterTableStmt:
+			check_rangevar(((AlterTableStmt *) stmt)->relation, owner, relid);
+			foreach(lc, ((AlterTableStmt *) stmt)->cmds)
+			{
+				AlterTableCmd *cmd = lfirst(lc);
+
+				if (cmd->subtype == AT_AttachPartition ||
+					cmd->subtype == AT_DetachPartition)
+					check_rangevar(((PartitionCmd *) cmd->def)->name, owner,
+								   relid);
+			}
+			break;
+		case T_IndexStmt:
+			{
+				IndexStmt  *is = (IndexStmt *) stmt;
+
+				check_rangevar(is->relation, owner, relid);
+				check_may_create(NULL, is->tableSpace, owner, "an index");
+				break;
+			}
+		case T_CreateStmt:
+			{
+				CreateStmt *cs = (CreateStmt *) stmt;
+
+				check_may_create(cs->relation->schemaname, cs->tablespacename,
+								 owner, "a table");
+				foreach(lc, cs->inhRelations)
+					check_rangevar(lfirst(lc), owner, relid);
+				foreach(lc, cs->tableElts)
+				{
+					if (IsA(lfirst(lc), TableLikeClause))
+						check_rangevar(((TableLikeClause *) lfirst(lc))->relation,
+									   owner, relid);
+				}
+				break;
+			}
+		case T_GrantStmt:
+			{
+				GrantStmt  *gs = (GrantStmt *) stmt;
+
+				if (gs->objtype != OBJECT_TABLE || gs->targtype != ACL_TARGET_OBJECT)
+					goto unsupported;
+				foreach(lc, gs->objects)
+					check_rangevar(lfirst(lc), owner, relid);
+				break;
+			}
+		case T_DropStmt:
+			{
+				DropStmt   *ds = (DropStmt *) stmt;
+
+				if (ds->removeType != OBJECT_TABLE)
+					goto unsupported;
+				foreach(lc, ds->objects)
+					check_rangevar(makeRangeVarFromNameList(lfirst(lc)), owner,
+								   relid);
+				break;
+			}
+		case T_VacuumStmt:
+			{
+				VacuumStmt *vs = (VacuumStmt *) stmt;
+
+				if (vs->is_vacuumcmd)
+					goto unsupported;
+				foreach(lc, vs->rels)
+					check_rangevar(((VacuumRelation *) lfirst(lc))->relation,
+								   owner, relid);
+				break;
+			}
+		case T_DoStmt:
+			/* a loop moving rows in batches: its tables are the tree's */
+			break;
+		default:
+			goto unsupported;
+	}
+	return;
+
+unsupported:
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("partstrat_exec_as_owner does not run this kind of statement"),
+			 errdetail("It runs INSERT, UPDATE, DELETE, SELECT, ALTER TABLE, CREATE TABLE, CREATE INDEX, GRANT and REVOKE on tables, DROP TABLE, ANALYZE and DO.")));
+}
+
+void
+ps_check_same_owner(Oid relid)
+{
+	check_tree_owned(relid, ps_rel_owner(relid));
+}
+
+/* ERROR unless relid, its ancestors and its partitions have one owner. */
+static void
+check_tree_owned(Oid relid, Oid owner)
+{
+	List	   *rels = list_concat(find_all_inheritors(relid, NoLock, NULL),
+								   get_partition_ancestors(relid));
+	ListCell   *lc;
+
+	foreach(lc, rels)
+	{
+		CHECK_FOR_INTERRUPTS();
+		check_owned(lfirst_oid(lc), owner, relid);
+	}
+}
+
+char *
+ps_exec_as_owner(Oid relid, const char *sql)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *result = NULL;
+	Oid			owner = ps_rel_owner(relid);
+	ExecAsOwnerState st;
+	ErrorContextCallback errcb;
+	List	   *stmts;
+	PsAsUser	ao;
+	ListCell   *lc;
+
+	if (!has_privs_of_role(GetUserId(), owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be able to act as role \"%s\" to run this script",
+						GetUserNameFromId(owner, false)),
+				 errdetail("Its statements run as \"%s\", the owner of \"%s\".",
+						   GetUserNameFromId(owner, false),
+						   get_rel_name(relid)),
+				 errhint("Run it as that role, as a member of it, or as a superuser.")));
+	check_tree_owned(relid, owner);
+
+	st.relid = relid;
+	st.owner = owner;
+	st.stmtno = 0;
+	errcb.callback = exec_as_owner_context;
+	errcb.arg = &st;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+
+	stmts = raw_parser(sql, RAW_PARSE_DEFAULT);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ps_as_user_begin(&ao, owner, "pg_catalog, pg_temp");
+	(void) set_config_option("row_security", "off", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	foreach(lc, stmts)
+	{
+		RawStmt    *rs = lfirst_node(RawStmt, lc);
+		char	   *text;
+		int			rc;
+
+		CHECK_FOR_INTERRUPTS();
+		st.stmtno++;
+		check_statement(rs->stmt, &st);
+		text = rs->stmt_len > 0 ?
+			pnstrdup(sql + rs->stmt_location, rs->stmt_len) :
+			pstrdup(sql + rs->stmt_location);
+		rc = SPI_execute(text, false, 0);
+		if (rc < 0)
+			elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
+		result = NULL;
+		if (rc == SPI_OK_SELECT && SPI_processed > 0 && SPI_tuptable != NULL)
+		{
+			char	   *v = SPI_getvalue(SPI_tuptable->vals[0],
+										 SPI_tuptable->tupdesc, 1);
+
+			result = v ? MemoryContextStrdup(caller, v) : NULL;
+		}
+	}
+	ps_as_user_end(&ao);
+	SPI_finish();
+	error_context_stack = errcb.previous;
+	return result;
 }

@@ -97,9 +97,69 @@ note_alter(PsParsedScript *ps, AlterTableStmt *at, bool *concurrent)
 	}
 }
 
+static void note_stmt(PsParsedScript *ps, Node *st, bool *concurrent);
+
+/*
+ * The statements a script runs through partstrat_exec_as_owner(parent,
+ * $$...$$) (the owner's part of a script), or NULL.
+ */
+static const char *
+as_owner_text(Node *st)
+{
+	SelectStmt *sel;
+	ResTarget  *rt;
+	FuncCall   *fc;
+	Node	   *arg;
+
+	if (!IsA(st, SelectStmt))
+		return NULL;
+	sel = (SelectStmt *) st;
+	if (list_length(sel->targetList) != 1)
+		return NULL;
+	rt = linitial_node(ResTarget, sel->targetList);
+	if (rt->val == NULL || !IsA(rt->val, FuncCall))
+		return NULL;
+	fc = (FuncCall *) rt->val;
+	if (strcmp(strVal(llast(fc->funcname)), "partstrat_exec_as_owner") != 0 ||
+		list_length(fc->args) != 2)
+		return NULL;
+	arg = lsecond(fc->args);
+	if (!IsA(arg, A_Const) || ((A_Const *) arg)->isnull ||
+		!IsA(&((A_Const *) arg)->val, String))
+		return NULL;
+	return strVal(&((A_Const *) arg)->val);
+}
+
+/* Note what one statement (or the owner's statements it runs) touches. */
+static void
+note_stmt(PsParsedScript *ps, Node *st, bool *concurrent)
+{
+	const char *inner = as_owner_text(st);
+
+	if (inner)
+	{
+		ListCell   *lc;
+
+		foreach(lc, raw_parser(inner, RAW_PARSE_DEFAULT))
+			note_stmt(ps, lfirst_node(RawStmt, lc)->stmt, concurrent);
+		return;
+	}
+	if (IsA(st, AlterTableStmt))
+		note_alter(ps, (AlterTableStmt *) st, concurrent);
+	else if (IsA(st, CreateStmt))
+	{
+		CreateStmt *cs = (CreateStmt *) st;
+
+		ps->created = lappend(ps->created, cs->relation);
+		if (cs->partbound)
+			ps->partitions = lappend(ps->partitions,
+									 rangevar_text(cs->relation));
+	}
+}
+
 /*
  * Split a script into its transactions and note the tables it attaches,
- * detaches and creates.
+ * detaches and creates (also inside partstrat_exec_as_owner()).
  */
 PsParsedScript *
 ps_script_parse(const char *script)
@@ -131,17 +191,7 @@ ps_script_parse(const char *script)
 				elog(ERROR, "unexpected transaction statement in a generated script");
 			continue;
 		}
-		if (IsA(st, AlterTableStmt))
-			note_alter(ps, (AlterTableStmt *) st, &concurrent);
-		else if (IsA(st, CreateStmt))
-		{
-			CreateStmt *cs = (CreateStmt *) st;
-
-			ps->created = lappend(ps->created, cs->relation);
-			if (cs->partbound)
-				ps->partitions = lappend(ps->partitions,
-										 rangevar_text(cs->relation));
-		}
+		note_stmt(ps, st, &concurrent);
 		if (!IsA(st, VariableSetStmt) && !IsA(st, DoStmt) &&
 			!IsA(st, LockStmt))
 			ps->nwork++;

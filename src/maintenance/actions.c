@@ -350,7 +350,8 @@ advised_scripts(const PsPolicy *p, const char *action)
 	args[0] = ObjectIdGetDatum(p->parent);
 	args[1] = Int64GetDatum(p->target_bytes);
 	args[2] = CStringGetTextDatum(action);
-	SPI_connect();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute_with_args(psprintf("SELECT a.ddl FROM %s($1, $2) a "
 									   "WHERE a.action = $3 AND a.ddl IS NOT NULL "
 									   "ORDER BY a.priority",
@@ -361,8 +362,18 @@ advised_scripts(const PsPolicy *p, const char *action)
 	{
 		char	   *ddl = SPI_getvalue(SPI_tuptable->vals[i],
 									   SPI_tuptable->tupdesc, 1);
+		MemoryContext spicxt;
 
-		result = lappend(result, MemoryContextStrdup(outer, ddl));
+		/*
+		 * The list too, not only its strings, in the caller's context:
+		 * SPI_connect() made SPI's procedure context current, which
+		 * SPI_finish() deletes.  A list left there was read after the free
+		 * (by the worker, whose next statements reuse that memory: a NULL
+		 * script, SIGSEGV in raw_parser).
+		 */
+		spicxt = MemoryContextSwitchTo(outer);
+		result = lappend(result, pstrdup(ddl));
+		MemoryContextSwitchTo(spicxt);
 	}
 	SPI_finish();
 	return result;

@@ -64,6 +64,10 @@ cmp_ok($node->safe_psql('app', q{SELECT count(*) FROM pg_inherits WHERE inhparen
 is($node->safe_psql('app', q{SELECT count(*) || ':' || sum(k) FROM sp}), $sum, 'every row kept');
 is($node->safe_psql('app', q{SELECT count(*) FROM pg_class WHERE relname LIKE 'sp\_%'
 	AND relkind = 'r' AND NOT relispartition}), '0', 'no table left behind');
+# the worker ran the split and the runs after it without crashing (a list
+# read after SPI_finish freed it once gave a NULL script here: SIGSEGV)
+unlike(slurp_file($node->logfile), qr/terminated by signal/,
+	'no process of the server crashed');
 
 $node->stop;
 done_testing();

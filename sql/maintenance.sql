@@ -213,7 +213,7 @@ SELECT c.relname, y.extcondition
 FROM pg_extension e, unnest(e.extconfig) WITH ORDINALITY x(oid, n)
 JOIN pg_class c ON c.oid = x.oid
 JOIN LATERAL unnest(e.extcondition) WITH ORDINALITY y(extcondition, m) ON y.m = x.n
-WHERE e.extname = 'partstrat';
+WHERE e.extname = 'partstrat' ORDER BY c.relname;
 
 -- ---- no worker without preloading -------------------------------------
 SELECT count(*) FROM partstrat_worker_status();

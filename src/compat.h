@@ -150,6 +150,15 @@ ps_relpath(PsFileId fid, PsBackendId backend, ForkNumber fork)
 #define ps_executor_run(qd, dir, count)	ExecutorRun((qd), (dir), (count), true)
 #endif
 
+/* Running a portal to completion: 18 dropped PortalRun's run_once. */
+#if PG_VERSION_NUM >= 180000
+#define ps_portal_run(portal, count, top, dest, altdest, qc) \
+	PortalRun((portal), (count), (top), (dest), (altdest), (qc))
+#else
+#define ps_portal_run(portal, count, top, dest, altdest, qc) \
+	PortalRun((portal), (count), (top), true, (dest), (altdest), (qc))
+#endif
+
 /* ACL checks on a schema or tablespace (object_aclcheck in 16). */
 #if PG_VERSION_NUM >= 160000
 #define ps_namespace_aclcheck(nsp, role, mode) \

@@ -34,6 +34,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_namespace.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
@@ -51,6 +52,7 @@
 #include "utils/syscache.h"
 #include "utils/timeout.h"
 
+#include "compat.h"
 #include "maintenance.h"
 #include "partstrat.h"
 
@@ -251,7 +253,7 @@ ps_script_refusal(PsParsedScript *ps, Oid owner)
 			get_namespace_oid(rv->schemaname, true) : InvalidOid;
 
 		if (OidIsValid(nsp) &&
-			pg_namespace_aclcheck(nsp, owner, ACL_CREATE) != ACLCHECK_OK)
+			ps_namespace_aclcheck(nsp, owner, ACL_CREATE) != ACLCHECK_OK)
 			return psprintf("role %s, the owner of the parent, has no CREATE privilege on schema %s",
 							GetUserNameFromId(owner, false),
 							quote_identifier(rv->schemaname));
@@ -406,8 +408,8 @@ run_toplevel(const char *sql, Oid owner, const PsTxnControl *tc,
 		PortalDefineQuery(portal, NULL, sql,
 						  CreateCommandTag(parsetree->stmt), plantrees, NULL);
 		PortalStart(portal, NULL, 0, InvalidSnapshot);
-		(void) PortalRun(portal, FETCH_ALL, true, true,
-						 None_Receiver, None_Receiver, &qc);
+		(void) ps_portal_run(portal, FETCH_ALL, true,
+							 None_Receiver, None_Receiver, &qc);
 		PortalDrop(portal, false);
 		statement_timeout_off(tc);
 		SetUserIdAndSecContext(save_userid, save_sec);

@@ -127,12 +127,13 @@ ps_history_start(Oid parent, const char *parent_name, Oid owner,
 	Oid			types[9] = {OIDOID, TEXTOID, OIDOID, TEXTOID, TEXTARRAYOID,
 	TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID};
 	Datum		values[9];
-	char		nulls[9] = "         ";
+	char		nulls[9];
 	bool		final = strcmp(status, "running") != 0;
 	char	   *log = ps_mx_relname("partstrat_history_log");
 	int64		run_id = 0;
 	bool		isnull;
 
+	memset(nulls, ' ', sizeof(nulls));	/* no NULL unless set below */
 	values[0] = ObjectIdGetDatum(parent);
 	values[1] = CStringGetTextDatum(parent_name);
 	values[2] = ObjectIdGetDatum(owner);
@@ -183,8 +184,9 @@ ps_history_finish(int64 run_id, const char *status, const char *error,
 	Oid			types[7] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, INT8OID,
 	JSONBOID, TIMESTAMPTZOID};
 	Datum		values[7];
-	char		nulls[7] = "       ";
+	char		nulls[7];
 
+	memset(nulls, ' ', sizeof(nulls));	/* no NULL unless set below */
 	values[0] = Int64GetDatum(run_id);
 	values[1] = CStringGetTextDatum(status);
 	if (error)

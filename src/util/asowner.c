@@ -431,7 +431,17 @@ ps_exec_as_owner(Oid relid, const char *sql)
 	PsAsUser	ao;
 	ListCell   *lc;
 
-	if (!has_privs_of_role(GetUserId(), owner))
+	/*
+	 * The caller must have the owner's privileges and be able to become it:
+	 * from PostgreSQL 16 a member granted the role WITH SET FALSE has its
+	 * privileges but may not act as it (own objects as it, use its
+	 * attributes such as BYPASSRLS), which running as the owner would give.
+	 */
+	if (!has_privs_of_role(GetUserId(), owner)
+#if PG_VERSION_NUM >= 160000
+		|| !member_can_set_role(GetUserId(), owner)
+#endif
+		)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("must be able to act as role \"%s\" to run this script",

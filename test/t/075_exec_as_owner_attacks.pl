@@ -119,5 +119,21 @@ like($err, qr/owned by role "alice"/, "bob's own table as the parent does not op
 is($node->safe_psql('postgres', 'SELECT count(*) FROM a.ev WHERE id = 5'), '0',
 	'nothing written');
 
+# PostgreSQL 16 and later: a member WITH INHERIT TRUE, SET FALSE has alice's
+# privileges but may not act as alice (own objects as alice, use her
+# attributes); running as the owner must not give it that
+SKIP:
+{
+	skip 'GRANT ... WITH SET exists from PostgreSQL 16', 3
+	  if $node->safe_psql('postgres', 'SHOW server_version_num') < 160000;
+	$node->safe_psql('postgres', 'CREATE ROLE carol; GRANT alice TO carol WITH INHERIT TRUE, SET FALSE');
+	($ret, $err) = psql_err(q{SET ROLE carol; SELECT partstrat_exec_as_owner('a.ev'::regclass, $q$DO $d$BEGIN CREATE TABLE a.carol_made (x int); END$d$$q$)});
+	like($err, qr/must be able to act as role "alice"/, 'a member WITH SET FALSE may not act as the owner');
+	is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_class WHERE relname = 'carol_made'}), '0',
+		'... and made no table owned by alice');
+	($ret, $err) = psql_err(q{SET ROLE carol; SET ROLE alice});
+	like($err, qr/permission denied/, '... as SET ROLE refuses it');
+}
+
 $node->stop;
 done_testing();

@@ -12,7 +12,7 @@ MODULE_big = partstrat
 # analysis/ (skew measures), ddl/ (the script toolkit and the generators),
 # advise/ (findings ranked into actions), pruning/ (plans and workload),
 # sql/ (SQL-callable surface), util/ (subtransactions, acting as the owner).
-SRC_DIRS = catalog analysis ddl advise pruning sql util maintenance
+SRC_DIRS = catalog analysis ddl advise pruning sql util maintenance watch
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c $(foreach d,$(SRC_DIRS),src/$(d)/*.c))))
 DATA = $(wildcard sql/partstrat--*.sql)
 

@@ -212,10 +212,13 @@ SELECT pg_stat_force_next_flush();
 ANALYZE acct;
 DELETE FROM acct WHERE k BETWEEN 300 AND 399 AND id % 2 = 0;   -- half of acct_3
 SELECT pg_stat_force_next_flush();
+-- under a quarter of the default target: no add_index (not material)
 SELECT * FROM advice('acct');
-SELECT action, ddl FROM partstrat_advise('acct');
-SELECT ddl FROM partstrat_advise('acct') \gexec
-SELECT * FROM advice('acct');
+-- a small target: the table matters
+SELECT * FROM advice('acct', 262144);
+SELECT action, ddl FROM partstrat_advise('acct', 262144);
+SELECT ddl FROM partstrat_advise('acct', 262144) \gexec
+SELECT * FROM advice('acct', 262144);
 
 ------------------------------------------------------------------------
 -- retention, premake and an empty DEFAULT that blocks DETACH CONCURRENTLY

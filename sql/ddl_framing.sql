@@ -92,6 +92,10 @@ SELECT position('app.bucket(k)' IN :'script') > 0 AS qualified_key,
 -- merge of the two pieces back into one
 ------------------------------------------------------------------------
 SET search_path = fr, app, public;
+-- (after the split's script the pieces' reltuples are set on 15 and 17 but
+-- still -1 on 18: ANALYZE, so that the merge's header reads the same on every
+-- version)
+ANALYZE fr.ev_0_1, fr.ev_0_2;
 SELECT partstrat_ddl_merge(ARRAY['fr.ev_0_1', 'fr.ev_0_2']::regclass[]) AS script \gset
 \o results/ddl_framing_run.sql
 \qecho :script
@@ -166,7 +170,8 @@ SELECT partstrat_ddl_guard_default('ev') AS script \gset
 SET search_path = evil, public;
 \i results/ddl_framing_run.sql
 SET search_path = fr, public;
-SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'ev_def'::regclass;
+-- (NOT NULL constraints, contype 'n', are rows of pg_constraint from PostgreSQL 18 on: left out, the same output on every version)
+SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'ev_def'::regclass AND contype <> 'n';
 -- the guard calls app.bucket: a row of a range without a partition is refused
 INSERT INTO ev VALUES (9000, 9000, 'x');
 
@@ -295,7 +300,8 @@ CREATE INDEX ON ai_0 (norm(note), id int4_plain_ops);
 CREATE INDEX ON ai_1 (norm(note), id int4_plain_ops);
 INSERT INTO ai SELECT g, g % 300, 'Note ' || g FROM generate_series(1, 3000) g;
 ANALYZE ai;
-SELECT ddl AS script FROM partstrat_advise('ai') WHERE action = 'add_index' \gset
+-- a small target: layout advice is for tables above a quarter of it
+SELECT ddl AS script FROM partstrat_advise('ai', 65536) WHERE action = 'add_index' \gset
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
@@ -304,7 +310,7 @@ SET search_path = evil, public;
 SET search_path = fr, public;
 SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
 WHERE i.indrelid = 'ai_2'::regclass;
-SELECT action FROM partstrat_advise('ai') WHERE action = 'add_index';
+SELECT action FROM partstrat_advise('ai', 65536) WHERE action = 'add_index';
 
 ------------------------------------------------------------------------
 -- a temporary table, with an index on a user function: the scripts name

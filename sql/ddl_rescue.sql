@@ -89,8 +89,9 @@ SELECT partstrat_ddl_guard_default('ev') AS script \gset
 \qecho :script
 \o
 \i results/ddl_rescue_run.sql
+-- (NOT NULL constraints, contype 'n', are rows of pg_constraint from PostgreSQL 18 on: left out, the same output on every version)
 SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint
-WHERE conrelid = 'ev_default'::regclass;
+WHERE conrelid = 'ev_default'::regclass AND contype <> 'n';
 -- a row of a range without a partition is refused, NULL keys still pass
 INSERT INTO ev VALUES (5000, '2026-07-01 00:00+00', 0);
 INSERT INTO ev VALUES (5001, NULL, 0);

@@ -365,3 +365,706 @@ LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION partstrat_exec_as_owner(regclass, text) IS
 'runs statements (moving rows, building indexes, attaching) as the owner of parent in a security-restricted operation, never with the caller''s rights; the caller must have the owner''s privileges, and parent, its ancestors and partitions must share that owner; returns the first value of the last statement when it is a SELECT (a row count); generated scripts call it';
+
+-- ---------------------------------------------------------------------
+-- advice (issue 19): the inventory names the tool that manages a set
+-- ---------------------------------------------------------------------
+
+ALTER TYPE partstrat_tree_summary ADD ATTRIBUTE managed_by text;
+
+COMMENT ON COLUMN partstrat_tree_summary.managed_by IS
+'the partition manager registered for the set, e.g. ''pg_partman 4.7.2'' when pg_partman''s part_config has a row for it; NULL otherwise (or when part_config is not readable)';
+
+------------------------------------------------------------------------------
+-- Watching over time: snapshots, forecast, metrics (src/watch/,
+-- docs/watching.md)
+------------------------------------------------------------------------------
+
+-- One row per leaf and snapshot.  Names are stored as they were (the leaf
+-- may be dropped later); pairs of snapshots are matched by OID, so a leaf
+-- dropped and created again under the same name starts a new series.
+-- stats_reset and db_xacts are pg_stat_database's for this database at that
+-- moment: a change of the first or a drop of the second means the counters
+-- were reset (pg_stat_reset(), a crash).
+CREATE TABLE partstrat_snapshot (
+    taken_at timestamptz NOT NULL,
+    parent oid NOT NULL,
+    parent_name text NOT NULL,
+    stats_reset timestamptz,
+    db_xacts bigint NOT NULL,
+    leaf oid NOT NULL,
+    leaf_name text NOT NULL,
+    is_default boolean NOT NULL,
+    rows bigint,
+    bytes bigint,
+    inserted bigint,
+    updated bigint,
+    deleted bigint,
+    seq_scans bigint,
+    idx_scans bigint,
+    PRIMARY KEY (parent, taken_at, leaf)
+);
+CREATE INDEX partstrat_snapshot_taken_at ON partstrat_snapshot (taken_at);
+REVOKE ALL ON partstrat_snapshot FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('partstrat_snapshot', '');
+
+COMMENT ON TABLE partstrat_snapshot IS
+'snapshots of partition trees, one row per leaf: rows, bytes and cumulative counters (read it through the view partstrat_snapshots)';
+
+CREATE FUNCTION partstrat_may_read(relid oid)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'partstrat_may_read'
+LANGUAGE C STRICT STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION partstrat_may_read(oid) IS
+'true if the relation exists and the current user may read its sizes and statistics (SELECT on it, or pg_read_all_stats)';
+
+CREATE FUNCTION partstrat_snapshot_take(parent regclass DEFAULT NULL,
+                                        complete_proofs boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'partstrat_snapshot_take'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_snapshot_take(regclass, boolean) IS
+'stores a snapshot (rows, bytes, counters per leaf) of the partitioned table given, or of every partitioned root the caller may read; deletes snapshots older than partstrat.snapshot_keep; takes the due second samples of their proofs (complete_proofs); returns the leaf rows stored';
+
+-- The snapshots of the parents the caller may read.
+CREATE VIEW partstrat_snapshots WITH (security_barrier) AS
+SELECT taken_at, parent, parent_name, leaf, leaf_name, is_default, rows,
+       bytes, inserted, updated, deleted, seq_scans, idx_scans, stats_reset,
+       db_xacts
+FROM partstrat_snapshot
+WHERE partstrat_may_read(parent);
+
+GRANT SELECT ON partstrat_snapshots TO PUBLIC;
+
+COMMENT ON VIEW partstrat_snapshots IS
+'the snapshots of the partitioned tables the current user may read';
+
+-- Consecutive snapshots of each leaf (same OID), with the deltas.  Counter
+-- deltas are NULL when the counters were reset in between (the database's
+-- stats_reset changed, its transaction count or any counter of the leaf went
+-- down): never negative, never the whole history counted as one interval.
+CREATE VIEW partstrat_snapshot_deltas WITH (security_barrier) AS
+SELECT parent, parent_name, leaf, leaf_name, is_default,
+       prev_taken_at, taken_at,
+       extract(epoch FROM taken_at - prev_taken_at)::float8 / 86400 AS days,
+       rows - prev_rows AS rows_delta,
+       bytes - prev_bytes AS bytes_delta,
+       CASE WHEN NOT reset THEN inserted - prev_inserted END AS inserted,
+       CASE WHEN NOT reset THEN updated - prev_updated END AS updated,
+       CASE WHEN NOT reset THEN deleted - prev_deleted END AS deleted,
+       CASE WHEN NOT reset THEN seq_scans - prev_seq_scans END AS seq_scans,
+       CASE WHEN NOT reset THEN idx_scans - prev_idx_scans END AS idx_scans,
+       reset AS counters_reset
+FROM (
+    SELECT s.*,
+           prev_stats_reset IS DISTINCT FROM stats_reset
+           OR db_xacts < prev_db_xacts
+           OR inserted < prev_inserted OR updated < prev_updated
+           OR deleted < prev_deleted OR seq_scans < prev_seq_scans
+           OR idx_scans < prev_idx_scans
+           OR (inserted IS NULL) <> (prev_inserted IS NULL) AS reset
+    FROM (
+        SELECT p.*,
+               lag(taken_at) OVER w AS prev_taken_at,
+               lag(rows) OVER w AS prev_rows,
+               lag(bytes) OVER w AS prev_bytes,
+               lag(inserted) OVER w AS prev_inserted,
+               lag(updated) OVER w AS prev_updated,
+               lag(deleted) OVER w AS prev_deleted,
+               lag(seq_scans) OVER w AS prev_seq_scans,
+               lag(idx_scans) OVER w AS prev_idx_scans,
+               lag(stats_reset) OVER w AS prev_stats_reset,
+               lag(db_xacts) OVER w AS prev_db_xacts
+        FROM partstrat_snapshot p
+        WHERE partstrat_may_read(p.parent)
+        WINDOW w AS (PARTITION BY p.parent, p.leaf ORDER BY p.taken_at)
+    ) s
+    WHERE prev_taken_at IS NOT NULL
+) d;
+
+GRANT SELECT ON partstrat_snapshot_deltas TO PUBLIC;
+
+COMMENT ON VIEW partstrat_snapshot_deltas IS
+'changes of each leaf between consecutive snapshots; counter deltas are NULL across a counter reset';
+
+ALTER TYPE partstrat_skew_leaf ADD ATTRIBUTE hot_source text;
+
+-- Metrics: one row per series; partstrat_metrics_prometheus() prints them in
+-- the Prometheus text format, monitoring/ has the exporter's queries.
+CREATE FUNCTION partstrat_metrics_rows(
+    what text DEFAULT 'all',
+    OUT metric text,
+    OUT labels jsonb,
+    OUT value float8,
+    OUT type text,
+    OUT help text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'partstrat_metrics_rows'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_metrics_rows(text) IS
+'the rows of the view partstrat_metrics: what => ''all'', ''tables'' (one inventory per parent) or ''maintenance'' (last run, failed runs, worker: no inventory)';
+
+CREATE VIEW partstrat_metrics AS
+SELECT metric, labels, value, type, help FROM partstrat_metrics_rows();
+
+GRANT SELECT ON partstrat_metrics TO PUBLIC;
+
+COMMENT ON VIEW partstrat_metrics IS
+'per partitioned table the caller may read (label parent): leaves, rows, bytes, rows in DEFAULT, largest/median leaf, Gini, advice by action, premade intervals and seconds until they run out';
+
+CREATE FUNCTION partstrat_metrics_prometheus()
+RETURNS text
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+WITH m AS (
+    SELECT * FROM @extschema@.partstrat_metrics
+), lines AS (
+    SELECT metric, type, help,
+           metric
+           || coalesce('{' || (SELECT string_agg(
+                  key || '="'
+                  || replace(replace(replace(value, E'\\', E'\\\\'),
+                                     '"', E'\\"'),
+                             E'\n', E'\\n')
+                  || '"', ',' ORDER BY key)
+               FROM jsonb_each_text(m.labels)) || '}', '')
+           || ' '
+           || CASE WHEN m.value = 'Infinity'::float8 THEN '+Inf'
+                   WHEN m.value = '-Infinity'::float8 THEN '-Inf'
+                   ELSE m.value::text END AS line
+    FROM m
+), families AS (
+    SELECT metric,
+           '# HELP ' || metric || ' '
+           || replace(replace(min(help), E'\\', E'\\\\'), E'\n', E'\\n')
+           || E'\n# TYPE ' || metric || ' ' || min(type) || E'\n'
+           || string_agg(line || E'\n', '' ORDER BY line) AS block
+    FROM lines
+    GROUP BY metric
+)
+SELECT coalesce(string_agg(block, '' ORDER BY metric), '') FROM families
+$fn$;
+
+COMMENT ON FUNCTION partstrat_metrics_prometheus() IS
+'partstrat_metrics in the Prometheus text exposition format (label values escaped)';
+
+-- Forecast
+CREATE TYPE partstrat_forecast_row AS (
+    parent regclass,
+    partition regclass,
+    daily_snapshots int,
+    rows_per_day float8,
+    bytes_per_day float8,
+    bytes bigint,
+    target_bytes bigint,
+    days_to_target float8,
+    target_at timestamptz,
+    range_closes_at timestamptz,
+    bytes_at_close bigint,
+    premade_until timestamptz,
+    premade_days_left float8,
+    premake int,
+    default_from timestamptz,
+    bytes_at_horizon bigint,
+    summary text
+);
+
+COMMENT ON TYPE partstrat_forecast_row IS
+'one row of partstrat_forecast(): the parent (partition NULL) or one growing leaf';
+
+CREATE FUNCTION partstrat_forecast(parent regclass,
+                                   horizon interval DEFAULT '90 days')
+RETURNS SETOF partstrat_forecast_row
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    now_ts timestamptz := coalesce(
+        nullif(current_setting('partstrat.reference_time', true), '')::timestamptz,
+        transaction_timestamp());
+    target bigint := pg_size_bytes(current_setting('partstrat.target_bytes'));
+    hdays float8;
+    pname text;
+    keytype oid;
+    has_default boolean;
+    npick int;
+    r @extschema@.partstrat_forecast_row;
+    lf record;
+    newest record;
+    step_days float8;
+BEGIN
+    IF parent IS NULL THEN
+        RETURN;
+    END IF;
+    IF horizon IS NULL OR extract(epoch FROM horizon) <= 0 THEN
+        RAISE EXCEPTION 'horizon must be a positive interval'
+            USING ERRCODE = '22023',
+                  HINT = 'Pass e.g. interval ''90 days''.';
+    END IF;
+    hdays := extract(epoch FROM horizon) / 86400;
+
+    -- The inventory checks the caller's access and that parent is partitioned.
+    CREATE TEMP TABLE IF NOT EXISTS partstrat_forecast_parts
+        (LIKE @extschema@.partstrat_partition) ON COMMIT DROP;
+    TRUNCATE partstrat_forecast_parts;
+    INSERT INTO partstrat_forecast_parts
+        SELECT * FROM @extschema@.partstrat_partitions(parent);
+
+    SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+      INTO pname
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = parent;
+    SELECT a.atttypid INTO keytype
+      FROM pg_partitioned_table pt
+      JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
+     WHERE pt.partrelid = parent AND pt.partstrat = 'r';
+    SELECT bool_or(is_default) INTO has_default
+      FROM partstrat_forecast_parts WHERE level = 1;
+
+    r.parent := parent;
+    r.target_bytes := target;
+    SELECT sum(total_bytes) INTO r.bytes FROM partstrat_forecast_parts WHERE is_leaf;
+
+    -- the time axis: bounds of the first level as timestamptz (date and
+    -- timestamp keys read as UTC)
+    IF keytype IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
+        SELECT max(hi) AS hi,
+               (array_agg(hi - lo ORDER BY hi DESC))[1] AS step
+          INTO newest
+          FROM (SELECT CASE WHEN keytype = 'timestamptz'::regtype
+                            THEN range_from[1]::timestamptz
+                            ELSE range_from[1]::timestamp AT TIME ZONE 'UTC' END AS lo,
+                       CASE WHEN keytype = 'timestamptz'::regtype
+                            THEN range_to[1]::timestamptz
+                            ELSE range_to[1]::timestamp AT TIME ZONE 'UTC' END AS hi
+                  FROM partstrat_forecast_parts
+                 WHERE level = 1 AND NOT is_default AND NOT detach_pending
+                   AND range_from[1] ~ '^[0-9]' AND range_to[1] ~ '^[0-9]') b;
+        IF newest.hi IS NOT NULL THEN
+            r.premade_until := newest.hi;
+            r.premade_days_left := extract(epoch FROM newest.hi - now_ts) / 86400;
+            step_days := extract(epoch FROM newest.step) / 86400;
+            IF step_days > 0 THEN
+                r.premake := ceil(hdays / step_days)::int;
+            END IF;
+            IF has_default THEN
+                r.default_from := newest.hi;
+            END IF;
+        END IF;
+    END IF;
+
+    -- the last snapshot of each day (UTC), numbered
+    CREATE TEMP TABLE IF NOT EXISTS partstrat_forecast_snap
+        (i int, taken_at timestamptz, days float8, leaf oid, rows bigint,
+         bytes bigint) ON COMMIT DROP;
+    TRUNCATE partstrat_forecast_snap;
+    INSERT INTO partstrat_forecast_snap
+    WITH pick AS (
+        SELECT taken_at, row_number() OVER (ORDER BY taken_at)::int AS i,
+               extract(epoch FROM taken_at - lag(taken_at) OVER (ORDER BY taken_at))
+                   / 86400 AS days
+          FROM (SELECT max(taken_at) AS taken_at
+                  FROM @extschema@.partstrat_snapshots s
+                 WHERE s.parent = partstrat_forecast.parent AND s.taken_at <= now_ts
+                 GROUP BY (s.taken_at AT TIME ZONE 'UTC')::date) d
+    )
+    SELECT pick.i, pick.taken_at, pick.days, s.leaf, s.rows, s.bytes
+      FROM pick JOIN @extschema@.partstrat_snapshots s
+        ON s.parent = partstrat_forecast.parent AND s.taken_at = pick.taken_at;
+    SELECT count(DISTINCT i) INTO npick FROM partstrat_forecast_snap;
+    r.daily_snapshots := npick;
+
+    IF npick < 3 THEN
+        r.summary := format('%s: %s daily snapshot%s, 3 are needed: no forecast (take one a day with partstrat_snapshot_take())',
+                            pname, npick, CASE WHEN npick = 1 THEN '' ELSE 's' END);
+        RETURN NEXT r;
+        RETURN;
+    END IF;
+
+    -- the parent: growth between consecutive days (a leaf new since the
+    -- previous day counts whole; a leaf gone is not negative growth),
+    -- median of the last 7 daily rates
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY drows / days),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY dbytes / days)
+      INTO r.rows_per_day, r.bytes_per_day
+      FROM (SELECT c.i, c.days,
+                   sum(coalesce(c.rows, 0) - coalesce(p.rows, 0)) AS drows,
+                   sum(coalesce(c.bytes, 0) - coalesce(p.bytes, 0)) AS dbytes
+              FROM partstrat_forecast_snap c
+              LEFT JOIN partstrat_forecast_snap p ON p.leaf = c.leaf AND p.i = c.i - 1
+             WHERE c.i > npick - 7
+             GROUP BY c.i, c.days) g
+     WHERE days > 0;
+    r.bytes_at_horizon := (r.bytes + greatest(r.bytes_per_day, 0) * hdays)::bigint;
+
+    -- the growing leaves
+    FOR lf IN
+        WITH d AS (
+            SELECT c.leaf, c.i, (c.rows - p.rows) / c.days AS rpd,
+                   (c.bytes - p.bytes) / c.days AS bpd
+              FROM partstrat_forecast_snap c
+              JOIN partstrat_forecast_snap p ON p.leaf = c.leaf AND p.i = c.i - 1
+             WHERE c.days > 0
+        ), f AS (
+            -- a leaf's rate counts from the day it first grew: a premade
+            -- partition's empty days before its range opens are not its rate
+            SELECT leaf, min(i) AS first_i FROM d
+             WHERE rpd > 0 OR bpd > 0 GROUP BY leaf
+        )
+        SELECT d.leaf,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY d.rpd) AS rows_per_day,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY d.bpd) AS bytes_per_day,
+               x.total_bytes AS bytes,
+               x.is_default,
+               CASE WHEN keytype = 'timestamptz'::regtype AND x.range_to[1] ~ '^[0-9]'
+                    THEN x.range_to[1]::timestamptz
+                    WHEN keytype IN ('date'::regtype, 'timestamp'::regtype) AND x.range_to[1] ~ '^[0-9]'
+                    THEN x.range_to[1]::timestamp AT TIME ZONE 'UTC' END AS closes
+          FROM d
+          JOIN f ON f.leaf = d.leaf
+          JOIN partstrat_forecast_parts x ON x.partition = d.leaf AND x.is_leaf
+         WHERE d.i >= f.first_i AND d.i > npick - 7
+         GROUP BY d.leaf, x.total_bytes, x.is_default, x.range_to
+        HAVING percentile_cont(0.5) WITHIN GROUP (ORDER BY d.bpd) > 0
+         ORDER BY d.leaf::regclass::text
+    LOOP
+        DECLARE
+            lr @extschema@.partstrat_forecast_row;
+        BEGIN
+            lr.parent := parent;
+            lr.partition := lf.leaf;
+            lr.daily_snapshots := npick;
+            lr.rows_per_day := lf.rows_per_day;
+            lr.bytes_per_day := lf.bytes_per_day;
+            lr.bytes := lf.bytes;
+            lr.target_bytes := target;
+            lr.days_to_target := greatest((target - lf.bytes) / lf.bytes_per_day, 0);
+            lr.target_at := now_ts + lr.days_to_target * interval '1 day';
+            IF lf.closes IS NOT NULL AND lf.closes > now_ts THEN
+                lr.range_closes_at := lf.closes;
+                lr.bytes_at_close := (lf.bytes + lf.bytes_per_day
+                    * extract(epoch FROM lf.closes - now_ts) / 86400)::bigint;
+            END IF;
+            lr.bytes_at_horizon := (lf.bytes + lf.bytes_per_day * hdays)::bigint;
+            lr.summary := format('%s grows %s/day (%s rows/day)',
+                                 lf.leaf::regclass, pg_size_pretty(lf.bytes_per_day::bigint),
+                                 round(lf.rows_per_day::numeric))
+                || CASE WHEN lf.bytes >= target
+                        THEN format('; already above the target %s', pg_size_pretty(target))
+                        ELSE format('; passes the target %s in %s days, on %s',
+                                    pg_size_pretty(target), round(lr.days_to_target::numeric, 1),
+                                    to_char(lr.target_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')) END
+                || CASE WHEN lr.range_closes_at IS NOT NULL
+                        THEN format('; %s when its range closes on %s',
+                                    pg_size_pretty(lr.bytes_at_close),
+                                    to_char(lr.range_closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'))
+                        ELSE '' END
+                || CASE WHEN lf.is_default THEN '; it is the DEFAULT partition: rows arrive without a partition of their own' ELSE '' END;
+            IF lf.is_default THEN
+                r.default_from := least(r.default_from, now_ts);
+                IF r.default_from IS NULL THEN
+                    r.default_from := now_ts;
+                END IF;
+            END IF;
+            IF r.days_to_target IS NULL OR lr.days_to_target < r.days_to_target THEN
+                r.days_to_target := lr.days_to_target;
+                r.target_at := lr.target_at;
+            END IF;
+            RETURN NEXT lr;
+        END;
+    END LOOP;
+
+    r.summary := format('%s grows %s/day (%s rows/day, median of %s daily deltas)',
+                        pname, pg_size_pretty(r.bytes_per_day::bigint),
+                        round(r.rows_per_day::numeric),
+                        least(npick - 1, 7))
+        || CASE WHEN r.premade_until IS NULL THEN ''
+                WHEN r.premade_until <= now_ts
+                THEN format('; its premade partitions ran out on %s, %s days ago',
+                            to_char(r.premade_until AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+                            round(-r.premade_days_left::numeric))
+                ELSE format('; its premade partitions run out on %s, in %s days',
+                            to_char(r.premade_until AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+                            round(r.premade_days_left::numeric)) END
+        || CASE WHEN r.premake IS NULL THEN ''
+                ELSE format('; premake %s keeps %s days covered', r.premake, round(hdays::numeric)) END
+        || CASE WHEN r.default_from IS NULL THEN ''
+                WHEN r.default_from <= now_ts THEN '; the DEFAULT partition receives rows now'
+                ELSE format('; the DEFAULT partition receives rows from %s',
+                            to_char(r.default_from AT TIME ZONE 'UTC', 'YYYY-MM-DD')) END
+        || CASE WHEN r.days_to_target IS NULL THEN ''
+                ELSE format('; a leaf passes the target %s in %s days',
+                            pg_size_pretty(target), round(r.days_to_target::numeric, 1)) END
+        || format('; %s at the horizon (%s)', pg_size_pretty(r.bytes_at_horizon),
+                  to_char((now_ts + horizon) AT TIME ZONE 'UTC', 'YYYY-MM-DD'));
+    RETURN NEXT r;
+END
+$fn$;
+
+COMMENT ON FUNCTION partstrat_forecast(regclass, interval) IS
+'growth of a partitioned table from its daily snapshots (median of the last 7 daily deltas): rows and bytes per day, days until a leaf passes partstrat.target_bytes, premade partitions left, the premake count that covers the horizon, when the DEFAULT receives rows, size at the horizon, with a sentence per row';
+
+-- Proof: the statements on a parent before an action and after
+-- partstrat.proof_after of traffic (src/watch/proof.c).  history_id is the
+-- maintenance history's row when maintenance applied the action.
+CREATE TABLE partstrat_proof_run (
+    proof_id bigserial PRIMARY KEY,
+    parent oid NOT NULL,
+    parent_name text NOT NULL,
+    action text NOT NULL,
+    history_id bigint,
+    before_at timestamptz NOT NULL,
+    after_due timestamptz NOT NULL,
+    after_at timestamptz,
+    lacks text
+);
+CREATE INDEX partstrat_proof_run_due ON partstrat_proof_run (after_due)
+    WHERE after_at IS NULL;
+CREATE TABLE partstrat_proof_sample (
+    proof_id bigint NOT NULL REFERENCES partstrat_proof_run ON DELETE CASCADE,
+    phase text NOT NULL CHECK (phase IN ('before', 'after')),
+    queryid bigint NOT NULL,
+    query text NOT NULL,
+    calls bigint NOT NULL,
+    total_exec_ms float8 NOT NULL,
+    leaves_kept int,
+    leaves_total int,
+    PRIMARY KEY (proof_id, phase, queryid)
+);
+REVOKE ALL ON partstrat_proof_run, partstrat_proof_sample FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_run', '');
+SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_run_proof_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_sample', '');
+
+CREATE VIEW partstrat_proof_runs WITH (security_barrier) AS
+SELECT * FROM partstrat_proof_run WHERE partstrat_may_read(parent);
+CREATE VIEW partstrat_proof_samples WITH (security_barrier) AS
+SELECT s.* FROM partstrat_proof_sample s
+JOIN partstrat_proof_run r USING (proof_id)
+WHERE partstrat_may_read(r.parent);
+GRANT SELECT ON partstrat_proof_runs, partstrat_proof_samples TO PUBLIC;
+
+CREATE FUNCTION partstrat_proof_begin(parent regclass, action text DEFAULT 'manual',
+                                      history_id bigint DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'partstrat_proof_begin'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_proof_begin(regclass, text, bigint) IS
+'records the statements on a parent (pg_stat_statements: calls, execution time, leaves their plans keep) before an action; the second sample is taken partstrat.proof_after later by partstrat_proof_complete()';
+
+CREATE FUNCTION partstrat_proof_complete()
+RETURNS int
+AS 'MODULE_PATHNAME', 'partstrat_proof_complete'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_proof_complete() IS
+'takes the second sample of every proof run that is due (partstrat_snapshot_take() calls it for its parents); returns the runs completed';
+
+CREATE TYPE partstrat_proof_row AS (
+    proof_id bigint,
+    action text,
+    before_at timestamptz,
+    after_at timestamptz,
+    queryid bigint,
+    query text,
+    calls_before bigint,
+    mean_ms_before float8,
+    calls_after bigint,
+    mean_ms_after float8,
+    leaves_before float8,
+    leaves_after float8,
+    summary text
+);
+
+CREATE FUNCTION partstrat_proof(parent regclass)
+RETURNS SETOF partstrat_proof_row
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    pname text;
+    run record;
+    r @extschema@.partstrat_proof_row;
+    n int;
+BEGIN
+    IF parent IS NULL THEN
+        RETURN;
+    END IF;
+    IF NOT @extschema@.partstrat_may_read(parent) THEN
+        RAISE EXCEPTION 'permission denied for table %',
+                        (SELECT relname FROM pg_class WHERE oid = parent)
+            USING ERRCODE = '42501',
+                  DETAIL = 'partstrat reads the proof of a table whose sizes and statistics you may read.',
+                  HINT = 'Grant SELECT on the table, or membership in pg_read_all_stats.';
+    END IF;
+    SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) INTO pname
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = parent;
+    SELECT count(*) INTO n FROM @extschema@.partstrat_proof_runs pr WHERE pr.parent = partstrat_proof.parent;
+    IF n = 0 THEN
+        r.summary := format('%s: no action recorded yet (partstrat_proof_begin(%L) before a change)%s',
+                            pname, pname,
+                            CASE WHEN NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements')
+                                 THEN '; pg_stat_statements is not installed in this database: add it to shared_preload_libraries, restart, and CREATE EXTENSION pg_stat_statements'
+                                 ELSE '' END);
+        RETURN NEXT r;
+        RETURN;
+    END IF;
+    FOR run IN SELECT * FROM @extschema@.partstrat_proof_runs pr
+               WHERE pr.parent = partstrat_proof.parent ORDER BY pr.proof_id
+    LOOP
+        r := NULL;
+        r.proof_id := run.proof_id;
+        r.action := run.action;
+        r.before_at := run.before_at;
+        r.after_at := run.after_at;
+        IF run.lacks IS NOT NULL THEN
+            r.summary := format('%s, %s: no proof: %s', pname, run.action, run.lacks);
+            RETURN NEXT r;
+            CONTINUE;
+        END IF;
+        IF run.after_at IS NULL THEN
+            r.summary := format('%s, %s: statements sampled before at %s; the second sample is due at %s (partstrat.proof_after)',
+                                pname, run.action, run.before_at, run.after_due);
+            RETURN NEXT r;
+            CONTINUE;
+        END IF;
+        -- per statement: before, the cumulative mean up to the action; after,
+        -- the traffic since (the difference of the counters, or the counters
+        -- themselves when pg_stat_statements was reset in between)
+        RETURN QUERY
+        WITH b AS (SELECT * FROM @extschema@.partstrat_proof_samples WHERE proof_id = run.proof_id AND phase = 'before'),
+             a AS (SELECT * FROM @extschema@.partstrat_proof_samples WHERE proof_id = run.proof_id AND phase = 'after'),
+             p AS (
+                SELECT coalesce(a.queryid, b.queryid) AS queryid,
+                       coalesce(a.query, b.query) AS query,
+                       b.calls AS calls_before,
+                       b.total_exec_ms AS total_before,
+                       CASE WHEN b.calls IS NULL OR a.calls < b.calls THEN a.calls
+                            ELSE a.calls - b.calls END AS calls_after,
+                       CASE WHEN b.calls IS NULL OR a.calls < b.calls THEN a.total_exec_ms
+                            ELSE a.total_exec_ms - b.total_exec_ms END AS total_after,
+                       b.leaves_kept AS leaves_before, a.leaves_kept AS leaves_after
+                  FROM a FULL JOIN b USING (queryid))
+        SELECT run.proof_id, run.action, run.before_at, run.after_at, p.queryid, p.query,
+               p.calls_before, p.total_before / nullif(p.calls_before, 0),
+               p.calls_after, p.total_after / nullif(p.calls_after, 0),
+               p.leaves_before::float8, p.leaves_after::float8,
+               format('mean %s ms -> %s ms, leaves scanned %s -> %s',
+                      coalesce(round((p.total_before / nullif(p.calls_before, 0))::numeric, 2)::text, '?'),
+                      coalesce(round((p.total_after / nullif(p.calls_after, 0))::numeric, 2)::text, '?'),
+                      coalesce(p.leaves_before::text, '?'), coalesce(p.leaves_after::text, '?'))
+          FROM p ORDER BY p.total_before DESC NULLS LAST, p.queryid;
+        -- overall: call-weighted over the statements seen both times
+        SELECT count(*),
+               sum(b.total_exec_ms) / nullif(sum(b.calls), 0),
+               sum(CASE WHEN a.calls < b.calls THEN a.total_exec_ms ELSE a.total_exec_ms - b.total_exec_ms END)
+                 / nullif(sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END), 0),
+               sum(b.leaves_kept::float8 * b.calls) / nullif(sum(b.calls) FILTER (WHERE b.leaves_kept IS NOT NULL), 0),
+               sum(a.leaves_kept::float8 * (CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END))
+                 / nullif(sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END)
+                          FILTER (WHERE a.leaves_kept IS NOT NULL), 0),
+               sum(b.calls),
+               sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END)
+          INTO n, r.mean_ms_before, r.mean_ms_after, r.leaves_before, r.leaves_after,
+               r.calls_before, r.calls_after
+          FROM @extschema@.partstrat_proof_samples b
+          JOIN @extschema@.partstrat_proof_samples a
+            ON a.proof_id = b.proof_id AND a.queryid = b.queryid AND a.phase = 'after'
+         WHERE b.proof_id = run.proof_id AND b.phase = 'before';
+        r.queryid := NULL;
+        r.query := NULL;
+        r.summary := format('%s, %s: the %s statement%s on %s: mean %s ms -> %s ms, leaves scanned %s -> %s',
+                            pname, run.action, n, CASE WHEN n = 1 THEN '' ELSE 's' END, pname,
+                            coalesce(round(r.mean_ms_before::numeric, 2)::text, '?'),
+                            coalesce(round(r.mean_ms_after::numeric, 2)::text, '?'),
+                            coalesce(round(r.leaves_before::numeric, 1)::text, '?'),
+                            coalesce(round(r.leaves_after::numeric, 1)::text, '?'));
+        RETURN NEXT r;
+    END LOOP;
+END
+$fn$;
+
+COMMENT ON FUNCTION partstrat_proof(regclass) IS
+'per recorded action on a parent: each statement''s calls, mean execution time and leaves scanned before and after, and a summary row (queryid NULL); says what it lacks without pg_stat_statements';
+
+-- Maintenance (issue 17, partstrat_history_log) wired to watching: a
+-- counter of failed actions that never goes down (the history is pruned),
+-- and, before each action that moves rows, a snapshot and the proof's first
+-- sample.  The trigger is created only when the history table exists (the
+-- maintenance section comes before this one in the script).
+CREATE TABLE partstrat_failure_count (
+    parent oid PRIMARY KEY,
+    parent_name text NOT NULL,
+    failures bigint NOT NULL DEFAULT 0,
+    last_failed_at timestamptz
+);
+REVOKE ALL ON partstrat_failure_count FROM PUBLIC;
+
+CREATE FUNCTION partstrat_watch_history()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    IF NEW.status = 'failed' AND (TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM 'failed')
+       AND NEW.parent_oid IS NOT NULL THEN
+        INSERT INTO @extschema@.partstrat_failure_count AS f
+               (parent, parent_name, failures, last_failed_at)
+        VALUES (NEW.parent_oid, NEW.parent_name, 1, clock_timestamp())
+        ON CONFLICT (parent) DO UPDATE
+            SET failures = f.failures + 1, parent_name = excluded.parent_name,
+                last_failed_at = excluded.last_failed_at;
+    END IF;
+    RETURN NULL;
+END
+$fn$;
+
+COMMENT ON FUNCTION partstrat_watch_history() IS
+'trigger of partstrat_history_log: counts failed maintenance actions per parent in partstrat_failure_count (never pruned)';
+
+-- Runs as the role that writes the history row (the table's owner): reads
+-- pg_stat_statements as that role; an error never stops the action.
+CREATE FUNCTION partstrat_watch_history_before()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    IF NEW.status = 'running' AND NEW.parent_oid IS NOT NULL
+       AND NEW.action IN ('split', 'merge', 'rescue_default', 'repartition') THEN
+        -- a snapshot (due proofs are completed by the daily snapshot, not
+        -- here) and the proof's first sample, keyed by the history row
+        BEGIN
+            PERFORM @extschema@.partstrat_snapshot_take(NEW.parent_oid::regclass, false);
+            PERFORM @extschema@.partstrat_proof_begin(NEW.parent_oid::regclass,
+                                                      NEW.action, NEW.run_id);
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'partstrat: no snapshot or proof before % of %: %',
+                          NEW.action, NEW.parent_name, SQLERRM;
+        END;
+    END IF;
+    RETURN NULL;
+END
+$fn$;
+
+COMMENT ON FUNCTION partstrat_watch_history_before() IS
+'trigger of partstrat_history_log: before a maintenance action that moves rows, a snapshot of its parent and the first sample of its proof';
+
+DO $do$
+BEGIN
+    IF to_regclass('@extschema@.partstrat_history_log') IS NOT NULL THEN
+        CREATE TRIGGER partstrat_watch_failures
+            AFTER INSERT OR UPDATE OF status ON @extschema@.partstrat_history_log
+            FOR EACH ROW EXECUTE FUNCTION @extschema@.partstrat_watch_history();
+        CREATE TRIGGER partstrat_watch_actions
+            AFTER INSERT ON @extschema@.partstrat_history_log
+            FOR EACH ROW EXECUTE FUNCTION @extschema@.partstrat_watch_history_before();
+    END IF;
+END
+$do$;

@@ -246,5 +246,77 @@ SELECT * FROM partstrat_key_candidates('ev');
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM partstrat_key_candidates('ev_ts');
 \echo :LAST_ERROR_SQLSTATE
+-- hard cases of PostgreSQL's partition_prune.sql, each with its own diagnosis
+-- a COLLATE other than the partition key's: no pruning, said as such
+CREATE TABLE coll_pruning (a text COLLATE "C") PARTITION BY LIST (a);
+CREATE TABLE coll_pruning_a PARTITION OF coll_pruning FOR VALUES IN ('a');
+CREATE TABLE coll_pruning_b PARTITION OF coll_pruning FOR VALUES IN ('b');
+CREATE TABLE coll_pruning_def PARTITION OF coll_pruning DEFAULT;
+SELECT * FROM ep($$SELECT * FROM coll_pruning WHERE a COLLATE "C" = 'a' COLLATE "C"$$);
+SELECT * FROM ep($$SELECT * FROM coll_pruning WHERE a COLLATE "POSIX" = 'a' COLLATE "POSIX"$$);
+SELECT * FROM why($$SELECT * FROM coll_pruning WHERE a COLLATE "POSIX" = 'a' COLLATE "POSIX"$$);
+-- the suggested rewrite prunes
+SELECT * FROM ep($$SELECT * FROM coll_pruning WHERE a = 'a' COLLATE "C"$$);
+-- a hash key on two columns given one of them, or an OR across them
+CREATE TABLE hp (a int, b text, c int) PARTITION BY HASH (a, b);
+CREATE TABLE hp0 PARTITION OF hp FOR VALUES WITH (modulus 4, remainder 0);
+CREATE TABLE hp1 PARTITION OF hp FOR VALUES WITH (modulus 4, remainder 1);
+CREATE TABLE hp2 PARTITION OF hp FOR VALUES WITH (modulus 4, remainder 2);
+CREATE TABLE hp3 PARTITION OF hp FOR VALUES WITH (modulus 4, remainder 3);
+SELECT * FROM ep($$SELECT * FROM hp WHERE a = 1$$);
+SELECT * FROM why($$SELECT * FROM hp WHERE a = 1$$);
+SELECT * FROM why($$SELECT * FROM hp WHERE b = 'xxx'$$);
+SELECT * FROM why($$SELECT * FROM hp WHERE a = 1 AND b IS NULL$$);
+SELECT * FROM ep($$SELECT * FROM hp WHERE a = 1 OR b = 'xxx'$$);
+SELECT * FROM why($$SELECT * FROM hp WHERE a = 1 OR b = 'xxx'$$);
+SELECT * FROM why($$SELECT * FROM hp WHERE (a = 1 AND b = 'abcde') OR (a = 2 AND b = 'xxx') OR (a IS NULL AND b IS NULL)$$);
+-- a range key on two columns: an OR branch without the first column
+CREATE TABLE mc2p (a int, b int) PARTITION BY RANGE (a, b);
+CREATE TABLE mc2p0 PARTITION OF mc2p FOR VALUES FROM (MINVALUE, MINVALUE) TO (1, MINVALUE);
+CREATE TABLE mc2p1 PARTITION OF mc2p FOR VALUES FROM (1, MINVALUE) TO (2, MINVALUE);
+CREATE TABLE mc2p2 PARTITION OF mc2p FOR VALUES FROM (2, MINVALUE) TO (MAXVALUE, MAXVALUE);
+SELECT * FROM why($$SELECT * FROM mc2p WHERE a = 1 OR b = 1$$);
+-- IS UNKNOWN: PostgreSQL 17 prunes it as IS NULL, 15 does not
+CREATE TABLE boolpart (a bool) PARTITION BY LIST (a);
+CREATE TABLE boolpart_default PARTITION OF boolpart DEFAULT;
+CREATE TABLE boolpart_t PARTITION OF boolpart FOR VALUES IN ('true');
+CREATE TABLE boolpart_f PARTITION OF boolpart FOR VALUES IN ('false');
+SELECT * FROM ep($$SELECT * FROM boolpart WHERE a IS UNKNOWN$$);
+SELECT * FROM why($$SELECT * FROM boolpart WHERE a IS UNKNOWN$$);
+SELECT * FROM why($$SELECT * FROM boolpart WHERE a IS NOT UNKNOWN$$);
+SELECT * FROM ep($$SELECT * FROM boolpart WHERE a IS NULL$$);
+-- = ANY over a NULL array with a stable cross-type operator
+CREATE TABLE stable_qual_pruning (a timestamp) PARTITION BY RANGE (a);
+CREATE TABLE stable_qual_pruning1 PARTITION OF stable_qual_pruning
+  FOR VALUES FROM ('2000-01-01') TO ('2000-02-01');
+CREATE TABLE stable_qual_pruning2 PARTITION OF stable_qual_pruning
+  FOR VALUES FROM ('2000-02-01') TO ('2000-03-01');
+CREATE TABLE stable_qual_pruning3 PARTITION OF stable_qual_pruning
+  FOR VALUES FROM ('3000-02-01') TO ('3000-03-01');
+SELECT * FROM ep($$SELECT * FROM stable_qual_pruning WHERE a = ANY (NULL::timestamptz[])$$, true);
+SELECT * FROM why($$SELECT * FROM stable_qual_pruning WHERE a = ANY (NULL::timestamptz[])$$);
+SELECT * FROM ep($$SELECT * FROM stable_qual_pruning WHERE a = ANY (NULL::timestamp[])$$);
+-- run-time pruning at the sub-partitioned level, on its own key
+CREATE TABLE ab (a int NOT NULL, b int NOT NULL) PARTITION BY LIST (a);
+CREATE TABLE ab_a1 PARTITION OF ab FOR VALUES IN (1) PARTITION BY LIST (b);
+CREATE TABLE ab_a1_b1 PARTITION OF ab_a1 FOR VALUES IN (1);
+CREATE TABLE ab_a1_b2 PARTITION OF ab_a1 FOR VALUES IN (2);
+CREATE TABLE ab_a1_b3 PARTITION OF ab_a1 FOR VALUES IN (3);
+CREATE TABLE ab_a2 PARTITION OF ab FOR VALUES IN (2) PARTITION BY LIST (b);
+CREATE TABLE ab_a2_b1 PARTITION OF ab_a2 FOR VALUES IN (1);
+CREATE TABLE ab_a2_b2 PARTITION OF ab_a2 FOR VALUES IN (2);
+CREATE TABLE ab_a2_b3 PARTITION OF ab_a2 FOR VALUES IN (3);
+CREATE TABLE lprt_a (a int NOT NULL);
+INSERT INTO lprt_a SELECT 0 FROM generate_series(1, 100);
+INSERT INTO lprt_a VALUES (1), (1);
+ANALYZE lprt_a;
+SELECT * FROM ep($$SELECT * FROM ab WHERE b = $1$$);
+SELECT * FROM why($$SELECT * FROM ab WHERE b = $1$$);
+SELECT * FROM ep($$SELECT * FROM ab WHERE b = (SELECT 1)$$, true);
+SELECT * FROM why($$SELECT * FROM ab WHERE b = (SELECT 1)$$);
+-- an initplan prunes during execution, once, not at executor startup
+SELECT * FROM ep($$SELECT * FROM ab WHERE a = (SELECT max(a) FROM lprt_a) AND b = (SELECT max(a) - 1 FROM lprt_a)$$, true);
+SELECT * FROM why($$SELECT * FROM ab WHERE a = (SELECT max(a) FROM lprt_a) AND b = (SELECT max(a) - 1 FROM lprt_a)$$);
+DROP TABLE coll_pruning, hp, mc2p, boolpart, stable_qual_pruning, ab, lprt_a;
 -- NULL: no rows
 SELECT count(*) FROM partstrat_explain_pruning(NULL);

@@ -4,7 +4,9 @@
  *	  Every PostgreSQL-version difference partstrat depends on, in one place.
  *
  * The rest of the code calls the names defined here and never tests
- * PG_VERSION_NUM itself.  Tested on PostgreSQL 15; written for 14 to 17.
+ * PG_VERSION_NUM itself.  Built and tested on PostgreSQL 15, 17 and 18
+ * (test/pgversions.sh); 16 is not tested (no Debian release packages it)
+ * but every difference below is placed at the release that made it.
  *
  * Copyright (c) 2026, partstrat developers
  *
@@ -18,28 +20,22 @@
 
 #include "postgres.h"
 
+#include "common/relpath.h"
+#include "executor/executor.h"
 #include "funcapi.h"
 #include "pgstat.h"
+#include "storage/proc.h"
 #include "utils/guc.h"
 
-#if PG_VERSION_NUM < 140000
-#error "partstrat requires PostgreSQL 14 or later"
+#if PG_VERSION_NUM < 150000
+#error "partstrat requires PostgreSQL 15 or later"
 #endif
 
 /* Set-returning functions: one materialized tuplestore per call. */
-#if PG_VERSION_NUM >= 150000
 #define ps_init_materialized_srf(fcinfo) InitMaterializedSRF((fcinfo), 0)
-#else
-extern void ps_init_materialized_srf(FunctionCallInfo fcinfo);
-#define PS_NEED_SRF_COMPAT 1
-#endif
 
-/* GUC prefix reservation (PostgreSQL 15+). */
-#if PG_VERSION_NUM >= 150000
+/* GUC prefix reservation. */
 #define ps_reserve_guc_prefix(prefix) MarkGUCPrefixReserved(prefix)
-#else
-#define ps_reserve_guc_prefix(prefix) EmitWarningsOnPlaceholders(prefix)
-#endif
 
 /* Cumulative statistics of one table: fields were renamed in 16. */
 #if PG_VERSION_NUM >= 160000
@@ -58,11 +54,14 @@ extern void ps_init_materialized_srf(FunctionCallInfo fcinfo);
 #define PS_TAB_AUTOANALYZE(e)	((e)->autovac_analyze_timestamp)
 #endif
 
-#if PG_VERSION_NUM >= 150000
-#define ps_fetch_tabentry(relid) pgstat_fetch_stat_tabentry(relid)
+/* Transactions of a database (pg_stat_database): renamed in 16. */
+#if PG_VERSION_NUM >= 160000
+#define PS_DB_XACTS(e)			((e)->xact_commit + (e)->xact_rollback)
 #else
-#define ps_fetch_tabentry(relid) pgstat_fetch_stat_tabentry(relid)
+#define PS_DB_XACTS(e)			((e)->n_xact_commit + (e)->n_xact_rollback)
 #endif
+
+#define ps_fetch_tabentry(relid) pgstat_fetch_stat_tabentry(relid)
 
 /* Physical file of a relation: RelFileNode became RelFileLocator in 16. */
 #if PG_VERSION_NUM >= 160000
@@ -81,11 +80,74 @@ typedef RelFileNode PsFileId;
 #if PG_VERSION_NUM >= 170000
 #define PS_INVALID_BACKEND		INVALID_PROC_NUMBER
 #define ps_my_temp_backend()	ProcNumberForTempRelations()
+#define ps_temp_namespace_backend(nsp)	GetTempNamespaceProcNumber(nsp)
 typedef ProcNumber PsBackendId;
 #else
 #define PS_INVALID_BACKEND		InvalidBackendId
 #define ps_my_temp_backend()	BackendIdForTempRelations()
+#define ps_temp_namespace_backend(nsp)	GetTempNamespaceBackendId(nsp)
 typedef BackendId PsBackendId;
+#endif
+
+/*
+ * Local transaction id of this backend: PGPROC's lxid moved into its
+ * vxid in 17.
+ */
+#if PG_VERSION_NUM >= 170000
+#define ps_my_lxid()			(MyProc->vxid.lxid)
+#else
+#define ps_my_lxid()			(MyProc->lxid)
+#endif
+
+/*
+ * The permission check ExecutorStart makes on a planned statement (EXPLAIN
+ * makes it too): 16 moved the permissions out of the range table into the
+ * statement's RTEPermissionInfo list (ExecCheckRTPerms became
+ * ExecCheckPermissions).  Raises the usual "permission denied" error.
+ */
+static inline void
+ps_check_plan_permissions(PlannedStmt *pstmt)
+{
+#if PG_VERSION_NUM >= 160000
+	(void) ExecCheckPermissions(pstmt->rtable, pstmt->permInfos, true);
+#else
+	(void) ExecCheckRTPerms(pstmt->rtable, true);
+#endif
+}
+
+/*
+ * Path of one fork of a relation's file, palloc'd: 18 returns it in a
+ * struct (RelPathStr) instead of a palloc'd string.
+ */
+static inline char *
+ps_relpath(PsFileId fid, PsBackendId backend, ForkNumber fork)
+{
+#if PG_VERSION_NUM >= 180000
+	return pstrdup(relpathbackend(fid, backend, fork).str);
+#else
+	return relpathbackend(fid, backend, fork);
+#endif
+}
+
+/*
+ * The run-time pruning steps of an Append or MergeAppend (NULL if none):
+ * 18 keeps them in the statement's partPruneInfos list, the node keeps
+ * their index.
+ */
+#if PG_VERSION_NUM >= 180000
+#define ps_append_prune_info(pstmt, node) \
+	((node)->part_prune_index >= 0 ? \
+	 list_nth_node(PartitionPruneInfo, (pstmt)->partPruneInfos, \
+				   (node)->part_prune_index) : NULL)
+#else
+#define ps_append_prune_info(pstmt, node)	((node)->part_prune_info)
+#endif
+
+/* ExecutorRun lost its execute_once argument in 18. */
+#if PG_VERSION_NUM >= 180000
+#define ps_executor_run(qd, dir, count)	ExecutorRun((qd), (dir), (count))
+#else
+#define ps_executor_run(qd, dir, count)	ExecutorRun((qd), (dir), (count), true)
 #endif
 
 /* ACL checks on a schema or tablespace (object_aclcheck in 16). */

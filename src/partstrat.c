@@ -24,6 +24,7 @@
 #include "ddl.h"
 #include "pruning.h"
 #include "skew.h"
+#include "watch.h"
 
 PG_MODULE_MAGIC;
 
@@ -134,6 +135,9 @@ _PG_init(void)
 							1024 * 1024, 8, INT_MAX,
 							PGC_USERSET, GUC_UNIT_KB,
 							NULL, NULL, NULL);
+
+	/* GUCs of watching over time: snapshots, hot window (src/watch/) */
+	ps_watch_define_gucs();
 
 	ps_reserve_guc_prefix("partstrat");
 

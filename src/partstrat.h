@@ -127,6 +127,8 @@ typedef struct PsPartition
 	int64		mods_since_analyze;
 	int64		ins_since_vacuum;
 	TimestampTz last_analyze;	/* 0 when never analyzed */
+	bool		counters_late;	/* the modifications were counted after the
+								 * ANALYZE that saw them */
 
 	/* Children, as indexes into PsTree.parts, in bound order. */
 	int			nchildren;

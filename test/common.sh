@@ -6,22 +6,77 @@
 set -euo pipefail
 
 PS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PGBIN=/usr/lib/postgresql/15/bin
+# the version table and the chroots of the other major versions
+source "$PS_ROOT/test/pgversions.sh"
+
+# PS_PG_MAJOR: the PostgreSQL major version built and tested by this
+# process: the one this machine's Debian release packages (15 on Debian 12),
+# or, inside a root made by test/pgversions.sh, that root's.  Package names
+# that carry the major version are written postgresql-$PS_PG_MAJOR-...
+PS_PG_MAJOR="${PS_PG_CHROOTED:-}"
+if [ -z "$PS_PG_MAJOR" ]; then
+	for v in $PS_PG_ALL_VERSIONS; do
+		if ps_pg_native "$v"; then PS_PG_MAJOR=$v; fi
+	done
+	unset v
+fi
+[ -n "$PS_PG_MAJOR" ] || { echo "this machine's Debian release packages none of $PS_PG_ALL_VERSIONS" >&2; exit 2; }
+PGBIN=/usr/lib/postgresql/$PS_PG_MAJOR/bin
 # PS_PGX=DIR: a private copy of PostgreSQL's directories (made by
 # test/private-pg.sh DIR) to build, install and test in, without the
-# machine-wide lock: several trees can be tested side by side.
+# machine-wide lock: several trees can be tested side by side.  It holds
+# this machine's own version only.
 if [ -n "${PS_PGX:-}" ]; then
-	PGBIN="$PS_PGX/usr/lib/postgresql/15/bin"
+	PGBIN="$PS_PGX/usr/lib/postgresql/$PS_PG_MAJOR/bin"
 fi
 export PATH="$PGBIN:$PATH"
 
 ps_log() { printf '== %s\n' "$*" >&2; }
 
+# The versions a run covers: PS_PG_VERSIONS ("15 17 18", "17"...), else
+# every version (PS_PG_ALL_VERSIONS), else with PS_PGX this machine's only.
+ps_requested_versions() {
+	if [ -n "${PS_PG_VERSIONS:-}" ]; then
+		echo "$PS_PG_VERSIONS"
+	elif [ -n "${PS_PGX:-}" ]; then
+		echo "$PS_PG_MAJOR"
+	else
+		echo "$PS_PG_ALL_VERSIONS"
+	fi
+}
+
+# ps_run_elsewhere SCRIPT ARGS...: when the one version asked for
+# (PS_PG_VERSIONS) is not this machine's, run SCRIPT (a path relative to the
+# tree) inside that version's root instead, and exit with its status.
+ps_run_elsewhere() {
+	local script=$1 v
+	shift
+	v="$(ps_requested_versions)"
+	case "$v" in *" "*) return 0 ;; esac
+	[ "$v" = "$PS_PG_MAJOR" ] && return 0
+	ps_log "PostgreSQL $v: running $script inside its Debian root"
+	set +e
+	bash "$PS_ROOT/test/pgversions.sh" run "$v" bash "$script" "$@"
+	exit $?
+}
+
+# One build-and-install at a time into PostgreSQL's own directories (a
+# private copy, PS_PGX, needs no lock; PS_LOCK_HELD=1 says a parent holds it).
+ps_lock_install() {
+	if [ -z "${PS_PGX:-}" ] && [ -z "${PS_LOCK_HELD:-}" ]; then
+		exec 9>/tmp/partstrat-install.lock
+		flock 9
+		export PS_LOCK_HELD=1
+	fi
+}
+
 # Install the Debian packages the build, the tests and the benchmarks need.
 ps_install_deps() {
 	local need=()
 	local pkg
-	for pkg in postgresql-15 postgresql-server-dev-15 postgresql-15-pg-qualstats libipc-run-perl make gcc "$@"; do
+	local pkgs=("postgresql-$PS_PG_MAJOR" "postgresql-server-dev-$PS_PG_MAJOR" "postgresql-$PS_PG_MAJOR-pg-qualstats"
+		"postgresql-$PS_PG_MAJOR-partman" libipc-run-perl make gcc prometheus prometheus-postgres-exporter "$@")
+	for pkg in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 	done
 	if [ ${#need[@]} -gt 0 ]; then
@@ -32,6 +87,16 @@ ps_install_deps() {
 		ps_log "installing ${need[*]}"
 		apt-get update -qq
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+	fi
+	# A private copy (PS_PGX) gets the server-side files of the version's
+	# extension packages (postgresql-15-partman...) it lacks.
+	if [ -n "${PS_PGX:-}" ]; then
+		for pkg in "${pkgs[@]}"; do
+			case "$pkg" in "postgresql-$PS_PG_MAJOR-"*) ;; *) continue ;; esac
+			dpkg -L "$pkg" | grep -E "^/usr/(lib|share)/postgresql/$PS_PG_MAJOR/" | while read -r f; do
+				if [ -f "$f" ] && [ ! -e "$PS_PGX$f" ]; then install -D -m 644 "$f" "$PS_PGX$f"; fi
+			done || true
+		done
 	fi
 	# Debian starts a cluster on install: it is not ours, and not needed.
 	if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q online; then

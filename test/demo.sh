@@ -5,13 +5,18 @@
 # and removes the cluster.
 #
 #   bash test/demo.sh
+#   PS_PG_VERSIONS=17 bash test/demo.sh      on PostgreSQL 17 (or 18), inside
+#                                            its root (test/pgversions.sh)
 
 source "$(dirname "$0")/common.sh"
+ps_run_elsewhere test/demo.sh "$@"
 
-ps_install_deps
-exec 9>/tmp/partstrat-install.lock
-flock 9
-ps_build_install
+# PS_BUILT=1: test/run-all.sh has just built and installed this tree
+if [ -z "${PS_BUILT:-}" ]; then
+	ps_install_deps
+	ps_lock_install
+	ps_build_install
+fi
 
 dir="$(mktemp -d /tmp/partstrat-demo.XXXXXX)"
 port="$(ps_free_port)"

@@ -483,6 +483,18 @@ sizes_source(PsSkew *s, Advice *a)
 	return files && catalog ? "catalog and files" : files ? "files" : "catalog";
 }
 
+/* Is the whole table under a quarter of the target? */
+static bool
+small_table(AdviseCtx *ctx)
+{
+	int64		total = 0;
+	int			i;
+
+	for (i = 0; i < ctx->skew->nleaves; i++)
+		total += Max(ctx->skew->leaves[i].bytes, 0);
+	return total < ctx->target / 4;
+}
+
 /* Decide every piece of advice for one tree; sorted, priorities set. */
 List *
 ps_advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
@@ -499,16 +511,33 @@ ps_advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
 	ctx.retention = retention;
 	ctx.now = reference_now();
 	ctx.taken = palloc0(sizeof(bool) * Max(tree->nparts, 1));
+	ctx.partman = ps_partman_lookup(tree);
 
 	advise_analyze(&ctx);
 	retained = ps_advise_retention(&ctx);
 	advise_finalize_detach(&ctx);
 	ps_advise_defaults(&ctx, retained);
 	ps_advise_premake(&ctx);
-	ps_advise_split_repartition(&ctx);
-	ps_advise_merge(&ctx);
-	/* last: a leaf about to be split, merged or dropped needs no index */
-	ps_advise_add_index(&ctx);
+
+	/* a leaf forecast to outgrow the target before its range closes */
+	ps_advise_forecast_split(&ctx);
+
+	/*
+	 * Layout advice must be material: a table under a quarter of the
+	 * target gets no split, repartition, merge or add_index (premake,
+	 * retention and the DEFAULT's rescue still apply: they keep rows from
+	 * being rejected and keep the policy).
+	 */
+	if (!small_table(&ctx))
+	{
+		ps_advise_split_repartition(&ctx);
+		ps_advise_merge(&ctx);
+		/* last: a leaf about to be split, merged or dropped needs no index */
+		ps_advise_add_index(&ctx);
+	}
+
+	/* a set pg_partman manages: its settings, never its invariants */
+	ctx.advice = ps_advise_partman(&ctx, ctx.advice);
 
 	list_sort(ctx.advice, advice_cmp);
 	foreach(lc, ctx.advice)

@@ -66,6 +66,26 @@ typedef struct Advice
 	int			priority;
 } Advice;
 
+/* pg_partman's settings of a set it manages (advise_partman.c) */
+typedef struct PsPartman
+{
+	bool		unreadable;		/* part_config not readable: unknown */
+	char	   *schema;			/* pg_partman's schema */
+	char	   *version;		/* extversion */
+	int			major;
+	char	   *parent_table;	/* "schema.table", as part_config has it */
+	char	   *control;
+	char	   *interval;
+	char	   *type;
+	int			premake;
+	char	   *retention;		/* NULL: none */
+	char	   *epoch;			/* "none", "seconds", "milliseconds", ... */
+	bool		keep_table;		/* retention_keep_table */
+	char	   *automatic;		/* automatic_maintenance */
+	int			nsub;			/* sub-parents with part_config rows */
+	bool		time_based;		/* time or epoch control, else id */
+} PsPartman;
+
 typedef struct AdviseCtx
 {
 	PsTree	   *tree;
@@ -78,6 +98,7 @@ typedef struct AdviseCtx
 	bool		any_stale;
 	int			retention_deferred; /* old partitions, while a detach is
 									 * pending on the root */
+	PsPartman  *partman;		/* NULL unless pg_partman manages the set */
 } AdviseCtx;
 
 /* advise.c: formatting */
@@ -119,6 +140,14 @@ extern void ps_advise_merge(AdviseCtx *ctx);
 
 /* advise_layout.c */
 extern void ps_advise_split_repartition(AdviseCtx *ctx);
+
+/* advise_forecast.c: splits the growth forecast calls for (snapshots) */
+extern void ps_advise_forecast_split(AdviseCtx *ctx);
 extern void ps_advise_add_index(AdviseCtx *ctx);
+
+/* advise_partman.c */
+extern PsPartman *ps_partman_lookup(PsTree *tree);
+extern List *ps_advise_partman(AdviseCtx *ctx, List *advice);
+extern char *ps_partman_report_line(PsPartman *pm);
 
 #endif							/* PARTSTRAT_ADVISE_H */

@@ -158,6 +158,16 @@ ps_advice_ddl_split(Oid relid, int pieces)
 }
 
 PsAdviceDdl
+ps_advice_ddl_split_at(Oid relid, ArrayType *boundaries)
+{
+	PsSplitOptions o;
+
+	ps_split_options_init(&o, relid, 2);
+	o.boundaries = boundaries;
+	return run_generator(gen_split, &o);
+}
+
+PsAdviceDdl
 ps_advice_ddl_merge_tree(const PsTree *tree, const int *idx, int n)
 {
 	PsMergeOptions o;

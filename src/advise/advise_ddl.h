@@ -24,6 +24,7 @@
 #include "postgres.h"
 
 #include "datatype/timestamp.h"
+#include "utils/array.h"
 
 #include "partstrat.h"
 
@@ -37,6 +38,9 @@ typedef struct PsAdviceDdl
 
 /* partstrat_ddl_split(relid, pieces) */
 extern PsAdviceDdl ps_advice_ddl_split(Oid relid, int pieces);
+
+/* partstrat_ddl_split(relid, boundaries => boundaries) */
+extern PsAdviceDdl ps_advice_ddl_split_at(Oid relid, ArrayType *boundaries);
 
 /* partstrat_ddl_merge(relids) */
 extern PsAdviceDdl ps_advice_ddl_merge(const Oid *relids, int n);

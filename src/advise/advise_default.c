@@ -299,6 +299,14 @@ advise_range_rescue(AdviseCtx *ctx, int g, int d)
 	PsKeyStats *ks = ps_skew_keystats(s, s->leaf_of[d]);
 	Advice	   *a;
 
+	/*
+	 * Rows whose key is NULL: no range partition can hold them, and there
+	 * is nothing to do about them but to know it: no action.
+	 */
+	if (ks->found && ks->null_frac >= 0.999 &&
+		!(l->flags & PS_FLAG_STALE_STATS))
+		return;
+
 	a = ps_new_advice(ctx, ADV_RESCUE_DEFAULT, l->rows);
 	ps_set_part(a, d);
 	ctx->taken[d] = true;

@@ -164,7 +164,9 @@ proposed_values(AdviseCtx *ctx, const char *keycol, int nwhale,
 	for (w = 0; w < nwhale; w++)
 	{
 		PsLeafSkew *l = &ctx->skew->leaves[whale_leaf[w]];
-		double		wbytes = whales[w].freq * Max(l->bytes, 0);
+		double		wbytes = l->rows > 0 ?
+			(double) whales[w].rows * Max(l->bytes, 0) / l->rows :
+			whales[w].freq * Max(l->bytes, 0);
 		double		needed = wbytes > ctx->target ?
 			ceil(wbytes / ctx->target) : 0;
 		int			sub = needed > 0 ?
@@ -244,6 +246,27 @@ collect_whales(AdviseCtx *ctx, int *wleaves, int nw, int *parts,
 			whale_leaf[nwhale++] = wleaves[i];
 		}
 	}
+	/*
+	 * A value heavy in several leaves (a multi-column hash key spreads one
+	 * value of its first column over them) gets one LIST partition: two
+	 * FOR VALUES IN the same value would overlap (42P17).
+	 */
+	for (i = 0; i < nwhale; i++)
+	{
+		for (j = 0; j < i; j++)
+		{
+			if (strcmp(whales[i].text, whales[j].text) == 0)
+			{
+				whales[j].rows += whales[i].rows;
+				whales[j].freq = Max(whales[j].freq, whales[i].freq);
+				memmove(&whales[i], &whales[i + 1], sizeof(PsHeavyValue) * (nwhale - i - 1));
+				memmove(&whale_leaf[i], &whale_leaf[i + 1], sizeof(int) * (nwhale - i - 1));
+				nwhale--;
+				i--;
+				break;
+			}
+		}
+	}
 	/* heaviest first; stable, so that equal values keep the leaves' order */
 	for (i = 1; i < nwhale; i++)
 	{
@@ -288,6 +311,19 @@ heavy_values_json(AdviseCtx *ctx, PsHeavyValue *whales, int *whale_leaf,
 	}
 	appendStringInfoChar(&hv, ']');
 	return hv.data;
+}
+
+/* The partition key of group g as PARTITION BY takes it, names qualified. */
+static char *
+group_partkeydef(PsTree *tree, int g)
+{
+	Oid			relid = g < 0 ? tree->root : tree->parts[g].relid;
+	int			nest = ps_ddl_iso_enter();
+	char	   *def = TextDatumGetCString(DirectFunctionCall1(pg_get_partkeydef,
+															  ObjectIdGetDatum(relid)));
+
+	ps_ddl_iso_leave(nest);
+	return def;
 }
 
 /* repartition of a hash parent whose imbalance comes from heavy values */
@@ -345,6 +381,8 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 	needed_max = proposed_values(ctx, keycol, o.nvalues, whales, whale_leaf,
 								 o.values);
 	o.rest = palloc(sizeof(PsProposedRest) * Max(n, 1));
+	/* the other values keep the key: columns, expressions, classes */
+	o.rest_keydef = group_partkeydef(tree, g);
 	for (i = 0; i < n; i++)
 	{
 		PsPartition *c = &tree->parts[children[i]];
@@ -352,10 +390,15 @@ advise_hash_repartition(AdviseCtx *ctx, int g, int *wleaves, int nw)
 
 		if (c->is_default || c->modulus <= 0)
 			continue;
-		for (j = 0; j < nwhale; j++)
+		for (j = 0; j < nw; j++)
 		{
-			if (s->leaves[whale_leaf[j]].part == children[i])
-				rows -= whales[j].rows;
+			PsLeafSkew *wl = &s->leaves[wleaves[j]];
+			int			k;
+
+			if (wl->part != children[i])
+				continue;
+			for (k = 0; k < wl->nheavy; k++)
+				rows -= wl->heavy[k].rows;
 		}
 		o.rest[o.nrest].modulus = c->modulus;
 		o.rest[o.nrest].remainder = c->remainder;
@@ -614,32 +657,36 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces,
 											n, rows));
 }
 
-/* repartition of the hash parents imbalanced by heavy values */
+/*
+ * The hash leaves with heavy values -- imbalanced ones, and oversized ones
+ * the split loop adds (pool[n]) -- make one repartition per parent: one
+ * proposal for the whole parent, one LIST partition per value.
+ */
 static void
-advise_hash_parents(AdviseCtx *ctx, int *hash_whales)
+advise_hash_parents(AdviseCtx *ctx, int *pool, int npool)
 {
-	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
-	int			g,
-				i;
+	int			i;
 
-	for (g = -1; g < tree->nparts; g++)
+	for (i = 0; i < npool; i++)
 	{
-		int			nw = 0;
+		int			n = 0,
+					j,
+					g;
+		int		   *gl;
 
-		if (g >= 0 && tree->parts[g].is_leaf)
+		if (pool[i] < 0)
 			continue;
-		for (i = 0; i < s->nleaves; i++)
+		g = s->leaves[pool[i]].group;
+		gl = palloc(sizeof(int) * npool);
+		for (j = i; j < npool; j++)
 		{
-			PsLeafSkew *l = &s->leaves[i];
-
-			if (l->group == g && !ctx->taken[l->part] &&
-				(l->flags & PS_FLAG_HASH_IMBALANCE) && l->nheavy > 0 &&
-				ps_group_key(tree, g)->colnames[0] != NULL)
-				hash_whales[nw++] = i;
+			if (pool[j] < 0 || s->leaves[pool[j]].group != g)
+				continue;
+			gl[n++] = pool[j];
+			pool[j] = -1;
 		}
-		if (nw > 0)
-			advise_hash_repartition(ctx, g, hash_whales, nw);
+		advise_hash_repartition(ctx, g, gl, n);
 	}
 }
 
@@ -690,14 +737,28 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
-	int		   *hash_whales = palloc(sizeof(int) * Max(s->nleaves, 1));
+	int		   *pool = palloc(sizeof(int) * Max(s->nleaves, 1));
+	bool	   *in_pool = palloc0(sizeof(bool) * Max(s->nleaves, 1));
+	int			npool = 0;
 	int		   *hsplit = palloc(sizeof(int) * Max(s->nleaves, 1));
 	int		   *hpieces = palloc(sizeof(int) * Max(s->nleaves, 1));
 	int64	   *hneeded = palloc(sizeof(int64) * Max(s->nleaves, 1));
 	int			nhsplit = 0;
 	int			i;
 
-	advise_hash_parents(ctx, hash_whales);
+	/* hash leaves imbalanced by heavy values: pooled per parent */
+	for (i = 0; i < s->nleaves; i++)
+	{
+		PsLeafSkew *l = &s->leaves[i];
+
+		if (!ctx->taken[l->part] &&
+			(l->flags & PS_FLAG_HASH_IMBALANCE) && l->nheavy > 0 &&
+			ps_group_key(tree, l->group)->colnames[0] != NULL)
+		{
+			pool[npool++] = i;
+			in_pool[i] = true;
+		}
+	}
 
 	/* leaves above twice the target */
 	for (i = 0; i < s->nleaves; i++)
@@ -710,8 +771,8 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		int			nwhale = 0;
 
 		CHECK_FOR_INTERRUPTS();
-		if (ctx->taken[l->part] || p->is_default || p->is_foreign ||
-			l->bytes <= 2 * ctx->target)
+		if (ctx->taken[l->part] || in_pool[i] || p->is_default ||
+			p->is_foreign || l->bytes <= 2 * ctx->target)
 			continue;
 		/* at most PS_ADVICE_MAX_PIECES (a tiny target), and the reason says so */
 		needed = (l->bytes + ctx->target - 1) / ctx->target;
@@ -731,10 +792,10 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		}
 		if (nwhale > 0 && p->strategy == PS_STRATEGY_HASH)
 		{
-			/* heavy values of an oversized hash leaf */
+			/* heavy values of an oversized hash leaf: pooled per parent */
 			l->nheavy = nwhale;
 			l->heavy = ks->mcv;
-			advise_hash_repartition(ctx, l->group, &i, 1);
+			pool[npool++] = i;
 		}
 		else if (nwhale > 0)
 			advise_leaf_repartition(ctx, i, pieces, ks, nwhale);
@@ -747,6 +808,8 @@ ps_advise_split_repartition(AdviseCtx *ctx)
 		else
 			advise_split(ctx, i, pieces, needed, ks);
 	}
+
+	advise_hash_parents(ctx, pool, npool);
 
 	/* hash leaves: one split action per parent with two or more */
 	advise_hash_groups(ctx, hsplit, hpieces, hneeded, nhsplit);

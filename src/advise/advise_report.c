@@ -124,6 +124,12 @@ partstrat_report(PG_FUNCTION_ARGS)
 					 ps_size_pretty(ps_guc_target_bytes()));
 	if (!s->stats_readable)
 		appendStringInfoString(&out, "No access to pg_stats: the advice is size-based only.\n");
+	{
+		char	   *pm = ps_partman_report_line(ps_partman_lookup(tree));
+
+		if (pm)
+			appendStringInfo(&out, "%s\n", pm);
+	}
 
 	appendStringInfoString(&out, "\nLevels:\n");
 	for (i = 0; i < s->nlevels; i++)

@@ -243,11 +243,37 @@ newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
 	return best;
 }
 
+/* The newest key of the DEFAULT d from its statistics, as usec. */
+static bool
+default_max_usec(AdviseCtx *ctx, int d, Oid typid, int64 *usec)
+{
+	PsKeyStats *ks = ps_skew_keystats(ctx->skew, ctx->skew->leaf_of[d]);
+	Oid			typinput;
+	Oid			typioparam;
+	Datum		v;
+
+	if (!ks->found || ks->hi_text == NULL)
+		return false;
+	getTypeInputInfo(typid, &typinput, &typioparam);
+	v = OidInputFunctionCall(typinput, ks->hi_text, typioparam, -1);
+	if (typid == DATEOID)
+	{
+		DateADT		dd = DatumGetDateADT(v);
+
+		if (DATE_NOT_FINITE(dd))
+			return false;
+		*usec = (int64) dd * USECS_PER_DAY;
+		return true;
+	}
+	*usec = DatumGetTimestamp(v);
+	return !TIMESTAMP_NOT_FINITE(*usec);
+}
+
 void
 ps_advise_premake(AdviseCtx *ctx)
 {
 	PsTree	   *tree = ctx->tree;
-	TimeStep	st;
+	TimeStep	st = {0};
 	int64		hi;
 	bool		unbounded;
 	int			newest;
@@ -256,6 +282,7 @@ ps_advise_premake(AdviseCtx *ctx)
 	int			count = 0;
 	double		left;
 	Timestamp	t;
+	Timestamp	after_rescue;
 	Advice	   *a;
 	Oid			typid = tree->keys[0].typids[0];
 
@@ -266,12 +293,60 @@ ps_advise_premake(AdviseCtx *ctx)
 		return;
 	want = step_add(&st, ctx->now, ps_premake_min);
 	live_from = step_add(&st, ctx->now, -ps_premake_min);
-	if (hi >= want || hi < live_from)
+
+	/*
+	 * A DEFAULT whose rows the rescue_default advice moves out: once it has
+	 * run, the partitions end after the DEFAULT's newest key.  Premake is
+	 * judged from there, in the same pass, and runs after the rescue.
+	 */
+	after_rescue = hi;
+	{
+		int			d = ps_default_of(tree, -1);
+		int64		def_hi;
+
+		if (d >= 0 && ctx->taken[d] && ctx->skew->leaf_of[d] >= 0 &&
+			default_max_usec(ctx, d, typid, &def_hi))
+		{
+			while (after_rescue <= def_hi && count < 10000)
+			{
+				after_rescue = step_add(&st, after_rescue, 1);
+				count++;
+			}
+			count = 0;
+		}
+	}
+	if (after_rescue >= want || after_rescue < live_from)
 		return;					/* enough ahead, or an archive */
-	for (t = hi; t < want && count < 10000; t = step_add(&st, t, 1))
+	for (t = after_rescue; t < want && count < 10000; t = step_add(&st, t, 1))
 		count++;
 	left = (double) (hi - ctx->now) / st.approx_usec;
 	a = ps_new_advice(ctx, ADV_PREMAKE, count);
+	if (after_rescue > hi)
+	{
+		/* its script can only be made once the rescue's partitions exist */
+		ps_set_part(a, newest);
+		ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
+		ps_json_key_str(&a->evidence, "newest_ends_after_rescue", usec_text(after_rescue, typid));
+		ps_json_key_str(&a->evidence, "now", usec_text(ctx->now, TIMESTAMPTZOID));
+		ps_json_key_str(&a->evidence, "interval", st.adjective);
+		ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
+		ps_json_key_int(&a->evidence, "partitions_to_create", count);
+		ps_json_key_str(&a->evidence, "after", "rescue_default");
+		a->reason = psprintf("Once the rescue_default advice has moved the DEFAULT's rows into partitions of their own, the newest partition of %s will end at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): then create %d more %s partitions.",
+							 get_rel_name(tree->root), usec_text(after_rescue, typid),
+							 (double) (after_rescue - ctx->now) / st.approx_usec,
+							 st.noun, ps_premake_min, count, st.adjective);
+		/* pg_partman's run_maintenance() follows them itself (advise_partman.c) */
+		if (ctx->partman == NULL)
+		{
+			a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d) gives its script",
+									quote_literal_cstr(ps_root_qname(tree)), count);
+			ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
+		}
+		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables and, per ATTACH, on the DEFAULT, which it scans",
+						   get_rel_name(tree->root));
+		return;
+	}
 	ps_set_part(a, newest);
 	ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
 	ps_json_key_str(&a->evidence, "newest_ends", usec_text(hi, typid));
@@ -304,6 +379,44 @@ ps_advise_premake(AdviseCtx *ctx)
 	}
 }
 
+/*
+ * Retention of a pg_partman epoch set (a bigint key pg_partman reads as
+ * seconds): partstrat cannot date its children, pg_partman can: advise its
+ * retention setting when it differs from the one asked for (the DDL is
+ * made in advise_partman.c).
+ */
+static bool
+partman_epoch_retention(AdviseCtx *ctx)
+{
+	PsPartman  *pm = ctx->partman;
+	int			n;
+	int		   *children = ps_children_of(ctx->tree, -1, &n);
+	Advice	   *a;
+	char	   *want = ps_interval_text(ctx->retention->month, ctx->retention->day, ctx->retention->time);
+
+	if (pm->retention != NULL)
+	{
+		Datum		cur = DirectFunctionCall3(interval_in,
+											  CStringGetDatum(pm->retention),
+											  ObjectIdGetDatum(InvalidOid),
+											  Int32GetDatum(-1));
+
+		if (DatumGetInt32(DirectFunctionCall2(interval_cmp, cur,
+											  IntervalPGetDatum(ctx->retention))) == 0)
+			return false;
+	}
+	if (n == 0)
+		return false;
+	a = ps_new_advice(ctx, ADV_RETENTION, 1);
+	ps_set_part(a, children[0]);
+	ps_json_key_str(&a->evidence, "retention", want);
+	ps_json_key_str(&a->evidence, "epoch", pm->epoch);
+	a->reason = psprintf("The retention asked for is %s and %s's key is an epoch (%s) that pg_partman reads as time: its retention setting (now %s) decides which children go.",
+						 want, get_rel_name(ctx->tree->root), pm->epoch,
+						 pm->retention ? pm->retention : "none");
+	return true;
+}
+
 /* Returns true when retention advice was given. */
 bool
 ps_advise_retention(AdviseCtx *ctx)
@@ -326,6 +439,9 @@ ps_advise_retention(AdviseCtx *ctx)
 		return false;
 	if (!is_time_range(&tree->keys[0]))
 	{
+		/* pg_partman's epoch sets: its retention reads the key as time */
+		if (ctx->partman && ctx->partman->time_based && !ctx->partman->unreadable)
+			return partman_epoch_retention(ctx);
 		ereport(NOTICE,
 				(errmsg("retention is ignored: \"%s\" is not partitioned by a range of dates or timestamps",
 						get_rel_name(tree->root))));
@@ -519,6 +635,7 @@ ps_advise_merge(AdviseCtx *ctx)
 		MergeRun	run;
 		int			run_unit = INT_MIN;
 		int			prev = -1;
+		int			last_rows;
 		bool		weekly = false;
 
 		if (g >= 0 && tree->parts[g].is_leaf)
@@ -566,6 +683,19 @@ ps_advise_merge(AdviseCtx *ctx)
 			weekly = weekly && narrow;
 		}
 
+		/* the newest leaf holding rows: it and those after are current */
+		last_rows = n;
+		for (i = n - 1; i >= 0; i--)
+		{
+			int			leaf = s->leaf_of[children[i]];
+
+			if (tree->parts[children[i]].is_default)
+				continue;
+			last_rows = i;
+			if (leaf >= 0 && s->leaves[leaf].rows > 0)
+				break;
+		}
+
 		memset(&run, 0, sizeof(run));
 		run.members = palloc(sizeof(int) * Max(nleaves, 1));
 		for (i = 0; i < n; i++)
@@ -594,10 +724,22 @@ ps_advise_merge(AdviseCtx *ctx)
 				else
 				{
 					unit = weekly ? week_of(lo) : month_of(lo);
-					/* only whole units in the past */
-					if (unit_end(unit, weekly) > ctx->now)
+
+					/*
+					 * Only leaves wholly inside one calendar unit (a weekly
+					 * leaf across a month's end belongs to no month), and
+					 * only whole units in the past: never the current
+					 * interval, never a premade one.
+					 */
+					if (unit_end(unit, weekly) > ctx->now || hi > ctx->now ||
+						(weekly ? week_of(hi - 1) : month_of(hi - 1)) != unit)
 						candidate = false;
 				}
+			}
+			else if (candidate && i >= last_rows)
+			{
+				/* not time: never the newest leaf with rows nor the premade */
+				candidate = false;
 			}
 			if (!candidate ||
 				(run.n > 0 && (prev < 0 ||

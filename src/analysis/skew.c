@@ -25,8 +25,12 @@
  *	oversized		ratio >= partstrat.skew_ratio and z >= partstrat.skew_z
  *	undersized		not empty, ratio <= 1/skew_ratio and z <= -skew_z
  *	empty			0 rows
- *	hot				its share of the rows modified since each leaf's last
- *					ANALYZE (n_mod_since_analyze) is >= partstrat.hot_ratio
+ *	hot				its share of the rows modified over the hot window
+ *					(partstrat.hot_window, from snapshots: see
+ *					src/watch/snapshot.c) or, when no snapshot covers the
+ *					window, since each leaf's last ANALYZE
+ *					(n_mod_since_analyze; hot_source says which), is >=
+ *					partstrat.hot_ratio
  *					times the larger of its share of the siblings' rows and
  *					1/siblings
  *	default_has_rows	a DEFAULT partition (or below one) with rows
@@ -101,6 +105,7 @@
 #include "ddl.h"
 #include "partstrat.h"
 #include "skew.h"
+#include "watch.h"
 #include "skew_facts.h"
 #include "timeaxis.h"
 
@@ -544,7 +549,7 @@ analyze_group(PsSkew *s, int g)
 			group_rows += s->rows[ci];
 		if (c->is_leaf && !c->is_foreign)
 		{
-			group_mods += Max(c->mods_since_analyze, 0);
+			group_mods += s->mods[ci];
 			nleafs++;
 		}
 		if (c->is_leaf && !c->is_default && !c->is_foreign)
@@ -611,11 +616,11 @@ analyze_group(PsSkew *s, int g)
 		}
 
 		/* hot: share of the recent modifications vs share of the rows */
-		if (group_mods > 0 && c->mods_since_analyze > 0 && nleafs >= 2)
+		if (group_mods > 0 && s->mods[ci] > 0 && nleafs >= 2)
 		{
 			double		base = Max(l->parent_share, 1.0 / nleafs);
 
-			l->mod_share = c->mods_since_analyze / group_mods;
+			l->mod_share = s->mods[ci] / group_mods;
 			if (l->mod_share >= ps_hot_ratio * base)
 				l->flags |= PS_FLAG_HOT;
 		}
@@ -688,6 +693,14 @@ init_leaves(PsSkew *s)
 		s->nleaves++;
 	}
 	s->keystats = palloc0(sizeof(PsKeyStats *) * Max(s->nleaves, 1));
+	/* modifications hot compares: over the hot window, else since ANALYZE */
+	s->mods = palloc0(sizeof(double) * Max(tree->nparts, 1));
+	s->hot_source = "since_analyze";
+	if (ps_watch_window_mods(tree, s->mods, &s->hot_since))
+		s->hot_source = "snapshots";
+	else
+		for (i = 0; i < tree->nparts; i++)
+			s->mods[i] = Max(tree->parts[i].mods_since_analyze, 0);
 }
 
 /* rows of every part, partitioned ones as sums, deepest first */

@@ -130,6 +130,10 @@ typedef struct PsSkew
 	PsLevelSkew *levels;
 	int			nstale;			/* leaves flagged stale_stats */
 	PsKeyStats **keystats;		/* per leaves index, read on demand */
+	double	   *mods;			/* per PsTree.parts index: modifications hot
+								 * compares */
+	const char *hot_source;		/* "snapshots" or "since_analyze" */
+	TimestampTz hot_since;		/* snapshots: the base snapshot's time */
 } PsSkew;
 
 /* skew.c */

@@ -89,7 +89,8 @@ ps_rows_source_name(PsRowsSource source)
 
 /*
  * A leaf's statistics are stale when it was analyzed but more than
- * PS_STALE_FRACTION of its rows were modified since.
+ * PS_STALE_FRACTION of its rows were modified since (not merely counted
+ * since: see mods_before_analyze() in stats.c).
  */
 bool
 ps_stats_stale(const PsPartition *p)
@@ -98,6 +99,8 @@ ps_stats_stale(const PsPartition *p)
 
 	if (p->last_analyze == 0)
 		return false;			/* missing, not stale */
+	if (p->counters_late)
+		return false;			/* counted after the ANALYZE that saw them */
 	base = p->est_rows > 0 ? (double) p->est_rows : 0.0;
 	return p->mods_since_analyze > PS_STALE_FRACTION * base;
 }

@@ -82,7 +82,7 @@ int
 ps_find_leaf(const OidIndex *map, int n, Oid oid)
 {
 	OidIndex	probe;
-	OidIndex   *found;
+	const OidIndex *found;
 
 	probe.oid = oid;
 	found = bsearch(&probe, map, n, sizeof(OidIndex), oidindex_cmp);

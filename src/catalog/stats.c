@@ -131,7 +131,7 @@ class_bytes(Form_pg_class form, bool main_only, int64 *main_bytes)
 		if (isTempOrTempToastNamespace(form->relnamespace))
 			backend = ps_my_temp_backend();
 		else
-			backend = GetTempNamespaceBackendId(form->relnamespace);
+			backend = ps_temp_namespace_backend(form->relnamespace);
 	}
 
 	for (fork = 0; fork <= (main_only ? MAIN_FORKNUM : MAX_FORKNUM); fork++)
@@ -146,7 +146,7 @@ class_bytes(Form_pg_class form, bool main_only, int64 *main_bytes)
 		if (fork == INIT_FORKNUM &&
 			form->relpersistence != RELPERSISTENCE_UNLOGGED)
 			continue;
-		path = relpathbackend(fid, backend, fork);
+		path = ps_relpath(fid, backend, fork);
 		bytes = fork_bytes(path);
 
 		pfree(path);
@@ -250,6 +250,53 @@ estimated_row_width(Oid relid, int natts)
 	return width;
 }
 
+/*
+ * Were the modifications the counters show since the last ANALYZE made
+ * before it?  A session that loads rows and runs ANALYZE before its
+ * counters are flushed (they are, at most once a second, when it goes
+ * idle) sees the insert counts arrive after ANALYZE reset them: the leaf
+ * looks 100 % modified and n_live_tup doubles, though ANALYZE saw every
+ * row.  (ANALYZE inside the loading transaction leaves n_live_tup equal
+ * to the modified count instead.)  Told apart from rows really written
+ * since by what the server shows: the main fork has exactly the pages
+ * ANALYZE counted (rows added since would have extended it), the counters
+ * hold inserts only (no dead rows; n_live_tup between the modified count
+ * and that plus what ANALYZE counted; as many inserts since the last
+ * VACUUM, which a DELETE then VACUUM would not leave; no insert ever
+ * counted before the ANALYZE) and no more rows than ANALYZE saw.  Costs one stat() per leaf that looks stale.  The
+ * counters are kept as the server shows them; ps_stats_stale() reads the
+ * verdict.
+ */
+static bool
+mods_before_analyze(PsPartition *part, Form_pg_class form,
+					int64 inserted_ever)
+{
+	int64		main_bytes = 0;
+	double		base = form->reltuples;
+	double		slack;
+
+	if (part->last_analyze == 0 || base <= 0 || part->is_foreign ||
+		part->mods_since_analyze <= PS_STALE_FRACTION * base)
+		return false;
+	slack = Max(1.0, 0.02 * base);
+	/*
+	 * Every insert the counters ever saw arrived after the ANALYZE: rows
+	 * loaded, flushed, analyzed, then inserted again would show more (the
+	 * first load counted before it) even when the new rows fit in the
+	 * pages the table had.
+	 */
+	if ((double) inserted_ever > (double) part->mods_since_analyze + slack)
+		return false;
+	if ((double) part->dead_tuples > slack ||
+		(double) part->ins_since_vacuum < (double) part->mods_since_analyze - slack ||
+		(double) part->mods_since_analyze > base + slack ||
+		(double) part->live_tuples < (double) part->mods_since_analyze - slack ||
+		(double) part->live_tuples > (double) part->mods_since_analyze + base + slack)
+		return false;
+	(void) class_bytes(form, true, &main_bytes);
+	return main_bytes == (int64) form->relpages * BLCKSZ;
+}
+
 void
 ps_fill_rows(PsPartition *part, HeapTuple classtup, bool with_pgstat)
 {
@@ -268,6 +315,8 @@ ps_fill_rows(PsPartition *part, HeapTuple classtup, bool with_pgstat)
 		part->ins_since_vacuum = PS_TAB_INS_VAC(tab);
 		part->last_analyze = Max(PS_TAB_ANALYZE(tab),
 								 PS_TAB_AUTOANALYZE(tab));
+		part->counters_late = mods_before_analyze(part, form,
+												  tab->tuples_inserted);
 	}
 
 	if (part->is_foreign)

@@ -1009,14 +1009,22 @@ ps_ddl_clone_table(PsScript *s, Oid srcrelid, Oid nspid, const char *newname)
 		/* start from nothing, as an explicit ACL may withhold privileges */
 		ps_script_stmt(s, "REVOKE ALL ON TABLE %s FROM PUBLIC, %s", target,
 					   quote_identifier(ownername));
+		/*
+		 * ALL when the grantee holds every privilege a table has on this
+		 * server (the owner's default set): the same text whatever the
+		 * version's list (17 added MAINTAIN).
+		 */
 		spi_query_oid("SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
 					  "ELSE pg_catalog.quote_ident(r.rolname) END, "
-					  "pg_catalog.string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type), "
+					  "CASE WHEN pg_catalog.count(DISTINCT a.privilege_type) = "
+					  "(SELECT pg_catalog.count(*) FROM pg_catalog.aclexplode("
+					  "pg_catalog.acldefault('r', c.relowner))) THEN 'ALL' "
+					  "ELSE pg_catalog.string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type) END, "
 					  "a.is_grantable "
 					  "FROM pg_catalog.pg_class c "
 					  "CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) a "
 					  "LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee "
-					  "WHERE c.oid = $1 GROUP BY 1, 3 ORDER BY 1, 3", srcrelid);
+					  "WHERE c.oid = $1 GROUP BY 1, 3, c.relowner ORDER BY 1, 3", srcrelid);
 		for (i = 0; i < (int) SPI_processed; i++)
 		{
 			char	   *grantee = spi_text(i, 1);

@@ -204,8 +204,11 @@ propose_rest(Proposal *pr, const PsRepartitionOptions *o,
 				restname, "DEFAULT", Max(o->rest_rows, 0));
 		return;
 	}
-	propose(pr, psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT PARTITION BY HASH (%s);",
-						 restq, newq, quote_identifier(o->keycol)),
+	propose(pr, o->rest_keydef ?
+			psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT PARTITION BY %s;",
+					 restq, newq, o->rest_keydef) :
+			psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT PARTITION BY HASH (%s);",
+					 restq, newq, quote_identifier(o->keycol)),
 			restname, "DEFAULT", -1);
 	for (i = 0; i < o->nrest; i++)
 	{

@@ -209,6 +209,8 @@ typedef struct PsRepartitionOptions
 	int			nvalues;
 	PsProposedValue *values;
 	/* the DEFAULT: hashed into nrest partitions, or plain with rest_rows */
+	const char *rest_keydef;	/* its PARTITION BY: the parent's own key
+								 * (pg_get_partkeydef), else HASH (keycol) */
 	int			nrest;
 	PsProposedRest *rest;
 	int64		rest_rows;

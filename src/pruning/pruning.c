@@ -323,11 +323,11 @@ walk_plan(Plan *plan, PlanFacts *pf)
 			walk_plan_list(((CustomScan *) plan)->custom_plans, pf);
 			break;
 		case T_Append:
-			note_prune_info(((Append *) plan)->part_prune_info, pf);
+			note_prune_info(ps_append_prune_info(pf->pstmt, (Append *) plan), pf);
 			walk_plan_list(((Append *) plan)->appendplans, pf);
 			break;
 		case T_MergeAppend:
-			note_prune_info(((MergeAppend *) plan)->part_prune_info, pf);
+			note_prune_info(ps_append_prune_info(pf->pstmt, (MergeAppend *) plan), pf);
 			walk_plan_list(((MergeAppend *) plan)->mergeplans, pf);
 			break;
 		case T_SubqueryScan:
@@ -452,17 +452,17 @@ cache_entry(Oid relid)
 	PsCacheEntry *e;
 	MemoryContext old;
 
-	if (cache_cxt == NULL || cache_lxid != MyProc->lxid ||
+	if (cache_cxt == NULL || cache_lxid != ps_my_lxid() ||
 		cache_stmt != GetCurrentStatementStartTimestamp())
 	{
 		/* a context of an ended transaction is already gone */
-		if (cache_cxt != NULL && cache_lxid == MyProc->lxid)
+		if (cache_cxt != NULL && cache_lxid == ps_my_lxid())
 			MemoryContextDelete(cache_cxt);
 		cache_cxt = AllocSetContextCreate(TopTransactionContext,
 										  "partstrat pruning cache",
 										  ALLOCSET_DEFAULT_SIZES);
 		cache_entries = NIL;
-		cache_lxid = MyProc->lxid;
+		cache_lxid = ps_my_lxid();
 		cache_stmt = GetCurrentStatementStartTimestamp();
 	}
 	foreach(lc, cache_entries)
@@ -641,7 +641,7 @@ run_actual(PsPrepared *prep, PlanFacts *pf, ParamListInfo params)
 							 None_Receiver, params, NULL, INSTRUMENT_ROWS);
 		ExecutorStart(qd, 0);
 		walk_all_states(qd, pf, false);
-		ExecutorRun(qd, ForwardScanDirection, 0, true);
+		ps_executor_run(qd, ForwardScanDirection, 0);
 		ExecutorFinish(qd);
 		walk_all_states(qd, pf, true);
 		ExecutorEnd(qd);
@@ -729,6 +729,8 @@ plan_rows(PsPrepared *prep, PlanFacts *pf, const char *kind)
 		row->leaves_in_plan = count_under(pf, pf->scanned, rti);
 		row->prunable_at_startup = any_under(pf, pf->startup, rti);
 		row->prunable_at_exec = any_under(pf, pf->exec, rti);
+		row->startup_self = bms_is_member(rti, pf->startup);
+		row->exec_self = bms_is_member(rti, pf->exec);
 		if (pf->have_actual)
 		{
 			int			init = count_under(pf, pf->initialized, rti);
@@ -760,15 +762,46 @@ custom_params_callback(void *arg)
 }
 
 /*
+ * Plan each query of the prepared statement one way (kind) and return its
+ * PsPruneRows; with actual, run each plan once first.
+ */
+static List *
+plan_queries(PsPrepared *prep, bool actual, ParamListInfo params,
+			 const char *kind, int cursor_options, ParamListInfo bound)
+{
+	List	   *rows = NIL;
+	ListCell   *lc;
+
+	foreach(lc, prep->queries)
+	{
+		Query	   *q = lfirst_node(Query, lc);
+		PlannedStmt *pstmt;
+		PlanFacts  *pf;
+
+		if (q->commandType == CMD_UTILITY)
+			continue;
+		pstmt = pg_plan_query(copyObject(q), prep->query_string,
+							  cursor_options, bound);
+		/* what EXPLAIN checks in ExecutorStart */
+		ps_check_plan_permissions(pstmt);
+		pf = plan_facts(pstmt);
+		if (actual)
+			run_actual(prep, pf, params);
+		rows = list_concat(rows, plan_rows(prep, pf, kind));
+	}
+	return rows;
+}
+
+/*
  * Plan the prepared statement (literal, or generic and custom) and return
  * its PsPruneRows; with actual, run each plan once first.
  */
 List *
 ps_explain_pruning(PsPrepared *prep, bool actual)
 {
-	List	   *rows = NIL;
-	ParamListInfo params = NULL;
-	int			k;
+	List	   *rows;
+	ParamListInfo params;
+	ErrorContextCallback errcb;
 
 	if (actual && !prep->plain_select)
 		ereport(ERROR,
@@ -777,59 +810,24 @@ ps_explain_pruning(PsPrepared *prep, bool actual)
 				 errdetail("%s", prep->not_plain_reason),
 				 errhint("Call partstrat_explain_pruning() without actual => true to see the plan only.")));
 
-	if (prep->nparams > 0)
-		params = ps_representative_params(prep);
+	if (prep->nparams == 0)
+		return plan_queries(prep, actual, NULL, "literal",
+							CURSOR_OPT_PARALLEL_OK, NULL);
 
-	for (k = 0; k < 2; k++)
-	{
-		const char *kind;
-		int			cursor_options = CURSOR_OPT_PARALLEL_OK;
-		ParamListInfo bound = NULL;
-		ListCell   *lc;
-		ErrorContextCallback errcb;
+	params = ps_representative_params(prep);
+	rows = plan_queries(prep, actual, params, "generic",
+						CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_GENERIC_PLAN, NULL);
 
-		if (prep->nparams == 0)
-		{
-			if (k > 0)
-				break;
-			kind = "literal";
-		}
-		else if (k == 0)
-		{
-			kind = "generic";
-			cursor_options |= CURSOR_OPT_GENERIC_PLAN;
-		}
-		else
-		{
-			kind = "custom";
-			cursor_options |= CURSOR_OPT_CUSTOM_PLAN;
-			bound = params;
-			errcb.callback = custom_params_callback;
-			errcb.arg = BuildParamLogString(params, NULL, 64);
-			errcb.previous = error_context_stack;
-			error_context_stack = &errcb;
-		}
-
-		foreach(lc, prep->queries)
-		{
-			Query	   *q = lfirst_node(Query, lc);
-			PlannedStmt *pstmt;
-			PlanFacts  *pf;
-
-			if (q->commandType == CMD_UTILITY)
-				continue;
-			pstmt = pg_plan_query(copyObject(q), prep->query_string,
-								  cursor_options, bound);
-			/* what EXPLAIN checks in ExecutorStart */
-			ExecCheckRTPerms(pstmt->rtable, true);
-			pf = plan_facts(pstmt);
-			if (actual)
-				run_actual(prep, pf, params);
-			rows = list_concat(rows, plan_rows(prep, pf, kind));
-		}
-		if (bound != NULL)
-			error_context_stack = errcb.previous;
-	}
+	/* errors while planning with the values say which values they were */
+	errcb.callback = custom_params_callback;
+	errcb.arg = BuildParamLogString(params, NULL, 64);
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+	rows = list_concat(rows,
+					   plan_queries(prep, actual, params, "custom",
+									CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_CUSTOM_PLAN,
+									params));
+	error_context_stack = errcb.previous;
 	return rows;
 }
 

@@ -51,6 +51,8 @@ typedef struct PsPruneRow
 	int			leaves_in_plan;
 	bool		prunable_at_startup;
 	bool		prunable_at_exec;
+	bool		startup_self;	/* this level's own key prunes at startup */
+	bool		exec_self;		/* this level's own key prunes in execution */
 	bool		have_actual;
 	int			pruned_at_startup;
 	int			pruned_at_exec;
@@ -70,6 +72,7 @@ typedef enum PsPredClass
 	PS_PRED_STABLE,				/* key op stable expression (now()) */
 	PS_PRED_STABLE_OP,			/* the operator itself is only stable */
 	PS_PRED_EXEC,				/* key op subquery or outer reference */
+	PS_PRED_INITPLAN,			/* key op uncorrelated scalar subquery */
 	PS_PRED_JOIN,				/* key op column of another table */
 	PS_PRED_WRAPPED,			/* f(key) op value */
 	PS_PRED_MISMATCH,			/* key implicitly cast to the value's type */
@@ -80,6 +83,11 @@ typedef enum PsPredClass
 	PS_PRED_OTHER_OP,			/* operator outside the key's opfamily */
 	PS_PRED_EXPR_KEY,			/* key is an expression, query uses the column */
 	PS_PRED_ARRAY_EXPR,			/* key = ANY (array computed by an expression) */
+	PS_PRED_COLLATION,			/* compared under another collation */
+	PS_PRED_HASH_PARTIAL,		/* hash key: equality on some columns only */
+	PS_PRED_OR_KEYS,			/* OR whose branch lacks a needed key column */
+	PS_PRED_UNKNOWN_TEST,		/* IS [NOT] UNKNOWN before PostgreSQL 17 */
+	PS_PRED_NULL_ARRAY,			/* key op ANY (NULL array), stable operator */
 	PS_PRED_NONE				/* no predicate on the key */
 } PsPredClass;
 

@@ -26,6 +26,8 @@
  */
 #include "postgres.h"
 
+#include "access/hash.h"
+#include "access/nbtree.h"
 #include "access/table.h"
 #include "catalog/partition.h"
 #include "catalog/pg_proc.h"
@@ -59,7 +61,10 @@ typedef struct DiagCtx
 	Node	  **keyexprs;		/* Var or expression, varno = rti */
 	Oid		   *opfamilies;
 	Oid		   *keytypes;
+	Oid		   *collations;		/* partition collations (0 if none) */
 	char	  **keynames;
+	uint32		eqmask;			/* key columns the WHERE gives by = or IS NULL */
+	uint32		anymask;		/* key columns it gives by any usable operator */
 	PsPredFindings *f;
 } DiagCtx;
 
@@ -270,12 +275,20 @@ jointree_clauses(Node *jt, List *acc)
  * ----------------------------------------------------------------
  */
 
-/* Strip binary-compatible relabelling. */
+/*
+ * Strip binary-compatible relabelling and COLLATE clauses (the collation a
+ * comparison uses is checked apart, from its inputcollid).
+ */
 static Node *
 strip_relabel(Node *n)
 {
-	while (n && IsA(n, RelabelType))
-		n = (Node *) ((RelabelType *) n)->arg;
+	while (n && (IsA(n, RelabelType) || IsA(n, CollateExpr)))
+	{
+		if (IsA(n, RelabelType))
+			n = (Node *) ((RelabelType *) n)->arg;
+		else
+			n = (Node *) ((CollateExpr *) n)->arg;
+	}
 	return n;
 }
 
@@ -623,7 +636,7 @@ note_wrapped(DiagCtx *cx, int key, Node *side, const char *opname,
 										  InvalidOid,
 										  ((Var *) side)->varattno, true);
 		const char *qcol = col ? quote_identifier(col) : NULL;
-		char	   *at = qcol ? strstr(k, qcol) : NULL;
+		const char *at = qcol ? strstr(k, qcol) : NULL;
 		char	   *applied = NULL;
 
 		/* the key expression with the value in place of the column */
@@ -752,10 +765,19 @@ is_range_opname(const char *opname)
 		strcmp(opname, ">") == 0 || strcmp(opname, ">=") == 0;
 }
 
+/* A collation's name, quoted, for a sentence. */
+static char *
+collation_sql(Oid coll)
+{
+	char	   *name = OidIsValid(coll) ? get_collation_name(coll) : NULL;
+
+	return name ? pstrdup(quote_identifier(name)) : pstrdup("(none)");
+}
+
 /* key op value (op commuted so that the key is on the left). */
 static void
-classify_comparison(DiagCtx *cx, Oid opno, Node *left, Node *right,
-					bool is_array, bool use_or)
+classify_comparison(DiagCtx *cx, Oid opno, Oid inputcollid, Node *left,
+					Node *right, bool is_array, bool use_or)
 {
 	int			lkey = key_index_of(cx, left);
 	int			rkey = is_array ? -1 : key_index_of(cx, right);
@@ -819,6 +841,28 @@ classify_comparison(DiagCtx *cx, Oid opno, Node *left, Node *right,
 		return;
 	}
 
+	/*
+	 * The planner matches a clause to the key only under the partition
+	 * key's collation (PartCollMatchesExprColl): a COLLATE clause on either
+	 * side takes the comparison out of pruning.
+	 */
+	if (OidIsValid(cx->collations[key]) &&
+		inputcollid != cx->collations[key])
+	{
+		note(cx, PS_PRED_COLLATION,
+			 psprintf("%s %s%s %s is compared under the collation %s, the partition bounds under %s",
+					  cx->keynames[key], opname, is_array ? " ANY" : "",
+					  value_sql(value), collation_sql(inputcollid),
+					  collation_sql(cx->collations[key])),
+			 psprintf("%s %s%s %s COLLATE %s%s", cx->keynames[key], opname,
+					  is_array ? " ANY" : "", value_sql(value),
+					  collation_sql(cx->collations[key]),
+					  strcmp(opname, "=") == 0 ?
+					  " (equality selects the same rows under every deterministic collation)" :
+					  " (the order of the two collations may differ: check the range)"));
+		return;
+	}
+
 	if (!op_in_opfamily(opno, cx->opfamilies[key]) ||
 		(is_array && !use_or))
 	{
@@ -847,6 +891,28 @@ classify_comparison(DiagCtx *cx, Oid opno, Node *left, Node *right,
 
 	if (is_array)
 		opname = psprintf("%s ANY", opname);
+
+	/*
+	 * key = ANY (NULL::type[]) is never true.  With an immutable operator
+	 * the planner proves it (no leaf in the plan); with a cross-type
+	 * operator that is only stable (timestamp = timestamptz) it cannot, and
+	 * PostgreSQL 15 disables run-time pruning on a contradiction, so every
+	 * leaf is scanned to return no row.
+	 */
+	if (is_array && IsA(strip_relabel(value), Const) &&
+		((Const *) strip_relabel(value))->constisnull &&
+		op_volatile(opno) != PROVOLATILE_IMMUTABLE)
+	{
+		note(cx, PS_PRED_NULL_ARRAY,
+			 psprintf("%s %s (NULL::%s) is never true, but its operator %s = %s is only stable",
+					  cx->keynames[key], opname,
+					  format_type_be(exprType(value)),
+					  format_type_be(cx->keytypes[key]),
+					  format_type_be(get_element_type(exprType(value)))),
+			 psprintf("leave the predicate out when the array is NULL (it matches no row), or pass the array as %s[] (the key's type) so that the planner prunes every leaf",
+					  format_type_be(cx->keytypes[key])));
+		return;
+	}
 
 	/*
 	 * PostgreSQL prunes "= ANY" over a constant array, an ARRAY[...] or (in
@@ -880,9 +946,15 @@ classify_comparison(DiagCtx *cx, Oid opno, Node *left, Node *right,
 			 psprintf("%s %s %s", cx->keynames[key], opname,
 					  var_name(cx, vr.other_var)),
 			 NULL);
+	else if (vr.sublink && !vr.outer_ref && !vr.exec_param)
+		note(cx, PS_PRED_INITPLAN,
+			 psprintf("%s %s %s", cx->keynames[key], opname,
+					  IsA(strip_relabel(value), SubLink) ? "(SELECT ...)" :
+					  "an expression over (SELECT ...)"),
+			 NULL);
 	else if (vr.outer_ref || vr.sublink || vr.exec_param)
 		note(cx, PS_PRED_EXEC,
-			 psprintf("%s %s (a subquery or an outer reference)",
+			 psprintf("%s %s a subquery or an outer reference",
 					  cx->keynames[key], opname),
 			 NULL);
 	else if (vr.ext_param)
@@ -1012,6 +1084,221 @@ classify_sublink(DiagCtx *cx, SubLink *sl)
 	return true;
 }
 
+/* Does opno give key column "key" a value pruning can use? */
+static void
+mask_comparison(DiagCtx *cx, Oid opno, Oid inputcollid, Node *left,
+				Node *right, bool is_array, bool use_or,
+				uint32 *eq, uint32 *any)
+{
+	int			key = key_index_of(cx, left);
+	Node	   *value = right;
+	int			strat;
+
+	if (key < 0 && !is_array)
+	{
+		key = key_index_of(cx, right);
+		value = left;
+		opno = get_commutator(opno);
+	}
+	if (key < 0 || key >= 32 || !OidIsValid(opno) || (is_array && !use_or))
+		return;
+	if (varrefs(value, cx->rti).this_rel ||
+		contain_volatile_functions(value))
+		return;
+	if (OidIsValid(cx->collations[key]) && inputcollid != cx->collations[key])
+		return;
+	if (!op_in_opfamily(opno, cx->opfamilies[key]))
+		return;
+	strat = get_op_opfamily_strategy(opno, cx->opfamilies[key]);
+	if ((cx->strategy == PARTITION_STRATEGY_HASH && strat == HTEqualStrategyNumber) ||
+		(cx->strategy != PARTITION_STRATEGY_HASH && strat == BTEqualStrategyNumber))
+		*eq |= (uint32) 1 << key;
+	if (cx->strategy != PARTITION_STRATEGY_HASH || strat == HTEqualStrategyNumber)
+		*any |= (uint32) 1 << key;
+}
+
+/*
+ * The key columns a clause gives values that pruning can use: *eq those
+ * given by equality or IS NULL, *any those given by any operator of the
+ * key's operator family.  AND unites its parts; OR keeps what every branch
+ * gives (PostgreSQL prunes an OR branch by branch, and a branch that
+ * prunes nothing keeps every partition).
+ */
+static void
+key_mask(DiagCtx *cx, Node *clause, uint32 *eq, uint32 *any)
+{
+	*eq = *any = 0;
+	if (clause == NULL)
+		return;
+	if (IsA(clause, List) || is_andclause(clause))
+	{
+		List	   *args = IsA(clause, List) ? (List *) clause :
+			((BoolExpr *) clause)->args;
+		ListCell   *lc;
+
+		foreach(lc, args)
+		{
+			uint32		e,
+						a;
+
+			key_mask(cx, lfirst(lc), &e, &a);
+			*eq |= e;
+			*any |= a;
+		}
+		return;
+	}
+	if (is_orclause(clause))
+	{
+		ListCell   *lc;
+		bool		first = true;
+
+		foreach(lc, ((BoolExpr *) clause)->args)
+		{
+			uint32		e,
+						a;
+
+			key_mask(cx, lfirst(lc), &e, &a);
+			*eq = first ? e : (*eq & e);
+			*any = first ? a : (*any & a);
+			first = false;
+		}
+		return;
+	}
+	if (IsA(clause, OpExpr) && list_length(((OpExpr *) clause)->args) == 2)
+	{
+		OpExpr	   *op = (OpExpr *) clause;
+
+		mask_comparison(cx, op->opno, op->inputcollid, linitial(op->args),
+						lsecond(op->args), false, false, eq, any);
+		return;
+	}
+	if (IsA(clause, ScalarArrayOpExpr))
+	{
+		ScalarArrayOpExpr *sa = (ScalarArrayOpExpr *) clause;
+
+		mask_comparison(cx, sa->opno, sa->inputcollid, linitial(sa->args),
+						lsecond(sa->args), true, sa->useOr, eq, any);
+		return;
+	}
+	if (IsA(clause, NullTest))
+	{
+		NullTest   *nt = (NullTest *) clause;
+		int			k = key_index_of(cx, (Node *) nt->arg);
+
+		if (k >= 0 && k < 32 && nt->nulltesttype == IS_NULL)
+			*eq = *any = (uint32) 1 << k;
+		else if (k >= 0 && k < 32 && cx->strategy != PARTITION_STRATEGY_HASH)
+			*any = (uint32) 1 << k;
+		return;
+	}
+	if (IsA(clause, BooleanTest))
+	{
+		BooleanTest *bt = (BooleanTest *) clause;
+		int			k = key_index_of(cx, (Node *) bt->arg);
+
+		if (k >= 0 && k < 32 &&
+			(bt->booltesttype == IS_TRUE || bt->booltesttype == IS_FALSE))
+			*eq = *any = (uint32) 1 << k;
+		return;
+	}
+	if (is_notclause(clause))
+		clause = (Node *) get_notclausearg((Expr *) clause);
+	{
+		int			k = key_index_of(cx, clause);
+
+		/* a boolean key used as a condition: key = true (or false) */
+		if (k >= 0 && k < 32)
+			*eq = *any = (uint32) 1 << k;
+	}
+}
+
+/* The names of the key columns in a mask: "a, b". */
+static char *
+mask_names(DiagCtx *cx, uint32 mask)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < cx->nkeys && i < 32; i++)
+	{
+		if (mask & ((uint32) 1 << i))
+			appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "",
+							 cx->keynames[i]);
+	}
+	return buf.data;
+}
+
+/* "a = ... AND b = ...": every key column by equality. */
+static char *
+eq_template(DiagCtx *cx)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < cx->nkeys; i++)
+		appendStringInfo(&buf, "%s%s = ...", i > 0 ? " AND " : "",
+						 cx->keynames[i]);
+	return buf.data;
+}
+
+/* Every key column, as a mask. */
+static uint32
+all_keys(DiagCtx *cx)
+{
+	return cx->nkeys >= 32 ? ~(uint32) 0 : (((uint32) 1 << cx->nkeys) - 1);
+}
+
+/*
+ * An OR prunes only when every branch prunes: a hash key needs every column
+ * by equality in each branch, a range or list key its first column.
+ */
+static void
+check_or_branches(DiagCtx *cx, BoolExpr *or)
+{
+	ListCell   *lc;
+
+	foreach(lc, or->args)
+	{
+		uint32		eq,
+					any,
+					missing;
+
+		key_mask(cx, lfirst(lc), &eq, &any);
+		if (any == 0)
+			continue;			/* what prunes not in it is said apart */
+		if (cx->strategy == PARTITION_STRATEGY_HASH)
+			missing = all_keys(cx) & ~eq;
+		else
+			missing = (any & 1) ? 0 : 1;
+		if (missing == 0)
+			continue;
+		note(cx, PS_PRED_OR_KEYS,
+			 psprintf("a branch of the OR gives %s but not %s",
+					  mask_names(cx, any), mask_names(cx, missing)),
+			 cx->strategy == PARTITION_STRATEGY_HASH ?
+			 psprintf("give every branch of the OR an equality on each of %s: (%s) OR (...)",
+					  mask_names(cx, all_keys(cx)), eq_template(cx)) :
+			 psprintf("give every branch of the OR a predicate on %s",
+					  cx->keynames[0]));
+		return;
+	}
+}
+
+/* A top-level clause: classified, and its key columns counted. */
+static void
+classify_top(DiagCtx *cx, Node *clause)
+{
+	uint32		eq,
+				any;
+
+	key_mask(cx, clause, &eq, &any);
+	cx->eqmask |= eq;
+	cx->anymask |= any;
+	classify_clause(cx, clause);
+}
+
 static void
 classify_list(DiagCtx *cx, List *clauses)
 {
@@ -1062,6 +1349,7 @@ classify_clause(DiagCtx *cx, Node *clause)
 				return;
 			}
 		}
+		check_or_branches(cx, (BoolExpr *) clause);
 		classify_list(cx, ((BoolExpr *) clause)->args);
 		return;
 	}
@@ -1075,7 +1363,7 @@ classify_clause(DiagCtx *cx, Node *clause)
 	{
 		OpExpr	   *op = (OpExpr *) clause;
 
-		classify_comparison(cx, op->opno, linitial(op->args),
+		classify_comparison(cx, op->opno, op->inputcollid, linitial(op->args),
 							lsecond(op->args), false, false);
 		return;
 	}
@@ -1083,10 +1371,25 @@ classify_clause(DiagCtx *cx, Node *clause)
 	{
 		ScalarArrayOpExpr *sa = (ScalarArrayOpExpr *) clause;
 
-		classify_comparison(cx, sa->opno, linitial(sa->args),
+		classify_comparison(cx, sa->opno, sa->inputcollid, linitial(sa->args),
 							lsecond(sa->args), true, sa->useOr);
 		return;
 	}
+#if PG_VERSION_NUM < 170000
+	if (IsA(clause, BooleanTest) &&
+		(((BooleanTest *) clause)->booltesttype == IS_UNKNOWN ||
+		 ((BooleanTest *) clause)->booltesttype == IS_NOT_UNKNOWN) &&
+		key_index_of(cx, (Node *) ((BooleanTest *) clause)->arg) >= 0)
+	{
+		bool		isnot = ((BooleanTest *) clause)->booltesttype == IS_NOT_UNKNOWN;
+
+		/* PostgreSQL 17 prunes IS [NOT] UNKNOWN as IS [NOT] NULL */
+		note(cx, PS_PRED_UNKNOWN_TEST,
+			 psprintf("%s IS %sUNKNOWN", cx->keynames[key], isnot ? "NOT " : ""),
+			 psprintf("%s IS %sNULL", cx->keynames[key], isnot ? "NOT " : ""));
+		return;
+	}
+#endif
 	if (IsA(clause, NullTest) || key_index_of(cx, clause) >= 0 ||
 		IsA(clause, BooleanTest))
 	{
@@ -1109,7 +1412,7 @@ classify_jointree(DiagCtx *cx, Node *jt)
 		FromExpr   *fe = (FromExpr *) jt;
 		ListCell   *lc;
 
-		classify_clause(cx, fe->quals);
+		classify_top(cx, fe->quals);
 		foreach(lc, fe->fromlist)
 			classify_jointree(cx, lfirst(lc));
 	}
@@ -1117,7 +1420,10 @@ classify_jointree(DiagCtx *cx, Node *jt)
 	{
 		JoinExpr   *je = (JoinExpr *) jt;
 
-		classify_clause(cx, je->quals);
+		if (je->jointype == JOIN_INNER)
+			classify_top(cx, je->quals);
+		else
+			classify_clause(cx, je->quals);
 		classify_jointree(cx, je->larg);
 		classify_jointree(cx, je->rarg);
 	}
@@ -1140,6 +1446,7 @@ load_key(DiagCtx *cx, Oid root_relid, Oid level_relid)
 	cx->keyexprs = palloc0(sizeof(Node *) * pk->partnatts);
 	cx->opfamilies = palloc0(sizeof(Oid) * pk->partnatts);
 	cx->keytypes = palloc0(sizeof(Oid) * pk->partnatts);
+	cx->collations = palloc0(sizeof(Oid) * pk->partnatts);
 	cx->keynames = palloc0(sizeof(char *) * pk->partnatts);
 	for (i = 0; i < pk->partnatts; i++)
 	{
@@ -1147,6 +1454,7 @@ load_key(DiagCtx *cx, Oid root_relid, Oid level_relid)
 
 		cx->opfamilies[i] = pk->partopfamily[i];
 		cx->keytypes[i] = pk->parttypid[i];
+		cx->collations[i] = pk->partcollation[i];
 		if (pk->partattrs[i] != 0)
 		{
 			char	   *name = get_attname(level_relid, pk->partattrs[i], false);
@@ -1248,9 +1556,19 @@ ps_find_predicates(List *queries, Oid root_relid, int instance,
 				clause = lift_clause(clause, step->rti, rte->subquery);
 			}
 			if (clause)
-				classify_clause(&cx, clause);
+				classify_top(&cx, clause);
 		}
 	}
+
+	/* a hash key given on some of its columns only */
+	if (cx.strategy == PARTITION_STRATEGY_HASH && cx.nkeys > 1 &&
+		cx.anymask != 0 && (all_keys(&cx) & ~cx.eqmask) != 0)
+		note(&cx, PS_PRED_HASH_PARTIAL,
+			 psprintf("the query gives %s by equality but not %s",
+					  mask_names(&cx, cx.eqmask & all_keys(&cx)),
+					  mask_names(&cx, all_keys(&cx) & ~cx.eqmask)),
+			 psprintf("add %s to the query (= or IS NULL), or hash-partition on the columns every query gives",
+					  mask_names(&cx, all_keys(&cx) & ~cx.eqmask)));
 	return f;
 }
 
@@ -1280,8 +1598,10 @@ static int
 first_failure(PsPredFindings *f)
 {
 	static const PsPredClass order[] = {
-		PS_PRED_WRAPPED, PS_PRED_EXPR_KEY, PS_PRED_MISMATCH, PS_PRED_VOLATILE,
-		PS_PRED_ARRAY_EXPR, PS_PRED_HASH_RANGE, PS_PRED_NE, PS_PRED_OR_MIXED,
+		PS_PRED_COLLATION, PS_PRED_WRAPPED, PS_PRED_EXPR_KEY,
+		PS_PRED_MISMATCH, PS_PRED_VOLATILE, PS_PRED_NULL_ARRAY,
+		PS_PRED_ARRAY_EXPR, PS_PRED_UNKNOWN_TEST, PS_PRED_HASH_RANGE,
+		PS_PRED_NE, PS_PRED_OR_MIXED, PS_PRED_OR_KEYS, PS_PRED_HASH_PARTIAL,
 		PS_PRED_OTHER_OP
 	};
 	int			i;
@@ -1294,6 +1614,20 @@ first_failure(PsPredFindings *f)
 	return -1;
 }
 
+/* Did the query say anything about this level's own key? */
+static bool
+own_key_used(PsPredFindings *f)
+{
+	int			i;
+
+	for (i = 0; i < PS_PRED_NCLASSES; i++)
+	{
+		if (i != PS_PRED_NONE && f->found[i])
+			return true;
+	}
+	return false;
+}
+
 static char *
 lock_warning(PsPruneRow *row)
 {
@@ -1302,6 +1636,149 @@ lock_warning(PsPruneRow *row)
 }
 
 #define LOCK_SUGGESTION "SET plan_cache_mode = force_custom_plan for the sessions or functions that run this statement (ALTER FUNCTION ... SET plan_cache_mode = force_custom_plan), so that each execution prunes at plan time"
+
+/* P == T and startup pruning on this level's key: why not at plan time. */
+static void
+diagnose_startup(PsPruneRow *row, PsPredFindings *f, const char *k,
+				 bool generic, bool many)
+{
+	int			T = row->leaves_total;
+	const char *also_exec = row->prunable_at_exec ?
+		(f->found[PS_PRED_INITPLAN] ?
+		 "; the initplan's result prunes more once execution starts" :
+		 "; execution can prune more") : "";
+
+	if (f->found[PS_PRED_NULL_ARRAY])
+		row->diagnosis = psprintf("%s: the planner prunes only with immutable operators, so no row is found at executor startup instead of at plan time%s",
+								  f->detail[PS_PRED_NULL_ARRAY],
+								  many ? lock_warning(row) : "");
+	else if (f->found[PS_PRED_EXTPARAM] && generic)
+		row->diagnosis = psprintf("%s is compared with a parameter (%s): the generic plan keeps all %d leaves and prunes at executor startup%s%s",
+								  k, f->detail[PS_PRED_EXTPARAM], T, also_exec,
+								  many ? lock_warning(row) : "");
+	else if (f->found[PS_PRED_STABLE_OP] && !f->found[PS_PRED_STABLE])
+	{
+		row->diagnosis = psprintf("type mismatch: %s uses a cross-type operator that is not immutable, so pruning waits for executor startup%s%s",
+								  f->detail[PS_PRED_STABLE_OP], also_exec,
+								  many ? lock_warning(row) : "");
+		row->suggestion = f->rewrite[PS_PRED_STABLE_OP];
+		return;
+	}
+	else
+		row->diagnosis = psprintf("%s is compared with a value known only at executor startup (%s): pruned at executor startup, not at plan time%s%s",
+								  k,
+								  f->detail[PS_PRED_STABLE] ? f->detail[PS_PRED_STABLE] :
+								  f->detail[PS_PRED_EXTPARAM] ? f->detail[PS_PRED_EXTPARAM] :
+								  "a parameter or a stable function",
+								  also_exec, many ? lock_warning(row) : "");
+	if (many)
+		row->suggestion = pstrdup(LOCK_SUGGESTION);
+}
+
+/* P == T and pruning during execution on this level's key. */
+static void
+diagnose_exec(PsPruneRow *row, PsPredFindings *f, const char *k)
+{
+	int			T = row->leaves_total;
+
+	if (f->found[PS_PRED_INITPLAN] && !f->found[PS_PRED_EXEC] &&
+		!f->found[PS_PRED_JOIN])
+		row->diagnosis = psprintf("%s is compared with the result of an uncorrelated subquery (%s): an initplan, run once when execution starts; the plan keeps all %d leaves and those its result excludes are never executed (pruned during execution, not at executor startup)",
+								  k, f->detail[PS_PRED_INITPLAN], T);
+	else if (f->found[PS_PRED_JOIN])
+		row->diagnosis = psprintf("%s is joined (%s): pruned only during execution, for each outer row of a parameterized nested loop", k, f->detail[PS_PRED_JOIN]);
+	else
+		row->diagnosis = psprintf("%s is compared with a value computed during execution (%s): pruned only during execution", k,
+								  f->detail[PS_PRED_EXEC] ? f->detail[PS_PRED_EXEC] :
+								  f->detail[PS_PRED_INITPLAN] ? f->detail[PS_PRED_INITPLAN] :
+								  "a subquery");
+}
+
+/* No pruning at all, and the query's predicates say why. */
+static bool
+diagnose_failure(PsPruneRow *row, PsPredFindings *f, const char *k)
+{
+	switch (first_failure(f))
+	{
+		case PS_PRED_COLLATION:
+			row->diagnosis = psprintf("collation mismatch: %s: the planner prunes only with comparisons under the partition key's collation: no pruning",
+									  f->detail[PS_PRED_COLLATION]);
+			row->suggestion = psprintf("compare under the key's collation: %s",
+									   f->rewrite[PS_PRED_COLLATION]);
+			return true;
+		case PS_PRED_WRAPPED:
+			row->diagnosis = psprintf("the partition key %s is wrapped in %s: no pruning", k,
+									  f->detail[PS_PRED_WRAPPED]);
+			row->suggestion = f->rewrite[PS_PRED_WRAPPED] ?
+				psprintf("compare the bare key: %s", f->rewrite[PS_PRED_WRAPPED]) :
+				psprintf("compare the bare key %s with constants that select the same rows", k);
+			return true;
+		case PS_PRED_EXPR_KEY:
+			row->diagnosis = psprintf("%s: no pruning", f->detail[PS_PRED_EXPR_KEY]);
+			row->suggestion = psprintf("filter on the key expression: %s", f->rewrite[PS_PRED_EXPR_KEY]);
+			return true;
+		case PS_PRED_MISMATCH:
+			row->diagnosis = psprintf("type mismatch: %s: no pruning", f->detail[PS_PRED_MISMATCH]);
+			row->suggestion = psprintf("compare with a value of the key's type: %s", f->rewrite[PS_PRED_MISMATCH]);
+			return true;
+		case PS_PRED_VOLATILE:
+			row->diagnosis = psprintf("%s is compared with a volatile expression (%s): no pruning, not even at run time", k,
+									  f->detail[PS_PRED_VOLATILE]);
+			row->suggestion = pstrdup("compute the value first and pass it as a constant or parameter, or use a stable function (now() rather than clock_timestamp())");
+			return true;
+		case PS_PRED_NULL_ARRAY:
+			row->diagnosis = psprintf("%s: the planner prunes only with immutable operators, and PostgreSQL %d turns run-time pruning off when it finds the contradiction: all %d leaves are scanned to return no row",
+									  f->detail[PS_PRED_NULL_ARRAY],
+									  PG_VERSION_NUM / 10000, row->leaves_total);
+			row->suggestion = pstrdup(f->rewrite[PS_PRED_NULL_ARRAY]);
+			return true;
+		case PS_PRED_ARRAY_EXPR:
+			row->diagnosis = psprintf("%s is compared with = ANY over an array that an expression computes (%s): PostgreSQL prunes = ANY only over a constant array, ARRAY[...] or (in a custom plan) a parameter: no pruning, not even at run time", k,
+									  f->detail[PS_PRED_ARRAY_EXPR]);
+			row->suggestion = psprintf("pass the array in the key's type: %s, or list the values with IN (...)",
+									   f->rewrite[PS_PRED_ARRAY_EXPR]);
+			return true;
+		case PS_PRED_UNKNOWN_TEST:
+			row->diagnosis = psprintf("%s: PostgreSQL before 17 does not use IS [NOT] UNKNOWN for partition pruning (this server is %d): no pruning",
+									  f->detail[PS_PRED_UNKNOWN_TEST], PG_VERSION_NUM / 10000);
+			row->suggestion = psprintf("write %s, which selects the same rows and prunes",
+									   f->rewrite[PS_PRED_UNKNOWN_TEST]);
+			return true;
+		case PS_PRED_HASH_RANGE:
+			row->diagnosis = psprintf("%s is hash-partitioned and compared with a range operator (%s): hash partitions prune on equality only", k,
+									  f->detail[PS_PRED_HASH_RANGE]);
+			row->suggestion = psprintf("use %s, or partition by RANGE on %s if range queries dominate", f->rewrite[PS_PRED_HASH_RANGE], k);
+			return true;
+		case PS_PRED_NE:
+			row->diagnosis = psprintf("%s is compared with <> or NOT IN (%s): these do not prune", k, f->detail[PS_PRED_NE]);
+			row->suggestion = psprintf("list the wanted values or ranges of %s (= ANY, IN, BETWEEN)", k);
+			return true;
+		case PS_PRED_OR_MIXED:
+			row->diagnosis = psprintf("OR across %s and another column (%s): no pruning", k, join_other(f->other_columns));
+			row->suggestion = pstrdup("split the OR into a UNION ALL of one query per branch, each pruning on its own");
+			return true;
+		case PS_PRED_OR_KEYS:
+			row->diagnosis = psprintf("OR across the key columns: %s; %s, so that branch keeps every partition and so does the OR: no pruning",
+									  f->detail[PS_PRED_OR_KEYS],
+									  f->strategy == PARTITION_STRATEGY_HASH ?
+									  "a hash key prunes only with an equality (or IS NULL) on every key column" :
+									  psprintf("a %s key prunes only with a predicate on its first column %s",
+											   f->strategy == PARTITION_STRATEGY_RANGE ? "range" : "list", k));
+			row->suggestion = pstrdup(f->rewrite[PS_PRED_OR_KEYS]);
+			return true;
+		case PS_PRED_HASH_PARTIAL:
+			row->diagnosis = psprintf("the hash key has %d columns and %s: the hash of a row needs every key column, so a hash key prunes only when each has = or IS NULL: no pruning",
+									  f->nkeys, f->detail[PS_PRED_HASH_PARTIAL]);
+			row->suggestion = pstrdup(f->rewrite[PS_PRED_HASH_PARTIAL]);
+			return true;
+		case PS_PRED_OTHER_OP:
+			row->diagnosis = psprintf("%s is compared with an operator that partition pruning cannot use (%s)", k, f->detail[PS_PRED_OTHER_OP]);
+			row->suggestion = psprintf("compare %s with =, <, <=, >, >=, IN or BETWEEN", k);
+			return true;
+		default:
+			return false;
+	}
+}
 
 /* Why the row's numbers are what they are, and what to change. */
 void
@@ -1313,7 +1790,7 @@ ps_diagnose(PsPruneRow *row, PsPredFindings *f, bool pruning_on)
 	bool		generic = strcmp(row->plan_kind, "generic") == 0;
 	bool		many = generic && row->prunable_at_startup &&
 		P > ps_pruning_lock_warning_leaves;
-	int			fail;
+	bool		own = own_key_used(f);
 
 	if (!pruning_on)
 	{
@@ -1335,7 +1812,9 @@ ps_diagnose(PsPruneRow *row, PsPredFindings *f, bool pruning_on)
 	}
 	if (P < T)
 	{
-		row->diagnosis = psprintf("pruned at plan time: %d of %d leaves kept%s%s%s",
+		row->diagnosis = psprintf("pruned at plan time%s: %d of %d leaves kept%s%s%s",
+								  own ? "" :
+								  psprintf(" by the keys of the partitions below (no predicate on %s)", k),
 								  P, T,
 								  row->prunable_at_startup ? "; executor startup can prune more" : "",
 								  row->prunable_at_exec ? "; execution can prune more" : "",
@@ -1351,91 +1830,40 @@ ps_diagnose(PsPruneRow *row, PsPredFindings *f, bool pruning_on)
 		row->diagnosis = pstrdup("a single leaf: nothing to prune");
 		return;
 	}
-	if (row->prunable_at_startup)
+
+	/*
+	 * Run-time pruning that only the sub-partitioned levels below do: on
+	 * their keys, not on this level's.
+	 */
+	if ((row->prunable_at_startup || row->prunable_at_exec) &&
+		!row->startup_self && !row->exec_self)
 	{
-		if (f->found[PS_PRED_EXTPARAM] && generic)
-			row->diagnosis = psprintf("%s is compared with a parameter (%s): the generic plan keeps all %d leaves and prunes at executor startup%s",
-									  k, f->detail[PS_PRED_EXTPARAM], T,
-									  many ? lock_warning(row) : "");
-		else if (f->found[PS_PRED_STABLE_OP] && !f->found[PS_PRED_STABLE])
-		{
-			row->diagnosis = psprintf("type mismatch: %s uses a cross-type operator that is not immutable, so pruning waits for executor startup%s",
-									  f->detail[PS_PRED_STABLE_OP],
-									  many ? lock_warning(row) : "");
-			row->suggestion = f->rewrite[PS_PRED_STABLE_OP];
-			return;
-		}
-		else
-			row->diagnosis = psprintf("%s is compared with a value known only at executor startup (%s): pruned at executor startup, not at plan time%s",
-									  k,
-									  f->detail[PS_PRED_STABLE] ? f->detail[PS_PRED_STABLE] :
-									  f->detail[PS_PRED_EXTPARAM] ? f->detail[PS_PRED_EXTPARAM] :
-									  "a parameter or a stable function",
-									  many ? lock_warning(row) : "");
-		if (many)
-			row->suggestion = pstrdup(LOCK_SUGGESTION);
+		row->diagnosis = psprintf("nothing is pruned on %s at this level (%s); the sub-partitioned partitions below prune on their own keys %s",
+								  k,
+								  own ? "its predicates prune no partition of it" :
+								  "no predicate on it",
+								  row->prunable_at_startup && row->prunable_at_exec ?
+								  "at executor startup and during execution" :
+								  row->prunable_at_startup ? "at executor startup" :
+								  "during execution");
+		if (!own)
+			row->suggestion = psprintf("add a predicate on %s to prune whole sub-partitioned partitions", k);
+		return;
+	}
+	if (row->prunable_at_startup && row->startup_self)
+	{
+		diagnose_startup(row, f, k, generic, many);
 		return;
 	}
 	if (row->prunable_at_exec)
 	{
-		if (f->found[PS_PRED_JOIN])
-			row->diagnosis = psprintf("%s is joined (%s): pruned only during execution, for each outer row of a parameterized nested loop", k, f->detail[PS_PRED_JOIN]);
-		else
-			row->diagnosis = psprintf("%s is compared with a value computed during execution (%s): pruned only during execution", k,
-									  f->detail[PS_PRED_EXEC] ? f->detail[PS_PRED_EXEC] : "a subquery");
+		diagnose_exec(row, f, k);
 		return;
 	}
 
 	/* no pruning at all: say why */
-	fail = first_failure(f);
-	switch (fail)
-	{
-		case PS_PRED_WRAPPED:
-			row->diagnosis = psprintf("the partition key %s is wrapped in %s: no pruning", k,
-									  f->detail[PS_PRED_WRAPPED]);
-			row->suggestion = f->rewrite[PS_PRED_WRAPPED] ?
-				psprintf("compare the bare key: %s", f->rewrite[PS_PRED_WRAPPED]) :
-				psprintf("compare the bare key %s with constants that select the same rows", k);
-			return;
-		case PS_PRED_EXPR_KEY:
-			row->diagnosis = psprintf("%s: no pruning", f->detail[PS_PRED_EXPR_KEY]);
-			row->suggestion = psprintf("filter on the key expression: %s", f->rewrite[PS_PRED_EXPR_KEY]);
-			return;
-		case PS_PRED_MISMATCH:
-			row->diagnosis = psprintf("type mismatch: %s: no pruning", f->detail[PS_PRED_MISMATCH]);
-			row->suggestion = psprintf("compare with a value of the key's type: %s", f->rewrite[PS_PRED_MISMATCH]);
-			return;
-		case PS_PRED_VOLATILE:
-			row->diagnosis = psprintf("%s is compared with a volatile expression (%s): no pruning, not even at run time", k,
-									  f->detail[PS_PRED_VOLATILE]);
-			row->suggestion = pstrdup("compute the value first and pass it as a constant or parameter, or use a stable function (now() rather than clock_timestamp())");
-			return;
-		case PS_PRED_ARRAY_EXPR:
-			row->diagnosis = psprintf("%s is compared with = ANY over an array that an expression computes (%s): PostgreSQL prunes = ANY only over a constant array, ARRAY[...] or (in a custom plan) a parameter: no pruning, not even at run time", k,
-									  f->detail[PS_PRED_ARRAY_EXPR]);
-			row->suggestion = psprintf("pass the array in the key's type: %s, or list the values with IN (...)",
-									   f->rewrite[PS_PRED_ARRAY_EXPR]);
-			return;
-		case PS_PRED_HASH_RANGE:
-			row->diagnosis = psprintf("%s is hash-partitioned and compared with a range operator (%s): hash partitions prune on equality only", k,
-									  f->detail[PS_PRED_HASH_RANGE]);
-			row->suggestion = psprintf("use %s, or partition by RANGE on %s if range queries dominate", f->rewrite[PS_PRED_HASH_RANGE], k);
-			return;
-		case PS_PRED_NE:
-			row->diagnosis = psprintf("%s is compared with <> or NOT IN (%s): these do not prune", k, f->detail[PS_PRED_NE]);
-			row->suggestion = psprintf("list the wanted values or ranges of %s (= ANY, IN, BETWEEN)", k);
-			return;
-		case PS_PRED_OR_MIXED:
-			row->diagnosis = psprintf("OR across %s and another column (%s): no pruning", k, join_other(f->other_columns));
-			row->suggestion = pstrdup("split the OR into a UNION ALL of one query per branch, each pruning on its own");
-			return;
-		case PS_PRED_OTHER_OP:
-			row->diagnosis = psprintf("%s is compared with an operator that partition pruning cannot use (%s)", k, f->detail[PS_PRED_OTHER_OP]);
-			row->suggestion = psprintf("compare %s with =, <, <=, >, >=, IN or BETWEEN", k);
-			return;
-		default:
-			break;
-	}
+	if (diagnose_failure(row, f, k))
+		return;
 	if (f->found[PS_PRED_JOIN])
 	{
 		row->diagnosis = psprintf("%s is joined (%s) but the join is not a parameterized nested loop: no pruning", k, f->detail[PS_PRED_JOIN]);
@@ -1460,7 +1888,7 @@ ps_diagnose(PsPruneRow *row, PsPredFindings *f, bool pruning_on)
 		return;
 	}
 	if (f->found[PS_PRED_CONST] || f->found[PS_PRED_EXTPARAM] ||
-		f->found[PS_PRED_STABLE])
+		f->found[PS_PRED_STABLE] || f->found[PS_PRED_STABLE_OP])
 	{
 		row->diagnosis = psprintf("the predicates on %s match every partition", k);
 		return;

@@ -26,6 +26,7 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
+#include "advise.h"
 #include "compat.h"
 #include "partstrat.h"
 
@@ -185,7 +186,7 @@ level_strategies(const PsTree *tree)
 										   false, TYPALIGN_INT));
 }
 
-#define SUMMARY_COLS 19
+#define SUMMARY_COLS 20
 
 Datum
 partstrat_summary(PG_FUNCTION_ARGS)
@@ -278,6 +279,15 @@ partstrat_summary(PG_FUNCTION_ARGS)
 	values[c++] = Int32GetDatum(foreign);
 	values[c] = ObjectIdGetDatum(tree->top_root);
 	nulls[c++] = false;
+	{
+		/* the tool that manages the set (advise_partman.c) */
+		PsPartman  *pm = ps_partman_lookup(tree);
+
+		nulls[c] = pm == NULL || pm->unreadable;
+		values[c] = nulls[c] ? (Datum) 0 :
+			CStringGetTextDatum(psprintf("pg_partman %s", pm->version ? pm->version : ""));
+		c++;
+	}
 	Assert(c == SUMMARY_COLS);
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));

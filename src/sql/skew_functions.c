@@ -53,7 +53,7 @@ notice_no_stats(PsSkew *s, const char *funcname)
 				 errhint("Grant SELECT on the partition key columns to see the heavy key values.")));
 }
 
-#define SKEW_COLS 15
+#define SKEW_COLS 16
 
 Datum
 partstrat_skew(PG_FUNCTION_ARGS)
@@ -111,6 +111,7 @@ partstrat_skew(PG_FUNCTION_ARGS)
 		values[c] = heavy ? DirectFunctionCall1(jsonb_in, CStringGetDatum(heavy)) : (Datum) 0;
 		nulls[c++] = heavy == NULL;
 		values[c++] = ps_flags_array(l->flags);
+		values[c++] = CStringGetTextDatum(s->hot_source);
 		Assert(c == SKEW_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}

@@ -1,0 +1,348 @@
+/*-------------------------------------------------------------------------
+ *
+ * advise_partman.c
+ *	  partstrat_advise() beside pg_partman: recognise a partition set that
+ *	  pg_partman manages and keep every action within its invariants.
+ *
+ * A parent registered in pg_partman's part_config (4.x and 5.x: the row
+ * is read as JSON, so either shape serves) keeps pg_partman's names
+ * (parent_pYYYYMMDD, parent_p100000), interval-aligned bounds, a
+ * part_config row per sub-parent and, for epoch sets, the to_timestamp()
+ * constraints pg_partman writes.  partstrat's own split, merge and
+ * repartition scripts break those (a piece named ..._p100000_1 makes every
+ * pg_partman call on an id set fail; a merged child is dropped whole by
+ * pg_partman's retention), so on such a set:
+ *
+ *	premake			becomes a change of part_config.premake plus
+ *					run_maintenance(), so pg_partman makes the children
+ *	retention		becomes a change of part_config.retention plus
+ *					run_maintenance()
+ *	rescue_default	becomes pg_partman's partition_data_time() or
+ *					partition_data_id(), which create children the way
+ *					pg_partman names and sub-partitions them
+ *	split, merge,
+ *	repartition		are refused (no DDL) with the reason and the
+ *					alternative: a different interval for future children
+ *	drop_default	is not advised: the DEFAULT is pg_partman's
+ *
+ * Every action of a managed set carries evidence.pg_partman.
+ *
+ * Copyright (c) 2026, partstrat developers
+ *
+ * IDENTIFICATION
+ *	  src/advise/advise_partman.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/lsyscache.h"
+
+#include "advise.h"
+#include "ddl.h"
+#include "ddl_partman.h"
+#include "partstrat.h"
+
+/* part_config's "schema.table" of a relation, as pg_partman writes it */
+static char *
+partman_name(Oid relid)
+{
+	return psprintf("%s.%s", get_namespace_name(get_rel_namespace(relid)),
+					get_rel_name(relid));
+}
+
+/* A copy of s (or NULL) in cxt. */
+static char *
+copy_text(MemoryContext cxt, const char *s)
+{
+	return s ? MemoryContextStrdup(cxt, s) : NULL;
+}
+
+/* One text column of the current SPI row, or NULL. */
+static char *
+spi_text(int col)
+{
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col);
+}
+
+/*
+ * The pg_partman facts of a tree, or NULL when pg_partman is not installed
+ * or does not manage it.  part_config unreadable by the caller: a PsPartman
+ * with unreadable set (the set may be managed: layout changes are refused).
+ */
+PsPartman *
+ps_partman_lookup(PsTree *tree)
+{
+	Oid			extoid = get_extension_oid("pg_partman", true);
+	Oid			nspid;
+	Oid			cfg;
+	PsPartman  *pm;
+	char	   *nsp;
+	StringInfoData names;
+	int			i;
+	int			ret;
+	MemoryContext caller = CurrentMemoryContext;
+	bool		isnull;
+
+	if (!OidIsValid(extoid))
+		return NULL;
+	/* get_extension_schema() is not exported before PostgreSQL 16 */
+	SPI_connect();
+	ret = SPI_execute(psprintf("SELECT extnamespace FROM pg_catalog.pg_extension WHERE oid = %u",
+							   extoid), true, 1);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "pg_extension row of pg_partman not found");
+	nspid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	nsp = get_namespace_name(nspid);
+	if (nsp == NULL)
+		return NULL;
+	cfg = get_relname_relid("part_config", nspid);
+	if (!OidIsValid(cfg))
+		return NULL;
+
+	pm = palloc0(sizeof(PsPartman));
+	pm->schema = nsp;
+	pm->parent_table = partman_name(tree->root);
+	if (pg_class_aclcheck(cfg, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	{
+		pm->unreadable = true;
+		return pm;
+	}
+
+	/* the root and every partitioned part: sub-parents have rows too */
+	initStringInfo(&names);
+	appendStringInfoString(&names, quote_literal_cstr(pm->parent_table));
+	for (i = 0; i < tree->nparts; i++)
+	{
+		if (!tree->parts[i].is_leaf)
+			appendStringInfo(&names, ", %s",
+							 quote_literal_cstr(partman_name(tree->parts[i].relid)));
+	}
+
+	SPI_connect();
+	ret = SPI_execute(psprintf("SELECT j->>'control', j->>'partition_interval', "
+							   "j->>'partition_type', j->>'premake', j->>'retention', "
+							   "coalesce(j->>'epoch', 'none'), "
+							   "coalesce(j->>'retention_keep_table', 'true'), "
+							   "coalesce(j->>'automatic_maintenance', 'on'), "
+							   "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'pg_partman'), "
+							   "(SELECT count(*) FROM %s.part_config s WHERE s.parent_table IN (%s) "
+							   "   AND s.parent_table <> j->>'parent_table') "
+							   "FROM (SELECT pg_catalog.to_jsonb(c) AS j FROM %s.part_config c "
+							   "      WHERE c.parent_table = %s) r",
+							   quote_identifier(nsp), names.data,
+							   quote_identifier(nsp),
+							   quote_literal_cstr(pm->parent_table)),
+					  true, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute failed: %d", ret);
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		return NULL;
+	}
+	pm->control = copy_text(caller, spi_text(1));
+	pm->interval = copy_text(caller, spi_text(2));
+	pm->type = copy_text(caller, spi_text(3));
+	pm->premake = spi_text(4) ? atoi(spi_text(4)) : 4;
+	pm->retention = copy_text(caller, spi_text(5));
+	pm->epoch = copy_text(caller, spi_text(6));
+	pm->keep_table = strcmp(spi_text(7), "true") == 0;
+	pm->automatic = copy_text(caller, spi_text(8));
+	pm->version = copy_text(caller, spi_text(9));
+	pm->nsub = atoi(spi_text(10));
+	SPI_finish();
+
+	pm->major = pm->version ? atoi(pm->version) : 0;
+	if (pm->control)
+	{
+		AttrNumber	att = get_attnum(tree->root, pm->control);
+
+		if (att != InvalidAttrNumber)
+		{
+			Oid			t = get_atttype(tree->root, att);
+
+			pm->time_based = ps_key_is_time(t) || strcmp(pm->epoch, "none") != 0;
+		}
+	}
+	return pm;
+}
+
+/* "pg_partman 4.7.2 manages public.events (time, 1 day, premake 4)" */
+static char *
+partman_sentence(PsPartman *pm)
+{
+	if (pm->unreadable)
+		return psprintf("pg_partman is installed and its part_config (schema %s) is not readable by this role: %s may be a set it manages",
+						pm->schema, pm->parent_table);
+	return psprintf("pg_partman %s manages %s (%s%s, interval %s, premake %d%s%s%s)",
+					pm->version ? pm->version : "",
+					pm->parent_table,
+					pm->time_based ? "time" : "id",
+					strcmp(pm->epoch, "none") != 0 ?
+					psprintf(", epoch %s", pm->epoch) : "",
+					pm->interval ? pm->interval : "?",
+					pm->premake,
+					pm->retention ? psprintf(", retention %s", pm->retention) : "",
+					pm->nsub > 0 ? psprintf(", %d sub-partitioned set%s", pm->nsub,
+											pm->nsub > 1 ? "s" : "") : "",
+					strcmp(pm->automatic, "off") == 0 ?
+					", automatic_maintenance off" : "");
+}
+
+/* The evidence object every action of a managed set carries. */
+static char *
+partman_json(PsPartman *pm)
+{
+	StringInfoData j;
+
+	initStringInfo(&j);
+	if (pm->unreadable)
+	{
+		ps_json_key_str(&j, "part_config", "not readable");
+		return psprintf("{%s}", j.data);
+	}
+	ps_json_key_str(&j, "version", pm->version);
+	ps_json_key_str(&j, "parent_table", pm->parent_table);
+	ps_json_key_str(&j, "control", pm->control);
+	ps_json_key_str(&j, "partition_interval", pm->interval);
+	ps_json_key_int(&j, "premake", pm->premake);
+	ps_json_key_str(&j, "retention", pm->retention);
+	ps_json_key_str(&j, "epoch", pm->epoch);
+	ps_json_key_str(&j, "automatic_maintenance", pm->automatic);
+	ps_json_key_int(&j, "sub_parents", pm->nsub);
+	return psprintf("{%s}", j.data);
+}
+
+/* What to do instead of a layout change pg_partman cannot follow. */
+static void
+refuse(Advice *a, PsPartman *pm, const char *what, const char *alternative)
+{
+	a->ddl = NULL;
+	a->ddl_error = psprintf("refused on a pg_partman set: %s", what);
+	ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
+	ps_json_key_str(&a->evidence, "alternative", alternative);
+	a->reason = psprintf("%s But %s: %s; instead, %s.", a->reason,
+						 partman_sentence(pm), what, alternative);
+	a->rows_moved = 0;
+	a->lock = NULL;
+}
+
+/*
+ * Rewrite the actions of a tree pg_partman manages (see the file header);
+ * returns the list without the actions that must not be advised.
+ */
+List *
+ps_advise_partman(AdviseCtx *ctx, List *advice)
+{
+	PsPartman  *pm = ctx->partman;
+	List	   *out = NIL;
+	ListCell   *lc;
+	char	   *json;
+
+	if (pm == NULL)
+		return advice;
+	json = partman_json(pm);
+	foreach(lc, advice)
+	{
+		Advice	   *a = lfirst(lc);
+
+		ps_json_key_raw(&a->evidence, "pg_partman", json);
+		switch (a->kind)
+		{
+			case ADV_DROP_DEFAULT:
+				/* the DEFAULT is pg_partman's (check_default reads it) */
+				continue;
+			case ADV_SPLIT:
+			case ADV_MERGE:
+			case ADV_REPARTITION:
+				refuse(a, pm,
+					   a->kind == ADV_MERGE ?
+					   "a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children)" :
+					   "its pieces would get names and bounds pg_partman does not make (a name it cannot parse makes every pg_partman call on the set fail)",
+					   a->kind == ADV_MERGE ?
+					   psprintf("keep these children until pg_partman's retention drops them, and give future children a longer interval: UPDATE %s.part_config SET partition_interval = ... WHERE parent_table = %s (pg_partman %s documents how to change a set's interval)",
+								quote_identifier(pm->schema),
+								quote_literal_cstr(pm->parent_table),
+								pm->version ? pm->version : "") :
+					   psprintf("give future children a shorter interval in %s.part_config, or move the rows into a set made with the new layout (pg_partman's partition_data functions fill it)",
+								quote_identifier(pm->schema)));
+				break;
+			case ADV_PREMAKE:
+				if (pm->unreadable)
+				{
+					refuse(a, pm, "its settings are unknown",
+						   "ask the owner of the set to check pg_partman's premake and that run_maintenance() runs");
+					break;
+				}
+				a->ddl = ps_ddl_partman_premake(pm->schema, pm->parent_table,
+												Max(pm->premake, ps_premake_min));
+				a->ddl_error = NULL;
+				a->reason = psprintf("%s %s: %s.", a->reason,
+									 partman_sentence(pm),
+									 pm->premake >= ps_premake_min ?
+									 "its premake is enough, so its maintenance has not run: run it (and check that the background worker or a scheduled job calls run_maintenance())" :
+									 psprintf("raise its premake to %d and run its maintenance, which creates the children the way pg_partman names them",
+											  ps_premake_min));
+				a->lock = pstrdup("pg_partman's run_maintenance(): ACCESS EXCLUSIVE on the parent briefly per new child (CREATE TABLE ... PARTITION OF)");
+				break;
+			case ADV_RETENTION:
+				if (pm->unreadable || !pm->time_based)
+				{
+					refuse(a, pm, "its settings are unknown",
+						   "set retention in pg_partman's part_config");
+					break;
+				}
+				a->ddl = ps_ddl_partman_retention(pm->schema, pm->parent_table,
+												  ctx->retention);
+				a->ddl_error = NULL;
+				a->reason = psprintf("%s %s: set its retention, and its maintenance detaches the old children (retention_keep_table %s).",
+									 a->reason, partman_sentence(pm),
+									 pm->keep_table ? "true: kept as tables" : "false: dropped");
+				a->lock = pstrdup("pg_partman's run_maintenance(): ACCESS EXCLUSIVE on the parent briefly per child detached");
+				break;
+			case ADV_RESCUE_DEFAULT:
+				if (pm->unreadable)
+				{
+					refuse(a, pm, "its settings are unknown",
+						   "move the rows with pg_partman's partition_data functions");
+					break;
+				}
+				a->ddl = ps_ddl_partman_partition_data(pm->schema,
+													   pm->parent_table,
+													   pm->time_based);
+				a->ddl_error = NULL;
+				a->reason = psprintf("%s %s: move them with pg_partman's %s, which creates each child as pg_partman names%s it.",
+									 a->reason, partman_sentence(pm),
+									 pm->time_based ? "partition_data_time()" :
+									 "partition_data_id()",
+									 pm->nsub > 0 ? " and sub-partitions" : "");
+				a->lock = pstrdup("pg_partman's partition_data: per interval, ACCESS EXCLUSIVE on the parent briefly for the new child; the DEFAULT's rows of that interval are moved in one transaction");
+				break;
+			default:
+				break;
+		}
+		out = lappend(out, a);
+	}
+	return out;
+}
+
+/* The line partstrat_report() gives a managed set, or NULL. */
+char *
+ps_partman_report_line(PsPartman *pm)
+{
+	if (pm == NULL)
+		return NULL;
+	return psprintf("%s: partstrat advises pg_partman settings for premake, retention and the DEFAULT, and refuses split, merge and repartition.",
+					partman_sentence(pm));
+}

@@ -1,0 +1,35 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddl_partman.h
+ *	  Scripts that change pg_partman's settings of a set it manages and let
+ *	  pg_partman do the work (ddl_partman.c).
+ *
+ * Copyright (c) 2026, partstrat developers
+ *
+ * IDENTIFICATION
+ *	  src/ddl/ddl_partman.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PARTSTRAT_DDL_PARTMAN_H
+#define PARTSTRAT_DDL_PARTMAN_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+
+/* part_config.premake = premake, then run_maintenance(parent) */
+extern char *ps_ddl_partman_premake(const char *schema,
+									const char *parent_table, int premake);
+
+/* part_config.retention = keep, then run_maintenance(parent) */
+extern char *ps_ddl_partman_retention(const char *schema,
+									  const char *parent_table,
+									  Interval *keep);
+
+/* partition_data_time() or partition_data_id() of the DEFAULT's rows */
+extern char *ps_ddl_partman_partition_data(const char *schema,
+										   const char *parent_table,
+										   bool time_based);
+
+#endif							/* PARTSTRAT_DDL_PARTMAN_H */

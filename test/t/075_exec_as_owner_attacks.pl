@@ -131,7 +131,7 @@ SKIP:
 	like($err, qr/must be able to act as role "alice"/, 'a member WITH SET FALSE may not act as the owner');
 	is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_class WHERE relname = 'carol_made'}), '0',
 		'... and made no table owned by alice');
-	($ret, $err) = psql_err(q{SET ROLE carol; SET ROLE alice});
+	($ret, $err) = psql_err(q{SET SESSION AUTHORIZATION carol; SET ROLE alice});
 	like($err, qr/permission denied/, '... as SET ROLE refuses it');
 }
 

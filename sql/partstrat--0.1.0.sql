@@ -376,6 +376,265 @@ COMMENT ON COLUMN partstrat_tree_summary.managed_by IS
 'the partition manager registered for the set, e.g. ''pg_partman 4.7.2'' when pg_partman''s part_config has a row for it; NULL otherwise (or when part_config is not readable)';
 
 ------------------------------------------------------------------------------
+-- Scheduled maintenance: policies, history, the procedure (src/maintenance/)
+------------------------------------------------------------------------------
+
+-- May the current role manage (set, read, run) the policy of relation rel?
+-- It must have the rights of the relation's owner.
+CREATE FUNCTION partstrat_may_manage(rel oid)
+RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT coalesce((SELECT pg_has_role(c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = rel), false) $$;
+
+COMMENT ON FUNCTION partstrat_may_manage(oid) IS
+'true when the current role has the rights of the owner of the relation (pg_has_role(owner, ''USAGE'')): who may set, read and run its maintenance policy';
+
+-- One row per partitioned table under maintenance.  parent is a regclass:
+-- pg_dump writes it as the table's qualified name, so a restore attaches
+-- the policy to the table of that name, never to whatever has the old OID.
+CREATE TABLE partstrat_policy (
+    parent regclass PRIMARY KEY,
+    retention interval,
+    retention_action text NOT NULL DEFAULT 'detach'
+        CHECK (retention_action IN ('detach', 'drop', 'archive')),
+    archive_schema name,
+    "concurrently" boolean NOT NULL DEFAULT false,
+    premake int CHECK (premake > 0),
+    rescue_default boolean NOT NULL DEFAULT false,
+    split_oversized boolean NOT NULL DEFAULT false,
+    merge_undersized boolean NOT NULL DEFAULT false,
+    target_bytes bigint CHECK (target_bytes > 0),
+    maintenance_window text,
+    apply text NOT NULL DEFAULT 'advise' CHECK (apply IN ('advise', 'auto')),
+    enabled boolean NOT NULL DEFAULT true,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    updated_by name NOT NULL DEFAULT current_user
+);
+
+-- State of the runs (not dumped): failures in a row and the next retry.
+CREATE TABLE partstrat_policy_state (
+    parent oid PRIMARY KEY,
+    owner oid NOT NULL,
+    failures int NOT NULL DEFAULT 0,
+    retry_at timestamptz,
+    last_run_at timestamptz,
+    last_error text
+);
+
+CREATE TABLE partstrat_history_log (
+    run_id bigserial PRIMARY KEY,
+    started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    finished_at timestamptz,
+    parent_oid oid,
+    parent_name text NOT NULL,
+    owner oid NOT NULL,
+    action text NOT NULL,
+    partitions text[],
+    ddl text,
+    status text NOT NULL CHECK (status IN ('running', 'done', 'advised', 'skipped_lock',
+        'skipped_window', 'deferred', 'failed', 'dropped')),
+    error text,
+    sqlstate text,
+    rows_moved bigint,
+    duration_ms float8,
+    blockers jsonb,
+    retry_at timestamptz,
+    run_by text NOT NULL DEFAULT 'procedure',
+    pid int NOT NULL DEFAULT pg_backend_pid(),
+    backend_start timestamptz
+);
+CREATE INDEX partstrat_history_log_started ON partstrat_history_log (started_at);
+CREATE INDEX partstrat_history_log_parent ON partstrat_history_log (parent_oid);
+CREATE INDEX partstrat_history_log_running ON partstrat_history_log (run_id)
+    WHERE status = 'running';
+
+-- Row security: a role sees and writes only the rows of tables whose
+-- owner's rights it has.
+ALTER TABLE partstrat_policy ENABLE ROW LEVEL SECURITY;
+ALTER TABLE partstrat_policy_state ENABLE ROW LEVEL SECURITY;
+ALTER TABLE partstrat_history_log ENABLE ROW LEVEL SECURITY;
+CREATE POLICY partstrat_owner_rights ON partstrat_policy
+    USING (@extschema@.partstrat_may_manage(parent));
+CREATE POLICY partstrat_owner_rights ON partstrat_policy_state
+    USING (pg_catalog.pg_has_role(owner, 'USAGE'));
+CREATE POLICY partstrat_owner_rights ON partstrat_history_log
+    USING (pg_catalog.pg_has_role(owner, 'USAGE'));
+GRANT SELECT, INSERT, UPDATE, DELETE ON partstrat_policy, partstrat_policy_state,
+    partstrat_history_log TO PUBLIC;
+GRANT USAGE ON SEQUENCE partstrat_history_log_run_id_seq TO PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('partstrat_policy', '');
+
+CREATE VIEW partstrat_policies WITH (security_barrier) AS
+SELECT p.parent, p.retention, p.retention_action, p.archive_schema, p."concurrently",
+       p.premake, p.rescue_default, p.split_oversized, p.merge_undersized,
+       p.target_bytes, p.maintenance_window, p.apply, p.enabled,
+       s.failures, s.retry_at, s.last_run_at, s.last_error,
+       p.updated_at, p.updated_by
+FROM @extschema@.partstrat_policy p
+LEFT JOIN @extschema@.partstrat_policy_state s ON s.parent = p.parent::oid
+WHERE @extschema@.partstrat_may_manage(p.parent);
+
+COMMENT ON VIEW partstrat_policies IS
+'the maintenance policies of the tables whose owner''s rights the current role has, with failures in a row, the next retry and the last error';
+
+CREATE VIEW partstrat_history WITH (security_barrier) AS
+SELECT h.run_id, h.started_at, h.finished_at,
+       h.parent_oid::regclass AS parent, h.parent_name, h.action, h.partitions,
+       h.ddl, h.status, h.error, h.sqlstate, h.rows_moved, h.duration_ms,
+       h.blockers, h.retry_at, h.run_by, h.pid
+FROM @extschema@.partstrat_history_log h
+WHERE pg_catalog.pg_has_role(h.owner, 'USAGE');
+
+COMMENT ON VIEW partstrat_history IS
+'one row per maintenance action (written before it starts, updated after): status running, done, advised, skipped_lock (blockers: the sessions holding the locks), skipped_window, deferred, failed, dropped';
+
+GRANT SELECT ON partstrat_policies, partstrat_history TO PUBLIC;
+
+-- Validation of a policy (C): raises an error with a SQLSTATE and a hint.
+CREATE FUNCTION partstrat_check_policy(
+    parent regclass, retention interval, retention_action text, archive_schema name,
+    concurrently boolean, premake int, split_oversized boolean,
+    merge_undersized boolean, target_bytes bigint, maintenance_window text,
+    apply text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'partstrat_check_policy'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_check_policy(regclass, interval, text, name, boolean, int, boolean, boolean, bigint, text, text) IS
+'checks the arguments of a maintenance policy and raises an error with a hint when one is wrong (used by partstrat_set_policy)';
+
+CREATE FUNCTION partstrat_set_policy(
+    parent regclass,
+    retention interval DEFAULT NULL,
+    retention_action text DEFAULT 'detach',
+    archive_schema name DEFAULT NULL,
+    concurrently boolean DEFAULT false,
+    premake int DEFAULT NULL,
+    rescue_default boolean DEFAULT false,
+    split_oversized boolean DEFAULT false,
+    merge_undersized boolean DEFAULT false,
+    target_bytes bigint DEFAULT NULL,
+    maintenance_window text DEFAULT NULL,
+    apply text DEFAULT 'advise',
+    enabled boolean DEFAULT true)
+RETURNS @extschema@.partstrat_policies
+LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    result @extschema@.partstrat_policies;
+BEGIN
+    PERFORM @extschema@.partstrat_check_policy(parent, retention, retention_action,
+        archive_schema, $5, premake, split_oversized, merge_undersized,
+        target_bytes, maintenance_window, apply);
+    INSERT INTO @extschema@.partstrat_policy AS p (parent, retention, retention_action,
+        archive_schema, "concurrently", premake, rescue_default, split_oversized,
+        merge_undersized, target_bytes, maintenance_window, apply, enabled)
+    VALUES (parent, retention, coalesce(retention_action, 'detach'), archive_schema,
+        coalesce($5, false), premake, coalesce(rescue_default, false),
+        coalesce(split_oversized, false), coalesce(merge_undersized, false),
+        target_bytes, maintenance_window, coalesce(apply, 'advise'), coalesce(enabled, true))
+    ON CONFLICT ON CONSTRAINT partstrat_policy_pkey DO UPDATE SET
+        retention = excluded.retention, retention_action = excluded.retention_action,
+        archive_schema = excluded.archive_schema, "concurrently" = excluded."concurrently",
+        premake = excluded.premake, rescue_default = excluded.rescue_default,
+        split_oversized = excluded.split_oversized,
+        merge_undersized = excluded.merge_undersized,
+        target_bytes = excluded.target_bytes,
+        maintenance_window = excluded.maintenance_window, apply = excluded.apply,
+        enabled = excluded.enabled, updated_at = now(), updated_by = current_user;
+    -- a new policy starts without failures
+    DELETE FROM @extschema@.partstrat_policy_state s WHERE s.parent = $1::oid;
+    SELECT * INTO result FROM @extschema@.partstrat_policies v WHERE v.parent = $1;
+    RETURN result;
+END
+$$;
+
+COMMENT ON FUNCTION partstrat_set_policy(regclass, interval, text, name, boolean, int, boolean, boolean, boolean, bigint, text, text, boolean) IS
+'creates or replaces the maintenance policy of a partitioned table (needs the rights of its owner): retention (detach, drop or archive; concurrently), premake (intervals ahead of now), rescue_default, split_oversized, merge_undersized (target_bytes), maintenance_window (''02:00-05:00 Europe/Berlin''), apply (advise: record only; auto: execute), enabled';
+
+CREATE FUNCTION partstrat_drop_policy(parent regclass)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT @extschema@.partstrat_may_manage(parent) THEN
+        RAISE EXCEPTION 'permission denied for the policy of table %', parent
+            USING ERRCODE = '42501',
+                  HINT = 'Only a role with the rights of the table''s owner may drop its policy.';
+    END IF;
+    DELETE FROM @extschema@.partstrat_policy_state s WHERE s.parent = $1::oid;
+    DELETE FROM @extschema@.partstrat_policy p WHERE p.parent = $1;
+    RETURN FOUND;
+END
+$$;
+
+COMMENT ON FUNCTION partstrat_drop_policy(regclass) IS
+'removes the maintenance policy of a table (needs the rights of its owner); false when it had none';
+
+-- Dropping a partitioned table removes its policy and says so in the history.
+-- SECURITY DEFINER: the dropped table is gone from pg_class, so the row
+-- security of the policy table can no longer tell whose policy it was.
+CREATE FUNCTION partstrat_on_sql_drop()
+RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    obj record;
+    pol record;
+BEGIN
+    FOR obj IN SELECT * FROM pg_event_trigger_dropped_objects()
+               WHERE classid = 'pg_class'::regclass AND objsubid = 0
+                 AND object_type = 'table'
+    LOOP
+        FOR pol IN DELETE FROM @extschema@.partstrat_policy p
+                   WHERE p.parent::oid = obj.objid RETURNING p.parent::oid AS oid
+        LOOP
+            INSERT INTO @extschema@.partstrat_history_log (finished_at, parent_oid,
+                parent_name, owner, action, status, error, run_by, duration_ms)
+            SELECT clock_timestamp(), NULL, obj.object_identity,
+                coalesce((SELECT s.owner FROM @extschema@.partstrat_policy_state s
+                          WHERE s.parent = obj.objid),
+                         (SELECT h.owner FROM @extschema@.partstrat_history_log h
+                          WHERE h.parent_oid = obj.objid ORDER BY h.run_id DESC LIMIT 1),
+                         session_user::regrole::oid),
+                'policy', 'dropped',
+                'the table was dropped: its policy is removed', 'event', 0;
+        END LOOP;
+        DELETE FROM @extschema@.partstrat_policy_state s WHERE s.parent = obj.objid;
+        UPDATE @extschema@.partstrat_history_log h SET parent_oid = NULL
+        WHERE h.parent_oid = obj.objid;
+    END LOOP;
+END
+$$;
+
+CREATE EVENT TRIGGER partstrat_on_sql_drop ON sql_drop
+    WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
+    EXECUTE FUNCTION partstrat_on_sql_drop();
+
+CREATE PROCEDURE partstrat_run_maintenance_proc(parent regclass DEFAULT NULL)
+AS 'MODULE_PATHNAME', 'partstrat_run_maintenance_proc'
+LANGUAGE C;
+
+COMMENT ON PROCEDURE partstrat_run_maintenance_proc(regclass) IS
+'runs every enabled maintenance policy the caller may manage (or the one of parent), committing after each step, each under lock_timeout; a locked or failing table is recorded in partstrat_history and skipped';
+
+CREATE FUNCTION partstrat_worker_status(
+    OUT database name, OUT configured boolean, OUT running boolean, OUT pid int,
+    OUT last_run_start timestamptz, OUT last_run_end timestamptz,
+    OUT next_run timestamptz, OUT last_error text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'partstrat_worker_status'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_worker_status() IS
+'the background maintenance worker per configured database (partstrat.databases): whether it runs, its last run, next run and last error; no row when the library is not preloaded and nothing is configured';
+
+------------------------------------------------------------------------------
 -- Watching over time: snapshots, forecast, metrics (src/watch/,
 -- docs/watching.md)
 ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@
 #include "compat.h"
 #include "partstrat.h"
 #include "ddl.h"
+#include "maintenance.h"
 #include "pruning.h"
 #include "skew.h"
 #include "watch.h"
@@ -139,9 +140,15 @@ _PG_init(void)
 	/* GUCs of watching over time: snapshots, hot window (src/watch/) */
 	ps_watch_define_gucs();
 
+	/*
+	 * GUCs of scheduled maintenance; when preloaded, its shared memory and
+	 * the launcher (src/maintenance/launcher.c).
+	 */
+	ps_mx_init();
+
 	ps_reserve_guc_prefix("partstrat");
 
 	if (!process_shared_preload_libraries_in_progress)
 		return;
-	/* The background worker is registered here in a later version. */
+	/* (the maintenance launcher was registered by ps_mx_init above) */
 }

@@ -110,7 +110,14 @@ ps_install_deps() {
 ps_build_install() {
 	ps_log "building partstrat"
 	make -C "$PS_ROOT" -s clean >/dev/null
-	make -C "$PS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" COPT=-Werror 2>&1 | grep -v '^/usr/bin/clang' || true
+	# a warning is an error: the build fails here, not later without -Werror
+	local out rc=0
+	out="$(make -C "$PS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" COPT=-Werror 2>&1)" || rc=$?
+	printf '%s\n' "$out" | grep -v '^/usr/bin/clang' | grep -v '^$' || true
+	if [ $rc -ne 0 ]; then
+		ps_log "the build failed (warnings are errors)"
+		return 1
+	fi
 	make -C "$PS_ROOT" -s install PG_CONFIG="$PGBIN/pg_config" >/dev/null
 }
 

@@ -1727,9 +1727,9 @@ diagnose_failure(PsPruneRow *row, PsPredFindings *f, const char *k)
 			row->suggestion = pstrdup("compute the value first and pass it as a constant or parameter, or use a stable function (now() rather than clock_timestamp())");
 			return true;
 		case PS_PRED_NULL_ARRAY:
-			row->diagnosis = psprintf("%s: the planner prunes only with immutable operators, and PostgreSQL %d turns run-time pruning off when it finds the contradiction: all %d leaves are scanned to return no row",
+			row->diagnosis = psprintf("%s: the planner prunes only with immutable operators, and PostgreSQL (15 to 18) turns run-time pruning off when it finds the contradiction: all %d leaves are scanned to return no row",
 									  f->detail[PS_PRED_NULL_ARRAY],
-									  PG_VERSION_NUM / 10000, row->leaves_total);
+									  row->leaves_total);
 			row->suggestion = pstrdup(f->rewrite[PS_PRED_NULL_ARRAY]);
 			return true;
 		case PS_PRED_ARRAY_EXPR:

@@ -29,6 +29,7 @@
 /* GUCs (defined in partstrat.c through ps_watch_define_gucs()) */
 extern int	ps_snapshot_keep_min;	/* partstrat.snapshot_keep, minutes */
 extern int	ps_hot_window_min;	/* partstrat.hot_window, minutes */
+extern bool ps_watch_policies_only; /* partstrat.watch_policies_only */
 extern int	ps_proof_after_min; /* partstrat.proof_after, minutes */
 
 extern void ps_watch_define_gucs(void);

@@ -414,6 +414,29 @@ ps_facts_refresh_unanalyzed(PsTree *tree)
 }
 
 /*
+ * What follows "CREATE [UNIQUE] INDEX name ON [ONLY] schema.table " in def,
+ * the pg_get_indexdef() text of index idx of relid ("USING btree (id)"),
+ * or NULL when def does not start so.
+ */
+static char *
+index_def_rest(char *def, Form_pg_index idx, Oid relid)
+{
+	char	   *qrel = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+												  get_rel_name(relid));
+	const char *iname = quote_identifier(get_rel_name(idx->indexrelid));
+	const char *uniq = idx->indisunique ? "UNIQUE " : "";
+	char	   *prefix;
+
+	prefix = psprintf("CREATE %sINDEX %s ON %s USING ", uniq, iname, qrel);
+	if (strncmp(def, prefix, strlen(prefix)) == 0)
+		return def + strlen(prefix) - strlen("USING ");
+	prefix = psprintf("CREATE %sINDEX %s ON ONLY %s USING ", uniq, iname, qrel);
+	if (strncmp(def, prefix, strlen(prefix)) == 0)
+		return def + strlen(prefix) - strlen("USING ");
+	return NULL;
+}
+
+/*
  * Index definitions of a relation as short signatures ("UNIQUE USING btree
  * (id)") that do not depend on the index's or the table's name.
  */
@@ -439,10 +462,16 @@ index_signatures(Relation pg_index, Oid relid, List **sigs)
 			continue;
 		def = TextDatumGetCString(DirectFunctionCall1(pg_get_indexdef,
 													  ObjectIdGetDatum(idx->indexrelid)));
-		using = strstr(def, " USING ");
+
+		/*
+		 * Cut the definition after the exact "CREATE INDEX name ON table"
+		 * that pg_get_indexdef writes, never at the first " USING ": an
+		 * index or table name may hold " USING " and SQL after it.
+		 */
+		using = index_def_rest(def, idx, relid);
 		if (using == NULL)
 			continue;
-		sig = psprintf("%s%s", idx->indisunique ? "UNIQUE " : "", using + 1);
+		sig = psprintf("%s%s", idx->indisunique ? "UNIQUE " : "", using);
 		*sigs = lappend(*sigs, sig);
 	}
 	systable_endscan(scan);

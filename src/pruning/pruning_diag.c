@@ -47,6 +47,7 @@
 #include "utils/ruleutils.h"
 #include "utils/timestamp.h"
 
+#include "ddl.h"
 #include "partstrat.h"
 #include "pruning.h"
 
@@ -513,7 +514,8 @@ value_sql(Node *value)
 												  c->consttype));
 	}
 	{
-		char	   *d = deparse_expression(value, NIL, false, false);
+		char	   *d = ps_ddl_safe_literals(deparse_expression(value, NIL,
+																 false, false));
 
 		if (d[0] == '(' || strchr(d, ' ') == NULL)
 			return d;
@@ -1467,11 +1469,12 @@ load_key(DiagCtx *cx, Oid root_relid, Oid level_relid)
 		{
 			e = copyObject(lfirst(partexpr));
 			partexpr = lnext(pk->partexprs, partexpr);
-			cx->keynames[i] = psprintf("(%s)",
+			/* E'' for a literal holding a backslash: reads the same anywhere */
+			cx->keynames[i] = ps_ddl_safe_literals(psprintf("(%s)",
 									   deparse_expression(e,
 														  deparse_context_for(get_rel_name(level_relid),
 																			  level_relid),
-														  false, false));
+														  false, false)));
 			if (root)
 			{
 				exprs = map_partition_varattnos(list_make1(e), 1, root, rel);

@@ -431,7 +431,17 @@ ps_exec_as_owner(Oid relid, const char *sql)
 	PsAsUser	ao;
 	ListCell   *lc;
 
-	if (!has_privs_of_role(GetUserId(), owner))
+	/*
+	 * The caller must have the owner's privileges and be able to become it:
+	 * from PostgreSQL 16 a member granted the role WITH SET FALSE has its
+	 * privileges but may not act as it (own objects as it, use its
+	 * attributes such as BYPASSRLS), which running as the owner would give.
+	 */
+	if (!has_privs_of_role(GetUserId(), owner)
+#if PG_VERSION_NUM >= 160000
+		|| !member_can_set_role(GetUserId(), owner)
+#endif
+		)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("must be able to act as role \"%s\" to run this script",
@@ -463,12 +473,33 @@ ps_exec_as_owner(Oid relid, const char *sql)
 		char	   *text;
 		int			rc;
 
+		List	   *now;
+
 		CHECK_FOR_INTERRUPTS();
 		st.stmtno++;
 		check_statement(rs->stmt, &st);
 		text = rs->stmt_len > 0 ?
 			pnstrdup(sql + rs->stmt_location, rs->stmt_len) :
 			pstrdup(sql + rs->stmt_location);
+
+		/*
+		 * Check what runs, not what was read before anything ran: a
+		 * statement before this one may have changed a setting that changes
+		 * how SQL text reads (standard_conforming_strings off makes a
+		 * literal holding a backslash end elsewhere), turning this one
+		 * statement into several.  SPI_execute() parses the text right
+		 * after this parse, under the same settings.
+		 */
+		now = raw_parser(text, RAW_PARSE_DEFAULT);
+		if (list_length(now) != 1 ||
+			nodeTag(linitial_node(RawStmt, now)->stmt) != nodeTag(rs->stmt))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("statement %d of partstrat_exec_as_owner reads differently than when it was checked",
+							st.stmtno),
+					 errdetail("A statement before it changed a setting that changes how SQL text is read, such as standard_conforming_strings."),
+					 errhint("Write literals holding a backslash as E'...'.")));
+		check_statement(linitial_node(RawStmt, now)->stmt, &st);
 		rc = SPI_execute(text, false, 0);
 		if (rc < 0)
 			elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));

@@ -39,7 +39,10 @@
  *   reason and a hint, before the statement runs.  Statement kinds other
  *   than INSERT, UPDATE, DELETE, SELECT, ALTER TABLE, CREATE TABLE,
  *   CREATE INDEX, GRANT/REVOKE on tables, DROP TABLE and ANALYZE are
- *   refused (0A000).
+ *   refused (0A000).  Each statement is parsed again right before it runs
+ *   and checked as it then reads (a statement before it may have turned
+ *   standard_conforming_strings off): one statement of the same kind, else
+ *   ERROR 42501.  The statements inside a DO body are not checked.
  * - The statements run through SPI, in the caller's transaction, as the
  *   owner in a security-restricted operation (no SET ROLE / RESET ROLE, no
  *   temporary tables), inside a GUC nest level with search_path =

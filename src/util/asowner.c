@@ -404,6 +404,37 @@ ps_check_same_owner(Oid relid)
 	check_tree_owned(relid, ps_rel_owner(relid));
 }
 
+
+/*
+ * Objects in the session's temporary schema (types, relations, functions,
+ * operators).  The owner's code may not leave any there: from the session's
+ * pg_temp a domain named like a built-in type shadows it for the rest of
+ * the session, running the owner's CHECK as whoever runs the session (a
+ * security-restricted operation refuses temporary tables only; PostgreSQL
+ * 18 lets a temporary domain through).  The owner cannot drop the
+ * session's own objects, so a count that grows means it created some.
+ * Not read_only: a fresh snapshot sees what the statements just created.
+ */
+static int64
+temp_schema_objects(void)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (SPI_execute("SELECT (SELECT count(*) FROM pg_catalog.pg_type"
+					" WHERE typnamespace = pg_catalog.pg_my_temp_schema())"
+					" + (SELECT count(*) FROM pg_catalog.pg_class"
+					" WHERE relnamespace = pg_catalog.pg_my_temp_schema())"
+					" + (SELECT count(*) FROM pg_catalog.pg_proc"
+					" WHERE pronamespace = pg_catalog.pg_my_temp_schema())"
+					" + (SELECT count(*) FROM pg_catalog.pg_operator"
+					" WHERE oprnamespace = pg_catalog.pg_my_temp_schema())",
+					false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not count temporary objects");
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return isnull ? 0 : DatumGetInt64(d);
+}
+
 /* ERROR unless relid, its ancestors and its partitions have one owner. */
 static void
 check_tree_owned(Oid relid, Oid owner)
@@ -428,6 +459,7 @@ ps_exec_as_owner(Oid relid, const char *sql)
 	ExecAsOwnerState st;
 	ErrorContextCallback errcb;
 	List	   *stmts;
+	int64		ntemp;
 	PsAsUser	ao;
 	ListCell   *lc;
 
@@ -467,6 +499,7 @@ ps_exec_as_owner(Oid relid, const char *sql)
 	ps_as_user_begin(&ao, owner, "pg_catalog, pg_temp");
 	(void) set_config_option("row_security", "off", PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	ntemp = temp_schema_objects();
 	foreach(lc, stmts)
 	{
 		RawStmt    *rs = lfirst_node(RawStmt, lc);
@@ -512,6 +545,13 @@ ps_exec_as_owner(Oid relid, const char *sql)
 			result = v ? MemoryContextStrdup(caller, v) : NULL;
 		}
 	}
+	if (temp_schema_objects() != ntemp)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("the code of the owner of \"%s\" created temporary objects",
+						get_rel_name(relid)),
+				 errdetail("A temporary type, function or operator of the owner would stay in this session's pg_temp and could shadow a built-in one."),
+				 errhint("Remove the creation of temporary objects from the owner's triggers, constraints and functions.")));
 	ps_as_user_end(&ao);
 	SPI_finish();
 	error_context_stack = errcb.previous;

@@ -100,15 +100,26 @@ like($err, qr/cannot fire deferred trigger within security-restricted operation/
 is($node->safe_psql('postgres', 'SELECT count(*) FROM a.log WHERE sup'), '0',
 	'no owner code ran as a superuser');
 $node->safe_psql('postgres', 'DROP TRIGGER d ON a.ev1');
-my $out = $node->safe_psql('postgres', q{CREATE TEMP TABLE mine (x int);
+# PostgreSQL 18 lets the owner's code create a temporary domain inside the
+# security-restricted operation (15 and 17 refuse it): partstrat_exec_as_owner
+# then refuses the whole call, so no pg_temp.text shadows the built-in type.
+my ($rc, $out, $err) = $node->psql('postgres', q{CREATE TEMP TABLE mine (x int);
 SELECT partstrat_exec_as_owner('a.ev'::regclass, 'INSERT INTO a.ev1 VALUES (1, 1)');
 SELECT who FROM a.log;
 SHOW search_path;
 SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.oid = pg_my_temp_schema() AND c.relname <> 'mine';
 SELECT count(*) FROM pg_type WHERE typnamespace = pg_my_temp_schema() AND typname = 'text';
 SELECT count(*) FROM pg_prepared_statements;});
-is($out, join("\n", '', 'escaped: ', '"$user", public', '0', '0', '0'),
-	'temporary objects, PREPARE, LISTEN and SET ROLE fail; search_path is restored');
+if ($err =~ /created temporary objects/)
+{
+	# the one query string stops at the refusal, which rolls back the domain
+	is($out, '', 'a temporary domain made by the owner refuses the call (PostgreSQL 18)');
+}
+else
+{
+	is($out, join("\n", '', 'escaped: ', '"$user", public', '0', '0', '0'),
+		'temporary objects, PREPARE, LISTEN and SET ROLE fail; search_path is restored');
+}
 
 # (c) a role without the owner's privileges
 $node->safe_psql('postgres', 'GRANT USAGE ON SCHEMA a TO bob; GRANT SELECT ON a.ev TO bob');

@@ -641,13 +641,17 @@ COMMENT ON FUNCTION partstrat_worker_status() IS
 
 -- One row per leaf and snapshot.  Names are stored as they were (the leaf
 -- may be dropped later); pairs of snapshots are matched by OID, so a leaf
--- dropped and created again under the same name starts a new series.
+-- dropped and created again under the same name starts a new series.  The
+-- parent is a regclass (as in partstrat_policy): pg_dump writes its name, so
+-- a restore attaches the rows to the table of that name, never to whatever
+-- has the old OID; the rows of a dropped parent are left out of the dump (a
+-- dangling regclass would be written as a bare OID).
 -- stats_reset and db_xacts are pg_stat_database's for this database at that
 -- moment: a change of the first or a drop of the second means the counters
 -- were reset (pg_stat_reset(), a crash).
 CREATE TABLE partstrat_snapshot (
     taken_at timestamptz NOT NULL,
-    parent oid NOT NULL,
+    parent regclass NOT NULL,
     parent_name text NOT NULL,
     stats_reset timestamptz,
     db_xacts bigint NOT NULL,
@@ -665,7 +669,8 @@ CREATE TABLE partstrat_snapshot (
 );
 CREATE INDEX partstrat_snapshot_taken_at ON partstrat_snapshot (taken_at);
 REVOKE ALL ON partstrat_snapshot FROM PUBLIC;
-SELECT pg_catalog.pg_extension_config_dump('partstrat_snapshot', '');
+SELECT pg_catalog.pg_extension_config_dump('partstrat_snapshot',
+    'WHERE EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = parent::pg_catalog.oid)');
 
 COMMENT ON TABLE partstrat_snapshot IS
 'snapshots of partition trees, one row per leaf: rows, bytes and cumulative counters (read it through the view partstrat_snapshots)';
@@ -835,6 +840,17 @@ CREATE TYPE partstrat_forecast_row AS (
 COMMENT ON TYPE partstrat_forecast_row IS
 'one row of partstrat_forecast(): the parent (partition NULL) or one growing leaf';
 
+-- The last snapshot of one day of one leaf, numbered by day (inside
+-- partstrat_forecast).
+CREATE TYPE partstrat_forecast_point AS (
+    i int,
+    taken_at timestamptz,
+    days float8,
+    leaf oid,
+    rows bigint,
+    bytes bigint
+);
+
 CREATE FUNCTION partstrat_forecast(parent regclass,
                                    horizon interval DEFAULT '90 days')
 RETURNS SETOF partstrat_forecast_row
@@ -855,6 +871,8 @@ DECLARE
     lf record;
     newest record;
     step_days float8;
+    parts @extschema@.partstrat_partition[];
+    snap @extschema@.partstrat_forecast_point[];
 BEGIN
     IF parent IS NULL THEN
         RETURN;
@@ -867,11 +885,8 @@ BEGIN
     hdays := extract(epoch FROM horizon) / 86400;
 
     -- The inventory checks the caller's access and that parent is partitioned.
-    CREATE TEMP TABLE IF NOT EXISTS partstrat_forecast_parts
-        (LIKE @extschema@.partstrat_partition) ON COMMIT DROP;
-    TRUNCATE partstrat_forecast_parts;
-    INSERT INTO partstrat_forecast_parts
-        SELECT * FROM @extschema@.partstrat_partitions(parent);
+    -- Arrays, not temporary tables: the forecast runs on a standby too.
+    parts := ARRAY(SELECT p FROM @extschema@.partstrat_partitions(parent) p);
 
     SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
       INTO pname
@@ -882,11 +897,11 @@ BEGIN
       JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
      WHERE pt.partrelid = parent AND pt.partstrat = 'r';
     SELECT bool_or(is_default) INTO has_default
-      FROM partstrat_forecast_parts WHERE level = 1;
+      FROM unnest(parts) WHERE level = 1;
 
     r.parent := parent;
     r.target_bytes := target;
-    SELECT sum(total_bytes) INTO r.bytes FROM partstrat_forecast_parts WHERE is_leaf;
+    SELECT sum(total_bytes) INTO r.bytes FROM unnest(parts) WHERE is_leaf;
 
     -- the time axis: bounds of the first level as timestamptz (date and
     -- timestamp keys read as UTC)
@@ -900,7 +915,7 @@ BEGIN
                        CASE WHEN keytype = 'timestamptz'::regtype
                             THEN range_to[1]::timestamptz
                             ELSE range_to[1]::timestamp AT TIME ZONE 'UTC' END AS hi
-                  FROM partstrat_forecast_parts
+                  FROM unnest(parts)
                  WHERE level = 1 AND NOT is_default AND NOT detach_pending
                    AND range_from[1] ~ '^[0-9]' AND range_to[1] ~ '^[0-9]') b;
         IF newest.hi IS NOT NULL THEN
@@ -917,11 +932,7 @@ BEGIN
     END IF;
 
     -- the last snapshot of each day (UTC), numbered
-    CREATE TEMP TABLE IF NOT EXISTS partstrat_forecast_snap
-        (i int, taken_at timestamptz, days float8, leaf oid, rows bigint,
-         bytes bigint) ON COMMIT DROP;
-    TRUNCATE partstrat_forecast_snap;
-    INSERT INTO partstrat_forecast_snap
+    snap := ARRAY(
     WITH pick AS (
         SELECT taken_at, row_number() OVER (ORDER BY taken_at)::int AS i,
                extract(epoch FROM taken_at - lag(taken_at) OVER (ORDER BY taken_at))
@@ -931,10 +942,11 @@ BEGIN
                  WHERE s.parent = partstrat_forecast.parent AND s.taken_at <= now_ts
                  GROUP BY (s.taken_at AT TIME ZONE 'UTC')::date) d
     )
-    SELECT pick.i, pick.taken_at, pick.days, s.leaf, s.rows, s.bytes
+    SELECT ROW(pick.i, pick.taken_at, pick.days, s.leaf, s.rows,
+               s.bytes)::@extschema@.partstrat_forecast_point
       FROM pick JOIN @extschema@.partstrat_snapshots s
-        ON s.parent = partstrat_forecast.parent AND s.taken_at = pick.taken_at;
-    SELECT count(DISTINCT i) INTO npick FROM partstrat_forecast_snap;
+        ON s.parent = partstrat_forecast.parent AND s.taken_at = pick.taken_at);
+    SELECT count(DISTINCT i) INTO npick FROM unnest(snap);
     r.daily_snapshots := npick;
 
     IF npick < 3 THEN
@@ -953,8 +965,8 @@ BEGIN
       FROM (SELECT c.i, c.days,
                    sum(coalesce(c.rows, 0) - coalesce(p.rows, 0)) AS drows,
                    sum(coalesce(c.bytes, 0) - coalesce(p.bytes, 0)) AS dbytes
-              FROM partstrat_forecast_snap c
-              LEFT JOIN partstrat_forecast_snap p ON p.leaf = c.leaf AND p.i = c.i - 1
+              FROM unnest(snap) c
+              LEFT JOIN unnest(snap) p ON p.leaf = c.leaf AND p.i = c.i - 1
              WHERE c.i > npick - 7
              GROUP BY c.i, c.days) g
      WHERE days > 0;
@@ -965,8 +977,8 @@ BEGIN
         WITH d AS (
             SELECT c.leaf, c.i, (c.rows - p.rows) / c.days AS rpd,
                    (c.bytes - p.bytes) / c.days AS bpd
-              FROM partstrat_forecast_snap c
-              JOIN partstrat_forecast_snap p ON p.leaf = c.leaf AND p.i = c.i - 1
+              FROM unnest(snap) c
+              JOIN unnest(snap) p ON p.leaf = c.leaf AND p.i = c.i - 1
              WHERE c.days > 0
         ), f AS (
             -- a leaf's rate counts from the day it first grew: a premade
@@ -985,7 +997,7 @@ BEGIN
                     THEN x.range_to[1]::timestamp AT TIME ZONE 'UTC' END AS closes
           FROM d
           JOIN f ON f.leaf = d.leaf
-          JOIN partstrat_forecast_parts x ON x.partition = d.leaf AND x.is_leaf
+          JOIN unnest(parts) x ON x.partition = d.leaf AND x.is_leaf
          WHERE d.i >= f.first_i AND d.i > npick - 7
          GROUP BY d.leaf, x.total_bytes, x.is_default, x.range_to
         HAVING percentile_cont(0.5) WITHIN GROUP (ORDER BY d.bpd) > 0
@@ -1072,7 +1084,7 @@ COMMENT ON FUNCTION partstrat_forecast(regclass, interval) IS
 -- maintenance history's row when maintenance applied the action.
 CREATE TABLE partstrat_proof_run (
     proof_id bigserial PRIMARY KEY,
-    parent oid NOT NULL,
+    parent regclass NOT NULL,
     parent_name text NOT NULL,
     action text NOT NULL,
     history_id bigint,
@@ -1095,9 +1107,11 @@ CREATE TABLE partstrat_proof_sample (
     PRIMARY KEY (proof_id, phase, queryid)
 );
 REVOKE ALL ON partstrat_proof_run, partstrat_proof_sample FROM PUBLIC;
-SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_run', '');
+SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_run',
+    'WHERE EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = parent::pg_catalog.oid)');
 SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_run_proof_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_sample', '');
+SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_sample',
+    'WHERE EXISTS (SELECT FROM @extschema@.partstrat_proof_run r JOIN pg_catalog.pg_class c ON c.oid = r.parent::pg_catalog.oid WHERE r.proof_id = partstrat_proof_sample.proof_id)');
 
 CREATE VIEW partstrat_proof_runs WITH (security_barrier) AS
 SELECT * FROM partstrat_proof_run WHERE partstrat_may_read(parent);
@@ -1252,17 +1266,22 @@ COMMENT ON FUNCTION partstrat_proof(regclass) IS
 'per recorded action on a parent: each statement''s calls, mean execution time and leaves scanned before and after, and a summary row (queryid NULL); says what it lacks without pg_stat_statements';
 
 -- Maintenance (issue 17, partstrat_history_log) wired to watching: a
--- counter of failed actions that never goes down (the history is pruned),
--- and, before each action that moves rows, a snapshot and the proof's first
+-- counter of failed actions that never goes down (the history is pruned;
+-- the counter is dumped, by table name, and survives a restore), and,
+-- before each action that moves rows, a snapshot and the proof's first
 -- sample.  The trigger is created only when the history table exists (the
--- maintenance section comes before this one in the script).
+-- maintenance section comes before this one in the script).  Each run of
+-- the procedure or the worker also takes a snapshot of the parents with a
+-- policy when it starts (src/watch/snapshot.c, ps_watch_run_snapshot).
 CREATE TABLE partstrat_failure_count (
-    parent oid PRIMARY KEY,
+    parent regclass PRIMARY KEY,
     parent_name text NOT NULL,
     failures bigint NOT NULL DEFAULT 0,
     last_failed_at timestamptz
 );
 REVOKE ALL ON partstrat_failure_count FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('partstrat_failure_count',
+    'WHERE EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = parent::pg_catalog.oid)');
 
 CREATE FUNCTION partstrat_watch_history()
 RETURNS trigger

@@ -178,10 +178,10 @@ ddl_retention(AdviseCtx *ctx, Advice *a, bool concurrently)
 }
 
 static void
-ddl_premake(AdviseCtx *ctx, Advice *a, int count)
+ddl_premake(AdviseCtx *ctx, Advice *a, int count, const char *step)
 {
 	ps_set_ddl(a, "partstrat_ddl_premake",
-			   ps_advice_ddl_premake(ctx->tree->root, count));
+			   ps_advice_ddl_premake(ctx->tree->root, count, step));
 }
 
 static void
@@ -207,19 +207,57 @@ ddl_merge(AdviseCtx *ctx, Advice *a, int *parts, int nparts)
  * ----------------------------------------------------------------
  */
 
-/* The newest bounded child of the root and its step. */
+/* Recent children the step of a set is inferred from. */
+#define PS_STEP_SAMPLE	12
+
+static bool
+same_step(const TimeStep *a, const TimeStep *b)
+{
+	return a->valid && b->valid && a->step.months == b->step.months &&
+		(a->step.months != 0 || a->step.usecs == b->step.usecs);
+}
+
+/*
+ * The step of the set as a premake script's step argument: whole months
+ * or days ("1 month", "7 days": a date key takes nothing else), else the
+ * fixed duration.
+ */
+static char *
+step_arg(const TimeStep *st)
+{
+	if (st->step.months != 0)
+		return psprintf("%d months", st->step.months);
+	if (st->step.usecs % USECS_PER_DAY == 0)
+		return psprintf(INT64_FORMAT " days", st->step.usecs / USECS_PER_DAY);
+	return ps_interval_text(0, 0, st->step.usecs);
+}
+
+/*
+ * The newest bounded child of the root, and the step of the set: the most
+ * common width among its newest PS_STEP_SAMPLE children (the newer on a
+ * tie), so that one split or merged child, even the newest, does not make
+ * the set look irregular.  *irregular: some child in the sample has
+ * another width (the premake script must then be given the step).
+ */
 static int
-newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
+newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded,
+			 bool *irregular)
 {
 	PsTree	   *tree = ctx->tree;
 	int			n,
 				i,
+				j,
 				best = -1;
 	int		   *children = ps_children_of(tree, -1, &n);
 	int64		best_hi = 0;
 	PsAxis		axis = advice_axis(ctx);
+	TimeStep	steps[PS_STEP_SAMPLE];
+	int64		his[PS_STEP_SAMPLE];
+	int			nsample = 0;
+	int			best_votes = 0;
 
 	*unbounded = false;
+	*irregular = false;
 	for (i = 0; i < n; i++)
 	{
 		PsPartition *p = &tree->parts[children[i]];
@@ -236,9 +274,33 @@ newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
 		{
 			best = children[i];
 			best_hi = hi;
-			*st = part_step(&axis, lo, hi);
+		}
+		/* keep the PS_STEP_SAMPLE newest, ordered newest first */
+		if (nsample == PS_STEP_SAMPLE && his[PS_STEP_SAMPLE - 1] >= hi)
+			continue;
+		for (j = Min(nsample, PS_STEP_SAMPLE - 1); j > 0 && his[j - 1] < hi; j--)
+		{
+			his[j] = his[j - 1];
+			steps[j] = steps[j - 1];
+		}
+		his[j] = hi;
+		steps[j] = part_step(&axis, lo, hi);
+		nsample = Min(nsample + 1, PS_STEP_SAMPLE);
+	}
+	for (i = 0; i < nsample; i++)
+	{
+		int			votes = 0;
+
+		for (j = 0; j < nsample; j++)
+			if (same_step(&steps[i], &steps[j]))
+				votes++;
+		if (votes > best_votes)
+		{
+			best_votes = votes;
+			*st = steps[i];
 		}
 	}
+	*irregular = best_votes < nsample;
 	*hi_out = best_hi;
 	return best;
 }
@@ -285,10 +347,11 @@ ps_advise_premake(AdviseCtx *ctx)
 	Timestamp	after_rescue;
 	Advice	   *a;
 	Oid			typid = tree->keys[0].typids[0];
+	bool		irregular;
 
 	if (!is_time_range(&tree->keys[0]))
 		return;
-	newest = newest_child(ctx, &st, &hi, &unbounded);
+	newest = newest_child(ctx, &st, &hi, &unbounded, &irregular);
 	if (newest < 0 || unbounded || !st.valid)
 		return;
 	want = step_add(&st, ctx->now, ps_premake_min);
@@ -339,8 +402,10 @@ ps_advise_premake(AdviseCtx *ctx)
 		/* pg_partman's run_maintenance() follows them itself (advise_partman.c) */
 		if (ctx->partman == NULL)
 		{
-			a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d) gives its script",
-									quote_literal_cstr(ps_root_qname(tree)), count);
+			a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d%s) gives its script",
+									quote_literal_cstr(ps_root_qname(tree)), count,
+									irregular ? psprintf(", step => %s",
+														 quote_literal_cstr(step_arg(&st))) : "");
 			ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
 		}
 		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables and, per ATTACH, on the DEFAULT, which it scans",
@@ -366,7 +431,9 @@ ps_advise_premake(AdviseCtx *ctx)
 							 usec_text(hi, typid), -left, st.noun,
 							 ps_default_of(tree, -1) >= 0 ? "go to the DEFAULT partition" :
 							 "are rejected", count, st.adjective);
-	ddl_premake(ctx, a, count);
+	if (irregular)
+		ps_json_key_str(&a->evidence, "step", step_arg(&st));
+	ddl_premake(ctx, a, count, irregular ? step_arg(&st) : NULL);
 	{
 		int			d = ps_default_of(tree, -1);
 

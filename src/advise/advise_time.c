@@ -358,7 +358,11 @@ ps_advise_premake(AdviseCtx *ctx)
 	bool		irregular;
 
 	if (!is_time_range(&tree->keys[0]))
+	{
+		/* an integer key holding epoch seconds (advise_epoch.c) */
+		ps_advise_premake_epoch(ctx);
 		return;
+	}
 	newest = newest_child(ctx, &st, &hi, &unbounded, &irregular);
 	if (newest < 0 || unbounded || !st.valid)
 		return;

@@ -155,6 +155,10 @@ like($advice{pm_daily}, qr/^merge:0:refused on a pg_partman set/m, 'pm_daily: me
 like($advice{pm_monthly}, qr/^split:0:refused on a pg_partman set/m, 'pm_monthly: split refused');
 like($advice{pm_ids}, qr/^rescue_default:1:/m, 'pm_ids: the DEFAULT rescued');
 like($advice{pm_ep}, qr/^retention:1:/m, 'pm_ep: retention of an epoch set advised as pg_partman\'s setting');
+like($advice{pm_ep}, qr/^premake:1:/m, 'pm_ep: premake of an epoch set advised as pg_partman\'s setting');
+like($node->safe_psql('postgres', q{SELECT reason || ' ' || ddl FROM partstrat_advise('pm_ep') WHERE action = 'premake'}),
+	qr/an epoch in seconds \(pg_partman's epoch setting\).*UPDATE partman\.part_config SET premake = 3 WHERE parent_table = 'public\.pm_ep'.*run_maintenance\('public\.pm_ep'\)/s,
+	'pm_ep: the epoch premake reads the bounds as seconds, and pg_partman makes the children');
 is($node->safe_psql('postgres', q{
 	SELECT ddl LIKE '%UPDATE partman.part_config SET premake = 3 WHERE parent_table = ''public.pm_daily''%'
 	   AND ddl LIKE '%SELECT partman.run_maintenance(''public.pm_daily'')%'
@@ -179,7 +183,7 @@ for my $set (@sets)
 is($node->safe_psql('postgres', q{
 	SELECT string_agg(parent_table || '=' || coalesce(retention, '-') || '/' || premake, ',' ORDER BY parent_table)
 	FROM partman.part_config WHERE parent_table IN ('public.pm_daily', 'public.pm_ep')}),
-	'public.pm_daily=20 days/3,public.pm_ep=20 days/1',
+	'public.pm_daily=20 days/3,public.pm_ep=20 days/3',
 	'the settings advised are in part_config');
 
 # pg_partman still works on every set, and no row is lost
@@ -219,7 +223,7 @@ partman_still_works('after the advice');
 my ($rc, $out, $err);
 
 # a second advice pass: premake and the rescue are done
-for my $set (qw(pm_daily pm_ids))
+for my $set (qw(pm_daily pm_ids pm_ep))
 {
 	unlike($node->safe_psql('postgres', "SELECT string_agg(action, ',') FROM partstrat_advise('$set')"),
 		qr/rescue_default|premake/, "$set: rescue and premake done");

@@ -861,7 +861,7 @@ DECLARE
     now_ts timestamptz := coalesce(
         nullif(current_setting('partstrat.reference_time', true), '')::timestamptz,
         transaction_timestamp());
-    target bigint := pg_size_bytes(current_setting('partstrat.target_bytes'));
+    target bigint;
     hdays float8;
     pname text;
     keytype oid;
@@ -887,6 +887,8 @@ BEGIN
     -- The inventory checks the caller's access and that parent is partitioned.
     -- Arrays, not temporary tables: the forecast runs on a standby too.
     parts := ARRAY(SELECT p FROM @extschema@.partstrat_partitions(parent) p);
+    -- (read once the library is loaded: a new session's first call)
+    target := pg_size_bytes(current_setting('partstrat.target_bytes'));
 
     SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
       INTO pname
@@ -1091,7 +1093,8 @@ CREATE TABLE partstrat_proof_run (
     before_at timestamptz NOT NULL,
     after_due timestamptz NOT NULL,
     after_at timestamptz,
-    lacks text
+    lacks text,
+    action_done_at timestamptz
 );
 CREATE INDEX partstrat_proof_run_due ON partstrat_proof_run (after_due)
     WHERE after_at IS NULL;
@@ -1130,6 +1133,14 @@ LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION partstrat_proof_begin(regclass, text, bigint) IS
 'records the statements on a parent (pg_stat_statements: calls, execution time, leaves their plans keep) before an action; the second sample is taken partstrat.proof_after later by partstrat_proof_complete()';
 
+CREATE FUNCTION partstrat_proof_action_done(parent regclass, history_id bigint DEFAULT NULL)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'partstrat_proof_action_done'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_proof_action_done(regclass, bigint) IS
+'the action of a proof run (of that maintenance history row, or the newest open run of parent) has ended: a snapshot now, from which the traffic after the action is measured (maintenance calls it when a row-moving action is done)';
+
 CREATE FUNCTION partstrat_proof_complete()
 RETURNS int
 AS 'MODULE_PATHNAME', 'partstrat_proof_complete'
@@ -1164,6 +1175,9 @@ DECLARE
     run record;
     r @extschema@.partstrat_proof_row;
     n int;
+    scans_before float8;
+    scans_after float8;
+    stmts @extschema@.partstrat_proof_row[];
 BEGIN
     IF parent IS NULL THEN
         RETURN;
@@ -1206,10 +1220,35 @@ BEGIN
             RETURN NEXT r;
             CONTINUE;
         END IF;
+        -- Leaves really scanned, from the leaves' scan counters (seq_scan +
+        -- idx_scan) in the snapshots taken with the samples: before, their
+        -- cumulative values at the action (as the statements' calls are
+        -- cumulative up to it); after, their growth from the end of the
+        -- action (its own copying is not traffic) to the second sample,
+        -- per leaf OID (a leaf made by the action counts from zero).
+        SELECT sum(coalesce(s.seq_scans, 0) + coalesce(s.idx_scans, 0)) INTO scans_before
+          FROM @extschema@.partstrat_snapshots s
+         WHERE s.parent = partstrat_proof.parent AND s.taken_at = run.before_at;
+        SELECT sum(CASE WHEN b.leaf IS NULL OR b.n > a.n THEN a.n ELSE a.n - b.n END)
+          INTO scans_after
+          FROM (SELECT s.leaf, coalesce(s.seq_scans, 0) + coalesce(s.idx_scans, 0) AS n
+                  FROM @extschema@.partstrat_snapshots s
+                 WHERE s.parent = partstrat_proof.parent AND s.taken_at = run.after_at) a
+          LEFT JOIN (SELECT s.leaf, coalesce(s.seq_scans, 0) + coalesce(s.idx_scans, 0) AS n
+                       FROM @extschema@.partstrat_snapshots s
+                      WHERE s.parent = partstrat_proof.parent
+                        AND s.taken_at = coalesce(run.action_done_at, run.before_at)) b
+            ON b.leaf = a.leaf;
         -- per statement: before, the cumulative mean up to the action; after,
         -- the traffic since (the difference of the counters, or the counters
-        -- themselves when pg_stat_statements was reset in between)
-        RETURN QUERY
+        -- themselves when pg_stat_statements was reset in between).  Leaves
+        -- scanned per call: a statement without parameters ran the plan the
+        -- pruning report shows, so it scanned the leaves that plan keeps; the
+        -- scans left over are shared among the statements with $n
+        -- parameters (whose plans with representative values can be far
+        -- off) by calls x the leaves their plans keep.  Without the
+        -- snapshots, the plans' figures.
+        stmts := ARRAY(
         WITH b AS (SELECT * FROM @extschema@.partstrat_proof_samples WHERE proof_id = run.proof_id AND phase = 'before'),
              a AS (SELECT * FROM @extschema@.partstrat_proof_samples WHERE proof_id = run.proof_id AND phase = 'after'),
              p AS (
@@ -1221,34 +1260,50 @@ BEGIN
                             ELSE a.calls - b.calls END AS calls_after,
                        CASE WHEN b.calls IS NULL OR a.calls < b.calls THEN a.total_exec_ms
                             ELSE a.total_exec_ms - b.total_exec_ms END AS total_after,
-                       b.leaves_kept AS leaves_before, a.leaves_kept AS leaves_after
-                  FROM a FULL JOIN b USING (queryid))
-        SELECT run.proof_id, run.action, run.before_at, run.after_at, p.queryid, p.query,
-               p.calls_before, p.total_before / nullif(p.calls_before, 0),
-               p.calls_after, p.total_after / nullif(p.calls_after, 0),
-               p.leaves_before::float8, p.leaves_after::float8,
+                       b.leaves_kept::float8 AS plan_before, a.leaves_kept::float8 AS plan_after,
+                       coalesce(a.query, b.query) !~ '\$[0-9]' AS literal
+                  FROM a FULL JOIN b USING (queryid)),
+             t AS (
+                SELECT coalesce(sum(calls_before * plan_before) FILTER (WHERE literal), 0) AS fixed_b,
+                       sum(calls_before * coalesce(plan_before, 1)) FILTER (WHERE NOT literal) AS weight_b,
+                       coalesce(sum(calls_after * plan_after) FILTER (WHERE literal), 0) AS fixed_a,
+                       sum(calls_after * coalesce(plan_after, 1)) FILTER (WHERE NOT literal) AS weight_a
+                  FROM p),
+             m AS (
+                SELECT p.*,
+                       CASE WHEN p.calls_before IS NULL THEN NULL
+                            WHEN scans_before IS NULL OR p.literal THEN p.plan_before
+                            ELSE greatest(scans_before - t.fixed_b, 0) * coalesce(p.plan_before, 1)
+                                 / nullif(t.weight_b, 0) END AS leaves_before,
+                       CASE WHEN p.calls_after IS NULL THEN NULL
+                            WHEN scans_after IS NULL OR p.literal THEN p.plan_after
+                            ELSE greatest(scans_after - t.fixed_a, 0) * coalesce(p.plan_after, 1)
+                                 / nullif(t.weight_a, 0) END AS leaves_after
+                  FROM p, t)
+        SELECT ROW(run.proof_id, run.action, run.before_at, run.after_at, m.queryid, m.query,
+               m.calls_before, m.total_before / nullif(m.calls_before, 0),
+               m.calls_after, m.total_after / nullif(m.calls_after, 0),
+               m.leaves_before, m.leaves_after,
                format('mean %s ms -> %s ms, leaves scanned %s -> %s',
-                      coalesce(round((p.total_before / nullif(p.calls_before, 0))::numeric, 2)::text, '?'),
-                      coalesce(round((p.total_after / nullif(p.calls_after, 0))::numeric, 2)::text, '?'),
-                      coalesce(p.leaves_before::text, '?'), coalesce(p.leaves_after::text, '?'))
-          FROM p ORDER BY p.total_before DESC NULLS LAST, p.queryid;
+                      coalesce(round((m.total_before / nullif(m.calls_before, 0))::numeric, 2)::text, '?'),
+                      coalesce(round((m.total_after / nullif(m.calls_after, 0))::numeric, 2)::text, '?'),
+                      coalesce(round(m.leaves_before::numeric, 1)::text, '?'),
+                      coalesce(round(m.leaves_after::numeric, 1)::text, '?')))::@extschema@.partstrat_proof_row
+          FROM m ORDER BY m.total_before DESC NULLS LAST, m.queryid);
+        RETURN QUERY SELECT * FROM unnest(stmts);
         -- overall: call-weighted over the statements seen both times
         SELECT count(*),
-               sum(b.total_exec_ms) / nullif(sum(b.calls), 0),
-               sum(CASE WHEN a.calls < b.calls THEN a.total_exec_ms ELSE a.total_exec_ms - b.total_exec_ms END)
-                 / nullif(sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END), 0),
-               sum(b.leaves_kept::float8 * b.calls) / nullif(sum(b.calls) FILTER (WHERE b.leaves_kept IS NOT NULL), 0),
-               sum(a.leaves_kept::float8 * (CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END))
-                 / nullif(sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END)
-                          FILTER (WHERE a.leaves_kept IS NOT NULL), 0),
-               sum(b.calls),
-               sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END)
+               sum(x.mean_ms_before * x.calls_before) / nullif(sum(x.calls_before), 0),
+               sum(x.mean_ms_after * x.calls_after) / nullif(sum(x.calls_after), 0),
+               sum(x.leaves_before * x.calls_before)
+                 / nullif(sum(x.calls_before) FILTER (WHERE x.leaves_before IS NOT NULL), 0),
+               sum(x.leaves_after * x.calls_after)
+                 / nullif(sum(x.calls_after) FILTER (WHERE x.leaves_after IS NOT NULL), 0),
+               sum(x.calls_before), sum(x.calls_after)
           INTO n, r.mean_ms_before, r.mean_ms_after, r.leaves_before, r.leaves_after,
                r.calls_before, r.calls_after
-          FROM @extschema@.partstrat_proof_samples b
-          JOIN @extschema@.partstrat_proof_samples a
-            ON a.proof_id = b.proof_id AND a.queryid = b.queryid AND a.phase = 'after'
-         WHERE b.proof_id = run.proof_id AND b.phase = 'before';
+          FROM unnest(stmts) x
+         WHERE x.calls_before IS NOT NULL AND x.calls_after IS NOT NULL;
         r.queryid := NULL;
         r.query := NULL;
         r.summary := format('%s, %s: the %s statement%s on %s: mean %s ms -> %s ms, leaves scanned %s -> %s',
@@ -1314,7 +1369,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
-    IF NEW.status = 'running' AND NEW.parent_oid IS NOT NULL
+    IF TG_OP = 'INSERT' AND NEW.status = 'running' AND NEW.parent_oid IS NOT NULL
        AND NEW.action IN ('split', 'merge', 'rescue_default', 'repartition') THEN
         -- a snapshot (due proofs are completed by the daily snapshot, not
         -- here) and the proof's first sample, keyed by the history row
@@ -1326,13 +1381,24 @@ BEGIN
             RAISE WARNING 'partstrat: no snapshot or proof before % of %: %',
                           NEW.action, NEW.parent_name, SQLERRM;
         END;
+    ELSIF TG_OP = 'UPDATE' AND NEW.status = 'done' AND OLD.status = 'running'
+          AND NEW.parent_oid IS NOT NULL
+          AND NEW.action IN ('split', 'merge', 'rescue_default', 'repartition') THEN
+        -- the end of the action: the proof measures the traffic from here
+        BEGIN
+            PERFORM @extschema@.partstrat_proof_action_done(NEW.parent_oid::regclass,
+                                                            NEW.run_id);
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'partstrat: no snapshot after % of %: %',
+                          NEW.action, NEW.parent_name, SQLERRM;
+        END;
     END IF;
     RETURN NULL;
 END
 $fn$;
 
 COMMENT ON FUNCTION partstrat_watch_history_before() IS
-'trigger of partstrat_history_log: before a maintenance action that moves rows, a snapshot of its parent and the first sample of its proof';
+'trigger of partstrat_history_log: before a maintenance action that moves rows, a snapshot of its parent and the first sample of its proof; when it is done, a snapshot from which its proof measures the traffic after it';
 
 DO $do$
 BEGIN
@@ -1341,7 +1407,7 @@ BEGIN
             AFTER INSERT OR UPDATE OF status ON @extschema@.partstrat_history_log
             FOR EACH ROW EXECUTE FUNCTION @extschema@.partstrat_watch_history();
         CREATE TRIGGER partstrat_watch_actions
-            AFTER INSERT ON @extschema@.partstrat_history_log
+            AFTER INSERT OR UPDATE OF status ON @extschema@.partstrat_history_log
             FOR EACH ROW EXECUTE FUNCTION @extschema@.partstrat_watch_history_before();
     END IF;
 END

@@ -309,6 +309,19 @@ leaf_rows(const PsPartition *p)
 	return p->est_rows;
 }
 
+/*
+ * Scans of a relation this backend counted and has not flushed yet: a
+ * maintenance run's own scans, so that a snapshot taken right after its
+ * action already has them (proof.c measures the traffic from there).
+ */
+static int64
+pending_scans(Oid relid)
+{
+	PgStat_TableStatus *ts = find_tabstat_entry(relid);
+
+	return ts ? PS_PENDING_SCANS(ts) : 0;
+}
+
 /* Index scans of a relation: the sum over its indexes, as pg_stat_all_tables. */
 static int64
 index_scans(Relation pg_index, Oid relid)
@@ -329,6 +342,7 @@ index_scans(Relation pg_index, Oid relid)
 
 		if (e)
 			total += e->numscans;
+		total += pending_scans(idx->indexrelid);
 	}
 	systable_endscan(scan);
 	return total;
@@ -406,7 +420,7 @@ fill_cols(SnapCols *c, PsTree *tree)
 			c->ints[2][n] = Int64GetDatum(e->tuples_inserted);
 			c->ints[3][n] = Int64GetDatum(e->tuples_updated);
 			c->ints[4][n] = Int64GetDatum(e->tuples_deleted);
-			c->ints[5][n] = Int64GetDatum(e->numscans);
+			c->ints[5][n] = Int64GetDatum(e->numscans + pending_scans(p->relid));
 			c->ints[6][n] = Int64GetDatum(index_scans(pg_index, p->relid));
 		}
 		else if (p->is_foreign)
@@ -416,9 +430,11 @@ fill_cols(SnapCols *c, PsTree *tree)
 		}
 		else
 		{
-			/* no entry yet: nothing counted since it was created */
+			/* no entry yet: nothing flushed since it was created */
 			for (k = 2; k < SNAP_INT_COLS; k++)
 				c->ints[k][n] = Int64GetDatum(0);
+			c->ints[5][n] = Int64GetDatum(pending_scans(p->relid));
+			c->ints[6][n] = Int64GetDatum(index_scans(pg_index, p->relid));
 		}
 		c->n++;
 	}
@@ -576,6 +592,17 @@ open_trees(List *parents)
 		trees = lappend(trees, ps_build_tree(relid, 0));
 	}
 	return trees;
+}
+
+/*
+ * A snapshot of one parent the caller may read, at now, without completing
+ * proofs: the leaves' scan counters that a proof's sample is measured with
+ * (proof.c).
+ */
+void
+ps_watch_snapshot_parent(Oid parent, TimestampTz now)
+{
+	(void) take_snapshots(open_trees(list_make1_oid(parent)), now, false);
 }
 
 /*

@@ -41,6 +41,9 @@ extern bool ps_may_read_stats(Oid relid);
 extern List *ps_readable_roots(void);
 extern List *ps_readable_roots_all(void);
 
+/* A snapshot of one parent at now, proofs not completed. */
+extern void ps_watch_snapshot_parent(Oid parent, TimestampTz now);
+
 /* The snapshot at the start of a maintenance run (never an error). */
 extern int64 ps_watch_run_snapshot(Oid parent);
 extern Oid	ps_extension_schema(Oid extoid);

@@ -42,7 +42,9 @@ $primary->command_ok(
 my $standby = PostgreSQL::Test::Cluster->new('fc_standby');
 $standby->init_from_backup($primary, 'standby_bkp');
 $standby->start;
-$primary->wait_for_catchup($standby, 'replay', $primary->lsn('insert'));
+my $lsn = $primary->lsn('insert');
+ok($standby->poll_query_until('postgres', "SELECT pg_last_wal_replay_lsn() >= '$lsn'"),
+	'the standby replayed the primary');
 is($standby->safe_psql('postgres', 'SELECT pg_is_in_recovery()'), 't', 'the standby is in recovery');
 like($standby->safe_psql('postgres', 'SELECT status FROM pg_stat_wal_receiver'), qr/streaming/,
 	'and streams from the primary');

@@ -1412,3 +1412,190 @@ BEGIN
     END IF;
 END
 $do$;
+
+------------------------------------------------------------------------------
+-- Moving maintenance over from pg_partman (issue 19, docs/advice.md): its
+-- part_config rows (4.x and 5.x, read as JSON) become partstrat policies.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION partstrat_import_partman(
+    parent regclass DEFAULT NULL,
+    dry_run boolean DEFAULT true,
+    switch_off_partman boolean DEFAULT false,
+    apply text DEFAULT 'advise')
+RETURNS TABLE (partman_table text, relation regclass, result text,
+    premake int, retention interval, retention_action text, archive_schema name,
+    not_mapped text[], detail text, switch_off_ddl text)
+LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    nsp name;
+    ver text;
+    cfg jsonb;
+    rel oid;
+    relkind "char";
+    ispart boolean;
+    keytype regtype;
+    blocking text[];
+    notes text[];
+    sub boolean;
+    want_parent oid := $1;
+    found_one boolean := false;
+BEGIN
+    IF coalesce(apply, '') NOT IN ('advise', 'auto') THEN
+        RAISE EXCEPTION 'unknown apply "%"', apply USING ERRCODE = '22023',
+            HINT = 'Pass advise (record what would be done) or auto (execute).';
+    END IF;
+    IF switch_off_partman AND apply <> 'auto' THEN
+        RAISE EXCEPTION 'switch_off_partman needs apply => ''auto''' USING ERRCODE = '22023',
+            DETAIL = 'With apply => ''advise'' the policies only record what they would do: nothing would premake or drop partitions once pg_partman''s maintenance is off.',
+            HINT = 'Pass apply => ''auto'', or leave pg_partman''s maintenance on.';
+    END IF;
+    SELECT n.nspname, e.extversion INTO nsp, ver
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'pg_partman';
+    IF nsp IS NULL THEN
+        RAISE EXCEPTION 'pg_partman is not installed in this database' USING ERRCODE = '42704';
+    END IF;
+
+    FOR cfg IN EXECUTE format('SELECT to_jsonb(c) FROM %I.part_config c ORDER BY c.parent_table', nsp)
+    LOOP
+        partman_table := cfg->>'parent_table';
+        SELECT c.oid, c.relkind, c.relispartition INTO rel, relkind, ispart
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname || '.' || c.relname = cfg->>'parent_table';
+        CONTINUE WHEN want_parent IS NOT NULL AND rel IS DISTINCT FROM want_parent;
+        found_one := true;
+        relation := rel::regclass;
+        premake := NULL; retention := NULL; retention_action := NULL;
+        archive_schema := NULL; switch_off_ddl := NULL;
+        blocking := '{}'; notes := '{}';
+
+        IF rel IS NULL OR relkind <> 'p' THEN
+            result := 'not imported';
+            not_mapped := ARRAY['not a partitioned table'];
+            detail := format('%s is %s: pg_partman''s trigger-based sets and missing tables are not imported.',
+                cfg->>'parent_table', CASE WHEN rel IS NULL THEN 'not found' ELSE 'not a partitioned table' END);
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        IF NOT @extschema@.partstrat_may_manage(rel) THEN
+            IF want_parent IS NOT NULL THEN
+                RAISE EXCEPTION 'permission denied to set the policy of table %', rel::regclass
+                    USING ERRCODE = '42501',
+                          HINT = 'Only a role with the rights of the table''s owner may move its maintenance.';
+            END IF;
+            result := 'skipped';
+            not_mapped := '{}';
+            detail := 'The current role has not the rights of the table''s owner: no policy is set.';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+
+        SELECT a.atttypid::regtype INTO keytype
+        FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = cfg->>'control';
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.part_config_sub s WHERE s.sub_parent = $1)', nsp)
+            INTO sub USING cfg->>'parent_table';
+
+        -- what partstrat's policies cannot carry: the set stays with pg_partman
+        IF ispart THEN
+            blocking := blocking || 'sub-parent'::text;
+        END IF;
+        IF sub THEN
+            blocking := blocking || 'sub-partitioning'::text;
+        END IF;
+        IF coalesce(cfg->>'epoch', 'none') <> 'none' THEN
+            blocking := blocking || format('epoch %s', cfg->>'epoch');
+        ELSIF cfg->>'time_encoder' IS NOT NULL OR cfg->>'time_decoder' IS NOT NULL THEN
+            blocking := blocking || 'time_encoder/time_decoder'::text;
+        ELSIF keytype IS NULL OR keytype NOT IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
+            blocking := blocking || format('id interval %s', cfg->>'partition_interval');
+        END IF;
+        IF cfg->>'partition_type' NOT IN ('native', 'range') THEN
+            blocking := blocking || format('partition_type %s', cfg->>'partition_type');
+        END IF;
+        IF (cfg->>'undo_in_progress')::boolean THEN
+            blocking := blocking || 'undo_in_progress'::text;
+        END IF;
+
+        -- what is carried with a difference, or left behind
+        IF NOT coalesce((cfg->>'infinite_time_partitions')::boolean, false) THEN
+            notes := notes || 'infinite_time_partitions false (pg_partman premakes from the newest row when none arrive; partstrat premakes ahead of now)'::text;
+        END IF;
+        IF NOT coalesce((cfg->>'retention_keep_index')::boolean, true) AND cfg->>'retention' IS NOT NULL THEN
+            notes := notes || 'retention_keep_index false (detached tables keep their indexes)'::text;
+        END IF;
+        IF cfg->>'constraint_cols' IS NOT NULL THEN
+            notes := notes || format('constraint_cols %s (no constraints are added to old children)', cfg->>'constraint_cols');
+        END IF;
+        IF cfg->>'template_table' IS NOT NULL THEN
+            notes := notes || format('template_table %s (new children copy the newest child''s columns and indexes instead)', cfg->>'template_table');
+        END IF;
+        IF coalesce((cfg->>'retention_keep_publication')::boolean, false) THEN
+            notes := notes || 'retention_keep_publication true'::text;
+        END IF;
+        IF cfg->>'automatic_maintenance' = 'off' THEN
+            notes := notes || 'automatic_maintenance was already off'::text;
+        END IF;
+
+        IF cardinality(blocking) > 0 THEN
+            result := 'not imported';
+            not_mapped := blocking || notes;
+            detail := format('%s stays with pg_partman %s: partstrat''s policies cannot carry %s.',
+                cfg->>'parent_table', ver, array_to_string(blocking, ', '));
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+
+        premake := (cfg->>'premake')::int;
+        IF cfg->>'retention' IS NOT NULL THEN
+            retention := (cfg->>'retention')::interval;
+            IF cfg->>'retention_schema' IS NOT NULL THEN
+                retention_action := 'archive';
+                archive_schema := cfg->>'retention_schema';
+            ELSIF NOT coalesce((cfg->>'retention_keep_table')::boolean, true) THEN
+                retention_action := 'drop';
+            ELSE
+                retention_action := 'detach';
+            END IF;
+        END IF;
+        not_mapped := notes;
+        IF cfg->>'automatic_maintenance' IS DISTINCT FROM 'off' THEN
+            switch_off_ddl := format('UPDATE %I.part_config SET automatic_maintenance = ''off'' WHERE parent_table = %L',
+                nsp, cfg->>'parent_table');
+        END IF;
+
+        IF dry_run THEN
+            result := 'would import';
+        ELSE
+            PERFORM @extschema@.partstrat_set_policy(rel::regclass, retention => retention,
+                retention_action => coalesce(retention_action, 'detach'),
+                archive_schema => archive_schema, premake => premake, apply => apply);
+            result := 'imported';
+            IF switch_off_partman AND switch_off_ddl IS NOT NULL THEN
+                EXECUTE switch_off_ddl;
+                switch_off_ddl := NULL;
+            END IF;
+        END IF;
+        detail := format('premake %s%s, apply %s. %s',
+            premake,
+            CASE WHEN retention IS NULL THEN ', no retention'
+                 ELSE format(', retention %s (%s%s)', retention, retention_action,
+                             CASE WHEN archive_schema IS NULL THEN '' ELSE ' to ' || quote_ident(archive_schema) END) END,
+            apply,
+            CASE WHEN switch_off_ddl IS NULL
+                 THEN format('pg_partman''s own maintenance of %s is off.', cfg->>'parent_table')
+                 ELSE format('pg_partman''s own maintenance of %s must then be switched off (switch_off_ddl, or switch_off_partman => true), or both will premake and drop.', cfg->>'parent_table') END);
+        RETURN NEXT;
+    END LOOP;
+    IF want_parent IS NOT NULL AND NOT found_one THEN
+        RAISE EXCEPTION 'table % is not managed by pg_partman', want_parent::regclass
+            USING ERRCODE = '22023',
+                  HINT = format('It has no row in %I.part_config.', nsp);
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION partstrat_import_partman(regclass, boolean, boolean, text) IS
+'turns pg_partman''s part_config rows (4.x and 5.x) into partstrat policies: premake, retention (detach, drop when pg_partman dropped, archive to retention_schema); dry_run (default) only reports what it maps and what it cannot (sub-partitioning, epoch, id sets...); only sets whose owner''s rights the caller has; switch_off_partman => true sets pg_partman''s automatic_maintenance off for the imported sets (needs apply => ''auto'')';

@@ -138,6 +138,9 @@ extern void ps_advise_premake(AdviseCtx *ctx);
 extern bool ps_advise_retention(AdviseCtx *ctx);
 extern void ps_advise_merge(AdviseCtx *ctx);
 
+/* advise_epoch.c */
+extern void ps_advise_premake_epoch(AdviseCtx *ctx);
+
 /* advise_layout.c */
 extern void ps_advise_split_repartition(AdviseCtx *ctx);
 

@@ -397,13 +397,13 @@ run_parent(RunState *rs, const PsPolicy *p)
 		/* the worker's partstrat.role lacks the owner's rights */
 		Elevation	e;
 		StepResult	r;
+		char	   *why = psprintf("role %s, which runs maintenance (partstrat.role), has not the rights of role %s, the owner of the table: maintenance acts only with the rights of owners whose rights its role has",
+								   GetUserNameFromId(GetUserId(), false),
+								   GetUserNameFromId(owner, false));
 
+		/* the reason names the runner's role: computed before the switch */
 		elevate_begin(rs, &e);
-		r = record_error(rs, p, owner, name, 0, "policy", NULL,
-						 psprintf("role %s, which runs maintenance (partstrat.role), has not the rights of role %s, the owner of the table: maintenance acts only with the rights of owners whose rights its role has",
-								  GetUserNameFromId(GetUserId(), false),
-								  GetUserNameFromId(owner, false)),
-						 "42501");
+		r = record_error(rs, p, owner, name, 0, "policy", NULL, why, "42501");
 		elevate_end(&e);
 		rs->tc->commit();
 		return r;

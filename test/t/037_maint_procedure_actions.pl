@@ -167,7 +167,7 @@ my $idle = $node->background_psql('app');
 $idle->query_safe('BEGIN');
 $idle->query_safe('SELECT count(*) FROM lk1');
 my $idle_pid = $idle->query_safe('SELECT pg_backend_pid()');
-my $busy = $node->background_psql('app');
+my $busy = $node->background_psql('app', on_error_stop => 0);
 my $busy_pid = $busy->query_safe('SELECT pg_backend_pid()');
 $busy->query_until(qr/started/, "\\echo started\nSELECT count(*), pg_sleep(60) FROM lk2;\n");
 ok($node->poll_query_until('app', qq{SELECT state = 'active' FROM pg_stat_activity WHERE pid = $busy_pid}),
@@ -188,7 +188,7 @@ is($node->safe_psql('app', q{SELECT string_agg(DISTINCT sqlstate, ',') FROM part
 	'55P03', 'lock_not_available');
 $idle->query_safe('COMMIT');
 $idle->quit;
-$node->safe_psql('app', "SELECT pg_terminate_backend($busy_pid)");
+$node->safe_psql('app', "SELECT pg_cancel_backend($busy_pid)");
 $busy->quit;
 
 # a non-superuser owner runs the CALL: it sees its own sessions, not others'

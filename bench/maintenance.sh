@@ -60,7 +60,6 @@ ps_cluster_start "$dir" "$port" "max_locks_per_transaction = 4096" \
 	"shared_buffers = 256MB" "autovacuum = off" \
 	"shared_preload_libraries = 'partstrat,pg_partman_bgw'" \
 	"partstrat.databases = ''" "partstrat.naptime = $nap_s" \
-	"partstrat.max_actions_per_run = 100000" \
 	"pg_partman_bgw.dbname = ''" "pg_partman_bgw.interval = $nap_s" \
 	"pg_partman_bgw.role = 'postgres'" "pg_partman_bgw.analyze = off" \
 	"pg_partman_bgw.jobmon = off"

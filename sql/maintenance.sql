@@ -178,6 +178,12 @@ FROM partstrat_history;
 SELECT count(*) AS history_rows FROM partstrat_history \gset
 CALL partstrat_run_maintenance_proc();
 SELECT count(*) - :history_rows AS new_rows FROM partstrat_history;
+-- the delay doubles per failure up to a day
+UPDATE partstrat_policy_state SET failures = 20, retry_at = now() - interval '1 second'
+WHERE parent = 'm_owned'::regclass::oid;
+CALL partstrat_run_maintenance_proc('m_owned');
+SELECT failures, retry_at - now() BETWEEN interval '23 hours 59 minutes' AND interval '1 day' AS one_day
+FROM partstrat_policies WHERE parent = 'm_owned'::regclass;
 
 -- ---- rights: another role sees neither the policy nor the history ----
 CREATE ROLE ps_m_stranger;

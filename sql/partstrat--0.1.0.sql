@@ -616,12 +616,13 @@ CREATE EVENT TRIGGER partstrat_on_sql_drop ON sql_drop
     WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
     EXECUTE FUNCTION partstrat_on_sql_drop();
 
-CREATE PROCEDURE partstrat_run_maintenance_proc(parent regclass DEFAULT NULL)
+CREATE PROCEDURE partstrat_run_maintenance_proc(parent regclass DEFAULT NULL,
+    max_actions integer DEFAULT NULL)
 AS 'MODULE_PATHNAME', 'partstrat_run_maintenance_proc'
 LANGUAGE C;
 
-COMMENT ON PROCEDURE partstrat_run_maintenance_proc(regclass) IS
-'runs every enabled maintenance policy the caller may manage (or the one of parent), committing after each step, each under lock_timeout; a locked or failing table is recorded in partstrat_history and skipped';
+COMMENT ON PROCEDURE partstrat_run_maintenance_proc(regclass, integer) IS
+'runs every enabled maintenance policy the caller may manage (or the one of parent), every due action in one call (at most max_actions when given), committing after each step, each under lock_timeout; a locked or failing table is recorded in partstrat_history and skipped';
 
 CREATE FUNCTION partstrat_worker_status(
     OUT database name, OUT configured boolean, OUT running boolean, OUT pid int,

@@ -25,6 +25,7 @@
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "catalog/indexing.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
@@ -36,6 +37,7 @@
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "maintenance.h"
 
@@ -218,23 +220,37 @@ ps_history_finish(int64 run_id, const char *status, const char *error,
 
 /*
  * The sessions holding locks on the tables of parent's tree, as a JSON
- * array: pid, user, state, age of the transaction, the first 200
- * characters of the query, the lock modes.  Taken right after a lock
- * timeout (pg_blocking_pids() is empty once the wait is over).
+ * array: pid, user, application, state, age of the transaction, the first
+ * 200 characters of the query, the lock modes.  Taken right after a lock
+ * timeout (pg_blocking_pids() is empty once the wait is over), whatever
+ * the blocker does: running, idle in a transaction, or a background
+ * process.  The history is read by the roles with the rights of the
+ * table's owner, so a blocker's state, transaction and query are written
+ * only when the owner could see them in pg_stat_activity (a session of a
+ * role whose rights the owner has, or the owner has pg_read_all_stats);
+ * otherwise they read "<insufficient privilege>", as pg_stat_activity
+ * says, and pid, user and locks remain.
  */
 char *
-ps_history_blockers(Oid parent)
+ps_history_blockers(Oid parent, Oid owner)
 {
-	Oid			types[1] = {OIDOID};
-	Datum		values[1];
+	Oid			types[2] = {OIDOID, OIDOID};
+	Datum		values[2];
 	char	   *result = NULL;
 	MemoryContext outer = CurrentMemoryContext;
 
 	values[0] = ObjectIdGetDatum(parent);
-	spi_run("SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object("
-			"  'pid', a.pid, 'user', a.usename, 'state', a.state, "
+	values[1] = ObjectIdGetDatum(owner);
+	spi_run("SELECT coalesce(pg_catalog.jsonb_agg(CASE WHEN v.seen THEN pg_catalog.jsonb_build_object("
+			"  'pid', a.pid, 'user', a.usename, 'application', a.application_name, "
+			"  'backend_type', a.backend_type, 'state', a.state, "
 			"  'xact_age', (pg_catalog.clock_timestamp() - a.xact_start)::pg_catalog.text, "
-			"  'query', pg_catalog.left(a.query, 200), 'locks', l.modes) ORDER BY a.pid), '[]')::pg_catalog.text "
+			"  'query', pg_catalog.left(a.query, 200), 'locks', l.modes) "
+			"ELSE pg_catalog.jsonb_build_object("
+			"  'pid', a.pid, 'user', a.usename, 'application', a.application_name, "
+			"  'backend_type', a.backend_type, 'state', '<insufficient privilege>', "
+			"  'xact_age', '<insufficient privilege>', 'query', '<insufficient privilege>', "
+			"  'locks', l.modes) END ORDER BY a.pid), '[]')::pg_catalog.text "
 			"FROM (SELECT k.pid, pg_catalog.array_agg(DISTINCT k.mode) AS modes "
 			"      FROM pg_catalog.pg_locks k "
 			"      WHERE k.locktype = 'relation' AND k.granted "
@@ -243,8 +259,10 @@ ps_history_blockers(Oid parent)
 			"                          WHERE d.datname = pg_catalog.current_database()) "
 			"        AND k.relation IN (SELECT t.relid FROM pg_catalog.pg_partition_tree($1) t) "
 			"      GROUP BY k.pid) l "
-			"JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid",
-			1, types, values, NULL, SPI_OK_SELECT);
+			"JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+			"CROSS JOIN LATERAL (SELECT coalesce(pg_catalog.pg_has_role($2, a.usesysid, 'USAGE'), false) "
+			"  OR pg_catalog.pg_has_role($2, 'pg_read_all_stats', 'USAGE') AS seen) v",
+			2, types, values, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 1)
 	{
 		char	   *v = SPI_getvalue(SPI_tuptable->vals[0],
@@ -254,6 +272,26 @@ ps_history_blockers(Oid parent)
 	}
 	SPI_finish();
 	return result;
+}
+
+/* The owner of the extension's tables (who bypasses their row security). */
+Oid
+ps_mx_tables_owner(void)
+{
+	Oid			ext = get_extension_oid("partstrat", false);
+	Oid			relid = get_relname_relid("partstrat_history_log",
+										  extension_schema(ext));
+	HeapTuple	tup;
+	Oid			owner;
+
+	if (!OidIsValid(relid))
+		return InvalidOid;
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
 }
 
 /* Remove finished rows older than partstrat.history_keep. */

@@ -10,10 +10,15 @@
  * by the postmaster if it dies.  Each naptime, and on SIGHUP, it compares
  * the running workers with partstrat.databases: it registers the missing
  * ones (a failed registration -- no free max_worker_processes -- is logged
- * and retried on the next round), and stops those of databases removed
- * from the list.  A worker that ended (terminated, failed) is started
- * again on the next round.  Databases run in parallel: one that hangs
- * never delays another.
+ * and retried on the next round, and the launcher wakes when one of its
+ * workers ends), and stops those of databases removed from the list.  A
+ * worker that ended (terminated, failed) is started again on the next
+ * round.  Databases run in parallel: one that hangs never delays another.
+ *
+ * When the launcher ends (SIGTERM, an error) it stops its workers; the
+ * postmaster starts it again after bgw_restart_time and it starts them
+ * again.  A worker still alive without a handle (its launcher died before
+ * it could stop it) is left to run, never doubled.
  *
  * Copyright (c) 2026, partstrat developers
  *
@@ -58,6 +63,9 @@ static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
 PGDLLEXPORT void partstrat_launcher_main(Datum arg);
+
+/* The launcher's handles of its workers, by slot. */
+static BackgroundWorkerHandle *handles[PS_MX_MAX_DATABASES];
 
 PG_FUNCTION_INFO_V1(partstrat_worker_status);
 
@@ -214,9 +222,49 @@ start_worker(int slotno, BackgroundWorkerHandle **handle)
 	return true;
 }
 
+/* Is the worker of slot i running (started by this launcher or not)? */
+static bool
+worker_alive(int i)
+{
+	pid_t		pid = 0;
+	int			slot_pid;
+
+	if (handles[i] != NULL)
+		return GetBackgroundWorkerPid(handles[i], &pid) != BGWH_STOPPED;
+	LWLockAcquire(ps_mx_shared->lock, LW_SHARED);
+	slot_pid = ps_mx_shared->slots[i].pid;
+	LWLockRelease(ps_mx_shared->lock);
+	return slot_pid != 0 && kill(slot_pid, 0) == 0;
+}
+
+/* Stop the worker of slot i. */
+static void
+stop_worker(int i)
+{
+	if (handles[i] != NULL)
+		TerminateBackgroundWorker(handles[i]);
+	else if (ps_mx_shared->slots[i].pid != 0)
+		(void) kill(ps_mx_shared->slots[i].pid, SIGTERM);
+}
+
+/* The launcher ends: its workers end with it (it starts them again). */
+static void
+launcher_exit(int code, Datum arg)
+{
+	int			i;
+
+	for (i = 0; i < PS_MX_MAX_DATABASES; i++)
+		if (handles[i] != NULL)
+			TerminateBackgroundWorker(handles[i]);
+	LWLockAcquire(ps_mx_shared->lock, LW_EXCLUSIVE);
+	if (ps_mx_shared->launcher_pid == MyProcPid)
+		ps_mx_shared->launcher_pid = 0;
+	LWLockRelease(ps_mx_shared->lock);
+}
+
 /* One round: start missing workers, stop workers of removed databases. */
 static void
-launcher_round(BackgroundWorkerHandle **handles)
+launcher_round(void)
 {
 	List	   *names = configured_databases();
 	bool		wanted[PS_MX_MAX_DATABASES];
@@ -244,16 +292,15 @@ launcher_round(BackgroundWorkerHandle **handles)
 	for (i = 0; i < PS_MX_MAX_DATABASES; i++)
 	{
 		PsMxSlot   *s = &ps_mx_shared->slots[i];
-		pid_t		pid = 0;
-		bool		alive = handles[i] != NULL &&
-			GetBackgroundWorkerPid(handles[i], &pid) != BGWH_STOPPED;
+		bool		alive;
 
 		if (!s->in_use)
 			continue;
+		alive = worker_alive(i);
 		if (!wanted[i])
 		{
 			if (alive)
-				TerminateBackgroundWorker(handles[i]);
+				stop_worker(i);
 			else
 			{
 				LWLockAcquire(ps_mx_shared->lock, LW_EXCLUSIVE);
@@ -279,8 +326,6 @@ launcher_round(BackgroundWorkerHandle **handles)
 void
 partstrat_launcher_main(Datum arg)
 {
-	BackgroundWorkerHandle *handles[PS_MX_MAX_DATABASES];
-
 	memset(handles, 0, sizeof(handles));
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
@@ -291,6 +336,7 @@ partstrat_launcher_main(Datum arg)
 	LWLockAcquire(ps_mx_shared->lock, LW_EXCLUSIVE);
 	ps_mx_shared->launcher_pid = MyProcPid;
 	LWLockRelease(ps_mx_shared->lock);
+	before_shmem_exit(launcher_exit, (Datum) 0);
 	ereport(LOG, (errmsg("partstrat launcher started")));
 
 	for (;;)
@@ -301,7 +347,7 @@ partstrat_launcher_main(Datum arg)
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
 		}
-		launcher_round(handles);
+		launcher_round();
 		(void) WaitLatch(MyLatch,
 						 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 Min(ps_mx_naptime_s, 10) * 1000L,

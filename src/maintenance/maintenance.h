@@ -176,14 +176,17 @@ typedef struct PsRunStats
 	int			parents;
 	int			actions;		/* history rows written */
 	int			failed;
+	bool		budget_reached; /* max_actions stopped the run */
 	char	   *last_error;
 } PsRunStats;
 
 /*
  * Run the enabled policies (all the caller may manage, or only parent).
- * run_by is "procedure" or "worker".  Commits with tc between steps.
+ * run_by is "procedure" or "worker".  At most max_actions actions execute
+ * (0: no limit); the rest wait for the next run.  Commits with tc between
+ * steps.
  */
-extern void ps_run_policies(Oid parent, const char *run_by,
+extern void ps_run_policies(Oid parent, const char *run_by, int max_actions,
 							const PsTxnControl *tc, PsRunStats *stats);
 
 /* ---- history.c --------------------------------------------------------- */
@@ -199,8 +202,13 @@ extern void ps_history_finish(int64 run_id, const char *status,
 							  const char *error, const char *sqlstate,
 							  int64 rows_moved, const char *blockers,
 							  TimestampTz retry_at, TimestampTz started);
-/* JSON array of the sessions holding locks on the tables of the tree. */
-extern char *ps_history_blockers(Oid parent);
+/*
+ * JSON array of the sessions holding locks on the tables of the tree, as
+ * much of each as owner may see in pg_stat_activity.
+ */
+extern char *ps_history_blockers(Oid parent, Oid owner);
+/* The owner of the extension's tables. */
+extern Oid	ps_mx_tables_owner(void);
 /* Remove rows older than partstrat.history_keep. */
 extern void ps_history_trim(void);
 /* Mark rows left running by processes that are gone; returns the count. */

@@ -44,6 +44,17 @@ partstrat_run_maintenance_proc(PG_FUNCTION_ARGS)
 	MemoryContext runcxt;
 	MemoryContext old;
 	Oid			parent = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
+	int			max_actions = 0;
+
+	if (PG_NARGS() > 1 && !PG_ARGISNULL(1))
+	{
+		max_actions = PG_GETARG_INT32(1);
+		if (max_actions < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("max_actions must be at least 1"),
+					 errhint("Pass NULL (the default) to run every action that is due.")));
+	}
 
 	if (cc == NULL || !IsA(cc, CallContext) || cc->atomic)
 		ereport(ERROR,
@@ -57,9 +68,13 @@ partstrat_run_maintenance_proc(PG_FUNCTION_ARGS)
 								   ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(runcxt);
 	memset(&stats, 0, sizeof(stats));
-	ps_run_policies(parent, "procedure", &tc, &stats);
+	ps_run_policies(parent, "procedure", max_actions, &tc, &stats);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(runcxt);
 	SPI_finish();
+	if (stats.budget_reached)
+		ereport(NOTICE,
+				(errmsg("max_actions (%d) reached: the other due actions wait for the next call",
+						max_actions)));
 	PG_RETURN_VOID();
 }

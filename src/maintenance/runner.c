@@ -24,6 +24,14 @@
  * failure also sets a retry delay that doubles up to a day.  One parent
  * never stops the others: every step is caught, recorded and committed.
  *
+ * Whose rights: the procedure runs with its caller's, and row security
+ * shows it only the policies of tables whose owner's rights it has.  The
+ * worker connects as partstrat.role; it reads every policy and keeps the
+ * history (old rows trimmed, rows of dead processes recovered) as the
+ * owner of the extension's tables, but acts only on tables whose owner's
+ * rights that role has: the others are "failed" with 42501 and the reason.
+ * Every action runs as the table's owner, never with more rights.
+ *
  * Copyright (c) 2026, partstrat developers
  *
  * IDENTIFICATION
@@ -38,6 +46,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/guc.h"
@@ -67,7 +76,42 @@ typedef struct RunState
 	const char *run_by;
 	PsRunStats *stats;
 	int			budget;			/* actions left in this run */
+	bool		worker;			/* bookkeeping as the tables' owner */
+	Oid			tables_owner;	/* owner of the extension's tables */
 } RunState;
+
+/* A switch to the owner of the extension's tables (worker bookkeeping). */
+typedef struct Elevation
+{
+	bool		on;
+	Oid			save_userid;
+	int			save_sec;
+} Elevation;
+
+/*
+ * The worker reads every policy, writes the rows of tables it may not act
+ * on, and trims and recovers the whole history as the owner of the
+ * extension's tables (row security lets partstrat.role see only the rows
+ * of owners whose rights it has).  Only the extension's own statements run
+ * so; a transaction that aborts restores the user by itself.
+ */
+static void
+elevate_begin(const RunState *rs, Elevation *e)
+{
+	e->on = rs->worker && OidIsValid(rs->tables_owner);
+	if (!e->on)
+		return;
+	GetUserIdAndSecContext(&e->save_userid, &e->save_sec);
+	SetUserIdAndSecContext(rs->tables_owner,
+						   e->save_sec | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+static void
+elevate_end(const Elevation *e)
+{
+	if (e->on)
+		SetUserIdAndSecContext(e->save_userid, e->save_sec);
+}
 
 /* The enabled policies (all the caller sees, or parent's), in OID order. */
 static List *
@@ -219,7 +263,7 @@ record_error(RunState *rs, const PsPolicy *p, Oid owner, const char *name,
 			 const char *error, const char *sqlstate)
 {
 	bool		locked = sqlstate && strcmp(sqlstate, "55P03") == 0;
-	char	   *blockers = locked ? ps_history_blockers(p->parent) : NULL;
+	char	   *blockers = locked ? ps_history_blockers(p->parent, owner) : NULL;
 	TimestampTz retry = locked ? 0 : retry_time(p->failures + 1);
 	TimestampTz now = GetCurrentTimestamp();
 
@@ -349,6 +393,22 @@ run_parent(RunState *rs, const PsPolicy *p)
 	if (p->retry_at != 0 && p->retry_at > GetCurrentTimestamp())
 		return STEP_OK;
 	rs->stats->parents++;
+	if (!has_privs_of_role(GetUserId(), owner))
+	{
+		/* the worker's partstrat.role lacks the owner's rights */
+		Elevation	e;
+		StepResult	r;
+		char	   *why = psprintf("role %s, which runs maintenance (partstrat.role), has not the rights of role %s, the owner of the table: maintenance acts only with the rights of owners whose rights its role has",
+								   GetUserNameFromId(GetUserId(), false),
+								   GetUserNameFromId(owner, false));
+
+		/* the reason names the runner's role: computed before the switch */
+		elevate_begin(rs, &e);
+		r = record_error(rs, p, owner, name, 0, "policy", NULL, why, "42501");
+		elevate_end(&e);
+		rs->tc->commit();
+		return r;
+	}
 	for (k = 0; k < PS_ACT_COUNT; k++)
 	{
 		ErrorData  *edata;
@@ -384,20 +444,25 @@ run_parent(RunState *rs, const PsPolicy *p)
 
 /* One pass over the enabled policies (or parent's). */
 void
-ps_run_policies(Oid parent, const char *run_by, const PsTxnControl *tc,
-				PsRunStats *stats)
+ps_run_policies(Oid parent, const char *run_by, int max_actions,
+				const PsTxnControl *tc, PsRunStats *stats)
 {
 	RunState	rs;
+	Elevation	e;
 	List	   *policies;
 	ListCell   *lc;
 
 	rs.tc = tc;
 	rs.run_by = run_by;
 	rs.stats = stats;
-	rs.budget = ps_mx_max_actions;
+	rs.budget = max_actions > 0 ? max_actions : INT_MAX;
+	rs.worker = strcmp(run_by, "worker") == 0;
+	rs.tables_owner = rs.worker ? ps_mx_tables_owner() : InvalidOid;
+	elevate_begin(&rs, &e);
 	ps_history_recover();
 	ps_history_trim();
 	policies = read_policies(parent);
+	elevate_end(&e);
 	tc->commit();
 	/* watching (src/watch/): a snapshot of the parents with a policy */
 	(void) ps_watch_run_snapshot(parent);
@@ -409,6 +474,9 @@ ps_run_policies(Oid parent, const char *run_by, const PsTxnControl *tc,
 		/* release what generating took (ACCESS SHARE on the parent) */
 		tc->commit();
 		if (r == STEP_STOP_RUN)
+		{
+			stats->budget_reached = true;
 			break;
+		}
 	}
 }

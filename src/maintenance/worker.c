@@ -12,8 +12,10 @@
  * outside BEGIN/COMMIT -- DETACH ... CONCURRENTLY -- run at top level, each
  * under partstrat.maintenance_statement_timeout.  The first thing each run
  * does is to mark the history rows that a dead process left "running"
- * as failed.  SIGTERM ends the worker at once (die()); SIGHUP rereads the
- * configuration.  A database without the extension is only watched.
+ * as failed.  At most partstrat.max_actions_per_run actions execute per
+ * run.  SIGTERM ends the worker at once (die()); SIGHUP rereads the
+ * configuration.  A worker that finds its database's slot held by a live
+ * worker (one a previous launcher started) exits: one worker per database.  A database without the extension is only watched.
  *
  * Copyright (c) 2026, partstrat developers
  *
@@ -72,7 +74,8 @@ clear_slot(int code, Datum arg)
 	if (my_slot)
 	{
 		LWLockAcquire(ps_mx_shared->lock, LW_EXCLUSIVE);
-		my_slot->pid = 0;
+		if (my_slot->pid == MyProcPid)
+			my_slot->pid = 0;
 		LWLockRelease(ps_mx_shared->lock);
 	}
 }
@@ -121,7 +124,8 @@ run_once(MemoryContext runcxt)
 	}
 	PG_TRY();
 	{
-		ps_run_policies(InvalidOid, "worker", &tc, &stats);
+		ps_run_policies(InvalidOid, "worker", ps_mx_max_actions, &tc,
+						&stats);
 	}
 	PG_CATCH();
 	{
@@ -141,6 +145,10 @@ run_once(MemoryContext runcxt)
 	CommitTransactionCommand();
 	pgstat_report_activity(STATE_IDLE, NULL);
 	pgstat_report_stat(true);
+	if (stats.budget_reached)
+		ereport(LOG,
+				(errmsg("partstrat worker: partstrat.max_actions_per_run (%d) reached; the other actions wait for the next run",
+						ps_mx_max_actions)));
 	set_slot_times(0, GetCurrentTimestamp(), 0,
 				   stats.last_error ? stats.last_error : "");
 }
@@ -161,6 +169,18 @@ partstrat_worker_main(Datum arg)
 	my_slot = &ps_mx_shared->slots[slotno];
 	LWLockAcquire(ps_mx_shared->lock, LW_EXCLUSIVE);
 	strlcpy(dbname, my_slot->dbname, sizeof(dbname));
+	if (my_slot->pid != 0 && my_slot->pid != MyProcPid &&
+		kill(my_slot->pid, 0) == 0)
+	{
+		/* a worker of a previous launcher still runs: one per database */
+		int			other = my_slot->pid;
+
+		LWLockRelease(ps_mx_shared->lock);
+		ereport(LOG,
+				(errmsg("partstrat worker for database \"%s\" not started: process %d still maintains it",
+						dbname, other)));
+		proc_exit(0);
+	}
 	my_slot->pid = MyProcPid;
 	my_slot->last_error[0] = '\0';
 	LWLockRelease(ps_mx_shared->lock);

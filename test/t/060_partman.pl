@@ -315,7 +315,9 @@ is($node->safe_psql('postgres', q{
 ($rc, $out, $err) = $node->psql('postgres', q{SELECT * FROM partstrat_import_partman(switch_off_partman => true)});
 like($err, qr/switch_off_partman needs apply => 'auto'/, 'import: switching pg_partman off needs apply auto');
 
-# the import, pg_partman's maintenance of those sets switched off
+# the import, pg_partman's maintenance of those sets switched off; a policy
+# a set already has keeps its other settings
+$node->safe_psql('postgres', "SELECT partstrat_set_policy('pm_date', rescue_default => true)");
 my $done = $node->safe_psql('postgres',
 	sprintf($map, "dry_run => false, switch_off_partman => true, apply => 'auto'"));
 (my $want = $dry) =~ s/would import/imported/g;
@@ -327,6 +329,8 @@ is($node->safe_psql('postgres', q{
 	'pm_daily=3/20 days/detach/-/auto,pm_date=3/20 days/detach/-/auto,pm_monthly=3/1 mon/archive/pm_archive/auto,'
 	. 'pm_quarterly=3/20 days/detach/-/auto,pm_weekly=3/1 year/drop/-/auto',
 	'import: partstrat_policies');
+is($node->safe_psql('postgres', "SELECT rescue_default FROM partstrat_policies WHERE parent = 'pm_date'::regclass"),
+	't', 'import: the existing policy of pm_date keeps rescue_default');
 is($node->safe_psql('postgres', q{
 	SELECT string_agg(parent_table, ',' ORDER BY parent_table) FROM partman.part_config
 	WHERE automatic_maintenance = 'off'}),

@@ -146,6 +146,8 @@ extern void ps_advise_split_repartition(AdviseCtx *ctx);
 
 /* advise_forecast.c: splits the growth forecast calls for (snapshots) */
 extern void ps_advise_forecast_split(AdviseCtx *ctx);
+extern int	ps_forecast_premake(AdviseCtx *ctx, int64 lo, int64 hi,
+								int *daily);
 extern void ps_advise_add_index(AdviseCtx *ctx);
 
 /* advise_partman.c */

@@ -40,6 +40,7 @@
 #include "partstrat.h"
 #include "skew.h"
 #include "timeaxis.h"
+#include "watch.h"
 
 /*
  * The step of a time-range parent's partitions, on the time axis shared
@@ -350,6 +351,8 @@ ps_advise_premake(AdviseCtx *ctx)
 	Timestamp	want;
 	Timestamp	live_from;
 	int			count = 0;
+	int			fc_premake = 0;
+	int			fc_daily = 0;
 	double		left;
 	Timestamp	t;
 	Timestamp	after_rescue;
@@ -368,6 +371,18 @@ ps_advise_premake(AdviseCtx *ctx)
 		return;
 	want = step_add(&st, ctx->now, ps_premake_min);
 	live_from = step_add(&st, ctx->now, -ps_premake_min);
+	/* the growth forecast's premake, before the gap opens (advise_forecast.c) */
+	{
+		int64		lo,
+					nhi;
+
+		if (part_bounds_usec(tree, newest, &lo, &nhi))
+			fc_premake = ps_forecast_premake(ctx, lo, nhi, &fc_daily);
+		if (fc_premake > 0 && step_add(&st, ctx->now, fc_premake) > want)
+			want = step_add(&st, ctx->now, fc_premake);
+		else
+			fc_premake = 0;
+	}
 
 	/*
 	 * A DEFAULT whose rows the rescue_default advice moves out: once it has
@@ -465,7 +480,22 @@ ps_advise_premake(AdviseCtx *ctx)
 	ps_json_key_str(&a->evidence, "interval", st.adjective);
 	ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
 	ps_json_key_int(&a->evidence, "partitions_to_create", count);
-	if (left >= 0)
+	if (fc_premake > 0)
+	{
+		ps_json_key_int(&a->evidence, "forecast_premake", fc_premake);
+		ps_json_key_num(&a->evidence, "forecast_horizon_days",
+						ps_forecast_horizon_min / 1440.0, 1);
+		ps_json_key_int(&a->evidence, "daily_snapshots", fc_daily);
+	}
+	if (fc_premake > 0)
+		a->reason = psprintf("The forecast (%d daily snapshots) says the premade partitions of %s run out on %s, %.1f %s after now, within partstrat.forecast_horizon (%.0f days)%s: premake %d keeps it covered, create %d more %s partitions.",
+							 fc_daily, get_rel_name(tree->root),
+							 usec_text(hi, typid), left, st.noun,
+							 ps_forecast_horizon_min / 1440.0,
+							 ps_default_of(tree, -1) >= 0 ?
+							 "; the DEFAULT partition receives rows from then" : "",
+							 fc_premake, count, st.adjective);
+	else if (left >= 0)
 		a->reason = psprintf("The newest partition of %s, %s, ends at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partitions.",
 							 get_rel_name(tree->root), tree->parts[newest].relname,
 							 usec_text(hi, typid), left, st.noun,

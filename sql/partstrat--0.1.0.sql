@@ -1443,6 +1443,7 @@ DECLARE
     sub boolean;
     want_parent oid := $1;
     found_one boolean := false;
+    pol record;
 BEGIN
     IF coalesce(apply, '') NOT IN ('advise', 'auto') THEN
         RAISE EXCEPTION 'unknown apply "%"', apply USING ERRCODE = '22023',
@@ -1570,9 +1571,19 @@ BEGIN
         IF dry_run THEN
             result := 'would import';
         ELSE
+            -- a policy the set already has keeps its other settings
+            SELECT * INTO pol FROM @extschema@.partstrat_policies v WHERE v.parent = rel;
             PERFORM @extschema@.partstrat_set_policy(rel::regclass, retention => retention,
                 retention_action => coalesce(retention_action, 'detach'),
-                archive_schema => archive_schema, premake => premake, apply => apply);
+                archive_schema => archive_schema,
+                "concurrently" => coalesce(pol."concurrently", false),
+                premake => premake,
+                rescue_default => coalesce(pol.rescue_default, false),
+                split_oversized => coalesce(pol.split_oversized, false),
+                merge_undersized => coalesce(pol.merge_undersized, false),
+                target_bytes => pol.target_bytes,
+                maintenance_window => pol.maintenance_window,
+                apply => apply, enabled => coalesce(pol.enabled, true));
             result := 'imported';
             IF switch_off_partman AND switch_off_ddl IS NOT NULL THEN
                 EXECUTE switch_off_ddl;

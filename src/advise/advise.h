@@ -154,5 +154,8 @@ extern void ps_advise_add_index(AdviseCtx *ctx);
 extern PsPartman *ps_partman_lookup(PsTree *tree);
 extern List *ps_advise_partman(AdviseCtx *ctx, List *advice);
 extern char *ps_partman_report_line(PsPartman *pm);
+extern void ps_partman_premake_reason(AdviseCtx *ctx, Advice *a,
+									  const char *newest, const char *ends,
+									  const char *noun);
 
 #endif							/* PARTSTRAT_ADVISE_H */

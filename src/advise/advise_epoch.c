@@ -293,10 +293,27 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 	if (default_max(ctx, ps_default_of(tree, -1), &def_hi))
 		while (after <= def_hi && after < PG_INT64_MAX - width)
 			after += width;
-	if (after >= want || after < now_e - ps_premake_min * width)
-		return;					/* enough ahead, or an archive */
-	count = (int) ((want - after + width - 1) / width);
+	if (after < now_e - ps_premake_min * width)
+		return;					/* an archive */
 	adjective = width_words(width, scale, &noun);
+	if (after >= want)
+	{
+		/* enough ahead; on a pg_partman set, its setting must keep it so */
+		if (pm != NULL && !pm->unreadable && pm->premake < ps_premake_min)
+		{
+			a = ps_new_advice(ctx, ADV_PREMAKE, 1);
+			ps_set_part(a, newest);
+			ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
+			ps_json_key_str(&a->evidence, "newest_ends", ts_text(epoch_to_ts(after, scale)));
+			ps_json_key_str(&a->evidence, "epoch", unit_name(scale));
+			ps_json_key_int(&a->evidence, "step", width);
+			ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
+			ps_partman_premake_reason(ctx, a, tree->parts[newest].relname,
+									  ts_text(epoch_to_ts(after, scale)), noun);
+		}
+		return;
+	}
+	count = (int) ((want - after + width - 1) / width);
 
 	a = ps_new_advice(ctx, ADV_PREMAKE, count);
 	ps_set_part(a, newest);

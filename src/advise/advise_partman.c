@@ -224,6 +224,23 @@ partman_json(PsPartman *pm)
 	return psprintf("{%s}", j.data);
 }
 
+/*
+ * The reason of a premake advised because pg_partman's premake setting is
+ * under partstrat.premake_min while its partitions still reach far enough
+ * (the DDL is made by ps_advise_partman).
+ */
+void
+ps_partman_premake_reason(AdviseCtx *ctx, Advice *a, const char *newest,
+						  const char *ends, const char *noun)
+{
+	PsPartman  *pm = ctx->partman;
+
+	ps_json_key_int(&a->evidence, "pg_partman_premake", pm->premake);
+	a->reason = psprintf("The newest partition of %s, %s, ends at %s, far enough after now, but pg_partman's premake setting is %d, fewer than partstrat.premake_min (%d): its maintenance keeps only %d %s ahead once now passes it.",
+						 get_rel_name(ctx->tree->root), newest, ends,
+						 pm->premake, ps_premake_min, pm->premake, noun);
+}
+
 /* What to do instead of a layout change pg_partman cannot follow. */
 static void
 refuse(Advice *a, PsPartman *pm, const char *what, const char *alternative)

@@ -405,8 +405,41 @@ ps_advise_premake(AdviseCtx *ctx)
 			count = 0;
 		}
 	}
-	if (after_rescue >= want || after_rescue < live_from)
-		return;					/* enough ahead, or an archive */
+	if (ctx->partman != NULL && after_rescue >= ctx->now)
+	{
+		/*
+		 * pg_partman counts its premake from the interval that holds now
+		 * (or, with infinite_time_partitions off, its newest row): ahead
+		 * enough when premake_min intervals follow the current one's start,
+		 * else its own premake, once raised, would never satisfy the advice.
+		 */
+		Timestamp	cur = after_rescue;
+		int			k;
+
+		for (k = 0; cur > ctx->now && k < 10000; k++)
+			cur = step_add(&st, cur, -1);
+		want = step_add(&st, cur, ps_premake_min);
+	}
+	if (after_rescue < live_from)
+		return;					/* an archive */
+	if (after_rescue >= want)
+	{
+		/* enough ahead; on a pg_partman set, its setting must keep it so */
+		if (ctx->partman != NULL && !ctx->partman->unreadable &&
+			ctx->partman->premake < ps_premake_min)
+		{
+			a = ps_new_advice(ctx, ADV_PREMAKE, 1);
+			ps_set_part(a, newest);
+			ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
+			ps_json_key_str(&a->evidence, "newest_ends", usec_text(after_rescue, typid));
+			ps_json_key_str(&a->evidence, "now", usec_text(ctx->now, TIMESTAMPTZOID));
+			ps_json_key_str(&a->evidence, "interval", st.adjective);
+			ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
+			ps_partman_premake_reason(ctx, a, tree->parts[newest].relname,
+									  usec_text(after_rescue, typid), st.noun);
+		}
+		return;
+	}
 	for (t = after_rescue; t < want && count < 10000; t = step_add(&st, t, 1))
 		count++;
 	left = (double) (hi - ctx->now) / st.approx_usec;

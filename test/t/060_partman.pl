@@ -229,6 +229,33 @@ for my $set (qw(pm_daily pm_ids pm_ep))
 		qr/rescue_default|premake/, "$set: rescue and premake done");
 }
 
+for my $set (@sets)
+{
+	unlike($node->safe_psql('postgres', "SELECT string_agg(action, ',') FROM partstrat_advise('$set')"),
+		qr/premake/, "$set: pg_partman's premake, as advised, satisfies the advice");
+}
+
+# a set whose newest row is yesterday's: pg_partman (infinite_time_partitions
+# off) premakes from there, and the premake it was advised satisfies the
+# advice's second pass
+$node->safe_psql('postgres', qq{
+	CREATE TABLE pm_idle (id bigint NOT NULL, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
+	@{[create_parent('public.pm_idle', 'ts', 'daily', '1 day', ", p_premake := 1, p_start_partition := (now() - interval '5 days')::date::text")]}
+	INSERT INTO pm_idle SELECT g, date_trunc('day', now()) - interval '1 day' + g * interval '1 minute'
+		FROM generate_series(1, 100) g;
+	ANALYZE pm_idle;
+});
+my $idle = $node->safe_psql('postgres', q{SELECT ddl FROM partstrat_advise('pm_idle') WHERE action = 'premake'});
+like($idle, qr/SET premake = 3/, 'pm_idle: premake advised as pg_partman\'s setting');
+($rc, $out, $err) = $node->psql('postgres', $idle, on_error_stop => 1);
+is($rc, 0, 'pm_idle: the advised premake runs') or diag($err);
+is($node->safe_psql('postgres', q{SELECT count(*) FROM partstrat_advise('pm_idle') WHERE action = 'premake'}),
+	'0', 'pm_idle: no premake advised again once pg_partman premade from its newest row');
+$node->safe_psql('postgres', q{
+	DELETE FROM partman.part_config WHERE parent_table = 'public.pm_idle';
+	DROP TABLE pm_idle;
+	DROP TABLE IF EXISTS partman.template_public_pm_idle;
+});
 
 # partstrat_import_partman(): part_config rows become policies
 $node->safe_psql('postgres', q{
@@ -288,7 +315,9 @@ is($node->safe_psql('postgres', q{
 ($rc, $out, $err) = $node->psql('postgres', q{SELECT * FROM partstrat_import_partman(switch_off_partman => true)});
 like($err, qr/switch_off_partman needs apply => 'auto'/, 'import: switching pg_partman off needs apply auto');
 
-# the import, pg_partman's maintenance of those sets switched off
+# the import, pg_partman's maintenance of those sets switched off; a policy
+# a set already has keeps its other settings
+$node->safe_psql('postgres', "SELECT partstrat_set_policy('pm_date', rescue_default => true)");
 my $done = $node->safe_psql('postgres',
 	sprintf($map, "dry_run => false, switch_off_partman => true, apply => 'auto'"));
 (my $want = $dry) =~ s/would import/imported/g;
@@ -300,6 +329,8 @@ is($node->safe_psql('postgres', q{
 	'pm_daily=3/20 days/detach/-/auto,pm_date=3/20 days/detach/-/auto,pm_monthly=3/1 mon/archive/pm_archive/auto,'
 	. 'pm_quarterly=3/20 days/detach/-/auto,pm_weekly=3/1 year/drop/-/auto',
 	'import: partstrat_policies');
+is($node->safe_psql('postgres', "SELECT rescue_default FROM partstrat_policies WHERE parent = 'pm_date'::regclass"),
+	't', 'import: the existing policy of pm_date keeps rescue_default');
 is($node->safe_psql('postgres', q{
 	SELECT string_agg(parent_table, ',' ORDER BY parent_table) FROM partman.part_config
 	WHERE automatic_maintenance = 'off'}),

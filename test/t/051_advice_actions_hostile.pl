@@ -271,7 +271,12 @@ $node->safe_psql('postgres', q{
 });
 $node->safe_psql('postgres', q{
 	CREATE FUNCTION own.who(kind text) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $f$
-	BEGIN INSERT INTO public.seen VALUES (kind, current_user); RETURN true; END $f$;
+	BEGIN
+		-- a NOTICE reaches the client even when the script then rolls back
+		RAISE NOTICE '% ran as %', kind, current_user;
+		INSERT INTO public.seen VALUES (kind, current_user);
+		RETURN true;
+	END $f$;
 	CREATE TABLE own.e (id int NOT NULL) PARTITION BY RANGE (id);
 	CREATE TABLE own.e_0 PARTITION OF own.e FOR VALUES FROM (0) TO (100);
 	CREATE TABLE own.e_d PARTITION OF own.e DEFAULT;
@@ -310,6 +315,7 @@ foreach my $g (sort keys %gen)
 	my ($rc, $out, $err) = run_file($script, 'ops');
 	isnt($rc, 0, "$g: ops may not run it");
 	like($err, qr/must be able to act as role "alice"/, "$g: ops: refused with the reason");
+	unlike($err, qr/policy ran as ops/, "$g: ops: alice's policy did not run as ops");
 	is($node->safe_psql('postgres', "SELECT coalesce(string_agg(DISTINCT who, ','), 'none') FROM public.seen"),
 		'none', "$g: ops: alice's policy never ran as ops");
 
@@ -321,6 +327,7 @@ foreach my $g (sort keys %gen)
 	($rc, $out, $err) = run_file($script, 'mgr');
 	isnt($rc, 0, "$g: mgr with a FORCEd policy: refused");
 	like($err, qr/row-level security/, "$g: mgr: the reason is the policy");
+	unlike($err, qr/policy ran as mgr/, "$g: mgr: alice's policy did not run as mgr");
 	is($node->safe_psql('postgres', "SELECT coalesce(string_agg(DISTINCT who, ','), 'none') FROM public.seen"),
 		'none', "$g: mgr: alice's policy never ran as mgr");
 	$node->safe_psql('postgres', 'ALTER TABLE own.e_0 NO FORCE ROW LEVEL SECURITY; ALTER TABLE own.e_d NO FORCE ROW LEVEL SECURITY',
@@ -334,6 +341,7 @@ foreach my $g (sort keys %gen)
 {
 	my ($rc, $out, $err) = run_file($node->safe_psql('postgres', "SELECT $gen{$g}"), 'postgres');
 	is($rc, 0, "$g: a superuser runs it") or diag($err);
+	unlike($err, qr/policy ran as postgres/, "$g: the policy did not run as the superuser");
 }
 is($node->safe_psql('postgres', 'SELECT count(*) || \':\' || sum(id) FROM own.e'), '150:11175', 'every row kept');
 is($node->safe_psql('postgres', "SELECT count(*) FROM public.seen WHERE who <> 'alice'"), '0',

@@ -28,7 +28,10 @@ SELECT test_safe_literals($q$SELECT U&'d\0061t\+000061' AS u, u&'\0041\\' AS v$q
 \echo :sql
 :sql;
 SET standard_conforming_strings = off;
+-- (terse: PostgreSQL 17 quotes the setting's name in the DETAIL)
+\set VERBOSITY terse
 :sql;
+\set VERBOSITY default
 SET standard_conforming_strings = on;
 
 -- "bu&'...'" is the identifier bu, the operator &, a plain literal: rewritten

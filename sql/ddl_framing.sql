@@ -9,6 +9,9 @@
 -- or with standard_conforming_strings off, for list values with a backslash.
 -- Every script must run, move every row exactly and never call evil.
 --
+\set ECHO none
+\i sql/ddl_shape.inc
+\set ECHO all
 SET client_min_messages = notice;
 CREATE SCHEMA app;
 CREATE SCHEMA evil;
@@ -72,11 +75,16 @@ SELECT * FROM fingerprint('ev');
 -- split (exact quantiles of the expression key)
 ------------------------------------------------------------------------
 SELECT partstrat_ddl_split('ev_0', 2, exact => true) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
 SET search_path = evil, public;
+\set ECHO errors
+\o /dev/null
 \i results/ddl_framing_run.sql
+\o
+\set ECHO all
 SHOW search_path;
 SET search_path = fr, public;
 SELECT tableoid::regclass AS partition, count(*), min(k), max(k) FROM ev GROUP BY 1 ORDER BY 1;
@@ -97,11 +105,16 @@ SET search_path = fr, app, public;
 -- version)
 ANALYZE fr.ev_0_1, fr.ev_0_2;
 SELECT partstrat_ddl_merge(ARRAY['fr.ev_0_1', 'fr.ev_0_2']::regclass[]) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
 SET search_path = evil, public;
+\set ECHO errors
+\o /dev/null
 \i results/ddl_framing_run.sql
+\o
+\set ECHO all
 SET search_path = fr, public;
 SELECT tableoid::regclass AS partition, count(*), min(k), max(k) FROM ev GROUP BY 1 ORDER BY 1;
 SELECT * FROM fingerprint('ev');
@@ -112,11 +125,16 @@ SELECT * FROM ev_indexes WHERE partition LIKE 'ev\_0\_%';
 ------------------------------------------------------------------------
 SET search_path = fr, app, public;
 SELECT partstrat_ddl_premake('ev', 1) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
 SET search_path = evil, public;
+\set ECHO errors
+\o /dev/null
 \i results/ddl_framing_run.sql
+\o
+\set ECHO all
 SET search_path = fr, public;
 SELECT partition, range_from, range_to FROM partstrat_partitions('ev') ORDER BY range_from;
 SELECT * FROM ev_indexes WHERE partition NOT LIKE 'ev\_0%' AND partition NOT IN ('ev_1', 'ev_2');
@@ -129,13 +147,18 @@ SELECT tableoid::regclass AS partition, count(*) FROM ev WHERE k >= 3000 GROUP B
 ------------------------------------------------------------------------
 SET search_path = fr, app, public;
 SELECT partstrat_ddl_retention('ev', keep_count => 2, concurrently => true) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
 SET search_path = evil, public;
 SET standard_conforming_strings = off;
 SET lock_timeout = '7s';
+\set ECHO errors
+\o /dev/null
 \i results/ddl_framing_run.sql
+\o
+\set ECHO all
 SHOW search_path;
 SHOW standard_conforming_strings;
 SHOW lock_timeout;
@@ -154,21 +177,31 @@ INSERT INTO ev SELECT g, g, 'Note ' || g FROM generate_series(4000, 4049) g;
 SELECT * FROM fingerprint('ev');
 SET search_path = fr, app, public;
 SELECT partstrat_ddl_rescue_default('ev') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
 SET search_path = evil, public;
+\set ECHO errors
+\o /dev/null
 \i results/ddl_framing_run.sql
+\o
+\set ECHO all
 SET search_path = fr, public;
 SELECT tableoid::regclass AS partition, count(*), min(k), max(k) FROM ev GROUP BY 1 ORDER BY 1;
 SELECT * FROM fingerprint('ev');
 SET search_path = fr, app, public;
 SELECT partstrat_ddl_guard_default('ev') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
 SET search_path = evil, public;
+\set ECHO errors
+\o /dev/null
 \i results/ddl_framing_run.sql
+\o
+\set ECHO all
 SET search_path = fr, public;
 -- (NOT NULL constraints, contype 'n', are rows of pg_constraint from PostgreSQL 18 on: left out, the same output on every version)
 SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'ev_def'::regclass AND contype <> 'n';
@@ -184,11 +217,16 @@ CREATE TABLE mv_1 PARTITION OF mv FOR VALUES IN ('happy', 'ok', 'sad');
 CREATE TABLE mv_2 PARTITION OF mv FOR VALUES IN ('angry');
 INSERT INTO mv SELECT (ARRAY['happy', 'ok', 'sad', 'angry']::mood[])[1 + g % 4], g FROM generate_series(1, 400) g;
 SELECT partstrat_ddl_split('mv_1', 2, exact => true) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
 SET search_path = evil, public;
+\set ECHO errors
+\o /dev/null
 \i results/ddl_framing_run.sql
+\o
+\set ECHO all
 SET search_path = fr, public;
 SELECT tableoid::regclass AS partition, m, count(*) FROM mv GROUP BY 1, 2 ORDER BY 1, 2;
 
@@ -203,11 +241,16 @@ CREATE TABLE lv_2 PARTITION OF lv FOR VALUES IN ('g');
 INSERT INTO lv SELECT (ARRAY['a\b', 'c\d', 'e', 'f\', 'g'])[1 + g % 5], g FROM generate_series(1, 500) g;
 SELECT * FROM fingerprint('lv');
 SELECT partstrat_ddl_split('lv_1', 2, exact => true) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
 SET standard_conforming_strings = off;
+\set ECHO errors
+\o /dev/null
 \i results/ddl_framing_run.sql
+\o
+\set ECHO all
 SHOW standard_conforming_strings;
 RESET standard_conforming_strings;
 SELECT tableoid::regclass AS partition, k, length(k), count(*) FROM lv GROUP BY 1, 2 ORDER BY 1, 2;
@@ -215,11 +258,16 @@ SELECT * FROM fingerprint('lv');
 SELECT partition, bound FROM partstrat_partitions('lv') ORDER BY 1;
 -- and merged back, again with standard_conforming_strings off
 SELECT partstrat_ddl_merge(ARRAY['fr.lv_1_1', 'fr.lv_1_2']::regclass[]) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
 SET standard_conforming_strings = off;
+\set ECHO errors
+\o /dev/null
 \i results/ddl_framing_run.sql
+\o
+\set ECHO all
 RESET standard_conforming_strings;
 SELECT tableoid::regclass AS partition, k, count(*) FROM lv GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT * FROM fingerprint('lv');
@@ -240,7 +288,11 @@ SELECT ddl AS script FROM partstrat_advise('lr') WHERE action = 'rescue_default'
 \qecho :script
 \o
 SET standard_conforming_strings = off;
+\set ECHO errors
+\o /dev/null
 \i results/ddl_framing_run.sql
+\o
+\set ECHO all
 RESET standard_conforming_strings;
 SELECT tableoid::regclass AS partition, k = 'x\y' AS heavy, count(*) FROM lr GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT * FROM fingerprint('lr');
@@ -258,6 +310,7 @@ CREATE TABLE fl_2 PARTITION OF fl FOR VALUES FROM (1.0 / 3) TO (1);
 INSERT INTO fl SELECT g / 1000.0 FROM generate_series(0, 999) g;
 SET extra_float_digits = 0;
 SELECT partstrat_ddl_split('fl_2', boundaries => ARRAY['0.5']) AS script \gset
+SELECT script_shape(:'script');
 RESET extra_float_digits;
 SELECT substring(:'script' FROM 'ATTACH PARTITION [^;]*fl_2_1 [^;]*');
 \o results/ddl_framing_run.sql
@@ -277,6 +330,7 @@ CREATE TABLE iv_2 PARTITION OF iv FOR VALUES FROM ('-1 day -02:00:00') TO ('1 da
 INSERT INTO iv SELECT g * interval '1 minute' - interval '2 days' FROM generate_series(0, 3000) g;
 SET IntervalStyle = sql_standard;
 SELECT partstrat_ddl_split('iv_2', boundaries => ARRAY['0']) AS script \gset
+SELECT script_shape(:'script');
 RESET IntervalStyle;
 SELECT substring(:'script' FROM 'ATTACH PARTITION [^;]*iv_2_1 [^;]*');
 \o results/ddl_framing_run.sql
@@ -306,7 +360,11 @@ SELECT ddl AS script FROM partstrat_advise('ai', 65536) WHERE action = 'add_inde
 \qecho :script
 \o
 SET search_path = evil, public;
+\set ECHO errors
+\o /dev/null
 \i results/ddl_framing_run.sql
+\o
+\set ECHO all
 SET search_path = fr, public;
 SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
 WHERE i.indrelid = 'ai_2'::regclass;
@@ -323,6 +381,7 @@ CREATE TEMP TABLE tt_0 PARTITION OF tt FOR VALUES FROM (0) TO (1000);
 CREATE INDEX tt_norm ON tt (norm(note));
 INSERT INTO tt SELECT g, 'Note ' || g FROM generate_series(0, 999) g;
 SELECT partstrat_ddl_split('tt_0', 2, exact => true) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_framing_run.sql
 \qecho :script
 \o
@@ -332,6 +391,7 @@ SET search_path = evil, public;
 \set ECHO all
 SET search_path = fr, app, public;
 SELECT partstrat_ddl_premake('tt', 1) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_framing_run.sql
 \qecho :script
 \o

@@ -4,6 +4,9 @@
 --
 -- partstrat's drop event trigger (maintenance policies) logs EventTriggerInvoke
 -- at DEBUG1, which the scripts' DEBUG1 output below would show at each DROP.
+\set ECHO none
+\i sql/ddl_shape.inc
+\set ECHO all
 ALTER EVENT TRIGGER partstrat_on_sql_drop DISABLE;
 CREATE ROLE "regress_ps merger";
 CREATE SCHEMA "merge ß";
@@ -53,12 +56,20 @@ ALTER TABLE "Order ""02""" OWNER TO "regress_ps merger";
 ALTER TABLE "Order 03" OWNER TO "regress_ps merger";
 ALTER TABLE "Order 05" OWNER TO "regress_ps merger";
 ALTER TABLE "Order default" OWNER TO "regress_ps merger";
-SELECT partstrat_ddl_merge(ARRAY['"Order 03"', '"Order 01"', '"Order ""02"""']::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['"Order 03"', '"Order 01"', '"Order ""02"""']::regclass[]));
 -- the owner may not create in the schema: refused before any row moves
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_merge(ARRAY['"Order 03"', '"Order 01"', '"Order ""02"""']::regclass[]) \gexec
+\o
+\set ECHO all
 ROLLBACK;
 GRANT USAGE, CREATE ON SCHEMA "merge ß" TO "regress_ps merger";
+\set ECHO errors
+\o /dev/null
 SELECT debug_attach(partstrat_ddl_merge(ARRAY['"Order 03"', '"Order 01"', '"Order ""02"""']::regclass[])) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('"Order"');
 SELECT count(*), sum("select"), sum(amount) FROM "Order";
 SELECT regexp_replace(pg_get_indexdef(i.indexrelid), ' ON .* USING ', ' ON … USING '), p.inhparent::regclass
@@ -79,7 +90,11 @@ CREATE TABLE region_none PARTITION OF region FOR VALUES IN (NULL, '');
 CREATE TABLE region_other PARTITION OF region DEFAULT;
 INSERT INTO region SELECT (ARRAY['de', 'fr', 'us', NULL, '', 'jp'])[1 + g % 6], g FROM generate_series(1, 600) g;
 SELECT split_part(partstrat_ddl_merge(ARRAY['region_none', 'region_eu']::regclass[], lock_timeout => '1s'), E'\nBEGIN;', 1);
+\set ECHO errors
+\o /dev/null
 SELECT debug_attach(partstrat_ddl_merge(ARRAY['region_none', 'region_eu']::regclass[])) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('region');
 SELECT count(*), count(code), sum(n) FROM region;
 
@@ -91,7 +106,11 @@ CREATE TABLE mc_1 PARTITION OF mc FOR VALUES FROM (0, 0) TO (1, 50);
 CREATE TABLE mc_2 PARTITION OF mc FOR VALUES FROM (1, 50) TO (2, MINVALUE);
 CREATE TABLE mc_3 PARTITION OF mc FOR VALUES FROM (2, 0) TO (3, 0);
 INSERT INTO mc SELECT g % 3, g % 100 FROM generate_series(0, 299) g;
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_merge(ARRAY['mc_1', 'mc_2']::regclass[]) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('mc');
 
 --
@@ -99,49 +118,49 @@ SELECT * FROM rows_per_partition('mc');
 --
 \pset tuples_only off
 -- not adjacent (a gap: 2026-01-04 is missing)
-SELECT partstrat_ddl_merge(ARRAY['"Order 01_merged"', '"Order 05"']::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['"Order 01_merged"', '"Order 05"']::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
 -- (2, MINVALUE) is not (2, 0)
-SELECT partstrat_ddl_merge(ARRAY['mc_1_merged', 'mc_3']::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['mc_1_merged', 'mc_3']::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
 -- fewer than two
-SELECT partstrat_ddl_merge(ARRAY['"Order 05"']::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['"Order 05"']::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_merge(ARRAY[]::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY[]::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
 -- twice the same
-SELECT partstrat_ddl_merge(ARRAY['"Order 05"', '"Order 05"']::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['"Order 05"', '"Order 05"']::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
 -- different parents
-SELECT partstrat_ddl_merge(ARRAY['"Order 05"', 'region_us']::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['"Order 05"', 'region_us']::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
 -- the DEFAULT
-SELECT partstrat_ddl_merge(ARRAY['region_us', 'region_other']::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['region_us', 'region_other']::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
 -- the parent itself
-SELECT partstrat_ddl_merge(ARRAY['region', 'region_us']::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['region', 'region_us']::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_merge(ARRAY['region_us', 'region']::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['region_us', 'region']::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
 -- a NULL element, a two-dimensional array
-SELECT partstrat_ddl_merge(ARRAY['region_us', NULL]::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['region_us', NULL]::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_merge(ARRAY[['region_us'], ['region_none_merged']]::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY[['region_us'], ['region_none_merged']]::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
 -- hash partitions
 CREATE TABLE h (id int) PARTITION BY HASH (id);
 CREATE TABLE h_0 PARTITION OF h FOR VALUES WITH (MODULUS 2, REMAINDER 0);
 CREATE TABLE h_1 PARTITION OF h FOR VALUES WITH (MODULUS 2, REMAINDER 1);
-SELECT partstrat_ddl_merge(ARRAY['h_0', 'h_1']::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['h_0', 'h_1']::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
 -- a sub-partitioned partition
 CREATE TABLE sub (a int NOT NULL, b int NOT NULL) PARTITION BY RANGE (a);
 CREATE TABLE sub_1 PARTITION OF sub FOR VALUES FROM (0) TO (10) PARTITION BY LIST (b);
 CREATE TABLE sub_2 PARTITION OF sub FOR VALUES FROM (10) TO (20);
-SELECT partstrat_ddl_merge(ARRAY['sub_1', 'sub_2']::regclass[]);
+SELECT script_shape(partstrat_ddl_merge(ARRAY['sub_1', 'sub_2']::regclass[]));
 \echo :LAST_ERROR_SQLSTATE
 -- bad lock_timeout
-SELECT partstrat_ddl_merge(ARRAY['h_0', 'h_1']::regclass[], lock_timeout => '0');
+SELECT script_shape(partstrat_ddl_merge(ARRAY['h_0', 'h_1']::regclass[], lock_timeout => '0'));
 \echo :LAST_ERROR_SQLSTATE
 -- NULL: NULL
 SELECT partstrat_ddl_merge(NULL) IS NULL AS is_null;

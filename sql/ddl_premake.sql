@@ -5,6 +5,9 @@
 -- per partition, new bounds, no gap, owner, grants, indexes, and ATTACH
 -- without a validation scan (debug1: "implied by existing constraints").
 --
+\set ECHO none
+\i sql/ddl_shape.inc
+\set ECHO all
 SET client_min_messages = notice;
 -- a schema of its own: nothing here depends on what other tests leave behind
 CREATE SCHEMA ps_premake;
@@ -62,6 +65,7 @@ SELECT tableoid::regclass AS partition, count(*) FROM ev GROUP BY 1 ORDER BY 1;
 
 -- the same text in any session: time zone and date style do not matter
 SELECT partstrat_ddl_premake('ev', 2) AS script \gset
+SELECT script_shape(:'script');
 SET TimeZone = 'Asia/Kolkata';
 SET DateStyle = 'SQL, DMY';
 SELECT partstrat_ddl_premake('ev', 2) = :'script' AS same_text;
@@ -73,7 +77,11 @@ RESET DateStyle;
 \qecho :script
 \o
 SET client_min_messages = debug1;
+\set ECHO errors
+\o /dev/null
 \i results/ddl_premake_run.sql
+\o
+\set ECHO all
 RESET client_min_messages;
 
 SELECT partition, bound FROM partstrat_partitions('ev');
@@ -98,7 +106,7 @@ SELECT tableoid::regclass AS partition, count(*) FROM ev WHERE id = 2000 GROUP B
 -- count => 0 fills gaps only: nothing to do now
 \pset format unaligned
 \pset tuples_only on
-SELECT partstrat_ddl_premake('ev', 0);
+SELECT script_shape(partstrat_ddl_premake('ev', 0));
 \pset format aligned
 \pset tuples_only off
 
@@ -111,10 +119,15 @@ CREATE TABLE d_20260102 PARTITION OF d FOR VALUES FROM ('2026-01-02') TO ('2026-
 CREATE TABLE d_20260105 PARTITION OF d FOR VALUES FROM ('2026-01-05') TO ('2026-01-06');
 INSERT INTO d VALUES ('2026-01-01', 1), ('2026-01-02', 2), ('2026-01-05', 5);
 SELECT partstrat_ddl_premake('d', 2) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_premake_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_premake_run.sql
+\o
+\set ECHO all
 SELECT partition, range_from, range_to FROM partstrat_partitions('d');
 SELECT gaps('d');
 SELECT tableoid::regclass AS partition, count(*) FROM d GROUP BY 1 ORDER BY 1;
@@ -126,10 +139,15 @@ CREATE TABLE wk (ts timestamp NOT NULL) PARTITION BY RANGE (ts);
 CREATE TABLE wk_p2026w01 PARTITION OF wk FOR VALUES FROM ('2025-12-29') TO ('2026-01-05');
 CREATE TABLE wk_p2026w02 PARTITION OF wk FOR VALUES FROM ('2026-01-05') TO ('2026-01-12');
 SELECT partstrat_ddl_premake('wk', 2) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_premake_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_premake_run.sql
+\o
+\set ECHO all
 SELECT partition, range_from, range_to FROM partstrat_partitions('wk');
 
 ------------------------------------------------------------------------
@@ -142,10 +160,15 @@ CREATE TABLE t_p3000 PARTITION OF t FOR VALUES FROM (3000) TO (4000);
 INSERT INTO t SELECT g FROM generate_series(0, 3999, 7) g WHERE g NOT BETWEEN 2000 AND 2999;
 SELECT tableoid::regclass AS partition, count(*) FROM t GROUP BY 1 ORDER BY 1;
 SELECT partstrat_ddl_premake('t', 1) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_premake_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_premake_run.sql
+\o
+\set ECHO all
 SELECT partition, range_from, range_to FROM partstrat_partitions('t');
 SELECT gaps('t');
 SELECT tableoid::regclass AS partition, count(*) FROM t GROUP BY 1 ORDER BY 1;
@@ -156,13 +179,18 @@ SELECT tableoid::regclass AS partition, count(*) FROM t GROUP BY 1 ORDER BY 1;
 CREATE TABLE irr (ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
 CREATE TABLE irr_a PARTITION OF irr FOR VALUES FROM ('2026-01-01 00:00+00') TO ('2026-01-02 00:00+00');
 CREATE TABLE irr_b PARTITION OF irr FOR VALUES FROM ('2026-01-02 00:00+00') TO ('2026-02-01 00:00+00');
-SELECT partstrat_ddl_premake('irr', 1);
+SELECT script_shape(partstrat_ddl_premake('irr', 1));
 \echo :LAST_ERROR_SQLSTATE
 SELECT partstrat_ddl_premake('irr', 2, step => 'monthly') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_premake_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_premake_run.sql
+\o
+\set ECHO all
 SELECT partition, range_from, range_to FROM partstrat_partitions('irr');
 
 ------------------------------------------------------------------------
@@ -181,10 +209,15 @@ SELECT octet_length(relname) FROM pg_class WHERE relname LIKE 'évènements%';
 CREATE TABLE "Sch ""ema"."évènements_avec_un_nom_très_très_long_pour_namedata_2026_02" (x int);
 INSERT INTO "Sch ""ema"."Évé ""select"" table" VALUES ('2026-01-15 00:00+00', 'o''brien');
 SELECT partstrat_ddl_premake('"Sch ""ema"."Évé ""select"" table"', 2) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_premake_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_premake_run.sql
+\o
+\set ECHO all
 SELECT partition, octet_length(partition::text) AS bytes, range_from, range_to
 FROM partstrat_partitions('"Sch ""ema"."Évé ""select"" table"');
 SELECT tableoid::regclass AS partition, count(*)
@@ -193,41 +226,41 @@ FROM "Sch ""ema"."Évé ""select"" table" GROUP BY 1 ORDER BY 1;
 ------------------------------------------------------------------------
 -- bad input: ERROR, SQLSTATE and hint
 ------------------------------------------------------------------------
-SELECT partstrat_ddl_premake('ev', NULL);
+SELECT script_shape(partstrat_ddl_premake('ev', NULL));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_premake('ev', -1);
+SELECT script_shape(partstrat_ddl_premake('ev', -1));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_premake('ev', 1, step => 'fortnightly');
+SELECT script_shape(partstrat_ddl_premake('ev', 1, step => 'fortnightly'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_premake('ev', 1, step => '-1 month');
+SELECT script_shape(partstrat_ddl_premake('ev', 1, step => '-1 month'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_premake('d', 1, step => '6 hours');
+SELECT script_shape(partstrat_ddl_premake('d', 1, step => '6 hours'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_premake('t', 1, step => 'monthly');
+SELECT script_shape(partstrat_ddl_premake('t', 1, step => 'monthly'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_premake('ev', 1, lock_timeout => '-1 s');
+SELECT script_shape(partstrat_ddl_premake('ev', 1, lock_timeout => '-1 s'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_premake('ev_2026_01', 1);
+SELECT script_shape(partstrat_ddl_premake('ev_2026_01', 1));
 \echo :LAST_ERROR_SQLSTATE
 CREATE TABLE li (k int) PARTITION BY LIST (k);
-SELECT partstrat_ddl_premake('li', 1);
+SELECT script_shape(partstrat_ddl_premake('li', 1));
 \echo :LAST_ERROR_SQLSTATE
 CREATE TABLE mc (a int, b int) PARTITION BY RANGE (a, b);
-SELECT partstrat_ddl_premake('mc', 1);
+SELECT script_shape(partstrat_ddl_premake('mc', 1));
 \echo :LAST_ERROR_SQLSTATE
 CREATE TABLE tx (k text) PARTITION BY RANGE (k);
-SELECT partstrat_ddl_premake('tx', 1);
+SELECT script_shape(partstrat_ddl_premake('tx', 1));
 \echo :LAST_ERROR_SQLSTATE
 CREATE TABLE em (k int) PARTITION BY RANGE (k);
-SELECT partstrat_ddl_premake('em', 1, step => '10');
+SELECT script_shape(partstrat_ddl_premake('em', 1, step => '10'));
 \echo :LAST_ERROR_SQLSTATE
 CREATE TABLE mx (k int) PARTITION BY RANGE (k);
 CREATE TABLE mx_1 PARTITION OF mx FOR VALUES FROM (0) TO (MAXVALUE);
-SELECT partstrat_ddl_premake('mx', 1, step => '10');
+SELECT script_shape(partstrat_ddl_premake('mx', 1, step => '10'));
 \echo :LAST_ERROR_SQLSTATE
 CREATE TABLE sm (k smallint) PARTITION BY RANGE (k);
 CREATE TABLE sm_1 PARTITION OF sm FOR VALUES FROM (0) TO (30000);
-SELECT partstrat_ddl_premake('sm', 1);
+SELECT script_shape(partstrat_ddl_premake('sm', 1));
 \echo :LAST_ERROR_SQLSTATE
 
 -- a range table whose partitions are partitioned by hash: each new month is
@@ -244,7 +277,11 @@ CREATE TABLE rh_2026_11_h0 PARTITION OF rh_2026_11 FOR VALUES WITH (MODULUS 2, R
 CREATE TABLE rh_2026_11_h1 PARTITION OF rh_2026_11 FOR VALUES WITH (MODULUS 2, REMAINDER 1);
 CREATE INDEX ON rh (v);
 GRANT SELECT ON rh_2026_11_h1 TO regress_ps_reader;
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_premake('rh', 2) \gexec
+\o
+\set ECHO all
 SELECT partition, level, bound FROM partstrat_partitions('rh') ORDER BY level, partition;
 INSERT INTO rh SELECT g, '2027-01-15 00:00+00', g FROM generate_series(1, 100) g;
 SELECT tableoid::regclass, count(*) FROM rh GROUP BY 1 ORDER BY 1;
@@ -255,20 +292,24 @@ CREATE TABLE rd (ts date NOT NULL, k int) PARTITION BY RANGE (ts);
 CREATE TABLE rd_1 PARTITION OF rd FOR VALUES FROM ('2026-01-01') TO ('2026-02-01') PARTITION BY LIST (k);
 CREATE TABLE rd_1_a PARTITION OF rd_1 FOR VALUES IN (1) PARTITION BY HASH (k);
 CREATE TABLE rd_1_a_0 PARTITION OF rd_1_a FOR VALUES WITH (MODULUS 1, REMAINDER 0);
-SELECT partstrat_ddl_premake('rd', 1);
+SELECT script_shape(partstrat_ddl_premake('rd', 1));
 \echo :LAST_ERROR_SQLSTATE
 -- nor one partitioned by the parent's own key: its bounds would not fit
 CREATE TABLE rs (ts date NOT NULL, k int) PARTITION BY RANGE (ts);
 CREATE TABLE rs_2026_10 PARTITION OF rs FOR VALUES FROM ('2026-10-01') TO ('2026-11-01') PARTITION BY RANGE (ts);
 CREATE TABLE rs_2026_10_a PARTITION OF rs_2026_10 FOR VALUES FROM ('2026-10-01') TO ('2026-10-16');
-SELECT partstrat_ddl_premake('rs', 1);
+SELECT script_shape(partstrat_ddl_premake('rs', 1));
 \echo :LAST_ERROR_SQLSTATE
 -- a sub-partition whose name does not start with its parent's, and long
 CREATE TABLE rl (ts date NOT NULL, k int) PARTITION BY RANGE (ts);
 CREATE TABLE rl_2026_10 PARTITION OF rl FOR VALUES FROM ('2026-10-01') TO ('2026-11-01') PARTITION BY LIST (k);
 CREATE TABLE "odd""name_of_a_sub_partition_that_is_rather_long_58_bytes" PARTITION OF rl_2026_10 FOR VALUES IN (1, 2);
 CREATE TABLE rl_2026_10_def PARTITION OF rl_2026_10 DEFAULT;
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_premake('rl', 1) \gexec
+\o
+\set ECHO all
 INSERT INTO rl VALUES ('2026-11-05', 1), ('2026-11-05', 7);
 SELECT tableoid::regclass, count(*) FROM rl GROUP BY 1 ORDER BY 1;
 

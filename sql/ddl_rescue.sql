@@ -6,6 +6,9 @@
 -- of the ranges the siblings cover or will cover.  Every script is
 -- executed and the rows counted per partition before and after.
 --
+\set ECHO none
+\i sql/ddl_shape.inc
+\set ECHO all
 SET client_min_messages = notice;
 -- a schema of its own: nothing here depends on what other tests leave behind
 CREATE SCHEMA ps_rescue;
@@ -42,10 +45,11 @@ FROM ev_default GROUP BY 1 ORDER BY 1;
 CREATE TEMP TABLE before AS SELECT id, ts, n FROM ev;
 
 -- premake refuses: the DEFAULT holds rows of March and May
-SELECT partstrat_ddl_premake('ev', 1);
+SELECT script_shape(partstrat_ddl_premake('ev', 1));
 
 -- the rescue, in batches of at most 100 rows
 SELECT partstrat_ddl_rescue_default('ev', batch_rows => 100) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_rescue_run.sql
 \qecho :script
 \o
@@ -61,6 +65,7 @@ SELECT tableoid::regclass AS partition, count(*) FROM ev GROUP BY 1 ORDER BY 1;
 
 -- the second run generates the rest: three targets, executed in full
 SELECT partstrat_ddl_rescue_default('ev', batch_rows => 100) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_rescue_run.sql
 \qecho :script
 \o
@@ -85,10 +90,15 @@ SELECT partstrat_ddl_rescue_default('ev') ~ 'Nothing to do' AS nothing_to_do;
 -- partition up; ATTACH of a new partition then skips the DEFAULT's scan
 ------------------------------------------------------------------------
 SELECT partstrat_ddl_guard_default('ev') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_rescue_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_rescue_run.sql
+\o
+\set ECHO all
 -- (NOT NULL constraints, contype 'n', are rows of pg_constraint from PostgreSQL 18 on: left out, the same output on every version)
 SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint
 WHERE conrelid = 'ev_default'::regclass AND contype <> 'n';
@@ -97,6 +107,7 @@ INSERT INTO ev VALUES (5000, '2026-07-01 00:00+00', 0);
 INSERT INTO ev VALUES (5001, NULL, 0);
 -- premake: "updated partition constraint for default partition ... is implied"
 SELECT partstrat_ddl_premake('ev', 1) AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_rescue_run.sql
 \qecho :script
 \o
@@ -119,7 +130,11 @@ CREATE TABLE lg_a PARTITION OF lg FOR VALUES IN ('a');
 CREATE TABLE lg_default PARTITION OF lg DEFAULT;
 INSERT INTO lg SELECT (ARRAY['a', 'b', 'c', 'it''s', NULL])[1 + g % 5], NULL, g
 FROM generate_series(1, 500) g;
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_guard_default('lg') \gexec
+\o
+\set ECHO all
 SELECT pg_get_constraintdef(oid), convalidated FROM pg_constraint
 WHERE conrelid = 'lg_default'::regclass;
 CREATE TABLE lg_x (LIKE lg);
@@ -142,8 +157,12 @@ CREATE TABLE lgd (d date, id int) PARTITION BY LIST (d);
 CREATE TABLE lgd_default PARTITION OF lgd DEFAULT;
 INSERT INTO lgd VALUES ('2026-01-31', 1), ('2026-02-01', 2);
 SET datestyle = 'SQL, DMY';
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_guard_default(t)
 FROM unnest('{lge,lgc,lgd}'::regclass[]) t \gexec
+\o
+\set ECHO all
 RESET datestyle;
 SELECT conrelid::regclass, pg_get_constraintdef(oid), convalidated
 FROM pg_constraint WHERE conname = 'partstrat_default_guard' ORDER BY 1;
@@ -170,10 +189,10 @@ TRUNCATE lgm;
 SELECT partstrat_ddl_guard_default('lgm') ~ 'CHECK \(k IS NULL\) NOT VALID' AS closed;
 CREATE TABLE lgp (name text) PARTITION BY LIST (name text_pattern_ops);
 CREATE TABLE lgp_default PARTITION OF lgp DEFAULT;
-SELECT partstrat_ddl_guard_default('lgp');
+SELECT script_shape(partstrat_ddl_guard_default('lgp'));
 \echo :LAST_ERROR_SQLSTATE
 CREATE TABLE lgh (k int) PARTITION BY HASH (k);
-SELECT partstrat_ddl_guard_default('lgh');
+SELECT script_shape(partstrat_ddl_guard_default('lgh'));
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE lgm, lgp, lgh;
 
@@ -189,10 +208,15 @@ INSERT INTO "Sch ""ema"."Ünïcode ""order"" tbl" SELECT g * 37, 'v''' || g FROM
 SELECT partstrat_ddl_rescue_default('"Sch ""ema"."Ünïcode ""order"" tbl"');
 \echo :LAST_ERROR_SQLSTATE
 SELECT partstrat_ddl_rescue_default('"Sch ""ema"."Ünïcode ""order"" tbl"', step => '1000') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_rescue_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_rescue_run.sql
+\o
+\set ECHO all
 SELECT partition, range_from, range_to FROM partstrat_partitions('"Sch ""ema"."Ünïcode ""order"" tbl"');
 SELECT tableoid::regclass AS partition, count(*), min("select"), max("select")
 FROM "Sch ""ema"."Ünïcode ""order"" tbl" GROUP BY 1 ORDER BY 1;
@@ -200,27 +224,27 @@ FROM "Sch ""ema"."Ünïcode ""order"" tbl" GROUP BY 1 ORDER BY 1;
 ------------------------------------------------------------------------
 -- bad input: ERROR, SQLSTATE and hint
 ------------------------------------------------------------------------
-SELECT partstrat_ddl_rescue_default('ev', batch_rows => 0);
+SELECT script_shape(partstrat_ddl_rescue_default('ev', batch_rows => 0));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_rescue_default('ev', lock_timeout => '-5 min');
+SELECT script_shape(partstrat_ddl_rescue_default('ev', lock_timeout => '-5 min'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_rescue_default('ev', step => 'sometimes');
+SELECT script_shape(partstrat_ddl_rescue_default('ev', step => 'sometimes'));
 \echo :LAST_ERROR_SQLSTATE
 CREATE TABLE nd (k int) PARTITION BY RANGE (k);
 CREATE TABLE nd_1 PARTITION OF nd FOR VALUES FROM (0) TO (10);
-SELECT partstrat_ddl_rescue_default('nd');
+SELECT script_shape(partstrat_ddl_rescue_default('nd'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_guard_default('nd');
+SELECT script_shape(partstrat_ddl_guard_default('nd'));
 \echo :LAST_ERROR_SQLSTATE
 CREATE TABLE gl (k int) PARTITION BY LIST (k);
-SELECT partstrat_ddl_guard_default('gl');
+SELECT script_shape(partstrat_ddl_guard_default('gl'));
 \echo :LAST_ERROR_SQLSTATE
 -- the guard refuses while the DEFAULT holds rows it would exclude
 CREATE TABLE gd (k int) PARTITION BY RANGE (k);
 CREATE TABLE gd_1 PARTITION OF gd FOR VALUES FROM (0) TO (10);
 CREATE TABLE gd_default PARTITION OF gd DEFAULT;
 INSERT INTO gd VALUES (-5), (50), (NULL);
-SELECT partstrat_ddl_guard_default('gd');
+SELECT script_shape(partstrat_ddl_guard_default('gd'));
 \echo :LAST_ERROR_SQLSTATE
 SELECT partstrat_ddl_guard_default('"Sch ""ema"."Ünïcode ""order"" tbl"') IS NOT NULL AS guard_ok;
 

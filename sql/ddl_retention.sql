@@ -6,6 +6,9 @@
 -- (psql \i sends its statements one by one, outside any transaction block,
 -- as psql -f would) and the result checked.
 --
+\set ECHO none
+\i sql/ddl_shape.inc
+\set ECHO all
 SET client_min_messages = notice;
 -- a schema of its own: nothing here depends on what other tests leave behind
 CREATE SCHEMA ps_retention;
@@ -37,6 +40,7 @@ CREATE TABLE r1_default PARTITION OF r1 DEFAULT;
 INSERT INTO r1 VALUES (-1, '2019-06-01 00:00+00'), (-2, '2021-06-01 00:00+00');
 SELECT tableoid::regclass AS partition, count(*) FROM r1 GROUP BY 1 ORDER BY 1;
 SELECT partstrat_ddl_retention('r1', keep => '3 months', as_of => '2020-06-15 00:00+00') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_retention_run.sql
 \qecho :script
 \o
@@ -58,10 +62,15 @@ SELECT partstrat_ddl_retention('r1', keep => '3 months', as_of => '2020-06-15 00
 ------------------------------------------------------------------------
 SELECT make_monthly('r2');
 SELECT partstrat_ddl_retention('r2', keep_count => 3, action => 'drop') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_retention_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_retention_run.sql
+\o
+\set ECHO all
 SELECT partition, range_from, range_to FROM partstrat_partitions('r2');
 SELECT count(*) AS dropped_left FROM pg_class WHERE relname IN ('r2_01', 'r2_02', 'r2_03')
   AND relnamespace = 'ps_retention'::regnamespace;
@@ -70,10 +79,15 @@ SELECT tableoid::regclass AS partition, count(*) FROM r2 GROUP BY 1 ORDER BY 1;
 SELECT make_monthly('r3');
 SELECT partstrat_ddl_retention('r3', keep => '1 month', keep_count => 5,
                                as_of => '2020-06-15 00:00+00') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_retention_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_retention_run.sql
+\o
+\set ECHO all
 SELECT partition FROM partstrat_partitions('r3');
 
 ------------------------------------------------------------------------
@@ -97,10 +111,15 @@ SELECT tableoid::regclass AS partition, count(*) FROM "Live Data"."Événements 
 SELECT partstrat_ddl_retention('"Live Data"."Événements ""select"""', keep => '40 days',
                                action => 'archive', archive_schema => 'Arch "ive',
                                as_of => '2020-04-10 12:00+00') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_retention_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_retention_run.sql
+\o
+\set ECHO all
 SELECT partition FROM partstrat_partitions('"Live Data"."Événements ""select"""');
 SELECT n.nspname, c.relname, c.relispartition FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname IN ('Arch "ive', 'Live Data') AND c.relkind IN ('r', 'p') ORDER BY 1, 2;
@@ -119,10 +138,15 @@ CREATE TABLE ri_200 PARTITION OF ri FOR VALUES FROM (200) TO (300);
 CREATE TABLE ri_300 PARTITION OF ri FOR VALUES FROM (300) TO (400);
 INSERT INTO ri SELECT g, 1 + g % 2 FROM generate_series(0, 249) g;
 SELECT partstrat_ddl_retention('ri', keep_count => 2, action => 'drop') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_retention_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_retention_run.sql
+\o
+\set ECHO all
 SELECT partition, level FROM partstrat_partitions('ri');
 SELECT count(*) AS subtree_left FROM pg_class WHERE relname IN ('ri_0', 'ri_0_a', 'ri_0_b')
   AND relnamespace = 'ps_retention'::regnamespace;
@@ -144,10 +168,15 @@ INSERT INTO mk VALUES ('2020-01-15 00:00+00', 1), ('2020-03-01 00:00+00', 1), ('
 SELECT tableoid::regclass AS partition, count(*) FROM mk GROUP BY 1 ORDER BY 1;
 SELECT partstrat_ddl_retention('mk', keep => '1 month', action => 'drop',
                                as_of => '2020-04-01 00:00+00') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_retention_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_retention_run.sql
+\o
+\set ECHO all
 SELECT partition FROM partstrat_partitions('mk');
 
 ------------------------------------------------------------------------
@@ -162,10 +191,15 @@ CREATE TABLE sp_100 PARTITION OF sp FOR VALUES FROM (100) TO (200);
 INSERT INTO sp SELECT g, 1 + g % 2 FROM generate_series(0, 199) g;
 SELECT partstrat_ddl_retention('sp', keep_count => 1, action => 'archive',
                                archive_schema => 'ps_retention_arch') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_retention_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_retention_run.sql
+\o
+\set ECHO all
 SELECT partition FROM partstrat_partitions('sp');
 SELECT partition, level FROM partstrat_partitions('ps_retention_arch.sp_0');
 SELECT tableoid::regclass AS partition, count(*) FROM ps_retention_arch.sp_0 GROUP BY 1 ORDER BY 1;
@@ -181,10 +215,15 @@ SELECT make_monthly('rc');
 SELECT partstrat_ddl_retention('rc', keep => '3 months', concurrently => true,
                                action => 'drop', lock_timeout => '2s',
                                as_of => '2020-06-15 00:00+00') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_retention_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_retention_run.sql
+\o
+\set ECHO all
 SHOW lock_timeout;
 SELECT partition FROM partstrat_partitions('rc');
 SELECT tableoid::regclass AS partition, count(*) FROM rc GROUP BY 1 ORDER BY 1;
@@ -202,44 +241,49 @@ SELECT make_monthly('rp');
 UPDATE pg_inherits SET inhdetachpending = true WHERE inhrelid = 'rp_01'::regclass;
 SELECT partition, detach_pending FROM partstrat_partitions('rp') WHERE detach_pending;
 SELECT partstrat_ddl_retention('rp', keep => '4 months', as_of => '2020-06-15 00:00+00') AS script \gset
+SELECT script_shape(:'script');
 \o results/ddl_retention_run.sql
 \qecho :script
 \o
+\set ECHO errors
+\o /dev/null
 \i results/ddl_retention_run.sql
+\o
+\set ECHO all
 SELECT partition, detach_pending FROM partstrat_partitions('rp');
 
 ------------------------------------------------------------------------
 -- bad input: ERROR, SQLSTATE and hint
 ------------------------------------------------------------------------
-SELECT partstrat_ddl_retention('r1');
+SELECT script_shape(partstrat_ddl_retention('r1'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_retention('r1', keep => '-1 day');
+SELECT script_shape(partstrat_ddl_retention('r1', keep => '-1 day'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_retention('r1', keep_count => 0);
+SELECT script_shape(partstrat_ddl_retention('r1', keep_count => 0));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_retention('r1', keep => '1 year', action => 'truncate');
+SELECT script_shape(partstrat_ddl_retention('r1', keep => '1 year', action => 'truncate'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_retention('r1', keep => '1 year', action => 'archive');
+SELECT script_shape(partstrat_ddl_retention('r1', keep => '1 year', action => 'archive'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_retention('r1', keep => '1 year', action => 'archive', archive_schema => 'no such schema');
+SELECT script_shape(partstrat_ddl_retention('r1', keep => '1 year', action => 'archive', archive_schema => 'no such schema'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_retention('r1', keep => '1 year', archive_schema => 'Arch "ive');
+SELECT script_shape(partstrat_ddl_retention('r1', keep => '1 year', archive_schema => 'Arch "ive'));
 \echo :LAST_ERROR_SQLSTATE
 -- archive into the parent's own schema: it would only detach
-SELECT partstrat_ddl_retention('r1', keep => '1 year', action => 'archive', archive_schema => 'ps_retention');
+SELECT script_shape(partstrat_ddl_retention('r1', keep => '1 year', action => 'archive', archive_schema => 'ps_retention'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_retention('r1', keep => '1 year', concurrently => true);
+SELECT script_shape(partstrat_ddl_retention('r1', keep => '1 year', concurrently => true));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_retention('ri', keep => '1 year');
+SELECT script_shape(partstrat_ddl_retention('ri', keep => '1 year'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_retention('r1', keep => '1 year', as_of => 'infinity');
+SELECT script_shape(partstrat_ddl_retention('r1', keep => '1 year', as_of => 'infinity'));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_retention('r1', keep => '1 year', lock_timeout => '0');
+SELECT script_shape(partstrat_ddl_retention('r1', keep => '1 year', lock_timeout => '0'));
 \echo :LAST_ERROR_SQLSTATE
 CREATE TABLE rl (k int) PARTITION BY LIST (k);
-SELECT partstrat_ddl_retention('rl', keep_count => 1);
+SELECT script_shape(partstrat_ddl_retention('rl', keep_count => 1));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_retention('counts', keep_count => 1);
+SELECT script_shape(partstrat_ddl_retention('counts', keep_count => 1));
 \echo :LAST_ERROR_SQLSTATE
 SELECT partstrat_ddl_retention(NULL, keep_count => 1) IS NULL AS null_parent;
 

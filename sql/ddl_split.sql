@@ -4,6 +4,9 @@
 --
 -- partstrat's drop event trigger (maintenance policies) logs EventTriggerInvoke
 -- at DEBUG1, which the scripts' DEBUG1 output below would show at each DROP.
+\set ECHO none
+\i sql/ddl_shape.inc
+\set ECHO all
 ALTER EVENT TRIGGER partstrat_on_sql_drop DISABLE;
 CREATE ROLE regress_ps_owner;
 CREATE ROLE "regress_ps reader";
@@ -78,7 +81,11 @@ ANALYZE "Ev 2026-01 ünï";
 
 SELECT partstrat_ddl_split('"Ev 2026-01 ünï"');
 -- executed as generated
+\set ECHO errors
+\o /dev/null
 SELECT debug_attach(partstrat_ddl_split('"Ev 2026-01 ünï"')) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('"Ev ""log"" select"');
 SELECT count(*), count(DISTINCT id), sum(payload) FROM "Ev ""log"" select";
 SELECT index_defs('"Ev 2026-01 ünï_1"');
@@ -131,8 +138,12 @@ CREATE TABLE nums_a PARTITION OF nums FOR VALUES FROM (0) TO (100000);
 CREATE TABLE nums_b PARTITION OF nums FOR VALUES FROM (100000) TO (200000);
 CREATE INDEX ON nums (v);
 INSERT INTO nums SELECT (g * 7919) % 100000, g FROM generate_series(1, 30000) g;
-SELECT partstrat_ddl_split('nums_a', 3, exact => true);
+SELECT script_shape(partstrat_ddl_split('nums_a', 3, exact => true));
+\set ECHO errors
+\o /dev/null
 SELECT debug_attach(partstrat_ddl_split('nums_a', 3, exact => true)) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('nums');
 SELECT count(*), sum(k), sum(v) FROM nums;
 
@@ -146,9 +157,17 @@ INSERT INTO days SELECT '2026-01-01'::date + (g % 30), g FROM generate_series(1,
 ANALYZE days_2026;
 SELECT s FROM (SELECT partstrat_ddl_split('days_2026', 2) AS s) x \gset
 SELECT split_part(:'s', 'Locks,', 1);
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('days_2026', boundaries => ARRAY['2026-01-10', '2026-01-20']) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('days');
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('tz_1', boundaries => ARRAY['2026-03-10']) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('tz');
 
 --
@@ -159,13 +178,21 @@ CREATE TABLE mc_1 PARTITION OF mc FOR VALUES FROM (0, 0) TO (100, 0);
 CREATE TABLE mc_2 PARTITION OF mc FOR VALUES FROM (100, 0) TO (200, 0);
 INSERT INTO mc SELECT g % 100, g FROM generate_series(0, 999) g;
 ANALYZE mc_1;
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('mc_1') \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('mc');
 CREATE TABLE ex (s text NOT NULL) PARTITION BY RANGE (lower(s));
 CREATE TABLE ex_1 PARTITION OF ex FOR VALUES FROM ('a') TO ('n');
 INSERT INTO ex SELECT chr(65 + g % 13) || g FROM generate_series(1, 1300) g;
 SELECT split_part(partstrat_ddl_split('ex_1', exact => true), '-- 2. ', 2);
+\set ECHO errors
+\o /dev/null
 SELECT debug_attach(partstrat_ddl_split('ex_1', exact => true)) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('ex');
 
 -- Unbounded ends (MINVALUE, MAXVALUE) and a numeric key.
@@ -175,8 +202,16 @@ CREATE TABLE nb_high PARTITION OF nb FOR VALUES FROM (0) TO (MAXVALUE);
 INSERT INTO nb SELECT (g - 500) * 1.5 FROM generate_series(0, 999) g;
 ANALYZE nb;
 SELECT split_part(partstrat_ddl_split('nb_low', 2), 'Locks,', 1);
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('nb_high', 3) \gexec
+\o
+\set ECHO all
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('nb_low', 2) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('nb');
 
 -- An open end that is a value, -infinity, or MINVALUE to 'infinity': the
@@ -192,7 +227,11 @@ INSERT INTO inf SELECT '2025-01-01 00:00:00+00'::timestamptz + g * interval '1 h
 FROM generate_series(0, 7999) g;
 INSERT INTO inf SELECT '-infinity', g FROM generate_series(1, 40) g;
 ANALYZE inf_old;
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('inf_old', 4) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('inf');
 CREATE TABLE inf_all (ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
 CREATE TABLE inf_all_1 PARTITION OF inf_all FOR VALUES FROM (MINVALUE) TO ('infinity');
@@ -205,7 +244,11 @@ CREATE TABLE inf_d_old PARTITION OF inf_d FOR VALUES FROM ('-infinity') TO ('202
 INSERT INTO inf_d SELECT date '2020-01-01' + g % 2000 FROM generate_series(0, 7999) g;
 INSERT INTO inf_d SELECT '-infinity' FROM generate_series(1, 2000) g;
 ANALYZE inf_d_old;
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('inf_d_old', 4) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('inf_d');
 
 -- A float key over a range narrower than 1: the quantile is searched down
@@ -214,7 +257,11 @@ CREATE TABLE fk (x float8 NOT NULL) PARTITION BY RANGE (x);
 CREATE TABLE fk_1 PARTITION OF fk FOR VALUES FROM (0) TO (1.0 / 3);
 CREATE TABLE fk_2 PARTITION OF fk FOR VALUES FROM (1.0 / 3) TO (1);
 INSERT INTO fk SELECT g / 1000.0 FROM generate_series(0, 999) g;
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('fk_2', 2, exact => true) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('fk');
 
 -- A dropped column, a generated column, a default, and a partition whose
@@ -226,8 +273,16 @@ ALTER TABLE gen DROP COLUMN drop_me;
 CREATE TABLE gen_2 (v int DEFAULT 7, k int NOT NULL, w int GENERATED ALWAYS AS (v * 2) STORED);
 ALTER TABLE gen ATTACH PARTITION gen_2 FOR VALUES FROM (100) TO (200);
 INSERT INTO gen (k, v) SELECT g, g % 13 FROM generate_series(0, 199) g;
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('gen_1', boundaries => ARRAY['50']) \gexec
+\o
+\set ECHO all
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('gen_2', boundaries => ARRAY['150']) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('gen');
 SELECT count(*), sum(k), sum(v), sum(w), bool_and(w = v * 2) FROM gen;
 INSERT INTO gen (k) VALUES (160) RETURNING tableoid::regclass, *;
@@ -239,14 +294,18 @@ CREATE TABLE h (id int NOT NULL PRIMARY KEY, t int) PARTITION BY HASH (id);
 CREATE TABLE h_0 PARTITION OF h FOR VALUES WITH (MODULUS 2, REMAINDER 0);
 CREATE TABLE h_1 PARTITION OF h FOR VALUES WITH (MODULUS 2, REMAINDER 1);
 INSERT INTO h SELECT g, -g FROM generate_series(1, 10000) g;
-SELECT partstrat_ddl_split('h_0');
+SELECT script_shape(partstrat_ddl_split('h_0'));
+\set ECHO errors
+\o /dev/null
 SELECT debug_attach(partstrat_ddl_split('h_0')) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('h');
 SELECT count(*), sum(id) FROM h;
 -- modulus 2 next to moduli 4: 3 pieces (modulus 6) is refused
-SELECT partstrat_ddl_split('h_1', 3);
+SELECT script_shape(partstrat_ddl_split('h_1', 3));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_split('h_1', boundaries => ARRAY['1']);
+SELECT script_shape(partstrat_ddl_split('h_1', boundaries => ARRAY['1']));
 \echo :LAST_ERROR_SQLSTATE
 
 --
@@ -260,7 +319,11 @@ FROM generate_series(0, 9999) g;
 ANALYZE l_1;
 SELECT split_part(partstrat_ddl_split('l_1', 2), 'Locks,', 1);
 SELECT split_part(partstrat_ddl_split('l_1', 3, exact => true), 'Locks,', 1);
+\set ECHO errors
+\o /dev/null
 SELECT debug_attach(partstrat_ddl_split('l_1', 3, exact => true)) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('l');
 
 --
@@ -273,8 +336,16 @@ CREATE TABLE dup PARTITION OF "long parent" FOR VALUES FROM (1000) TO (2000);
 CREATE TABLE dup_1 (taken int);
 INSERT INTO "long parent" SELECT g FROM generate_series(0, 1999) g;
 ANALYZE "ÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿx", dup;
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('"ÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿx"', 3) \gexec
+\o
+\set ECHO all
+\set ECHO errors
+\o /dev/null
 SELECT partstrat_ddl_split('dup') \gexec
+\o
+\set ECHO all
 SELECT r.partition, octet_length(c.relname), r.n
 FROM rows_per_partition('"long parent"') r JOIN pg_class c ON c.oid = r.partition;
 
@@ -292,14 +363,22 @@ CREATE TABLE st_2 PARTITION OF st FOR VALUES FROM (10) TO (20);
 GRANT SELECT ON st_1 TO "regress_ps reader";
 INSERT INTO st SELECT g % 20, 1 + (g / 20) % 6, 'c' || g FROM generate_series(0, 599) g;
 SELECT split_part(partstrat_ddl_split('st_1_x', exact => true), E'\nBEGIN;', 1);
+\set ECHO errors
+\o /dev/null
 SELECT debug_attach(partstrat_ddl_split('st_1_x', exact => true)) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('st');
 INSERT INTO st VALUES (5, 3, 'new') RETURNING tableoid::regclass;
 -- the sub-partitioned partition (statistics of a partitioned table come
 -- from ANALYZE of the table itself)
 ANALYZE st_1;
-SELECT partstrat_ddl_split('st_1');
+SELECT script_shape(partstrat_ddl_split('st_1'));
+\set ECHO errors
+\o /dev/null
 SELECT debug_attach(partstrat_ddl_split('st_1')) \gexec
+\o
+\set ECHO all
 SELECT * FROM rows_per_partition('st');
 SELECT count(*), sum(a), sum(b) FROM st;
 SELECT i.indrelid::regclass, regexp_replace(pg_get_indexdef(i.indexrelid), ' ON .* USING ', ' ON … USING '),
@@ -314,56 +393,56 @@ SELECT relname, relkind, replace(relacl::text, 'm/', '/') AS relacl FROM pg_clas
 --
 \pset tuples_only off
 -- the partitioned table itself
-SELECT partstrat_ddl_split('"Ev ""log"" select"');
+SELECT script_shape(partstrat_ddl_split('"Ev ""log"" select"'));
 \echo :LAST_ERROR_SQLSTATE
 -- a plain table
 CREATE TABLE plain (k int);
-SELECT partstrat_ddl_split('plain');
+SELECT script_shape(partstrat_ddl_split('plain'));
 \echo :LAST_ERROR_SQLSTATE
 -- the DEFAULT partition
 CREATE TABLE nums_def PARTITION OF nums DEFAULT;
-SELECT partstrat_ddl_split('nums_def');
+SELECT script_shape(partstrat_ddl_split('nums_def'));
 \echo :LAST_ERROR_SQLSTATE
 -- a sub-partitioned partition
 CREATE TABLE sub (a int NOT NULL, b int NOT NULL) PARTITION BY RANGE (a);
 CREATE TABLE sub_1 PARTITION OF sub FOR VALUES FROM (0) TO (10) PARTITION BY LIST (b);
 CREATE TABLE sub_1_d PARTITION OF sub_1 DEFAULT;
-SELECT partstrat_ddl_split('sub_1');
+SELECT script_shape(partstrat_ddl_split('sub_1'));
 \echo :LAST_ERROR_SQLSTATE
 -- too few pieces, NULL pieces
-SELECT partstrat_ddl_split('nums_b', 1);
+SELECT script_shape(partstrat_ddl_split('nums_b', 1));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_split('nums_b', NULL);
+SELECT script_shape(partstrat_ddl_split('nums_b', NULL));
 \echo :LAST_ERROR_SQLSTATE
 -- never analyzed
-SELECT partstrat_ddl_split('nums_b');
+SELECT script_shape(partstrat_ddl_split('nums_b'));
 \echo :LAST_ERROR_SQLSTATE
 -- empty, exact
-SELECT partstrat_ddl_split('nums_b', exact => true);
+SELECT script_shape(partstrat_ddl_split('nums_b', exact => true));
 \echo :LAST_ERROR_SQLSTATE
 -- boundaries outside the range, on its edge, not increasing, NULL
-SELECT partstrat_ddl_split('nums_b', boundaries => ARRAY['250000']);
+SELECT script_shape(partstrat_ddl_split('nums_b', boundaries => ARRAY['250000']));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_split('nums_b', boundaries => ARRAY['100000']);
+SELECT script_shape(partstrat_ddl_split('nums_b', boundaries => ARRAY['100000']));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_split('nums_b', boundaries => ARRAY['150000', '120000']);
+SELECT script_shape(partstrat_ddl_split('nums_b', boundaries => ARRAY['150000', '120000']));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_split('nums_b', boundaries => ARRAY[NULL]);
+SELECT script_shape(partstrat_ddl_split('nums_b', boundaries => ARRAY[NULL]));
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_ddl_split('nums_b', boundaries => ARRAY['not a number']);
+SELECT script_shape(partstrat_ddl_split('nums_b', boundaries => ARRAY['not a number']));
 \echo :LAST_ERROR_SQLSTATE
 -- list: more pieces than values
-SELECT partstrat_ddl_split('l_2', 2);
+SELECT script_shape(partstrat_ddl_split('l_2', 2));
 \echo :LAST_ERROR_SQLSTATE
 -- bad lock_timeout
-SELECT partstrat_ddl_split('nums_b', exact => true, lock_timeout => '-1s');
+SELECT script_shape(partstrat_ddl_split('nums_b', exact => true, lock_timeout => '-1s'));
 \echo :LAST_ERROR_SQLSTATE
 -- a key with too few distinct values for the pieces
 CREATE TABLE few (k int NOT NULL) PARTITION BY RANGE (k);
 CREATE TABLE few_1 PARTITION OF few FOR VALUES FROM (0) TO (10);
 INSERT INTO few SELECT 5 FROM generate_series(1, 100);
 ANALYZE few_1;
-SELECT partstrat_ddl_split('few_1', 3);
+SELECT script_shape(partstrat_ddl_split('few_1', 3));
 \echo :LAST_ERROR_SQLSTATE
 -- NULL partition: NULL
 SELECT partstrat_ddl_split(NULL) IS NULL AS is_null;

@@ -155,7 +155,8 @@ extern void ps_script_blank(PsScript *s);
  * Statements, comments, blank lines and DO blocks emitted while a block
  * is open go into it; ps_ddl_clone_table() then creates the copy as the
  * owner (no OWNER TO).  Catalog-only steps (LOCK, DETACH, DROP) and the
- * row-count blocks stay outside.  ps_script_owner_begin() refuses (42501)
+ * row-count blocks stay outside (their counts go through
+ * ps_ddl_owner_rows()).  ps_script_owner_begin() refuses (42501)
  * when the table and its partitions do not share one owner.  A temporary
  * table belongs to the session running the script (and a
  * security-restricted operation cannot create one): its blocks are
@@ -173,6 +174,12 @@ extern void ps_script_owner_end(PsScript *s);
  */
 extern char *ps_ddl_owner_count(PsScript *s, Oid relid,
 								const char *select_sql);
+
+/*
+ * The schema of the partstrat extension, where partstrat_exec_as_owner()
+ * lives (ERROR 55000 when the extension is not installed).
+ */
+extern char *ps_ddl_extension_schema(void);
 
 /*
  * Assemble the script: header comment (with the lock_timeout sentence),
@@ -341,6 +348,20 @@ extern void ps_ddl_clone_notes(PsScript *s, Oid srcrelid);
  * given quoted relation names (a List of char *).
  */
 extern char *ps_ddl_count_expr(List *relnames);
+
+/*
+ * ps_ddl_owner_count() of ps_ddl_count_expr(relnames): the row counts of
+ * the script's DO blocks run as the owner of relid, never as whoever runs
+ * the script (a row security policy FORCEd on a table would otherwise run
+ * the owner's functions with the rights of a member of the owner's role;
+ * as the owner, with row_security off, it makes the count fail instead).
+ */
+static inline char *
+ps_ddl_owner_rows(PsScript *s, Oid relid, List *relnames)
+{
+	return ps_ddl_owner_count(s, relid,
+							  psprintf("SELECT %s", ps_ddl_count_expr(relnames)));
+}
 
 /*
  * Emit a DO block saving the value of count_expr in the transaction-local

@@ -328,8 +328,8 @@ ps_script_owner_begin(PsScript *s, Oid relid)
 }
 
 /* The schema of the extension, where partstrat_exec_as_owner lives. */
-static char *
-extension_schema(void)
+char *
+ps_ddl_extension_schema(void)
 {
 	Oid			ext = get_extension_oid("partstrat", true);
 	char	   *nsp = NULL;
@@ -374,7 +374,7 @@ ps_script_owner_end(PsScript *s)
 		elog(ERROR, "no owner block open");
 	s->owner_relid = InvalidOid;
 	appendStringInfo(&s->body, "SELECT %s.partstrat_exec_as_owner(%s::regclass, %s);\n",
-					 quote_identifier(extension_schema()),
+					 quote_identifier(ps_ddl_extension_schema()),
 					 quote_literal_cstr(ps_ddl_qualified(relid)),
 					 ps_dollar_quote(s->owner_body.data));
 	s->nstatements++;
@@ -394,7 +394,7 @@ ps_ddl_owner_count(PsScript *s, Oid relid, const char *select_sql)
 	s->owner_of = relid;
 	s->nowner_blocks++;
 	return psprintf("%s.partstrat_exec_as_owner(%s::regclass, %s)::bigint",
-					quote_identifier(extension_schema()),
+					quote_identifier(ps_ddl_extension_schema()),
 					quote_literal_cstr(ps_ddl_qualified(relid)),
 					ps_dollar_quote(select_sql));
 }
@@ -456,7 +456,8 @@ ps_script_finish(PsScript *s)
 		ps_ddl_append_comment(&out, "  (constraints, defaults, triggers, key and index expressions) never runs with your rights.");
 		ps_ddl_append_comment(&out, "  They refuse to start unless you have that role's privileges (it, a member, a superuser),");
 		ps_ddl_append_comment(&out, "  every partition has that owner and the owner may create the new tables.");
-		ps_ddl_append_comment(&out, "  The rest (locks, row counts, DETACH, DROP) runs as you and runs no table's code.");
+		ps_ddl_append_comment(&out, "  Row counts run as that role too. The rest (locks, comparing the counts, DETACH, DROP)");
+		ps_ddl_append_comment(&out, "  runs as you and runs no table's code.");
 	}
 	else if (OidIsValid(s->owner_of))
 		ps_ddl_append_comment(&out, "Runs as: you, the owner of these temporary tables of your session.");
@@ -1416,7 +1417,7 @@ ps_ddl_emit_replace(PsScript *s, const PsTree *tree, List *old_relids,
 	ps_script_header(s, "Sessions writing straight into an old partition by name fail once it is dropped: write through the parent.");
 	ps_script_header(s, "After COMMIT, ANALYZE the new partitions.");
 	ps_ddl_clone_notes(s, first);
-	ps_ddl_save_count(s, "rows_before", ps_ddl_count_expr(oldnames));
+	ps_ddl_save_count(s, "rows_before", ps_ddl_owner_rows(s, parentid, oldnames));
 
 	ps_script_blank(s);
 	ps_script_comment(s, "2. as the owner: new standalone tables, each with a CHECK constraint equal to its bound, and their rows");
@@ -1446,7 +1447,7 @@ ps_ddl_emit_replace(PsScript *s, const PsTree *tree, List *old_relids,
 
 	ps_script_blank(s);
 	ps_script_comment(s, "4. every row is in a new table, or everything rolls back");
-	ps_ddl_assert_count(s, "rows_before", ps_ddl_count_expr(newnames));
+	ps_ddl_assert_count(s, "rows_before", ps_ddl_owner_rows(s, parentid, newnames));
 
 	ps_script_blank(s);
 	ps_script_comment(s, "5. catalog changes under ACCESS EXCLUSIVE: detach, attach (no scan: the CHECK implies the bound), drop");

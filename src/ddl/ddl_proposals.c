@@ -14,6 +14,17 @@
  * leaves the copy and the swap to the DBA; it is capped at
  * PS_PROPOSAL_MAX_PARTS tables.
  *
+ * What creates a table or builds an index runs as the owner of the table
+ * it is for, through partstrat_exec_as_owner() (as_owner() below): the
+ * repartition's tables and create_default's DEFAULT are then owned by the
+ * owner whoever runs the advice, and add_index's index expressions run
+ * with the owner's rights, never the runner's.  The owner check is the one
+ * partstrat_exec_as_owner() makes when the text runs (a tree of several
+ * owners is refused there, with the reason); it is not made here, so that
+ * the advice on such a tree still lists every proposal.  ANALYZE runs as
+ * the owner by itself (PostgreSQL switches to it); DROP TABLE of an empty
+ * DEFAULT and DETACH ... FINALIZE change the catalog only.
+ *
  * Copyright (c) 2026, partstrat developers
  *
  * IDENTIFICATION
@@ -34,6 +45,20 @@
 #include "ddl.h"
 #include "generators.h"
 
+/*
+ * statements (each ending in ";", comments allowed) as one call of
+ * partstrat_exec_as_owner(relid, ...), without the final ";": they run as
+ * the owner of relid.
+ */
+static char *
+as_owner(Oid relid, const char *statements)
+{
+	return psprintf("SELECT %s.partstrat_exec_as_owner(%s::regclass, %s)",
+					quote_identifier(ps_ddl_extension_schema()),
+					quote_literal_cstr(ps_ddl_qualified(relid)),
+					ps_dollar_quote(statements));
+}
+
 /* A script object that only serves the namer (its used names). */
 static PsScript *
 names_only(void)
@@ -48,14 +73,12 @@ ps_ddl_create_default(Oid parentid, const char *nspname, const char *relname)
 	char	   *name = ps_ddl_new_name(names_only(), nspid, relname,
 									   "_default");
 
-	/* the parent's owner owns it: scripts refuse trees of several owners */
-	return ps_ddl_pin(psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;\n"
-							   "ALTER TABLE %s OWNER TO %s;",
-							   quote_qualified_identifier(nspname, name),
-							   quote_qualified_identifier(nspname, relname),
-							   quote_qualified_identifier(nspname, name),
-							   quote_identifier(GetUserNameFromId(ps_rel_owner(parentid),
-																  false))));
+	/* created by the parent's owner: scripts refuse trees of several owners */
+	return ps_ddl_pin(psprintf("%s;",
+							   as_owner(parentid,
+										psprintf("CREATE TABLE %s PARTITION OF %s DEFAULT;",
+												 quote_qualified_identifier(nspname, name),
+												 quote_qualified_identifier(nspname, relname)))));
 }
 
 char *
@@ -76,11 +99,15 @@ char *
 ps_ddl_index_like(const char *sig, const char *nspname, const char *relname)
 {
 	bool		unique = strncmp(sig, "UNIQUE ", 7) == 0;
+	Oid			relid = get_relname_relid(relname,
+										  get_namespace_oid(nspname, false));
 
-	return ps_ddl_safe_literals(psprintf("CREATE %sINDEX ON %s %s",
-										 unique ? "UNIQUE " : "",
-										 quote_qualified_identifier(nspname, relname),
-										 unique ? sig + 7 : sig));
+	/* its expressions and predicate run as the owner of the leaf */
+	return ps_ddl_safe_literals(as_owner(relid,
+										 psprintf("CREATE %sINDEX ON %s %s;",
+												  unique ? "UNIQUE " : "",
+												  quote_qualified_identifier(nspname, relname),
+												  unique ? sig + 7 : sig)));
 }
 
 char *
@@ -239,6 +266,7 @@ ps_ddl_repartition(const PsRepartitionOptions *o)
 	char	   *newname;
 	char	   *newq;
 	char	   *closing;
+	char	   *statements;
 	size_t		len;
 
 	memset(&pr, 0, sizeof(pr));
@@ -257,6 +285,8 @@ ps_ddl_repartition(const PsRepartitionOptions *o)
 	propose_values(&pr, o, newname);
 	propose_rest(&pr, o, newname);
 	appendStringInfoChar(&pr.layout, ']');
+	/* the new tables are created, and owned, by the owner of the old one */
+	statements = as_owner(get_relname_relid(o->relname, pr.nspid), pr.ddl.data);
 
 	if (o->attach_bound)
 		closing = psprintf("then copy the rows of %s into %s, DETACH the old leaf and ATTACH the new table %s",
@@ -269,9 +299,8 @@ ps_ddl_repartition(const PsRepartitionOptions *o)
 	len = strlen(closing);
 	if (len > 0 && closing[len - 1] == '\n')
 		closing[len - 1] = '\0';
-	appendStringInfoString(&pr.ddl, closing);
 
-	result.ddl = ps_ddl_pin(pr.ddl.data);
+	result.ddl = ps_ddl_pin(psprintf("%s;\n%s", statements, closing));
 	result.layout_json = pr.layout.data;
 	result.newname = newname;
 	result.npartitions = pr.nparts;

@@ -277,7 +277,7 @@ target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
 				   newname, check, where);
 	ps_script_owner_end(s);
 	ps_ddl_save_count(s, "default_rows",
-					  psprintf("SELECT count(*) FROM ONLY %s", defname));
+					  ps_ddl_owner_rows(s, tl->parentid, list_make1(defname)));
 	ps_ddl_save_count(s, "target_rows",
 					  ps_ddl_owner_count(s, tl->parentid,
 										 psprintf("SELECT count(*) FROM ONLY %s WHERE %s",
@@ -286,9 +286,11 @@ target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
 	emit_move(s, defname, newname, cols, where, batch_rows);
 	ps_script_owner_end(s);
 	ps_ddl_assert_count(s, "default_rows",
-						ps_ddl_count_expr(list_make2(defname, newname)));
+						ps_ddl_owner_rows(s, tl->parentid,
+										  list_make2(defname, newname)));
 	ps_ddl_assert_count(s, "target_rows",
-						ps_ddl_count_expr(list_make1(newname)));
+						ps_ddl_owner_rows(s, tl->parentid,
+										  list_make1(newname)));
 	ps_script_owner_begin(s, tl->parentid);
 	ps_ddl_clone_indexes(s, tmpl, tl->nspid, pc->name);
 	ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parent, newname,

@@ -102,7 +102,7 @@ list_target_script(const PsListRescueOptions *a, PsValue *v, int k, List **used)
 				   newq, check, where);
 	ps_script_owner_end(s);
 	ps_ddl_save_count(s, "default_rows",
-					  psprintf("SELECT count(*) FROM ONLY %s", defname));
+					  ps_ddl_owner_rows(s, a->parentid, list_make1(defname)));
 	ps_ddl_save_count(s, "target_rows",
 					  ps_ddl_owner_count(s, a->parentid,
 										 psprintf("SELECT count(*) FROM ONLY %s WHERE %s",
@@ -112,8 +112,10 @@ list_target_script(const PsListRescueOptions *a, PsValue *v, int k, List **used)
 				   defname, where, cols, newq, cols, cols);
 	ps_script_owner_end(s);
 	ps_ddl_assert_count(s, "default_rows",
-						ps_ddl_count_expr(list_make2(defname, newq)));
-	ps_ddl_assert_count(s, "target_rows", ps_ddl_count_expr(list_make1(newq)));
+						ps_ddl_owner_rows(s, a->parentid,
+										  list_make2(defname, newq)));
+	ps_ddl_assert_count(s, "target_rows",
+						ps_ddl_owner_rows(s, a->parentid, list_make1(newq)));
 	ps_script_owner_begin(s, a->parentid);
 	ps_ddl_clone_indexes(s, a->template_relid, nspid, name);
 	ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parent, newq,

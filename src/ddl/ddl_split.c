@@ -618,7 +618,8 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 					 nleaves);
 	ps_script_header(s, "After COMMIT, ANALYZE the new partitions.");
 	ps_ddl_clone_notes(s, p->relid);
-	ps_ddl_save_count(s, "rows_before", ps_ddl_count_expr(oldleaves));
+	ps_ddl_save_count(s, "rows_before",
+					  ps_ddl_owner_rows(s, tree->root, oldleaves));
 
 	ps_script_blank(s);
 	ps_script_comment(s, "2. as the owner, per piece: a partitioned table, and a copy of each partition with its rows");
@@ -668,7 +669,8 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 
 	ps_script_blank(s);
 	ps_script_comment(s, "4. every row is in a new table, or everything rolls back");
-	ps_ddl_assert_count(s, "rows_before", ps_ddl_count_expr(newleaves));
+	ps_ddl_assert_count(s, "rows_before",
+						ps_ddl_owner_rows(s, tree->root, newleaves));
 
 	ps_script_blank(s);
 	ps_script_comment(s, "5. catalog changes under ACCESS EXCLUSIVE: detach, attach (no scan: the CHECKs imply the bounds), drop");

@@ -31,7 +31,12 @@
  *   as the server does: comments, quoted identifiers, E'' literals and
  *   dollar-quoted bodies (which partstrat only uses for SQL and PL/pgSQL
  *   code, rewritten the same way).  ps_script_finish() and ps_ddl_pin()
- *   apply it to every script.
+ *   apply it to every script.  A U&'...' literal (which partstrat never
+ *   writes: the deparser does not) is left as it is: its backslashes are
+ *   Unicode escapes, not string escapes, and a session with
+ *   standard_conforming_strings off refuses it outright ("unsafe use of
+ *   string constant with Unicode escapes") -- it never reads differently,
+ *   while an E prefix would make it another token sequence.
  *
  * Copyright (c) 2026, partstrat developers
  *
@@ -42,6 +47,7 @@
  */
 #include "postgres.h"
 
+#include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -142,9 +148,14 @@ dollar_delim_len(const char *p)
 
 static void safe_literals(StringInfo out, const char *p, const char *end);
 
-/* Copy a '...' literal starting at p (the quote); return what follows. */
+/*
+ * Copy a '...' literal starting at p (the quote); return what follows.
+ * escaped: an E'...' literal (backslash escapes).  verbatim: never
+ * rewritten (U&'...').
+ */
 static const char *
-copy_literal(StringInfo out, const char *p, const char *end, bool escaped)
+copy_literal(StringInfo out, const char *p, const char *end, bool escaped,
+			 bool verbatim)
 {
 	const char *start = p;
 	bool		backslash = false;
@@ -171,7 +182,7 @@ copy_literal(StringInfo out, const char *p, const char *end, bool escaped)
 		}
 		p++;
 	}
-	if (escaped || !backslash)
+	if (escaped || verbatim || !backslash)
 	{
 		appendBinaryStringInfo(out, start, p - start);
 		return p;
@@ -196,6 +207,7 @@ safe_literals(StringInfo out, const char *p, const char *end)
 	{
 		char		prev = out->len > 0 ? out->data[out->len - 1] : '\0';
 		char		prev2 = out->len > 1 ? out->data[out->len - 2] : '\0';
+		char		prev3 = out->len > 2 ? out->data[out->len - 3] : '\0';
 		int			dl;
 
 		if (p[0] == '-' && p + 1 < end && p[1] == '-')
@@ -255,8 +267,10 @@ safe_literals(StringInfo out, const char *p, const char *end)
 		{
 			bool		escaped = (prev == 'E' || prev == 'e') &&
 				!ident_char(prev2);
+			bool		unicode = prev == '&' && (prev2 == 'U' || prev2 == 'u') &&
+				!ident_char(prev3);
 
-			p = copy_literal(out, p, end, escaped);
+			p = copy_literal(out, p, end, escaped, unicode);
 		}
 		else if (*p == '$' && !ident_char(prev) &&
 				 (dl = dollar_delim_len(p)) > 0)
@@ -288,4 +302,17 @@ ps_ddl_safe_literals(const char *sql)
 	initStringInfo(&out);
 	safe_literals(&out, sql, sql + strlen(sql));
 	return out.data;
+}
+
+/*
+ * partstrat_test_safe_literals(text) -- ps_ddl_safe_literals() of its
+ * argument, for the regression tests (sql/ddl_literals.sql), which declare
+ * it themselves from the module: it is not part of the extension's SQL.
+ */
+PG_FUNCTION_INFO_V1(partstrat_test_safe_literals);
+
+Datum
+partstrat_test_safe_literals(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(ps_ddl_safe_literals(text_to_cstring(PG_GETARG_TEXT_PP(0)))));
 }

@@ -229,17 +229,42 @@ check_owned(Oid r, Oid owner, Oid relid)
 					 quote_identifier(GetUserNameFromId(owner, false)))));
 }
 
-/* A qualified RangeVar (partstrat always qualifies) must be owned. */
+/*
+ * A qualified RangeVar (partstrat always qualifies) must be owned, in a
+ * schema the owner may use: else the statement would fail later with a
+ * bare "permission denied for schema" (the row counts run before the
+ * tables are created).
+ */
 static void
 check_rangevar(RangeVar *rv, Oid owner, Oid relid)
 {
 	Oid			r;
+	Oid			nsp;
 
 	if (rv == NULL || rv->schemaname == NULL)
 		return;					/* a CTE, or pg_catalog's own */
-	r = RangeVarGetRelid(rv, NoLock, true);
-	if (OidIsValid(r))
-		check_owned(r, owner, relid);
+	/* looked up without an ACL check: the owner's is made here */
+	nsp = get_namespace_oid(rv->schemaname, true);
+	if (!OidIsValid(nsp))
+		return;
+	r = get_relname_relid(rv->relname, nsp);
+	if (!OidIsValid(r))
+		return;
+	check_owned(r, owner, relid);
+	if (ps_namespace_aclcheck(nsp, owner, ACL_USAGE) != ACLCHECK_OK)
+	{
+		char	   *role = GetUserNameFromId(owner, false);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("role \"%s\" may not use schema \"%s\"",
+						role, get_namespace_name(nsp)),
+				 errdetail("The rows are counted and moved by the owner of the table, \"%s\", in tables it owns; nothing has been moved.",
+						   role),
+				 errhint("GRANT USAGE, CREATE ON SCHEMA %s TO %s;",
+						 quote_identifier(get_namespace_name(nsp)),
+						 quote_identifier(role))));
+	}
 }
 
 static bool

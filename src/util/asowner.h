@@ -42,7 +42,12 @@
  *   refused (0A000).  Each statement is parsed again right before it runs
  *   and checked as it then reads (a statement before it may have turned
  *   standard_conforming_strings off): one statement of the same kind, else
- *   ERROR 42501.  The statements inside a DO body are not checked.
+ *   ERROR 42501.  Every table a statement names must be in a schema the
+ *   owner may use (42501 with a hint).  The statements inside a DO body
+ *   are not checked, by decision: partstrat writes only its batch loops
+ *   there, and a DO gives its caller nothing beyond the owner's rights,
+ *   which the caller must already have (above): it runs as the owner, in
+ *   the security-restricted operation, like every statement here.
  * - The statements run through SPI, in the caller's transaction, as the
  *   owner in a security-restricted operation (no SET ROLE / RESET ROLE, no
  *   temporary tables), inside a GUC nest level with search_path =

@@ -237,6 +237,64 @@ key_applied(DiagCtx *cx, int key, const char *col, Node *value)
 }
 
 /*
+ * The predicate on the bare key that selects the rows of "f(key) op value"
+ * for the functions whose inverse is a range or a value: date(), date_trunc,
+ * extract(year), lower()/upper() (false for the others; *out may be NULL
+ * when op has no such predicate).
+ */
+static bool
+function_rewrite(DiagCtx *cx, int key, FuncExpr *fe, const char *fname,
+				 const char *opname, Node *value, char **out)
+{
+	const char *k = cx->keynames[key];
+	int			nargs = list_length(fe->args);
+	char	   *rewrite = NULL;
+
+	if (fe->funcresulttype == DATEOID && nargs == 1 &&
+		pd_mentions_key(cx, linitial(fe->args)) == key &&
+		pd_key_index_of(cx, linitial(fe->args)) == key)
+		rewrite = range_rewrite(k, opname, value_sql(value),
+								value_plus(value, "day"));
+	else if (strcmp(fname, "date_trunc") == 0 && nargs >= 2 &&
+			 const_text(linitial(fe->args)) != NULL &&
+			 pd_key_index_of(cx, lsecond(fe->args)) == key)
+		rewrite = range_rewrite(k, opname, value_sql(value),
+								value_plus(value,
+										   const_text(linitial(fe->args))));
+	else if ((strcmp(fname, "extract") == 0 ||
+			  strcmp(fname, "date_part") == 0) && nargs == 2 &&
+			 const_text(linitial(fe->args)) != NULL &&
+			 pg_strcasecmp(const_text(linitial(fe->args)), "year") == 0 &&
+			 IsA(pd_strip_relabel(value), Const) &&
+			 !((Const *) pd_strip_relabel(value))->constisnull)
+	{
+		Const	   *c = (Const *) pd_strip_relabel(value);
+		Oid			outfn;
+		bool		isvarlena;
+		char	   *s;
+		long		y;
+
+		getTypeOutputInfo(c->consttype, &outfn, &isvarlena);
+		s = OidOutputFunctionCall(outfn, c->constvalue);
+		y = strtol(s, NULL, 10);
+
+		rewrite = range_rewrite(k, opname,
+								psprintf("'%04ld-01-01'", y),
+								psprintf("'%04ld-01-01'", y + 1));
+	}
+	else if ((strcmp(fname, "lower") == 0 || strcmp(fname, "upper") == 0) &&
+			 nargs == 1 && pd_key_index_of(cx, linitial(fe->args)) == key)
+		rewrite = psprintf("%s %s %s (when the stored values are already %s-case), or PARTITION BY LIST (%s(%s))",
+						   k, opname, value_sql(value),
+						   strcmp(fname, "lower") == 0 ? "lower" : "upper",
+						   fname, k);
+	else
+		return false;
+	*out = rewrite;
+	return true;
+}
+
+/*
  * The key wrapped in a function, cast or operator: describe it, and write
  * the predicate on the bare key that selects the same rows, where known.
  */
@@ -271,7 +329,6 @@ note_wrapped(DiagCtx *cx, int key, Node *side, const char *opname,
 	{
 		FuncExpr   *fe = (FuncExpr *) side;
 		char	   *fname = get_func_name(fe->funcid);
-		int			nargs = list_length(fe->args);
 
 		if (fe->funcformat == COERCE_IMPLICIT_CAST)
 		{
@@ -297,45 +354,8 @@ note_wrapped(DiagCtx *cx, int key, Node *side, const char *opname,
 		else
 			what = psprintf("%s()", fname);
 
-		if (fe->funcresulttype == DATEOID && nargs == 1 &&
-			pd_mentions_key(cx, linitial(fe->args)) == key &&
-			pd_key_index_of(cx, linitial(fe->args)) == key)
-			rewrite = range_rewrite(k, opname, value_sql(value),
-									value_plus(value, "day"));
-		else if (strcmp(fname, "date_trunc") == 0 && nargs >= 2 &&
-				 const_text(linitial(fe->args)) != NULL &&
-				 pd_key_index_of(cx, lsecond(fe->args)) == key)
-			rewrite = range_rewrite(k, opname, value_sql(value),
-									value_plus(value,
-											   const_text(linitial(fe->args))));
-		else if ((strcmp(fname, "extract") == 0 ||
-				  strcmp(fname, "date_part") == 0) && nargs == 2 &&
-				 const_text(linitial(fe->args)) != NULL &&
-				 pg_strcasecmp(const_text(linitial(fe->args)), "year") == 0 &&
-				 IsA(pd_strip_relabel(value), Const) &&
-				 !((Const *) pd_strip_relabel(value))->constisnull)
-		{
-			Const	   *c = (Const *) pd_strip_relabel(value);
-			Oid			outfn;
-			bool		isvarlena;
-			char	   *s;
-			long		y;
-
-			getTypeOutputInfo(c->consttype, &outfn, &isvarlena);
-			s = OidOutputFunctionCall(outfn, c->constvalue);
-			y = strtol(s, NULL, 10);
-
-			rewrite = range_rewrite(k, opname,
-									psprintf("'%04ld-01-01'", y),
-									psprintf("'%04ld-01-01'", y + 1));
-		}
-		else if ((strcmp(fname, "lower") == 0 || strcmp(fname, "upper") == 0) &&
-				 nargs == 1 && pd_key_index_of(cx, linitial(fe->args)) == key)
-			rewrite = psprintf("%s %s %s (when the stored values are already %s-case), or PARTITION BY LIST (%s(%s))",
-							   k, opname, value_sql(value),
-							   strcmp(fname, "lower") == 0 ? "lower" : "upper",
-							   fname, k);
-		else if (fe->funcformat == COERCE_EXPLICIT_CAST)
+		if (!function_rewrite(cx, key, fe, fname, opname, value, &rewrite) &&
+			fe->funcformat == COERCE_EXPLICIT_CAST)
 			rewrite = psprintf("%s %s CAST(%s AS %s)", k, opname,
 							   value_sql(value),
 							   format_type_be(cx->keytypes[key]));
@@ -391,164 +411,81 @@ collation_sql(Oid coll)
 	return name ? pstrdup(quote_identifier(name)) : pstrdup("(none)");
 }
 
-/* key op value (op commuted so that the key is on the left). */
+/* A comparison with the key inside an expression on either side. */
 static void
-classify_comparison(DiagCtx *cx, Oid opno, Oid inputcollid, Node *left,
-					Node *right, bool is_array, bool use_or)
+classify_wrapped(DiagCtx *cx, Oid opno, char *opname, Node *left, Node *right)
 {
-	int			lkey = pd_key_index_of(cx, left);
-	int			rkey = is_array ? -1 : pd_key_index_of(cx, right);
-	int			key;
-	Node	   *value;
-	char	   *opname;
-	VarRefCtx	vr;
+	int			k = pd_mentions_key(cx, left);
+	Node	   *side = left;
+	Node	   *other = right;
 
-	if (lkey < 0 && rkey >= 0)
+	if (k < 0)
 	{
-		Oid			comm = get_commutator(opno);
-		Node	   *tmp = left;
-
-		if (OidIsValid(comm))
-			opno = comm;
-		left = right;
-		right = tmp;
-		lkey = rkey;
+		k = pd_mentions_key(cx, right);
+		side = right;
+		other = left;
+		if (OidIsValid(get_commutator(opno)))
+			opname = get_opname(get_commutator(opno));
 	}
-	opname = get_opname(opno);
-	if (opname == NULL)
-		opname = pstrdup("?");
-
-	if (lkey < 0)
-	{
-		/* the key inside an expression */
-		int			k = pd_mentions_key(cx, left);
-		Node	   *side = left;
-		Node	   *other = right;
-
-		if (k < 0)
-		{
-			k = pd_mentions_key(cx, right);
-			side = right;
-			other = left;
-			if (OidIsValid(get_commutator(opno)))
-				opname = get_opname(get_commutator(opno));
-		}
-		if (k < 0)
-			return;
-		if (pd_varrefs(other, cx->rti).this_rel)
-		{
-			pd_note(cx, PS_PRED_OTHER_OP,
-				 psprintf("%s is compared with another column of the same row",
-						  cx->keynames[k]), NULL);
-			return;
-		}
-		note_wrapped(cx, k, side, opname, other);
+	if (k < 0)
 		return;
-	}
-	key = lkey;
-	if (key == 0)
-		cx->f->first_key_used = true;
-	value = fold_value(right, cx->rti);
-	vr = pd_varrefs(value, cx->rti);
-	if (vr.this_rel)
+	if (pd_varrefs(other, cx->rti).this_rel)
 	{
 		pd_note(cx, PS_PRED_OTHER_OP,
 			 psprintf("%s is compared with another column of the same row",
-					  cx->keynames[key]), NULL);
+					  cx->keynames[k]), NULL);
 		return;
 	}
+	note_wrapped(cx, k, side, opname, other);
+}
 
-	/*
-	 * The planner matches a clause to the key only under the partition
-	 * key's collation (PartCollMatchesExprColl): a COLLATE clause on either
-	 * side takes the comparison out of pruning.
-	 */
-	if (OidIsValid(cx->collations[key]) &&
-		inputcollid != cx->collations[key])
-	{
-		pd_note(cx, PS_PRED_COLLATION,
-			 psprintf("%s %s%s %s is compared under the collation %s, the partition bounds under %s",
-					  cx->keynames[key], opname, is_array ? " ANY" : "",
-					  value_sql(value), collation_sql(inputcollid),
-					  collation_sql(cx->collations[key])),
-			 psprintf("%s %s%s %s COLLATE %s%s", cx->keynames[key], opname,
-					  is_array ? " ANY" : "", value_sql(value),
-					  collation_sql(cx->collations[key]),
-					  strcmp(opname, "=") == 0 ?
-					  " (equality selects the same rows under every deterministic collation)" :
-					  " (the order of the two collations may differ: check the range)"));
-		return;
-	}
+/*
+ * Is opno an operator of the key's operator family (and an array one
+ * combined with OR, = ANY)?  If not, note why the comparison cannot prune.
+ */
+static bool
+usable_operator(DiagCtx *cx, int key, Oid opno, const char *opname,
+				Node *value, VarRefCtx *vrp, bool is_array, bool use_or)
+{
+	VarRefCtx	vr = *vrp;
+	Oid			neg;
 
-	if (!op_in_opfamily(opno, cx->opfamilies[key]) ||
-		(is_array && !use_or))
-	{
-		Oid			neg = get_negator(opno);
+	if (op_in_opfamily(opno, cx->opfamilies[key]) && !(is_array && !use_or))
+		return true;
+	neg = get_negator(opno);
+	if (strcmp(opname, "<>") == 0 ||
+		(OidIsValid(neg) && op_in_opfamily(neg, cx->opfamilies[key])))
+		pd_note(cx, PS_PRED_NE,
+			 psprintf(is_array ? "%s <> ALL (...) (NOT IN)" : "%s %s ...",
+					  cx->keynames[key], opname),
+			 NULL);
+	else if (cx->strategy == PARTITION_STRATEGY_HASH &&
+			 is_range_opname(opname))
+		pd_note(cx, PS_PRED_HASH_RANGE,
+			 psprintf("%s %s %s", cx->keynames[key], opname,
+					  value_sql(value)),
+			 psprintf("%s = ... or %s IN (...)", cx->keynames[key],
+					  cx->keynames[key]));
+	else
+		pd_note(cx, PS_PRED_OTHER_OP,
+			 psprintf("%s %s %s", cx->keynames[key], opname,
+					  vr.other_rel ? "..." : value_sql(value)),
+			 NULL);
+	return false;
+}
 
-		if (strcmp(opname, "<>") == 0 ||
-			(OidIsValid(neg) && op_in_opfamily(neg, cx->opfamilies[key])))
-			pd_note(cx, PS_PRED_NE,
-				 psprintf(is_array ? "%s <> ALL (...) (NOT IN)" : "%s %s ...",
-						  cx->keynames[key], opname),
-				 NULL);
-		else if (cx->strategy == PARTITION_STRATEGY_HASH &&
-				 is_range_opname(opname))
-			pd_note(cx, PS_PRED_HASH_RANGE,
-				 psprintf("%s %s %s", cx->keynames[key], opname,
-						  value_sql(value)),
-				 psprintf("%s = ... or %s IN (...)", cx->keynames[key],
-						  cx->keynames[key]));
-		else
-			pd_note(cx, PS_PRED_OTHER_OP,
-				 psprintf("%s %s %s", cx->keynames[key], opname,
-						  vr.other_rel ? "..." : value_sql(value)),
-				 NULL);
-		return;
-	}
+/*
+ * A usable comparison of the key with a value: what kind of value decides
+ * when (and whether) it prunes -- a constant at planning, a parameter in a
+ * custom plan, a stable expression at executor startup, a join or a
+ * subquery during execution, a volatile value never.
+ */
+static void
+classify_value(DiagCtx *cx, int key, Oid opno, const char *opname,
+			   Node *value, VarRefCtx *vrp)
+{
+	VarRefCtx	vr = *vrp;
 
-	if (is_array)
-		opname = psprintf("%s ANY", opname);
-
-	/*
-	 * key = ANY (NULL::type[]) is never true.  With an immutable operator
-	 * the planner proves it (no leaf in the plan); with a cross-type
-	 * operator that is only stable (timestamp = timestamptz) it cannot, and
-	 * PostgreSQL 15 disables run-time pruning on a contradiction, so every
-	 * leaf is scanned to return no row.
-	 */
-	if (is_array && IsA(pd_strip_relabel(value), Const) &&
-		((Const *) pd_strip_relabel(value))->constisnull &&
-		op_volatile(opno) != PROVOLATILE_IMMUTABLE)
-	{
-		pd_note(cx, PS_PRED_NULL_ARRAY,
-			 psprintf("%s %s (NULL::%s) is never true, but its operator %s = %s is only stable",
-					  cx->keynames[key], opname,
-					  format_type_be(exprType(value)),
-					  format_type_be(cx->keytypes[key]),
-					  format_type_be(get_element_type(exprType(value)))),
-			 psprintf("leave the predicate out when the array is NULL (it matches no row), or pass the array as %s[] (the key's type) so that the planner prunes every leaf",
-					  format_type_be(cx->keytypes[key])));
-		return;
-	}
-
-	/*
-	 * PostgreSQL prunes "= ANY" over a constant array, an ARRAY[...] or (in
-	 * a custom plan) a parameter, never over an array a stable expression
-	 * computes ($1::text[]::timestamptz[] -- a stable cast -- or f($1) for
-	 * a stable f): no pruning, not even at run time.  (An immutable one is
-	 * folded in a custom plan: a parameter's case.)
-	 */
-	if (is_array && !vr.other_rel && !vr.outer_ref && !vr.sublink &&
-		!vr.exec_param && !IsA(value, Const) && !IsA(value, ArrayExpr) &&
-		!IsA(value, Param) && contain_mutable_functions(value))
-	{
-		pd_note(cx, PS_PRED_ARRAY_EXPR,
-			 psprintf("%s %s %s", cx->keynames[key], opname, value_sql(value)),
-			 psprintf("%s %s (an array of type %s[], not cast in the query)",
-					  cx->keynames[key], opname,
-					  format_type_be(cx->keytypes[key])));
-		return;
-	}
 	if (contain_volatile_functions(value))
 	{
 		char	   *fn = NULL;
@@ -596,6 +533,130 @@ classify_comparison(DiagCtx *cx, Oid opno, Oid inputcollid, Node *left,
 			 psprintf("%s %s %s", cx->keynames[key], opname,
 					  value_sql(value)),
 			 NULL);
+}
+
+/*
+ * The planner matches a clause to the key only under the partition key's
+ * collation (PartCollMatchesExprColl): a COLLATE clause on either side
+ * takes the comparison out of pruning.  True (and noted) when it does.
+ */
+static bool
+collation_mismatch(DiagCtx *cx, int key, Oid inputcollid, const char *opname,
+				   bool is_array, Node *value)
+{
+	if (!OidIsValid(cx->collations[key]) ||
+		inputcollid == cx->collations[key])
+		return false;
+	pd_note(cx, PS_PRED_COLLATION,
+		 psprintf("%s %s%s %s is compared under the collation %s, the partition bounds under %s",
+				  cx->keynames[key], opname, is_array ? " ANY" : "",
+				  value_sql(value), collation_sql(inputcollid),
+				  collation_sql(cx->collations[key])),
+		 psprintf("%s %s%s %s COLLATE %s%s", cx->keynames[key], opname,
+				  is_array ? " ANY" : "", value_sql(value),
+				  collation_sql(cx->collations[key]),
+				  strcmp(opname, "=") == 0 ?
+				  " (equality selects the same rows under every deterministic collation)" :
+				  " (the order of the two collations may differ: check the range)"));
+	return true;
+}
+
+/* key op value (op commuted so that the key is on the left). */
+static void
+classify_comparison(DiagCtx *cx, Oid opno, Oid inputcollid, Node *left,
+					Node *right, bool is_array, bool use_or)
+{
+	int			lkey = pd_key_index_of(cx, left);
+	int			rkey = is_array ? -1 : pd_key_index_of(cx, right);
+	int			key;
+	Node	   *value;
+	char	   *opname;
+	VarRefCtx	vr;
+
+	if (lkey < 0 && rkey >= 0)
+	{
+		Oid			comm = get_commutator(opno);
+		Node	   *tmp = left;
+
+		if (OidIsValid(comm))
+			opno = comm;
+		left = right;
+		right = tmp;
+		lkey = rkey;
+	}
+	opname = get_opname(opno);
+	if (opname == NULL)
+		opname = pstrdup("?");
+
+	if (lkey < 0)
+	{
+		/* the key inside an expression */
+		classify_wrapped(cx, opno, opname, left, right);
+		return;
+	}
+	key = lkey;
+	if (key == 0)
+		cx->f->first_key_used = true;
+	value = fold_value(right, cx->rti);
+	vr = pd_varrefs(value, cx->rti);
+	if (vr.this_rel)
+	{
+		pd_note(cx, PS_PRED_OTHER_OP,
+			 psprintf("%s is compared with another column of the same row",
+					  cx->keynames[key]), NULL);
+		return;
+	}
+
+	if (collation_mismatch(cx, key, inputcollid, opname, is_array, value))
+		return;
+
+	if (!usable_operator(cx, key, opno, opname, value, &vr, is_array, use_or))
+		return;
+
+	if (is_array)
+		opname = psprintf("%s ANY", opname);
+
+	/*
+	 * key = ANY (NULL::type[]) is never true.  With an immutable operator
+	 * the planner proves it (no leaf in the plan); with a cross-type
+	 * operator that is only stable (timestamp = timestamptz) it cannot, and
+	 * PostgreSQL 15 disables run-time pruning on a contradiction, so every
+	 * leaf is scanned to return no row.
+	 */
+	if (is_array && IsA(pd_strip_relabel(value), Const) &&
+		((Const *) pd_strip_relabel(value))->constisnull &&
+		op_volatile(opno) != PROVOLATILE_IMMUTABLE)
+	{
+		pd_note(cx, PS_PRED_NULL_ARRAY,
+			 psprintf("%s %s (NULL::%s) is never true, but its operator %s = %s is only stable",
+					  cx->keynames[key], opname,
+					  format_type_be(exprType(value)),
+					  format_type_be(cx->keytypes[key]),
+					  format_type_be(get_element_type(exprType(value)))),
+			 psprintf("leave the predicate out when the array is NULL (it matches no row), or pass the array as %s[] (the key's type) so that the planner prunes every leaf",
+					  format_type_be(cx->keytypes[key])));
+		return;
+	}
+
+	/*
+	 * PostgreSQL prunes "= ANY" over a constant array, an ARRAY[...] or (in
+	 * a custom plan) a parameter, never over an array a stable expression
+	 * computes ($1::text[]::timestamptz[] -- a stable cast -- or f($1) for
+	 * a stable f): no pruning, not even at run time.  (An immutable one is
+	 * folded in a custom plan: a parameter's case.)
+	 */
+	if (is_array && !vr.other_rel && !vr.outer_ref && !vr.sublink &&
+		!vr.exec_param && !IsA(value, Const) && !IsA(value, ArrayExpr) &&
+		!IsA(value, Param) && contain_mutable_functions(value))
+	{
+		pd_note(cx, PS_PRED_ARRAY_EXPR,
+			 psprintf("%s %s %s", cx->keynames[key], opname, value_sql(value)),
+			 psprintf("%s %s (an array of type %s[], not cast in the query)",
+					  cx->keynames[key], opname,
+					  format_type_be(cx->keytypes[key])));
+		return;
+	}
+	classify_value(cx, key, opno, opname, value, &vr);
 }
 
 /* Column names of this table a clause mentions (for "filters on ..."). */

@@ -248,6 +248,54 @@ diagnose_failure(PsPruneRow *row, PsPredFindings *f, const char *k)
 	}
 }
 
+/*
+ * Nothing pruned, and no predicate form that defeats pruning: a join that
+ * is no parameterized nested loop, a later column of a range key, a
+ * parameter the generic plan cannot use, predicates that match every
+ * partition, or no predicate on the key at all.
+ */
+static void
+diagnose_no_pruning(PsPruneRow *row, PsPredFindings *f, const char *k,
+					bool generic)
+{
+	int			T = row->leaves_total;
+
+	if (f->found[PS_PRED_JOIN])
+	{
+		row->diagnosis = psprintf("%s is joined (%s) but the join is not a parameterized nested loop: no pruning", k, f->detail[PS_PRED_JOIN]);
+		row->suggestion = psprintf("add a predicate on %s known at plan time (e.g. the range the joined rows cover), or make a nested loop with an index on %s possible", k, k);
+		return;
+	}
+	if (f->nkeys > 1 && f->strategy == PARTITION_STRATEGY_RANGE &&
+		!f->first_key_used &&
+		(f->found[PS_PRED_CONST] || f->found[PS_PRED_EXTPARAM] ||
+		 f->found[PS_PRED_STABLE]))
+	{
+		row->diagnosis = psprintf("the range key has %d columns and the query compares only later ones: range pruning needs a predicate on the first column %s",
+								  f->nkeys, k);
+		row->suggestion = psprintf("add a predicate on %s", k);
+		return;
+	}
+	if (generic && f->found[PS_PRED_EXTPARAM] && !f->found[PS_PRED_CONST])
+	{
+		row->diagnosis = psprintf("%s is compared with a parameter in a form run-time pruning cannot use (%s): the generic plan keeps all %d leaves",
+								  k, f->detail[PS_PRED_EXTPARAM], T);
+		row->suggestion = pstrdup("SET plan_cache_mode = force_custom_plan for this statement, or compare the key with scalar parameters");
+		return;
+	}
+	if (f->found[PS_PRED_CONST] || f->found[PS_PRED_EXTPARAM] ||
+		f->found[PS_PRED_STABLE] || f->found[PS_PRED_STABLE_OP])
+	{
+		row->diagnosis = psprintf("the predicates on %s match every partition", k);
+		return;
+	}
+	if (f->other_columns != NIL)
+		row->diagnosis = psprintf("no predicate on the partition key %s; the query filters on %s", k, join_other(f->other_columns));
+	else
+		row->diagnosis = psprintf("no predicate on the partition key %s", k);
+	row->suggestion = psprintf("add a predicate on %s, or choose a key the workload filters on (partstrat_key_candidates)", k);
+}
+
 /* Why the row's numbers are what they are, and what to change. */
 void
 ps_diagnose(PsPruneRow *row, PsPredFindings *f, bool pruning_on)
@@ -330,40 +378,6 @@ ps_diagnose(PsPruneRow *row, PsPredFindings *f, bool pruning_on)
 	}
 
 	/* no pruning at all: say why */
-	if (diagnose_failure(row, f, k))
-		return;
-	if (f->found[PS_PRED_JOIN])
-	{
-		row->diagnosis = psprintf("%s is joined (%s) but the join is not a parameterized nested loop: no pruning", k, f->detail[PS_PRED_JOIN]);
-		row->suggestion = psprintf("add a predicate on %s known at plan time (e.g. the range the joined rows cover), or make a nested loop with an index on %s possible", k, k);
-		return;
-	}
-	if (f->nkeys > 1 && f->strategy == PARTITION_STRATEGY_RANGE &&
-		!f->first_key_used &&
-		(f->found[PS_PRED_CONST] || f->found[PS_PRED_EXTPARAM] ||
-		 f->found[PS_PRED_STABLE]))
-	{
-		row->diagnosis = psprintf("the range key has %d columns and the query compares only later ones: range pruning needs a predicate on the first column %s",
-								  f->nkeys, k);
-		row->suggestion = psprintf("add a predicate on %s", k);
-		return;
-	}
-	if (generic && f->found[PS_PRED_EXTPARAM] && !f->found[PS_PRED_CONST])
-	{
-		row->diagnosis = psprintf("%s is compared with a parameter in a form run-time pruning cannot use (%s): the generic plan keeps all %d leaves",
-								  k, f->detail[PS_PRED_EXTPARAM], T);
-		row->suggestion = pstrdup("SET plan_cache_mode = force_custom_plan for this statement, or compare the key with scalar parameters");
-		return;
-	}
-	if (f->found[PS_PRED_CONST] || f->found[PS_PRED_EXTPARAM] ||
-		f->found[PS_PRED_STABLE] || f->found[PS_PRED_STABLE_OP])
-	{
-		row->diagnosis = psprintf("the predicates on %s match every partition", k);
-		return;
-	}
-	if (f->other_columns != NIL)
-		row->diagnosis = psprintf("no predicate on the partition key %s; the query filters on %s", k, join_other(f->other_columns));
-	else
-		row->diagnosis = psprintf("no predicate on the partition key %s", k);
-	row->suggestion = psprintf("add a predicate on %s, or choose a key the workload filters on (partstrat_key_candidates)", k);
+	if (!diagnose_failure(row, f, k))
+		diagnose_no_pruning(row, f, k, generic);
 }

@@ -17,11 +17,18 @@ $node->append_conf('postgresql.conf', "autovacuum = off\n");
 $node->start;
 my $hostile_only = 'x ON ONLY a.sp1 USING btree (k); ALTER ROLE alice SUPERUSER; --';
 my $hostile_using = 'y USING btree (id); INSERT INTO public.canary VALUES (1); --';
-$node->safe_psql('postgres', qq{
+$node->safe_psql('postgres', q{
 CREATE EXTENSION partstrat;
 CREATE ROLE alice LOGIN;
 CREATE SCHEMA a AUTHORIZATION alice;
 CREATE TABLE public.canary (x int);
+});
+
+# a.sp1: a sub-partitioned partition whose indexes carry hostile names
+sub make_tables
+{
+	$node->safe_psql('postgres', qq{
+DROP TABLE IF EXISTS a.sp;
 SET ROLE alice;
 CREATE TABLE a.sp (id int, k int, s int) PARTITION BY RANGE (k);
 CREATE TABLE a.sp1 PARTITION OF a.sp FOR VALUES FROM (0) TO (100) PARTITION BY RANGE (s);
@@ -32,6 +39,8 @@ CREATE UNIQUE INDEX "$hostile_using" ON a.sp1 (id, s);
 INSERT INTO a.sp SELECT g, g % 100, g % 100 FROM generate_series(1, 2000) g;
 ANALYZE a.sp;
 });
+}
+make_tables();
 
 my ($ret, $ddl, $err) = $node->psql('postgres',
 	q{SELECT partstrat_ddl_split('a.sp1', 2)});
@@ -50,19 +59,7 @@ for my $scs ('on', 'off')
 {
 	for my $how ('file', 'gexec')
 	{
-		# a fresh sub-partitioned partition each time
-		$node->safe_psql('postgres', qq{
-DROP TABLE a.sp;
-SET ROLE alice;
-CREATE TABLE a.sp (id int, k int, s int) PARTITION BY RANGE (k);
-CREATE TABLE a.sp1 PARTITION OF a.sp FOR VALUES FROM (0) TO (100) PARTITION BY RANGE (s);
-CREATE TABLE a.sp1_lo PARTITION OF a.sp1 FOR VALUES FROM (0) TO (50);
-CREATE TABLE a.sp1_hi PARTITION OF a.sp1 FOR VALUES FROM (50) TO (100);
-CREATE INDEX "$hostile_only" ON a.sp1 (k);
-CREATE UNIQUE INDEX "$hostile_using" ON a.sp1 (id, s);
-INSERT INTO a.sp SELECT g, g % 100, g % 100 FROM generate_series(1, 2000) g;
-ANALYZE a.sp;
-});
+		make_tables();
 		my $sql = $how eq 'file'
 		  ? $node->safe_psql('postgres', q{SELECT partstrat_ddl_split('a.sp1', 2)})
 		  : "SELECT partstrat_ddl_split('a.sp1', 2) \\gexec";

@@ -617,6 +617,101 @@ unit_end(int unit_id, bool weekly)
 	}
 }
 
+/*
+ * For time keys, weeks instead of months when the leaves are under a week
+ * wide and a month of them would exceed the target.
+ */
+static bool
+merge_weekly(AdviseCtx *ctx, int *children, int n)
+{
+	int64		month_bytes = 0;
+	int			cur = INT_MIN;
+	bool		narrow = true;
+	bool		weekly = false;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		int64		lo,
+					hi;
+		int			m;
+
+		if (!part_bounds_usec(ctx->tree, children[i], &lo, &hi))
+			continue;
+		if (hi - lo >= 7 * USECS_PER_DAY)
+			narrow = false;
+		m = month_of(lo);
+		if (m != cur)
+			month_bytes = 0;
+		cur = m;
+		month_bytes += ps_subtree_bytes(ctx, children[i]);
+		if (month_bytes > ctx->target)
+			weekly = true;
+	}
+	return weekly && narrow;
+}
+
+/* The newest leaf holding rows: it and those after are current. */
+static int
+newest_with_rows(AdviseCtx *ctx, int *children, int n)
+{
+	PsSkew	   *s = ctx->skew;
+	int			last_rows = n;
+	int			i;
+
+	for (i = n - 1; i >= 0; i--)
+	{
+		int			leaf = s->leaf_of[children[i]];
+
+		if (ctx->tree->parts[children[i]].is_default)
+			continue;
+		last_rows = i;
+		if (leaf >= 0 && s->leaves[leaf].rows > 0)
+			break;
+	}
+	return last_rows;
+}
+
+/*
+ * May child ci join a merge?  A small, cold, untaken leaf with finite
+ * bounds; on a time key one wholly inside one past calendar unit (*unit),
+ * else not current (current: the newest leaf with rows and those after).
+ */
+static bool
+merge_candidate(AdviseCtx *ctx, int ci, bool time, bool weekly, bool current,
+				int *unit)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	PsPartition *p = &tree->parts[ci];
+	int			leaf = s->leaf_of[ci];
+	int64		lo,
+				hi;
+
+	if (!(p->is_leaf && !p->is_default && !p->is_foreign &&
+		  leaf >= 0 && !ctx->taken[ci] && s->leaves[leaf].rows >= 0 &&
+		  s->leaves[leaf].bytes < ctx->target / 4 &&
+		  !(s->leaves[leaf].flags & PS_FLAG_HOT) &&
+		  p->range_from[0].kind == PS_RANGE_VALUE &&
+		  p->range_to[0].kind == PS_RANGE_VALUE))
+		return false;
+	if (!time)
+		return !current;		/* never the newest leaf with rows nor the
+								 * premade */
+	if (!part_bounds_usec(tree, ci, &lo, &hi) ||
+		hi - lo >= 28 * USECS_PER_DAY)
+		return false;
+	*unit = weekly ? week_of(lo) : month_of(lo);
+
+	/*
+	 * Only leaves wholly inside one calendar unit (a weekly leaf across a
+	 * month's end belongs to no month), and only whole units in the past:
+	 * never the current interval, never a premade one.
+	 */
+	return !(unit_end(*unit, weekly) > ctx->now || hi > ctx->now ||
+			 (weekly ? week_of(hi - 1) : month_of(hi - 1)) != *unit);
+}
+
 void
 ps_advise_merge(AdviseCtx *ctx)
 {
@@ -652,49 +747,8 @@ ps_advise_merge(AdviseCtx *ctx)
 			continue;
 		time = ps_key_is_time(key->typids[0]);
 
-		/*
-		 * For time keys, weeks instead of months when the leaves are under a
-		 * week wide and a month of them would exceed the target.
-		 */
-		if (time)
-		{
-			int64		month_bytes = 0;
-			int			cur = INT_MIN;
-			bool		narrow = true;
-
-			for (i = 0; i < n; i++)
-			{
-				int64		lo,
-							hi;
-				int			m;
-
-				if (!part_bounds_usec(tree, children[i], &lo, &hi))
-					continue;
-				if (hi - lo >= 7 * USECS_PER_DAY)
-					narrow = false;
-				m = month_of(lo);
-				if (m != cur)
-					month_bytes = 0;
-				cur = m;
-				month_bytes += ps_subtree_bytes(ctx, children[i]);
-				if (month_bytes > ctx->target)
-					weekly = true;
-			}
-			weekly = weekly && narrow;
-		}
-
-		/* the newest leaf holding rows: it and those after are current */
-		last_rows = n;
-		for (i = n - 1; i >= 0; i--)
-		{
-			int			leaf = s->leaf_of[children[i]];
-
-			if (tree->parts[children[i]].is_default)
-				continue;
-			last_rows = i;
-			if (leaf >= 0 && s->leaves[leaf].rows > 0)
-				break;
-		}
+		weekly = time && merge_weekly(ctx, children, n);
+		last_rows = newest_with_rows(ctx, children, n);
 
 		memset(&run, 0, sizeof(run));
 		run.members = palloc(sizeof(int) * Max(nleaves, 1));
@@ -707,40 +761,8 @@ ps_advise_merge(AdviseCtx *ctx)
 			int			unit = 0;
 
 			CHECK_FOR_INTERRUPTS();
-			candidate = p->is_leaf && !p->is_default && !p->is_foreign &&
-				leaf >= 0 && !ctx->taken[ci] && s->leaves[leaf].rows >= 0 &&
-				s->leaves[leaf].bytes < ctx->target / 4 &&
-				!(s->leaves[leaf].flags & PS_FLAG_HOT) &&
-				p->range_from[0].kind == PS_RANGE_VALUE &&
-				p->range_to[0].kind == PS_RANGE_VALUE;
-			if (candidate && time)
-			{
-				int64		lo,
-							hi;
-
-				if (!part_bounds_usec(tree, ci, &lo, &hi) ||
-					hi - lo >= 28 * USECS_PER_DAY)
-					candidate = false;
-				else
-				{
-					unit = weekly ? week_of(lo) : month_of(lo);
-
-					/*
-					 * Only leaves wholly inside one calendar unit (a weekly
-					 * leaf across a month's end belongs to no month), and
-					 * only whole units in the past: never the current
-					 * interval, never a premade one.
-					 */
-					if (unit_end(unit, weekly) > ctx->now || hi > ctx->now ||
-						(weekly ? week_of(hi - 1) : month_of(hi - 1)) != unit)
-						candidate = false;
-				}
-			}
-			else if (candidate && i >= last_rows)
-			{
-				/* not time: never the newest leaf with rows nor the premade */
-				candidate = false;
-			}
+			candidate = merge_candidate(ctx, ci, time, weekly,
+										!time && i >= last_rows, &unit);
 			if (!candidate ||
 				(run.n > 0 && (prev < 0 ||
 							   !(tree->parts[prev].range_to[0].kind == PS_RANGE_VALUE &&

@@ -641,13 +641,17 @@ COMMENT ON FUNCTION partstrat_worker_status() IS
 
 -- One row per leaf and snapshot.  Names are stored as they were (the leaf
 -- may be dropped later); pairs of snapshots are matched by OID, so a leaf
--- dropped and created again under the same name starts a new series.
+-- dropped and created again under the same name starts a new series.  The
+-- parent is a regclass (as in partstrat_policy): pg_dump writes its name, so
+-- a restore attaches the rows to the table of that name, never to whatever
+-- has the old OID; the rows of a dropped parent are left out of the dump (a
+-- dangling regclass would be written as a bare OID).
 -- stats_reset and db_xacts are pg_stat_database's for this database at that
 -- moment: a change of the first or a drop of the second means the counters
 -- were reset (pg_stat_reset(), a crash).
 CREATE TABLE partstrat_snapshot (
     taken_at timestamptz NOT NULL,
-    parent oid NOT NULL,
+    parent regclass NOT NULL,
     parent_name text NOT NULL,
     stats_reset timestamptz,
     db_xacts bigint NOT NULL,
@@ -665,7 +669,8 @@ CREATE TABLE partstrat_snapshot (
 );
 CREATE INDEX partstrat_snapshot_taken_at ON partstrat_snapshot (taken_at);
 REVOKE ALL ON partstrat_snapshot FROM PUBLIC;
-SELECT pg_catalog.pg_extension_config_dump('partstrat_snapshot', '');
+SELECT pg_catalog.pg_extension_config_dump('partstrat_snapshot',
+    'WHERE EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = parent::pg_catalog.oid)');
 
 COMMENT ON TABLE partstrat_snapshot IS
 'snapshots of partition trees, one row per leaf: rows, bytes and cumulative counters (read it through the view partstrat_snapshots)';
@@ -835,6 +840,17 @@ CREATE TYPE partstrat_forecast_row AS (
 COMMENT ON TYPE partstrat_forecast_row IS
 'one row of partstrat_forecast(): the parent (partition NULL) or one growing leaf';
 
+-- The last snapshot of one day of one leaf, numbered by day (inside
+-- partstrat_forecast).
+CREATE TYPE partstrat_forecast_point AS (
+    i int,
+    taken_at timestamptz,
+    days float8,
+    leaf oid,
+    rows bigint,
+    bytes bigint
+);
+
 CREATE FUNCTION partstrat_forecast(parent regclass,
                                    horizon interval DEFAULT '90 days')
 RETURNS SETOF partstrat_forecast_row
@@ -845,7 +861,7 @@ DECLARE
     now_ts timestamptz := coalesce(
         nullif(current_setting('partstrat.reference_time', true), '')::timestamptz,
         transaction_timestamp());
-    target bigint := pg_size_bytes(current_setting('partstrat.target_bytes'));
+    target bigint;
     hdays float8;
     pname text;
     keytype oid;
@@ -855,6 +871,8 @@ DECLARE
     lf record;
     newest record;
     step_days float8;
+    parts @extschema@.partstrat_partition[];
+    snap @extschema@.partstrat_forecast_point[];
 BEGIN
     IF parent IS NULL THEN
         RETURN;
@@ -867,11 +885,10 @@ BEGIN
     hdays := extract(epoch FROM horizon) / 86400;
 
     -- The inventory checks the caller's access and that parent is partitioned.
-    CREATE TEMP TABLE IF NOT EXISTS partstrat_forecast_parts
-        (LIKE @extschema@.partstrat_partition) ON COMMIT DROP;
-    TRUNCATE partstrat_forecast_parts;
-    INSERT INTO partstrat_forecast_parts
-        SELECT * FROM @extschema@.partstrat_partitions(parent);
+    -- Arrays, not temporary tables: the forecast runs on a standby too.
+    parts := ARRAY(SELECT p FROM @extschema@.partstrat_partitions(parent) p);
+    -- (read once the library is loaded: a new session's first call)
+    target := pg_size_bytes(current_setting('partstrat.target_bytes'));
 
     SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
       INTO pname
@@ -882,11 +899,11 @@ BEGIN
       JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
      WHERE pt.partrelid = parent AND pt.partstrat = 'r';
     SELECT bool_or(is_default) INTO has_default
-      FROM partstrat_forecast_parts WHERE level = 1;
+      FROM unnest(parts) WHERE level = 1;
 
     r.parent := parent;
     r.target_bytes := target;
-    SELECT sum(total_bytes) INTO r.bytes FROM partstrat_forecast_parts WHERE is_leaf;
+    SELECT sum(total_bytes) INTO r.bytes FROM unnest(parts) WHERE is_leaf;
 
     -- the time axis: bounds of the first level as timestamptz (date and
     -- timestamp keys read as UTC)
@@ -900,7 +917,7 @@ BEGIN
                        CASE WHEN keytype = 'timestamptz'::regtype
                             THEN range_to[1]::timestamptz
                             ELSE range_to[1]::timestamp AT TIME ZONE 'UTC' END AS hi
-                  FROM partstrat_forecast_parts
+                  FROM unnest(parts)
                  WHERE level = 1 AND NOT is_default AND NOT detach_pending
                    AND range_from[1] ~ '^[0-9]' AND range_to[1] ~ '^[0-9]') b;
         IF newest.hi IS NOT NULL THEN
@@ -917,11 +934,7 @@ BEGIN
     END IF;
 
     -- the last snapshot of each day (UTC), numbered
-    CREATE TEMP TABLE IF NOT EXISTS partstrat_forecast_snap
-        (i int, taken_at timestamptz, days float8, leaf oid, rows bigint,
-         bytes bigint) ON COMMIT DROP;
-    TRUNCATE partstrat_forecast_snap;
-    INSERT INTO partstrat_forecast_snap
+    snap := ARRAY(
     WITH pick AS (
         SELECT taken_at, row_number() OVER (ORDER BY taken_at)::int AS i,
                extract(epoch FROM taken_at - lag(taken_at) OVER (ORDER BY taken_at))
@@ -931,10 +944,11 @@ BEGIN
                  WHERE s.parent = partstrat_forecast.parent AND s.taken_at <= now_ts
                  GROUP BY (s.taken_at AT TIME ZONE 'UTC')::date) d
     )
-    SELECT pick.i, pick.taken_at, pick.days, s.leaf, s.rows, s.bytes
+    SELECT ROW(pick.i, pick.taken_at, pick.days, s.leaf, s.rows,
+               s.bytes)::@extschema@.partstrat_forecast_point
       FROM pick JOIN @extschema@.partstrat_snapshots s
-        ON s.parent = partstrat_forecast.parent AND s.taken_at = pick.taken_at;
-    SELECT count(DISTINCT i) INTO npick FROM partstrat_forecast_snap;
+        ON s.parent = partstrat_forecast.parent AND s.taken_at = pick.taken_at);
+    SELECT count(DISTINCT i) INTO npick FROM unnest(snap);
     r.daily_snapshots := npick;
 
     IF npick < 3 THEN
@@ -953,8 +967,8 @@ BEGIN
       FROM (SELECT c.i, c.days,
                    sum(coalesce(c.rows, 0) - coalesce(p.rows, 0)) AS drows,
                    sum(coalesce(c.bytes, 0) - coalesce(p.bytes, 0)) AS dbytes
-              FROM partstrat_forecast_snap c
-              LEFT JOIN partstrat_forecast_snap p ON p.leaf = c.leaf AND p.i = c.i - 1
+              FROM unnest(snap) c
+              LEFT JOIN unnest(snap) p ON p.leaf = c.leaf AND p.i = c.i - 1
              WHERE c.i > npick - 7
              GROUP BY c.i, c.days) g
      WHERE days > 0;
@@ -965,8 +979,8 @@ BEGIN
         WITH d AS (
             SELECT c.leaf, c.i, (c.rows - p.rows) / c.days AS rpd,
                    (c.bytes - p.bytes) / c.days AS bpd
-              FROM partstrat_forecast_snap c
-              JOIN partstrat_forecast_snap p ON p.leaf = c.leaf AND p.i = c.i - 1
+              FROM unnest(snap) c
+              JOIN unnest(snap) p ON p.leaf = c.leaf AND p.i = c.i - 1
              WHERE c.days > 0
         ), f AS (
             -- a leaf's rate counts from the day it first grew: a premade
@@ -985,7 +999,7 @@ BEGIN
                     THEN x.range_to[1]::timestamp AT TIME ZONE 'UTC' END AS closes
           FROM d
           JOIN f ON f.leaf = d.leaf
-          JOIN partstrat_forecast_parts x ON x.partition = d.leaf AND x.is_leaf
+          JOIN unnest(parts) x ON x.partition = d.leaf AND x.is_leaf
          WHERE d.i >= f.first_i AND d.i > npick - 7
          GROUP BY d.leaf, x.total_bytes, x.is_default, x.range_to
         HAVING percentile_cont(0.5) WITHIN GROUP (ORDER BY d.bpd) > 0
@@ -1072,14 +1086,15 @@ COMMENT ON FUNCTION partstrat_forecast(regclass, interval) IS
 -- maintenance history's row when maintenance applied the action.
 CREATE TABLE partstrat_proof_run (
     proof_id bigserial PRIMARY KEY,
-    parent oid NOT NULL,
+    parent regclass NOT NULL,
     parent_name text NOT NULL,
     action text NOT NULL,
     history_id bigint,
     before_at timestamptz NOT NULL,
     after_due timestamptz NOT NULL,
     after_at timestamptz,
-    lacks text
+    lacks text,
+    action_done_at timestamptz
 );
 CREATE INDEX partstrat_proof_run_due ON partstrat_proof_run (after_due)
     WHERE after_at IS NULL;
@@ -1095,9 +1110,11 @@ CREATE TABLE partstrat_proof_sample (
     PRIMARY KEY (proof_id, phase, queryid)
 );
 REVOKE ALL ON partstrat_proof_run, partstrat_proof_sample FROM PUBLIC;
-SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_run', '');
+SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_run',
+    'WHERE EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = parent::pg_catalog.oid)');
 SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_run_proof_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_sample', '');
+SELECT pg_catalog.pg_extension_config_dump('partstrat_proof_sample',
+    'WHERE EXISTS (SELECT FROM @extschema@.partstrat_proof_run r JOIN pg_catalog.pg_class c ON c.oid = r.parent::pg_catalog.oid WHERE r.proof_id = partstrat_proof_sample.proof_id)');
 
 CREATE VIEW partstrat_proof_runs WITH (security_barrier) AS
 SELECT * FROM partstrat_proof_run WHERE partstrat_may_read(parent);
@@ -1115,6 +1132,14 @@ LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION partstrat_proof_begin(regclass, text, bigint) IS
 'records the statements on a parent (pg_stat_statements: calls, execution time, leaves their plans keep) before an action; the second sample is taken partstrat.proof_after later by partstrat_proof_complete()';
+
+CREATE FUNCTION partstrat_proof_action_done(parent regclass, history_id bigint DEFAULT NULL)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'partstrat_proof_action_done'
+LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION partstrat_proof_action_done(regclass, bigint) IS
+'the action of a proof run (of that maintenance history row, or the newest open run of parent) has ended: a snapshot now, from which the traffic after the action is measured (maintenance calls it when a row-moving action is done)';
 
 CREATE FUNCTION partstrat_proof_complete()
 RETURNS int
@@ -1150,6 +1175,9 @@ DECLARE
     run record;
     r @extschema@.partstrat_proof_row;
     n int;
+    scans_before float8;
+    scans_after float8;
+    stmts @extschema@.partstrat_proof_row[];
 BEGIN
     IF parent IS NULL THEN
         RETURN;
@@ -1192,10 +1220,35 @@ BEGIN
             RETURN NEXT r;
             CONTINUE;
         END IF;
+        -- Leaves really scanned, from the leaves' scan counters (seq_scan +
+        -- idx_scan) in the snapshots taken with the samples: before, their
+        -- cumulative values at the action (as the statements' calls are
+        -- cumulative up to it); after, their growth from the end of the
+        -- action (its own copying is not traffic) to the second sample,
+        -- per leaf OID (a leaf made by the action counts from zero).
+        SELECT sum(coalesce(s.seq_scans, 0) + coalesce(s.idx_scans, 0)) INTO scans_before
+          FROM @extschema@.partstrat_snapshots s
+         WHERE s.parent = partstrat_proof.parent AND s.taken_at = run.before_at;
+        SELECT sum(CASE WHEN b.leaf IS NULL OR b.n > a.n THEN a.n ELSE a.n - b.n END)
+          INTO scans_after
+          FROM (SELECT s.leaf, coalesce(s.seq_scans, 0) + coalesce(s.idx_scans, 0) AS n
+                  FROM @extschema@.partstrat_snapshots s
+                 WHERE s.parent = partstrat_proof.parent AND s.taken_at = run.after_at) a
+          LEFT JOIN (SELECT s.leaf, coalesce(s.seq_scans, 0) + coalesce(s.idx_scans, 0) AS n
+                       FROM @extschema@.partstrat_snapshots s
+                      WHERE s.parent = partstrat_proof.parent
+                        AND s.taken_at = coalesce(run.action_done_at, run.before_at)) b
+            ON b.leaf = a.leaf;
         -- per statement: before, the cumulative mean up to the action; after,
         -- the traffic since (the difference of the counters, or the counters
-        -- themselves when pg_stat_statements was reset in between)
-        RETURN QUERY
+        -- themselves when pg_stat_statements was reset in between).  Leaves
+        -- scanned per call: a statement without parameters ran the plan the
+        -- pruning report shows, so it scanned the leaves that plan keeps; the
+        -- scans left over are shared among the statements with $n
+        -- parameters (whose plans with representative values can be far
+        -- off) by calls x the leaves their plans keep.  Without the
+        -- snapshots, the plans' figures.
+        stmts := ARRAY(
         WITH b AS (SELECT * FROM @extschema@.partstrat_proof_samples WHERE proof_id = run.proof_id AND phase = 'before'),
              a AS (SELECT * FROM @extschema@.partstrat_proof_samples WHERE proof_id = run.proof_id AND phase = 'after'),
              p AS (
@@ -1207,34 +1260,50 @@ BEGIN
                             ELSE a.calls - b.calls END AS calls_after,
                        CASE WHEN b.calls IS NULL OR a.calls < b.calls THEN a.total_exec_ms
                             ELSE a.total_exec_ms - b.total_exec_ms END AS total_after,
-                       b.leaves_kept AS leaves_before, a.leaves_kept AS leaves_after
-                  FROM a FULL JOIN b USING (queryid))
-        SELECT run.proof_id, run.action, run.before_at, run.after_at, p.queryid, p.query,
-               p.calls_before, p.total_before / nullif(p.calls_before, 0),
-               p.calls_after, p.total_after / nullif(p.calls_after, 0),
-               p.leaves_before::float8, p.leaves_after::float8,
+                       b.leaves_kept::float8 AS plan_before, a.leaves_kept::float8 AS plan_after,
+                       coalesce(a.query, b.query) !~ '\$[0-9]' AS literal
+                  FROM a FULL JOIN b USING (queryid)),
+             t AS (
+                SELECT coalesce(sum(calls_before * plan_before) FILTER (WHERE literal), 0) AS fixed_b,
+                       sum(calls_before * coalesce(plan_before, 1)) FILTER (WHERE NOT literal) AS weight_b,
+                       coalesce(sum(calls_after * plan_after) FILTER (WHERE literal), 0) AS fixed_a,
+                       sum(calls_after * coalesce(plan_after, 1)) FILTER (WHERE NOT literal) AS weight_a
+                  FROM p),
+             m AS (
+                SELECT p.*,
+                       CASE WHEN p.calls_before IS NULL THEN NULL
+                            WHEN scans_before IS NULL OR p.literal THEN p.plan_before
+                            ELSE greatest(scans_before - t.fixed_b, 0) * coalesce(p.plan_before, 1)
+                                 / nullif(t.weight_b, 0) END AS leaves_before,
+                       CASE WHEN p.calls_after IS NULL THEN NULL
+                            WHEN scans_after IS NULL OR p.literal THEN p.plan_after
+                            ELSE greatest(scans_after - t.fixed_a, 0) * coalesce(p.plan_after, 1)
+                                 / nullif(t.weight_a, 0) END AS leaves_after
+                  FROM p, t)
+        SELECT ROW(run.proof_id, run.action, run.before_at, run.after_at, m.queryid, m.query,
+               m.calls_before, m.total_before / nullif(m.calls_before, 0),
+               m.calls_after, m.total_after / nullif(m.calls_after, 0),
+               m.leaves_before, m.leaves_after,
                format('mean %s ms -> %s ms, leaves scanned %s -> %s',
-                      coalesce(round((p.total_before / nullif(p.calls_before, 0))::numeric, 2)::text, '?'),
-                      coalesce(round((p.total_after / nullif(p.calls_after, 0))::numeric, 2)::text, '?'),
-                      coalesce(p.leaves_before::text, '?'), coalesce(p.leaves_after::text, '?'))
-          FROM p ORDER BY p.total_before DESC NULLS LAST, p.queryid;
+                      coalesce(round((m.total_before / nullif(m.calls_before, 0))::numeric, 2)::text, '?'),
+                      coalesce(round((m.total_after / nullif(m.calls_after, 0))::numeric, 2)::text, '?'),
+                      coalesce(round(m.leaves_before::numeric, 1)::text, '?'),
+                      coalesce(round(m.leaves_after::numeric, 1)::text, '?')))::@extschema@.partstrat_proof_row
+          FROM m ORDER BY m.total_before DESC NULLS LAST, m.queryid);
+        RETURN QUERY SELECT * FROM unnest(stmts);
         -- overall: call-weighted over the statements seen both times
         SELECT count(*),
-               sum(b.total_exec_ms) / nullif(sum(b.calls), 0),
-               sum(CASE WHEN a.calls < b.calls THEN a.total_exec_ms ELSE a.total_exec_ms - b.total_exec_ms END)
-                 / nullif(sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END), 0),
-               sum(b.leaves_kept::float8 * b.calls) / nullif(sum(b.calls) FILTER (WHERE b.leaves_kept IS NOT NULL), 0),
-               sum(a.leaves_kept::float8 * (CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END))
-                 / nullif(sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END)
-                          FILTER (WHERE a.leaves_kept IS NOT NULL), 0),
-               sum(b.calls),
-               sum(CASE WHEN a.calls < b.calls THEN a.calls ELSE a.calls - b.calls END)
+               sum(x.mean_ms_before * x.calls_before) / nullif(sum(x.calls_before), 0),
+               sum(x.mean_ms_after * x.calls_after) / nullif(sum(x.calls_after), 0),
+               sum(x.leaves_before * x.calls_before)
+                 / nullif(sum(x.calls_before) FILTER (WHERE x.leaves_before IS NOT NULL), 0),
+               sum(x.leaves_after * x.calls_after)
+                 / nullif(sum(x.calls_after) FILTER (WHERE x.leaves_after IS NOT NULL), 0),
+               sum(x.calls_before), sum(x.calls_after)
           INTO n, r.mean_ms_before, r.mean_ms_after, r.leaves_before, r.leaves_after,
                r.calls_before, r.calls_after
-          FROM @extschema@.partstrat_proof_samples b
-          JOIN @extschema@.partstrat_proof_samples a
-            ON a.proof_id = b.proof_id AND a.queryid = b.queryid AND a.phase = 'after'
-         WHERE b.proof_id = run.proof_id AND b.phase = 'before';
+          FROM unnest(stmts) x
+         WHERE x.calls_before IS NOT NULL AND x.calls_after IS NOT NULL;
         r.queryid := NULL;
         r.query := NULL;
         r.summary := format('%s, %s: the %s statement%s on %s: mean %s ms -> %s ms, leaves scanned %s -> %s',
@@ -1252,17 +1321,22 @@ COMMENT ON FUNCTION partstrat_proof(regclass) IS
 'per recorded action on a parent: each statement''s calls, mean execution time and leaves scanned before and after, and a summary row (queryid NULL); says what it lacks without pg_stat_statements';
 
 -- Maintenance (issue 17, partstrat_history_log) wired to watching: a
--- counter of failed actions that never goes down (the history is pruned),
--- and, before each action that moves rows, a snapshot and the proof's first
+-- counter of failed actions that never goes down (the history is pruned;
+-- the counter is dumped, by table name, and survives a restore), and,
+-- before each action that moves rows, a snapshot and the proof's first
 -- sample.  The trigger is created only when the history table exists (the
--- maintenance section comes before this one in the script).
+-- maintenance section comes before this one in the script).  Each run of
+-- the procedure or the worker also takes a snapshot of the parents with a
+-- policy when it starts (src/watch/snapshot.c, ps_watch_run_snapshot).
 CREATE TABLE partstrat_failure_count (
-    parent oid PRIMARY KEY,
+    parent regclass PRIMARY KEY,
     parent_name text NOT NULL,
     failures bigint NOT NULL DEFAULT 0,
     last_failed_at timestamptz
 );
 REVOKE ALL ON partstrat_failure_count FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('partstrat_failure_count',
+    'WHERE EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = parent::pg_catalog.oid)');
 
 CREATE FUNCTION partstrat_watch_history()
 RETURNS trigger
@@ -1295,7 +1369,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
-    IF NEW.status = 'running' AND NEW.parent_oid IS NOT NULL
+    IF TG_OP = 'INSERT' AND NEW.status = 'running' AND NEW.parent_oid IS NOT NULL
        AND NEW.action IN ('split', 'merge', 'rescue_default', 'repartition') THEN
         -- a snapshot (due proofs are completed by the daily snapshot, not
         -- here) and the proof's first sample, keyed by the history row
@@ -1307,13 +1381,24 @@ BEGIN
             RAISE WARNING 'partstrat: no snapshot or proof before % of %: %',
                           NEW.action, NEW.parent_name, SQLERRM;
         END;
+    ELSIF TG_OP = 'UPDATE' AND NEW.status = 'done' AND OLD.status = 'running'
+          AND NEW.parent_oid IS NOT NULL
+          AND NEW.action IN ('split', 'merge', 'rescue_default', 'repartition') THEN
+        -- the end of the action: the proof measures the traffic from here
+        BEGIN
+            PERFORM @extschema@.partstrat_proof_action_done(NEW.parent_oid::regclass,
+                                                            NEW.run_id);
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'partstrat: no snapshot after % of %: %',
+                          NEW.action, NEW.parent_name, SQLERRM;
+        END;
     END IF;
     RETURN NULL;
 END
 $fn$;
 
 COMMENT ON FUNCTION partstrat_watch_history_before() IS
-'trigger of partstrat_history_log: before a maintenance action that moves rows, a snapshot of its parent and the first sample of its proof';
+'trigger of partstrat_history_log: before a maintenance action that moves rows, a snapshot of its parent and the first sample of its proof; when it is done, a snapshot from which its proof measures the traffic after it';
 
 DO $do$
 BEGIN
@@ -1322,8 +1407,195 @@ BEGIN
             AFTER INSERT OR UPDATE OF status ON @extschema@.partstrat_history_log
             FOR EACH ROW EXECUTE FUNCTION @extschema@.partstrat_watch_history();
         CREATE TRIGGER partstrat_watch_actions
-            AFTER INSERT ON @extschema@.partstrat_history_log
+            AFTER INSERT OR UPDATE OF status ON @extschema@.partstrat_history_log
             FOR EACH ROW EXECUTE FUNCTION @extschema@.partstrat_watch_history_before();
     END IF;
 END
 $do$;
+
+------------------------------------------------------------------------------
+-- Moving maintenance over from pg_partman (issue 19, docs/advice.md): its
+-- part_config rows (4.x and 5.x, read as JSON) become partstrat policies.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION partstrat_import_partman(
+    parent regclass DEFAULT NULL,
+    dry_run boolean DEFAULT true,
+    switch_off_partman boolean DEFAULT false,
+    apply text DEFAULT 'advise')
+RETURNS TABLE (partman_table text, relation regclass, result text,
+    premake int, retention interval, retention_action text, archive_schema name,
+    not_mapped text[], detail text, switch_off_ddl text)
+LANGUAGE plpgsql VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    nsp name;
+    ver text;
+    cfg jsonb;
+    rel oid;
+    relkind "char";
+    ispart boolean;
+    keytype regtype;
+    blocking text[];
+    notes text[];
+    sub boolean;
+    want_parent oid := $1;
+    found_one boolean := false;
+BEGIN
+    IF coalesce(apply, '') NOT IN ('advise', 'auto') THEN
+        RAISE EXCEPTION 'unknown apply "%"', apply USING ERRCODE = '22023',
+            HINT = 'Pass advise (record what would be done) or auto (execute).';
+    END IF;
+    IF switch_off_partman AND apply <> 'auto' THEN
+        RAISE EXCEPTION 'switch_off_partman needs apply => ''auto''' USING ERRCODE = '22023',
+            DETAIL = 'With apply => ''advise'' the policies only record what they would do: nothing would premake or drop partitions once pg_partman''s maintenance is off.',
+            HINT = 'Pass apply => ''auto'', or leave pg_partman''s maintenance on.';
+    END IF;
+    SELECT n.nspname, e.extversion INTO nsp, ver
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'pg_partman';
+    IF nsp IS NULL THEN
+        RAISE EXCEPTION 'pg_partman is not installed in this database' USING ERRCODE = '42704';
+    END IF;
+
+    FOR cfg IN EXECUTE format('SELECT to_jsonb(c) FROM %I.part_config c ORDER BY c.parent_table', nsp)
+    LOOP
+        partman_table := cfg->>'parent_table';
+        SELECT c.oid, c.relkind, c.relispartition INTO rel, relkind, ispart
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname || '.' || c.relname = cfg->>'parent_table';
+        CONTINUE WHEN want_parent IS NOT NULL AND rel IS DISTINCT FROM want_parent;
+        found_one := true;
+        relation := rel::regclass;
+        premake := NULL; retention := NULL; retention_action := NULL;
+        archive_schema := NULL; switch_off_ddl := NULL;
+        blocking := '{}'; notes := '{}';
+
+        IF rel IS NULL OR relkind <> 'p' THEN
+            result := 'not imported';
+            not_mapped := ARRAY['not a partitioned table'];
+            detail := format('%s is %s: pg_partman''s trigger-based sets and missing tables are not imported.',
+                cfg->>'parent_table', CASE WHEN rel IS NULL THEN 'not found' ELSE 'not a partitioned table' END);
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        IF NOT @extschema@.partstrat_may_manage(rel) THEN
+            IF want_parent IS NOT NULL THEN
+                RAISE EXCEPTION 'permission denied to set the policy of table %', rel::regclass
+                    USING ERRCODE = '42501',
+                          HINT = 'Only a role with the rights of the table''s owner may move its maintenance.';
+            END IF;
+            result := 'skipped';
+            not_mapped := '{}';
+            detail := 'The current role has not the rights of the table''s owner: no policy is set.';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+
+        SELECT a.atttypid::regtype INTO keytype
+        FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = cfg->>'control';
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.part_config_sub s WHERE s.sub_parent = $1)', nsp)
+            INTO sub USING cfg->>'parent_table';
+
+        -- what partstrat's policies cannot carry: the set stays with pg_partman
+        IF ispart THEN
+            blocking := blocking || 'sub-parent'::text;
+        END IF;
+        IF sub THEN
+            blocking := blocking || 'sub-partitioning'::text;
+        END IF;
+        IF coalesce(cfg->>'epoch', 'none') <> 'none' THEN
+            blocking := blocking || format('epoch %s', cfg->>'epoch');
+        ELSIF cfg->>'time_encoder' IS NOT NULL OR cfg->>'time_decoder' IS NOT NULL THEN
+            blocking := blocking || 'time_encoder/time_decoder'::text;
+        ELSIF keytype IS NULL OR keytype NOT IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
+            blocking := blocking || format('id interval %s', cfg->>'partition_interval');
+        END IF;
+        IF cfg->>'partition_type' NOT IN ('native', 'range') THEN
+            blocking := blocking || format('partition_type %s', cfg->>'partition_type');
+        END IF;
+        IF (cfg->>'undo_in_progress')::boolean THEN
+            blocking := blocking || 'undo_in_progress'::text;
+        END IF;
+
+        -- what is carried with a difference, or left behind
+        IF NOT coalesce((cfg->>'infinite_time_partitions')::boolean, false) THEN
+            notes := notes || 'infinite_time_partitions false (pg_partman premakes from the newest row when none arrive; partstrat premakes ahead of now)'::text;
+        END IF;
+        IF NOT coalesce((cfg->>'retention_keep_index')::boolean, true) AND cfg->>'retention' IS NOT NULL THEN
+            notes := notes || 'retention_keep_index false (detached tables keep their indexes)'::text;
+        END IF;
+        IF cfg->>'constraint_cols' IS NOT NULL THEN
+            notes := notes || format('constraint_cols %s (no constraints are added to old children)', cfg->>'constraint_cols');
+        END IF;
+        IF cfg->>'template_table' IS NOT NULL THEN
+            notes := notes || format('template_table %s (new children copy the newest child''s columns and indexes instead)', cfg->>'template_table');
+        END IF;
+        IF coalesce((cfg->>'retention_keep_publication')::boolean, false) THEN
+            notes := notes || 'retention_keep_publication true'::text;
+        END IF;
+        IF cfg->>'automatic_maintenance' = 'off' THEN
+            notes := notes || 'automatic_maintenance was already off'::text;
+        END IF;
+
+        IF cardinality(blocking) > 0 THEN
+            result := 'not imported';
+            not_mapped := blocking || notes;
+            detail := format('%s stays with pg_partman %s: partstrat''s policies cannot carry %s.',
+                cfg->>'parent_table', ver, array_to_string(blocking, ', '));
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+
+        premake := (cfg->>'premake')::int;
+        IF cfg->>'retention' IS NOT NULL THEN
+            retention := (cfg->>'retention')::interval;
+            IF cfg->>'retention_schema' IS NOT NULL THEN
+                retention_action := 'archive';
+                archive_schema := cfg->>'retention_schema';
+            ELSIF NOT coalesce((cfg->>'retention_keep_table')::boolean, true) THEN
+                retention_action := 'drop';
+            ELSE
+                retention_action := 'detach';
+            END IF;
+        END IF;
+        not_mapped := notes;
+        IF cfg->>'automatic_maintenance' IS DISTINCT FROM 'off' THEN
+            switch_off_ddl := format('UPDATE %I.part_config SET automatic_maintenance = ''off'' WHERE parent_table = %L',
+                nsp, cfg->>'parent_table');
+        END IF;
+
+        IF dry_run THEN
+            result := 'would import';
+        ELSE
+            PERFORM @extschema@.partstrat_set_policy(rel::regclass, retention => retention,
+                retention_action => coalesce(retention_action, 'detach'),
+                archive_schema => archive_schema, premake => premake, apply => apply);
+            result := 'imported';
+            IF switch_off_partman AND switch_off_ddl IS NOT NULL THEN
+                EXECUTE switch_off_ddl;
+                switch_off_ddl := NULL;
+            END IF;
+        END IF;
+        detail := format('premake %s%s, apply %s. %s',
+            premake,
+            CASE WHEN retention IS NULL THEN ', no retention'
+                 ELSE format(', retention %s (%s%s)', retention, retention_action,
+                             CASE WHEN archive_schema IS NULL THEN '' ELSE ' to ' || quote_ident(archive_schema) END) END,
+            apply,
+            CASE WHEN switch_off_ddl IS NULL
+                 THEN format('pg_partman''s own maintenance of %s is off.', cfg->>'parent_table')
+                 ELSE format('pg_partman''s own maintenance of %s must then be switched off (switch_off_ddl, or switch_off_partman => true), or both will premake and drop.', cfg->>'parent_table') END);
+        RETURN NEXT;
+    END LOOP;
+    IF want_parent IS NOT NULL AND NOT found_one THEN
+        RAISE EXCEPTION 'table % is not managed by pg_partman', want_parent::regclass
+            USING ERRCODE = '22023',
+                  HINT = format('It has no row in %I.part_config.', nsp);
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION partstrat_import_partman(regclass, boolean, boolean, text) IS
+'turns pg_partman''s part_config rows (4.x and 5.x) into partstrat policies: premake, retention (detach, drop when pg_partman dropped, archive to retention_schema); dry_run (default) only reports what it maps and what it cannot (sub-partitioning, epoch, id sets...); only sets whose owner''s rights the caller has; switch_off_partman => true sets pg_partman''s automatic_maintenance off for the imported sets (needs apply => ''auto'')';

@@ -63,6 +63,13 @@
 
 #define ps_fetch_tabentry(relid) pgstat_fetch_stat_tabentry(relid)
 
+/* Scans this backend counted on a relation, not yet in the shared stats. */
+#if PG_VERSION_NUM >= 160000
+#define PS_PENDING_SCANS(ts) ((ts)->counts.numscans)
+#else
+#define PS_PENDING_SCANS(ts) ((ts)->t_counts.t_numscans)
+#endif
+
 /* Physical file of a relation: RelFileNode became RelFileLocator in 16. */
 #if PG_VERSION_NUM >= 160000
 #include "storage/relfilelocator.h"

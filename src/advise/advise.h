@@ -143,11 +143,16 @@ extern void ps_advise_premake(AdviseCtx *ctx);
 extern bool ps_advise_retention(AdviseCtx *ctx);
 extern void ps_advise_merge(AdviseCtx *ctx);
 
+/* advise_epoch.c */
+extern void ps_advise_premake_epoch(AdviseCtx *ctx);
+
 /* advise_layout.c */
 extern void ps_advise_split_repartition(AdviseCtx *ctx);
 
 /* advise_forecast.c: splits the growth forecast calls for (snapshots) */
 extern void ps_advise_forecast_split(AdviseCtx *ctx);
+extern int	ps_forecast_premake(AdviseCtx *ctx, int64 lo, int64 hi,
+								int *daily);
 extern void ps_advise_add_index(AdviseCtx *ctx);
 
 /* advise_partman.c */

@@ -209,11 +209,12 @@ ps_advice_ddl_retention(Oid parentid, Interval *keep, bool concurrently,
 }
 
 PsAdviceDdl
-ps_advice_ddl_premake(Oid parentid, int count)
+ps_advice_ddl_premake(Oid parentid, int count, const char *step)
 {
 	PsPremakeOptions o;
 
 	ps_premake_options_init(&o, parentid, count);
+	o.step = step;
 	return run_generator(gen_premake, &o);
 }
 

@@ -60,8 +60,9 @@ extern PsAdviceDdl ps_advice_ddl_retention(Oid parentid, Interval *keep,
 										   bool concurrently,
 										   TimestampTz as_of);
 
-/* partstrat_ddl_premake(parent, count) */
-extern PsAdviceDdl ps_advice_ddl_premake(Oid parentid, int count);
+/* partstrat_ddl_premake(parent, count, step) (step NULL: inferred) */
+extern PsAdviceDdl ps_advice_ddl_premake(Oid parentid, int count,
+										 const char *step);
 
 /* partstrat_ddl_rescue_default(parent): range parents */
 extern PsAdviceDdl ps_advice_ddl_rescue_range(Oid parentid);

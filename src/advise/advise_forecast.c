@@ -148,3 +148,28 @@ ps_advise_forecast_split(AdviseCtx *ctx)
 												p->relname, Max(l->rows, 0)));
 	}
 }
+
+/*
+ * The premake the growth forecast calls for, by partstrat_forecast()'s
+ * rule: with 3 daily snapshots of the parent or more, when its newest
+ * partition [lo, hi) ends before now + partstrat.forecast_horizon (the
+ * premade partitions run out, or the DEFAULT starts receiving rows, within
+ * the horizon), the number of partitions of that width ahead of now that
+ * cover the horizon: ceil(horizon / width).  0 otherwise.  *daily gets the
+ * daily snapshots counted.
+ */
+int
+ps_forecast_premake(AdviseCtx *ctx, int64 lo, int64 hi, int *daily)
+{
+	int64		horizon = (int64) ps_forecast_horizon_min * USECS_PER_MINUTE;
+	double		n;
+
+	*daily = 0;
+	if (horizon <= 0 || hi <= lo || hi >= ctx->now + horizon)
+		return 0;
+	*daily = ps_watch_daily_snapshots(ctx->tree->root, ctx->now);
+	if (*daily < 3)
+		return 0;
+	n = ceil((double) horizon / (double) (hi - lo));
+	return (int) Min(n, 10000);
+}

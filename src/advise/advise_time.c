@@ -40,6 +40,7 @@
 #include "partstrat.h"
 #include "skew.h"
 #include "timeaxis.h"
+#include "watch.h"
 
 /*
  * The step of a time-range parent's partitions, on the time axis shared
@@ -178,10 +179,10 @@ ddl_retention(AdviseCtx *ctx, Advice *a, bool concurrently)
 }
 
 static void
-ddl_premake(AdviseCtx *ctx, Advice *a, int count)
+ddl_premake(AdviseCtx *ctx, Advice *a, int count, const char *step)
 {
 	ps_set_ddl(a, "partstrat_ddl_premake",
-			   ps_advice_ddl_premake(ctx->tree->root, count));
+			   ps_advice_ddl_premake(ctx->tree->root, count, step));
 }
 
 static void
@@ -207,19 +208,56 @@ ddl_merge(AdviseCtx *ctx, Advice *a, int *parts, int nparts)
  * ----------------------------------------------------------------
  */
 
-/* The newest bounded child of the root and its step. */
+/* Recent children the step of a set is inferred from. */
+#define PS_STEP_SAMPLE	12
+
+static bool
+same_step(const TimeStep *a, const TimeStep *b)
+{
+	return a->valid && b->valid && a->step.months == b->step.months &&
+		(a->step.months != 0 || a->step.usecs == b->step.usecs);
+}
+
+/*
+ * The step of the set as a premake script's step argument: whole months
+ * or days ("1 month", "7 days": a date key takes nothing else), else the
+ * fixed duration.
+ */
+static char *
+step_arg(const TimeStep *st)
+{
+	if (st->step.months != 0)
+		return psprintf("%d months", st->step.months);
+	if (st->step.usecs % USECS_PER_DAY == 0)
+		return psprintf(INT64_FORMAT " days", st->step.usecs / USECS_PER_DAY);
+	return ps_interval_text(0, 0, st->step.usecs);
+}
+
+/*
+ * The newest bounded child of the root, and the step of the set: the most
+ * common width among its newest PS_STEP_SAMPLE children (the newer on a
+ * tie), so that one split or merged child, even the newest, does not make
+ * the set look irregular.  *irregular: some child in the sample has
+ * another width (the premake script must then be given the step).
+ */
 static int
-newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
+newest_child_of(AdviseCtx *ctx, int g, PsAxis axis, TimeStep *st,
+				int64 *hi_out, bool *unbounded, bool *irregular)
 {
 	PsTree	   *tree = ctx->tree;
 	int			n,
 				i,
+				j,
 				best = -1;
-	int		   *children = ps_children_of(tree, -1, &n);
+	int		   *children = ps_children_of(tree, g, &n);
 	int64		best_hi = 0;
-	PsAxis		axis = advice_axis(ctx);
+	TimeStep	steps[PS_STEP_SAMPLE];
+	int64		his[PS_STEP_SAMPLE];
+	int			nsample = 0;
+	int			best_votes = 0;
 
 	*unbounded = false;
+	*irregular = false;
 	for (i = 0; i < n; i++)
 	{
 		PsPartition *p = &tree->parts[children[i]];
@@ -236,11 +274,44 @@ newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded)
 		{
 			best = children[i];
 			best_hi = hi;
-			*st = part_step(&axis, lo, hi);
+		}
+		/* keep the PS_STEP_SAMPLE newest, ordered newest first */
+		if (nsample == PS_STEP_SAMPLE && his[PS_STEP_SAMPLE - 1] >= hi)
+			continue;
+		for (j = Min(nsample, PS_STEP_SAMPLE - 1); j > 0 && his[j - 1] < hi; j--)
+		{
+			his[j] = his[j - 1];
+			steps[j] = steps[j - 1];
+		}
+		his[j] = hi;
+		steps[j] = part_step(&axis, lo, hi);
+		nsample = Min(nsample + 1, PS_STEP_SAMPLE);
+	}
+	for (i = 0; i < nsample; i++)
+	{
+		int			votes = 0;
+
+		for (j = 0; j < nsample; j++)
+			if (same_step(&steps[i], &steps[j]))
+				votes++;
+		if (votes > best_votes)
+		{
+			best_votes = votes;
+			*st = steps[i];
 		}
 	}
+	*irregular = best_votes < nsample;
 	*hi_out = best_hi;
 	return best;
+}
+
+/* The same for the root, on the advice's axis. */
+static int
+newest_child(AdviseCtx *ctx, TimeStep *st, int64 *hi_out, bool *unbounded,
+			 bool *irregular)
+{
+	return newest_child_of(ctx, -1, advice_axis(ctx), st, hi_out, unbounded,
+						   irregular);
 }
 
 /* The newest key of the DEFAULT d from its statistics, as usec. */
@@ -280,19 +351,38 @@ ps_advise_premake(AdviseCtx *ctx)
 	Timestamp	want;
 	Timestamp	live_from;
 	int			count = 0;
+	int			fc_premake = 0;
+	int			fc_daily = 0;
 	double		left;
 	Timestamp	t;
 	Timestamp	after_rescue;
 	Advice	   *a;
 	Oid			typid = tree->keys[0].typids[0];
+	bool		irregular;
 
 	if (!is_time_range(&tree->keys[0]))
+	{
+		/* an integer key holding epoch seconds (advise_epoch.c) */
+		ps_advise_premake_epoch(ctx);
 		return;
-	newest = newest_child(ctx, &st, &hi, &unbounded);
+	}
+	newest = newest_child(ctx, &st, &hi, &unbounded, &irregular);
 	if (newest < 0 || unbounded || !st.valid)
 		return;
 	want = step_add(&st, ctx->now, ps_premake_min);
 	live_from = step_add(&st, ctx->now, -ps_premake_min);
+	/* the growth forecast's premake, before the gap opens (advise_forecast.c) */
+	{
+		int64		lo,
+					nhi;
+
+		if (part_bounds_usec(tree, newest, &lo, &nhi))
+			fc_premake = ps_forecast_premake(ctx, lo, nhi, &fc_daily);
+		if (fc_premake > 0 && step_add(&st, ctx->now, fc_premake) > want)
+			want = step_add(&st, ctx->now, fc_premake);
+		else
+			fc_premake = 0;
+	}
 
 	/*
 	 * A DEFAULT whose rows the rescue_default advice moves out: once it has
@@ -339,8 +429,10 @@ ps_advise_premake(AdviseCtx *ctx)
 		/* pg_partman's run_maintenance() follows them itself (advise_partman.c) */
 		if (ctx->partman == NULL)
 		{
-			a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d) gives its script",
-									quote_literal_cstr(ps_root_qname(tree)), count);
+			a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d%s) gives its script",
+									quote_literal_cstr(ps_root_qname(tree)), count,
+									irregular ? psprintf(", step => %s",
+														 quote_literal_cstr(step_arg(&st))) : "");
 			ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
 		}
 		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables and, per ATTACH, on the DEFAULT, which it scans",
@@ -355,7 +447,22 @@ ps_advise_premake(AdviseCtx *ctx)
 	ps_json_key_str(&a->evidence, "interval", st.adjective);
 	ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
 	ps_json_key_int(&a->evidence, "partitions_to_create", count);
-	if (left >= 0)
+	if (fc_premake > 0)
+	{
+		ps_json_key_int(&a->evidence, "forecast_premake", fc_premake);
+		ps_json_key_num(&a->evidence, "forecast_horizon_days",
+						ps_forecast_horizon_min / 1440.0, 1);
+		ps_json_key_int(&a->evidence, "daily_snapshots", fc_daily);
+	}
+	if (fc_premake > 0)
+		a->reason = psprintf("The forecast (%d daily snapshots) says the premade partitions of %s run out on %s, %.1f %s after now, within partstrat.forecast_horizon (%.0f days)%s: premake %d keeps it covered, create %d more %s partitions.",
+							 fc_daily, get_rel_name(tree->root),
+							 usec_text(hi, typid), left, st.noun,
+							 ps_forecast_horizon_min / 1440.0,
+							 ps_default_of(tree, -1) >= 0 ?
+							 "; the DEFAULT partition receives rows from then" : "",
+							 fc_premake, count, st.adjective);
+	else if (left >= 0)
 		a->reason = psprintf("The newest partition of %s, %s, ends at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partitions.",
 							 get_rel_name(tree->root), tree->parts[newest].relname,
 							 usec_text(hi, typid), left, st.noun,
@@ -366,7 +473,9 @@ ps_advise_premake(AdviseCtx *ctx)
 							 usec_text(hi, typid), -left, st.noun,
 							 ps_default_of(tree, -1) >= 0 ? "go to the DEFAULT partition" :
 							 "are rejected", count, st.adjective);
-	ddl_premake(ctx, a, count);
+	if (irregular)
+		ps_json_key_str(&a->evidence, "step", step_arg(&st));
+	ddl_premake(ctx, a, count, irregular ? step_arg(&st) : NULL);
 	{
 		int			d = ps_default_of(tree, -1);
 
@@ -578,138 +687,98 @@ emit_merge(AdviseCtx *ctx, int g, MergeRun *run, const char *unit,
 	run->bytes = run->rows = 0;
 }
 
-/* Months since year 0 of a time value, and ISO weeks since 2000-01-03. */
+/*
+ * The calendar unit a merge group lies within: weeks or months for leaves
+ * under 28 days wide, quarters for monthly leaves, years for quarterly
+ * ones; counted on the advice's axis (local time of a timestamptz key).
+ */
+typedef enum MergeUnit
+{
+	MU_NONE = -1,
+	MU_WEEK,
+	MU_MONTH,
+	MU_QUARTER,
+	MU_YEAR
+} MergeUnit;
+
+static const char *const merge_unit_names[] = {"weekly", "monthly", "quarterly", "yearly"};
+
+#define PS_MONDAY_2000_01_03	date2j(2000, 1, 3)
+
+/* Weeks since 2000-01-03, months, quarters or years since year 0. */
 static int
-month_of(int64 usec)
+unit_id(const PsAxis *axis, MergeUnit u, int64 usec)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
+	int			months;
 
-	if (timestamp2tm(usec, NULL, &tm, &fsec, NULL, NULL) != 0)
-		return 0;
-	return tm.tm_year * 12 + tm.tm_mon - 1;
-}
-
-static int
-week_of(int64 usec)
-{
-	int64		days = usec / USECS_PER_DAY - 2;	/* 2000-01-03 is a Monday */
-
-	return (int) (days >= 0 ? days / 7 : -((-days + 6) / 7));
-}
-
-static Timestamp
-unit_end(int unit_id, bool weekly)
-{
-	if (weekly)
-		return ((int64) unit_id * 7 + 2 + 7) * USECS_PER_DAY;
+	ps_axis_local_tm(axis, usec, &tm, &fsec);
+	if (u == MU_WEEK)
 	{
-		struct pg_tm tm;
-		Timestamp	t;
+		int			days = date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - PS_MONDAY_2000_01_03;
 
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = (unit_id + 1) / 12;
-		tm.tm_mon = (unit_id + 1) % 12 + 1;
+		return days >= 0 ? days / 7 : -((-days + 6) / 7);
+	}
+	months = tm.tm_year * 12 + tm.tm_mon - 1;
+	return u == MU_MONTH ? months : u == MU_QUARTER ? months / 3 : tm.tm_year;
+}
+
+/* Where unit id of kind u ends, on the axis. */
+static int64
+unit_end(const PsAxis *axis, MergeUnit u, int id)
+{
+	struct pg_tm tm;
+	int			months;
+
+	memset(&tm, 0, sizeof(tm));
+	if (u == MU_WEEK)
+		j2date(PS_MONDAY_2000_01_03 + (id + 1) * 7, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	else
+	{
+		months = u == MU_MONTH ? id + 1 : u == MU_QUARTER ? (id + 1) * 3 : (id + 1) * 12;
+		tm.tm_year = months / 12;
+		tm.tm_mon = months % 12 + 1;
 		tm.tm_mday = 1;
-		if (tm2timestamp(&tm, 0, NULL, &t) != 0)
-			return DT_NOEND;
-		return t;
 	}
+	return ps_axis_from_local_tm(axis, &tm, 0);
 }
 
 /*
- * For time keys, weeks instead of months when the leaves are under a week
- * wide and a month of them would exceed the target.
+ * The unit of one leaf, or MU_NONE: fine is the unit of narrow leaves in
+ * this group (weeks or months).  Only leaves of the group's own step
+ * (group_st) are merged: a leaf that is already a merge (a month of a
+ * daily set, a quarter of a monthly one) is not merged again into a
+ * coarser unit.
  */
-static bool
-merge_weekly(AdviseCtx *ctx, int *children, int n)
+static MergeUnit
+leaf_unit(const PsAxis *axis, int64 lo, int64 hi, MergeUnit fine,
+		  const TimeStep *group_st)
 {
-	int64		month_bytes = 0;
-	int			cur = INT_MIN;
-	bool		narrow = true;
-	bool		weekly = false;
-	int			i;
+	TimeStep	st = part_step(axis, lo, hi);
 
-	for (i = 0; i < n; i++)
-	{
-		int64		lo,
-					hi;
-		int			m;
-
-		if (!part_bounds_usec(ctx->tree, children[i], &lo, &hi))
-			continue;
-		if (hi - lo >= 7 * USECS_PER_DAY)
-			narrow = false;
-		m = month_of(lo);
-		if (m != cur)
-			month_bytes = 0;
-		cur = m;
-		month_bytes += ps_subtree_bytes(ctx, children[i]);
-		if (month_bytes > ctx->target)
-			weekly = true;
-	}
-	return weekly && narrow;
+	if (!st.valid || !same_step(&st, group_st))
+		return MU_NONE;
+	if (st.step.months == 0)
+		return hi - lo < 28 * USECS_PER_DAY ? fine : MU_NONE;
+	return st.step.months == 1 ? MU_QUARTER :
+		st.step.months == 3 ? MU_YEAR : MU_NONE;
 }
 
-/* The newest leaf holding rows: it and those after are current. */
-static int
-newest_with_rows(AdviseCtx *ctx, int *children, int n)
+/* The axis of a group's key: the advice's for timestamptz, else UTC. */
+static PsAxis
+group_axis(AdviseCtx *ctx, PsKey *key)
 {
-	PsSkew	   *s = ctx->skew;
-	int			last_rows = n;
-	int			i;
+	PsAxis		axis = advice_axis(ctx);
 
-	for (i = n - 1; i >= 0; i--)
+	if (key->typids[0] != TIMESTAMPTZOID && axis.typid == TIMESTAMPTZOID)
 	{
-		int			leaf = s->leaf_of[children[i]];
-
-		if (ctx->tree->parts[children[i]].is_default)
-			continue;
-		last_rows = i;
-		if (leaf >= 0 && s->leaves[leaf].rows > 0)
-			break;
+		/* a date or timestamp key: naive values, no time zone */
+		axis.typid = TIMESTAMPOID;
+		axis.tz = NULL;
+		axis.tzname = "UTC";
 	}
-	return last_rows;
-}
-
-/*
- * May child ci join a merge?  A small, cold, untaken leaf with finite
- * bounds; on a time key one wholly inside one past calendar unit (*unit),
- * else not current (current: the newest leaf with rows and those after).
- */
-static bool
-merge_candidate(AdviseCtx *ctx, int ci, bool time, bool weekly, bool current,
-				int *unit)
-{
-	PsTree	   *tree = ctx->tree;
-	PsSkew	   *s = ctx->skew;
-	PsPartition *p = &tree->parts[ci];
-	int			leaf = s->leaf_of[ci];
-	int64		lo,
-				hi;
-
-	if (!(p->is_leaf && !p->is_default && !p->is_foreign &&
-		  leaf >= 0 && !ctx->taken[ci] && s->leaves[leaf].rows >= 0 &&
-		  s->leaves[leaf].bytes < ctx->target / 4 &&
-		  !(s->leaves[leaf].flags & PS_FLAG_HOT) &&
-		  p->range_from[0].kind == PS_RANGE_VALUE &&
-		  p->range_to[0].kind == PS_RANGE_VALUE))
-		return false;
-	if (!time)
-		return !current;		/* never the newest leaf with rows nor the
-								 * premade */
-	if (!part_bounds_usec(tree, ci, &lo, &hi) ||
-		hi - lo >= 28 * USECS_PER_DAY)
-		return false;
-	*unit = weekly ? week_of(lo) : month_of(lo);
-
-	/*
-	 * Only leaves wholly inside one calendar unit (a weekly leaf across a
-	 * month's end belongs to no month), and only whole units in the past:
-	 * never the current interval, never a premade one.
-	 */
-	return !(unit_end(*unit, weekly) > ctx->now || hi > ctx->now ||
-			 (weekly ? week_of(hi - 1) : month_of(hi - 1)) != *unit);
+	return axis;
 }
 
 void
@@ -731,8 +800,13 @@ ps_advise_merge(AdviseCtx *ctx)
 		int			run_unit = INT_MIN;
 		int			prev = -1;
 		int			last_rows;
-		bool		weekly = false;
+		MergeUnit	fine = MU_MONTH;
+		MergeUnit	run_kind = MU_NONE;
+		PsAxis		axis;
+		TimeStep	group_st;
 
+		memset(&axis, 0, sizeof(axis));
+		memset(&group_st, 0, sizeof(group_st));
 		if (g >= 0 && tree->parts[g].is_leaf)
 			continue;
 		key = ps_group_key(tree, g);
@@ -747,8 +821,59 @@ ps_advise_merge(AdviseCtx *ctx)
 			continue;
 		time = ps_key_is_time(key->typids[0]);
 
-		weekly = time && merge_weekly(ctx, children, n);
-		last_rows = newest_with_rows(ctx, children, n);
+		/*
+		 * For time keys, weeks instead of months when the leaves are under a
+		 * week wide and a month of them would exceed the target.
+		 */
+		if (time)
+		{
+			int64		month_bytes = 0;
+			int			cur = INT_MIN;
+			bool		narrow = true;
+			bool		weekly = false;
+
+			axis = group_axis(ctx, key);
+			{
+				int64		hi_ignored;
+				bool		b1,
+							b2;
+
+				(void) newest_child_of(ctx, g, axis, &group_st, &hi_ignored,
+									   &b1, &b2);
+			}
+			for (i = 0; i < n; i++)
+			{
+				int64		lo,
+							hi;
+				int			m;
+
+				if (!part_bounds_usec(tree, children[i], &lo, &hi))
+					continue;
+				if (hi - lo >= 7 * USECS_PER_DAY)
+					narrow = false;
+				m = unit_id(&axis, MU_MONTH, lo);
+				if (m != cur)
+					month_bytes = 0;
+				cur = m;
+				month_bytes += ps_subtree_bytes(ctx, children[i]);
+				if (month_bytes > ctx->target)
+					weekly = true;
+			}
+			fine = weekly && narrow ? MU_WEEK : MU_MONTH;
+		}
+
+		/* the newest leaf holding rows: it and those after are current */
+		last_rows = n;
+		for (i = n - 1; i >= 0; i--)
+		{
+			int			leaf = s->leaf_of[children[i]];
+
+			if (tree->parts[children[i]].is_default)
+				continue;
+			last_rows = i;
+			if (leaf >= 0 && s->leaves[leaf].rows > 0)
+				break;
+		}
 
 		memset(&run, 0, sizeof(run));
 		run.members = palloc(sizeof(int) * Max(nleaves, 1));
@@ -759,28 +884,63 @@ ps_advise_merge(AdviseCtx *ctx)
 			int			leaf = s->leaf_of[ci];
 			bool		candidate;
 			int			unit = 0;
+			MergeUnit	kind = MU_NONE;
 
 			CHECK_FOR_INTERRUPTS();
-			candidate = merge_candidate(ctx, ci, time, weekly,
-										!time && i >= last_rows, &unit);
+			candidate = p->is_leaf && !p->is_default && !p->is_foreign &&
+				leaf >= 0 && !ctx->taken[ci] && s->leaves[leaf].rows >= 0 &&
+				s->leaves[leaf].bytes < ctx->target / 4 &&
+				!(s->leaves[leaf].flags & PS_FLAG_HOT) &&
+				p->range_from[0].kind == PS_RANGE_VALUE &&
+				p->range_to[0].kind == PS_RANGE_VALUE;
+			if (candidate && time)
+			{
+				int64		lo,
+							hi;
+
+				kind = part_bounds_usec(tree, ci, &lo, &hi) ?
+					leaf_unit(&axis, lo, hi, fine, &group_st) : MU_NONE;
+				if (kind == MU_NONE)
+					candidate = false;
+				else
+				{
+					unit = unit_id(&axis, kind, lo);
+
+					/*
+					 * Only leaves wholly inside one calendar unit (a weekly
+					 * leaf across a month's end belongs to no month), and
+					 * only whole units in the past: never the current
+					 * interval, never a premade one.
+					 */
+					if (unit_end(&axis, kind, unit) > ctx->now || hi > ctx->now ||
+						unit_id(&axis, kind, hi - 1) != unit)
+						candidate = false;
+				}
+			}
+			else if (candidate && i >= last_rows)
+			{
+				/* not time: never the newest leaf with rows nor the premade */
+				candidate = false;
+			}
 			if (!candidate ||
 				(run.n > 0 && (prev < 0 ||
 							   !(tree->parts[prev].range_to[0].kind == PS_RANGE_VALUE &&
 								 strcmp(tree->parts[prev].range_to[0].text,
 										p->range_from[0].text) == 0))) ||
-				(run.n > 0 && time && unit != run_unit) ||
+				(run.n > 0 && time && (unit != run_unit || kind != run_kind)) ||
 				(run.n > 0 && run.bytes + s->leaves[leaf >= 0 ? leaf : 0].bytes > ctx->target))
-				emit_merge(ctx, g, &run, time ? (weekly ? "weekly" : "monthly") : NULL,
-						   nleaves);
+				emit_merge(ctx, g, &run, time && run_kind != MU_NONE ?
+						   merge_unit_names[run_kind] : NULL, nleaves);
 			prev = ci;
 			if (!candidate)
 				continue;
 			run_unit = unit;
+			run_kind = kind;
 			run.members[run.n++] = ci;
 			run.bytes += s->leaves[leaf].bytes;
 			run.rows += Max(s->leaves[leaf].rows, 0);
 		}
-		emit_merge(ctx, g, &run, time ? (weekly ? "weekly" : "monthly") : NULL,
-				   nleaves);
+		emit_merge(ctx, g, &run, time && run_kind != MU_NONE ?
+				   merge_unit_names[run_kind] : NULL, nleaves);
 	}
 }

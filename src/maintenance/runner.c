@@ -48,6 +48,7 @@
 #include "ddl.h"
 #include "maintenance.h"
 #include "partstrat.h"
+#include "watch.h"
 
 /* Longest retry delay after failures: a day. */
 #define PS_RETRY_MAX_S	86400
@@ -397,6 +398,9 @@ ps_run_policies(Oid parent, const char *run_by, const PsTxnControl *tc,
 	ps_history_recover();
 	ps_history_trim();
 	policies = read_policies(parent);
+	tc->commit();
+	/* watching (src/watch/): a snapshot of the parents with a policy */
+	(void) ps_watch_run_snapshot(parent);
 	tc->commit();
 	foreach(lc, policies)
 	{

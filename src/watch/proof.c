@@ -44,6 +44,7 @@
 
 PG_FUNCTION_INFO_V1(partstrat_proof_begin);
 PG_FUNCTION_INFO_V1(partstrat_proof_complete);
+PG_FUNCTION_INFO_V1(partstrat_proof_action_done);
 
 int			ps_proof_after_min = 24 * 60;
 
@@ -192,6 +193,8 @@ partstrat_proof_begin(PG_FUNCTION_ARGS)
 	ps_check_read_access(parent, true);
 	ps_check_partitioned(parent, "partstrat_proof_begin");
 	owner = ps_snapshot_owner();
+	/* the leaves' scan counters at the action (partstrat_proof) */
+	ps_watch_snapshot_parent(parent, now);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -282,6 +285,10 @@ ps_proof_complete(List *parents, bool all)
 		Sample		smp;
 
 		CHECK_FOR_INTERRUPTS();
+		SPI_finish();
+		ps_watch_snapshot_parent(parent, now);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
 		read_sample(parent, &smp, outcxt);
 		ps_as_user_begin(&ao, owner, "pg_catalog, pg_temp");
 		store_sample(id, "after", &smp);
@@ -307,4 +314,46 @@ Datum
 partstrat_proof_complete(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT32(ps_proof_complete(NIL, true));
+}
+
+/*
+ * partstrat_proof_action_done(parent regclass, history_id bigint DEFAULT
+ * NULL) -> boolean: the action of a proof run has ended (the run of that
+ * maintenance history row, or the newest open run of parent): a snapshot
+ * of the parent now, from which the traffic after the action is measured
+ * (the action's own copying is not counted as scans of the statements).
+ * False when there is no such open run.
+ */
+Datum
+partstrat_proof_action_done(PG_FUNCTION_ARGS)
+{
+	Oid			parent = PG_GETARG_OID(0);
+	TimestampTz now = ps_watch_now();
+	Oid			argtypes[3] = {OIDOID, INT8OID, TIMESTAMPTZOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', PG_ARGISNULL(1) ? 'n' : ' ', ' '};
+	PsAsUser	ao;
+	bool		found;
+
+	ps_check_read_access(parent, true);
+	ps_check_partitioned(parent, "partstrat_proof_action_done");
+	ps_watch_snapshot_parent(parent, now);
+	values[0] = ObjectIdGetDatum(parent);
+	values[1] = PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1);
+	values[2] = TimestampTzGetDatum(now);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ps_as_user_begin(&ao, ps_snapshot_owner(), "pg_catalog, pg_temp");
+	if (SPI_execute_with_args(psprintf("UPDATE %s SET action_done_at = $3"
+									   " WHERE proof_id = (SELECT max(proof_id) FROM %s"
+									   " WHERE parent = $1 AND after_at IS NULL"
+									   " AND ($2 IS NULL OR history_id = $2))",
+									   proof_table("partstrat_proof_run"),
+									   proof_table("partstrat_proof_run")),
+							  3, argtypes, values, nulls, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not record the end of the action");
+	found = SPI_processed > 0;
+	ps_as_user_end(&ao);
+	SPI_finish();
+	PG_RETURN_BOOL(found);
 }

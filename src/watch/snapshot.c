@@ -70,6 +70,7 @@ PG_FUNCTION_INFO_V1(partstrat_may_read);
 
 int			ps_snapshot_keep_min = 90 * 24 * 60;
 int			ps_hot_window_min = 24 * 60;
+int			ps_forecast_horizon_min = 90 * 24 * 60;
 bool		ps_watch_policies_only = false;
 
 void
@@ -96,6 +97,13 @@ ps_watch_define_gucs(void)
 							 false,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("partstrat.forecast_horizon",
+							"How far ahead partstrat_advise() wants premade partitions when the growth forecast applies.",
+							"With 3 daily snapshots or more, premake is advised when the premade partitions run out (or the DEFAULT partition starts receiving rows) within this horizon, with the count partstrat_forecast() gives for it.",
+							&ps_forecast_horizon_min,
+							90 * 24 * 60, 0, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MIN,
+							NULL, NULL, NULL);
 	DefineCustomIntVariable("partstrat.hot_window",
 							"Window over which partstrat_skew() measures the modifications of each leaf from snapshots.",
 							"When a snapshot taken between one and two windows ago exists, hot compares the leaves' modifications since then; otherwise those since each leaf's last ANALYZE.",
@@ -190,11 +198,10 @@ with_policy(List *roots)
 
 /*
  * Every partitioned root (not itself a partition) the caller may read, by
- * OID; other sessions' temporary tables are skipped.  With
- * partstrat.watch_policies_only, only those with an enabled policy.
+ * OID; other sessions' temporary tables are skipped.
  */
 List *
-ps_readable_roots(void)
+ps_readable_roots_all(void)
 {
 	Relation	rel = table_open(RelationRelationId, AccessShareLock);
 	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0,
@@ -219,6 +226,15 @@ ps_readable_roots(void)
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	list_sort(roots, list_oid_cmp);
+	return roots;
+}
+
+/* ps_readable_roots_all(), narrowed by partstrat.watch_policies_only. */
+List *
+ps_readable_roots(void)
+{
+	List	   *roots = ps_readable_roots_all();
+
 	if (ps_watch_policies_only)
 		roots = with_policy(roots);
 	return roots;
@@ -293,6 +309,19 @@ leaf_rows(const PsPartition *p)
 	return p->est_rows;
 }
 
+/*
+ * Scans of a relation this backend counted and has not flushed yet: a
+ * maintenance run's own scans, so that a snapshot taken right after its
+ * action already has them (proof.c measures the traffic from there).
+ */
+static int64
+pending_scans(Oid relid)
+{
+	PgStat_TableStatus *ts = find_tabstat_entry(relid);
+
+	return ts ? PS_PENDING_SCANS(ts) : 0;
+}
+
 /* Index scans of a relation: the sum over its indexes, as pg_stat_all_tables. */
 static int64
 index_scans(Relation pg_index, Oid relid)
@@ -313,6 +342,7 @@ index_scans(Relation pg_index, Oid relid)
 
 		if (e)
 			total += e->numscans;
+		total += pending_scans(idx->indexrelid);
 	}
 	systable_endscan(scan);
 	return total;
@@ -390,7 +420,7 @@ fill_cols(SnapCols *c, PsTree *tree)
 			c->ints[2][n] = Int64GetDatum(e->tuples_inserted);
 			c->ints[3][n] = Int64GetDatum(e->tuples_updated);
 			c->ints[4][n] = Int64GetDatum(e->tuples_deleted);
-			c->ints[5][n] = Int64GetDatum(e->numscans);
+			c->ints[5][n] = Int64GetDatum(e->numscans + pending_scans(p->relid));
 			c->ints[6][n] = Int64GetDatum(index_scans(pg_index, p->relid));
 		}
 		else if (p->is_foreign)
@@ -400,9 +430,11 @@ fill_cols(SnapCols *c, PsTree *tree)
 		}
 		else
 		{
-			/* no entry yet: nothing counted since it was created */
+			/* no entry yet: nothing flushed since it was created */
 			for (k = 2; k < SNAP_INT_COLS; k++)
 				c->ints[k][n] = Int64GetDatum(0);
+			c->ints[5][n] = Int64GetDatum(pending_scans(p->relid));
+			c->ints[6][n] = Int64GetDatum(index_scans(pg_index, p->relid));
 		}
 		c->n++;
 	}
@@ -486,21 +518,15 @@ apply_retention(SnapTable *t, TimestampTz now)
 }
 
 /*
- * partstrat_snapshot_take(parent regclass DEFAULT NULL,
- *						   complete_proofs boolean DEFAULT true) -> bigint
- *
- * Store a snapshot of the parent given (any partitioned table the caller
- * may read), or of every partitioned root the caller may read; delete the
- * snapshots older than partstrat.snapshot_keep.  Returns the leaf rows
- * stored.
+ * Store a snapshot of each tree (opened by the caller), delete the
+ * snapshots older than partstrat.snapshot_keep, and, when complete_proofs,
+ * take the due second samples of these parents' proofs.  Returns the leaf
+ * rows stored.
  */
-Datum
-partstrat_snapshot_take(PG_FUNCTION_ARGS)
+static int64
+take_snapshots(List *trees, TimestampTz now, bool complete_proofs)
 {
-	TimestampTz now = ps_watch_now();
 	SnapTable	t = snapshot_table();
-	List	   *parents = NIL;
-	List	   *trees = NIL;
 	PgStat_StatDBEntry *db;
 	Datum		stats_reset = (Datum) 0;
 	bool		reset_null = true;
@@ -508,35 +534,6 @@ partstrat_snapshot_take(PG_FUNCTION_ARGS)
 	int64		stored = 0;
 	PsAsUser	ao;
 	ListCell   *lc;
-
-	if (TIMESTAMP_NOT_FINITE(now))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("partstrat.reference_time must be finite")));
-	if (!PG_ARGISNULL(0))
-	{
-		Oid			relid = PG_GETARG_OID(0);
-
-		trees = list_make1(ps_open_tree(relid, "partstrat_snapshot_take", 0));
-	}
-	else
-	{
-		parents = ps_readable_roots();
-		foreach(lc, parents)
-		{
-			Oid			relid = lfirst_oid(lc);
-
-			LockRelationOid(relid, AccessShareLock);
-			/* dropped, or privileges revoked, since the catalog scan */
-			if (!ps_may_read_stats(relid) ||
-				get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE)
-			{
-				UnlockRelationOid(relid, AccessShareLock);
-				continue;
-			}
-			trees = lappend(trees, ps_build_tree(relid, 0));
-		}
-	}
 
 	db = pgstat_fetch_stat_dbentry(MyDatabaseId);
 	if (db)
@@ -560,7 +557,7 @@ partstrat_snapshot_take(PG_FUNCTION_ARGS)
 	SPI_finish();
 
 	/* the proofs due of these parents get their "after" sample */
-	if (PG_NARGS() < 2 || PG_ARGISNULL(1) || PG_GETARG_BOOL(1))
+	if (complete_proofs)
 	{
 		List	   *taken = NIL;
 
@@ -568,8 +565,123 @@ partstrat_snapshot_take(PG_FUNCTION_ARGS)
 			taken = lappend_oid(taken, ((PsTree *) lfirst(lc))->root);
 		(void) ps_proof_complete(taken, false);
 	}
+	return stored;
+}
 
-	PG_RETURN_INT64(stored);
+/*
+ * The trees of the parents given, each locked and checked again (dropped,
+ * or privileges revoked, since the list was made: skipped).
+ */
+static List *
+open_trees(List *parents)
+{
+	List	   *trees = NIL;
+	ListCell   *lc;
+
+	foreach(lc, parents)
+	{
+		Oid			relid = lfirst_oid(lc);
+
+		LockRelationOid(relid, AccessShareLock);
+		if (!ps_may_read_stats(relid) ||
+			get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE)
+		{
+			UnlockRelationOid(relid, AccessShareLock);
+			continue;
+		}
+		trees = lappend(trees, ps_build_tree(relid, 0));
+	}
+	return trees;
+}
+
+/*
+ * A snapshot of one parent the caller may read, at now, without completing
+ * proofs: the leaves' scan counters that a proof's sample is measured with
+ * (proof.c).
+ */
+void
+ps_watch_snapshot_parent(Oid parent, TimestampTz now)
+{
+	(void) take_snapshots(open_trees(list_make1_oid(parent)), now, false);
+}
+
+/*
+ * partstrat_snapshot_take(parent regclass DEFAULT NULL,
+ *						   complete_proofs boolean DEFAULT true) -> bigint
+ *
+ * Store a snapshot of the parent given (any partitioned table the caller
+ * may read), or of every partitioned root the caller may read; delete the
+ * snapshots older than partstrat.snapshot_keep.  Returns the leaf rows
+ * stored.
+ */
+Datum
+partstrat_snapshot_take(PG_FUNCTION_ARGS)
+{
+	TimestampTz now = ps_watch_now();
+	List	   *trees;
+
+	if (TIMESTAMP_NOT_FINITE(now))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("partstrat.reference_time must be finite")));
+	if (!PG_ARGISNULL(0))
+		trees = list_make1(ps_open_tree(PG_GETARG_OID(0),
+										"partstrat_snapshot_take", 0));
+	else
+		trees = open_trees(ps_readable_roots());
+	PG_RETURN_INT64(take_snapshots(trees, now,
+								   PG_NARGS() < 2 || PG_ARGISNULL(1) ||
+								   PG_GETARG_BOOL(1)));
+}
+
+/*
+ * The snapshot a maintenance run takes when it starts (runner.c): of the
+ * parent given, or of every parent with an enabled policy, that the
+ * current user may read; due proofs of those parents are completed.  Never
+ * an error: a failure is a WARNING and the run goes on.  Returns the leaf
+ * rows stored.
+ */
+int64
+ps_watch_run_snapshot(Oid parent)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	PsSubxact	sx;
+	volatile int64 stored = 0;
+
+	if (!OidIsValid(get_extension_oid("partstrat", true)))
+		return 0;
+	ps_subxact_begin(&sx, NULL);
+	PG_TRY();
+	{
+		TimestampTz now = ps_watch_now();
+		List	   *parents;
+
+		if (OidIsValid(parent))
+			parents = ps_may_read_stats(parent) ? list_make1_oid(parent) : NIL;
+		else
+			parents = ps_readable_roots_all();
+		parents = with_policy(parents);
+		if (parents != NIL && !TIMESTAMP_NOT_FINITE(now))
+			stored = take_snapshots(open_trees(parents), now, true);
+		ps_subxact_commit(&sx);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = ps_subxact_abort(&sx);
+		/* a cancel stops the run, as it stops the policies' steps */
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+			ReThrowError(edata);
+		ereport(WARNING,
+				(errcode(edata->sqlerrcode),
+				 errmsg("partstrat: the maintenance run took no snapshot: %s",
+						edata->message)));
+		stored = 0;
+	}
+	PG_END_TRY();
+	return stored;
 }
 
 /* Counters of one leaf in the base snapshot of the hot window. */
@@ -817,4 +929,40 @@ ps_watch_leaf_growth(PsTree *tree, TimestampTz now)
 	}
 	SPI_finish();
 	return rate;
+}
+
+/*
+ * Days (UTC) with a snapshot of root up to now: the forecast needs 3.
+ * 0 when the extension's snapshot table is not there.
+ */
+int
+ps_watch_daily_snapshots(Oid root, TimestampTz now)
+{
+	SnapTable	t;
+	Oid			argtypes[2] = {OIDOID, TIMESTAMPTZOID};
+	Datum		values[2];
+	PsAsUser	ao;
+	bool		isnull;
+	int			n = 0;
+
+	if (!OidIsValid(get_extension_oid("partstrat", true)) ||
+		TIMESTAMP_NOT_FINITE(now))
+		return 0;
+	t = snapshot_table();
+	values[0] = ObjectIdGetDatum(root);
+	values[1] = TimestampTzGetDatum(now);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ps_as_user_begin(&ao, t.owner, "pg_catalog, pg_temp");
+	if (SPI_execute_with_args(psprintf("SELECT count(DISTINCT (taken_at AT TIME ZONE 'UTC')::date)::int4"
+									   " FROM %s WHERE parent = $1 AND taken_at <= $2",
+									   t.qname),
+							  2, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the snapshots");
+	ps_as_user_end(&ao);
+	if (SPI_processed == 1)
+		n = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+										SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	return n;
 }

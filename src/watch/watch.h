@@ -31,6 +31,7 @@ extern int	ps_snapshot_keep_min;	/* partstrat.snapshot_keep, minutes */
 extern int	ps_hot_window_min;	/* partstrat.hot_window, minutes */
 extern bool ps_watch_policies_only; /* partstrat.watch_policies_only */
 extern int	ps_proof_after_min; /* partstrat.proof_after, minutes */
+extern int	ps_forecast_horizon_min;	/* partstrat.forecast_horizon, minutes */
 
 extern void ps_watch_define_gucs(void);
 
@@ -38,6 +39,13 @@ extern void ps_watch_define_gucs(void);
 extern TimestampTz ps_watch_now(void);
 extern bool ps_may_read_stats(Oid relid);
 extern List *ps_readable_roots(void);
+extern List *ps_readable_roots_all(void);
+
+/* A snapshot of one parent at now, proofs not completed. */
+extern void ps_watch_snapshot_parent(Oid parent, TimestampTz now);
+
+/* The snapshot at the start of a maintenance run (never an error). */
+extern int64 ps_watch_run_snapshot(Oid parent);
 extern Oid	ps_extension_schema(Oid extoid);
 extern Oid	ps_snapshot_owner(void);
 
@@ -51,6 +59,9 @@ extern int	ps_proof_complete(List *parents, bool all);
  */
 extern bool ps_watch_window_mods(PsTree *tree, double *mods,
 								 TimestampTz *since);
+
+/* Days (UTC) with a snapshot of root up to now. */
+extern int	ps_watch_daily_snapshots(Oid root, TimestampTz now);
 
 /* Bytes per day of each leaf (tree->parts index, -1 unknown), or NULL. */
 extern double *ps_watch_leaf_growth(PsTree *tree, TimestampTz now);

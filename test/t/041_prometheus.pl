@@ -28,7 +28,13 @@ for my $bin ($exporter_bin, $prometheus_bin, $promtool_bin)
 
 my $node = PostgreSQL::Test::Cluster->new('prom');
 $node->init;
-$node->append_conf('postgresql.conf', "autovacuum = off\n");
+# preloaded with a worker for this database (a long naptime: the runs
+# below are the procedure's), so that the maintenance series exist
+$node->append_conf('postgresql.conf', qq{autovacuum = off
+shared_preload_libraries = 'partstrat'
+partstrat.databases = 'postgres'
+partstrat.naptime = 3600
+});
 $node->start;
 
 $node->safe_psql('postgres', q{
@@ -49,7 +55,25 @@ $node->safe_psql('postgres', q{
 	CREATE ROLE exporter LOGIN IN ROLE pg_monitor;
 	CREATE ROLE nobody LOGIN;
 	REVOKE ALL ON secret FROM PUBLIC;
+	-- maintenance: mt is premade by a policy, mbad's owner may not create
+	-- tables in public, so its premake fails
+	CREATE TABLE mt (ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
+	CREATE TABLE mt_1 PARTITION OF mt
+		FOR VALUES FROM ('2026-01-01 00:00+00') TO ('2026-02-01 00:00+00');
+	CREATE TABLE mbad (ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
+	CREATE TABLE mbad_1 PARTITION OF mbad
+		FOR VALUES FROM ('2026-01-01 00:00+00') TO ('2026-02-01 00:00+00');
+	CREATE ROLE mbad_owner;
+	REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+	ALTER TABLE mbad OWNER TO mbad_owner;
+	ALTER TABLE mbad_1 OWNER TO mbad_owner;
+	SELECT partstrat_set_policy('mt', premake => 2, apply => 'auto');
+	SELECT partstrat_set_policy('mbad', premake => 2, apply => 'auto');
 });
+$node->safe_psql('postgres', 'CALL partstrat_run_maintenance_proc()');
+is($node->safe_psql('postgres', q{SELECT string_agg(parent_name || ' ' || status, ', ' ORDER BY parent_name)
+	FROM partstrat_history WHERE status IN ('done', 'failed')}),
+	'public.mbad failed, public.mt done', 'maintenance: one run done, one failed');
 # a name that tries to inject a series
 $node->safe_psql('postgres', <<'SQL');
 DO $$ BEGIN
@@ -69,7 +93,7 @@ is($? >> 8, 0, 'promtool check metrics accepts partstrat_metrics_prometheus()');
 is($out . $err, '', 'promtool has no lint complaint');
 like($text, qr/^partstrat_default_rows\{parent="public\.ev"\} 7$/m,
 	'the text has the DEFAULT rows of ev');
-is(scalar(() = $text =~ /^partstrat_leaves\{/mg), 3,
+is(scalar(() = $text =~ /^partstrat_leaves\{/mg), 5,
 	'one partstrat_leaves sample per readable parent, the hostile name included');
 my $nobody = $node->safe_psql('postgres',
 	"SET ROLE nobody; SELECT count(*) FROM partstrat_metrics WHERE labels->>'parent' = 'public.secret'");
@@ -107,7 +131,12 @@ like($scrape, qr/^partstrat_leaves\{parent="public\.ev"(,server="[^"]*")?\} 4$/m
 like($scrape, qr/^partstrat_advice_items\{action="rescue_default",parent="public\.ev"(,server="[^"]*")?\} 1$/m,
 	'and the advice by action (the DEFAULT holds rows to rescue)');
 my @leaves_lines = $scrape =~ /^(partstrat_leaves\{.*)$/mg;
-is(scalar(@leaves_lines), 3, 'three partstrat_leaves series: ev, secret (pg_monitor reads its sizes), the hostile name');
+is(scalar(@leaves_lines), 5, 'five partstrat_leaves series: ev, mt, mbad, secret (pg_monitor reads its sizes), the hostile name');
+like($scrape, qr/^partstrat_maintenance_failed_runs_total\{parent="public\.mbad"(,server="[^"]*")?\} 1$/m,
+	'the exporter serves the failed runs of mbad');
+like($scrape, qr/^partstrat_maintenance_last_run_timestamp_seconds\{parent="public\.mt",(server="[^"]*",)?status="done"\} [0-9.e+]+$/m,
+	'and the last run of mt, done');
+like($scrape, qr/^partstrat_worker_up(\{server="[^"]*"\})? 1$/m, 'and the worker, up');
 is(scalar(grep { /evil/ } @leaves_lines), 1, 'the hostile name stays inside one label value');
 
 # every name of the dashboard is a series of the exporter
@@ -120,7 +149,9 @@ for my $panel (@{ $dash->{panels} })
 	push @exprs, map { $_->{expr} } @{ $panel->{targets} };
 }
 push @exprs, map { $_->{definition} } grep { $_->{definition} } @{ $dash->{templating}{list} };
-ok(@exprs >= 10, 'the dashboard has expressions');
+ok(@exprs >= 15, 'the dashboard has expressions');
+is(scalar(grep { /partstrat_(maintenance_last_run_timestamp_seconds|maintenance_failed_runs_total|worker_up|advice_items)\b/ } @exprs),
+	6, 'the dashboard charts the maintenance series and the advice');
 my @unknown;
 for my $e (@exprs)
 {
@@ -184,8 +215,12 @@ $res = promql('round(partstrat_premade_runout_seconds{parent="public.ev"})');
 ok($res && @$res && abs($res->[0]{value}[1] - $days) < 600,
 	'the seconds until the premade partitions run out match the view');
 $res = promql('count(partstrat_leaves)');
-is($res && @$res ? $res->[0]{value}[1] : undef, '3',
+is($res && @$res ? $res->[0]{value}[1] : undef, '5',
 	'one partstrat_leaves series per parent pg_monitor reads, the hostile one included');
+$res = promql('partstrat_maintenance_failed_runs_total{parent="public.mbad"}');
+is($res && @$res ? $res->[0]{value}[1] : undef, '1', 'PromQL: one failed run of mbad');
+$res = promql('partstrat_worker_up');
+is($res && @$res ? $res->[0]{value}[1] : undef, '1', 'PromQL: the worker is up');
 $res = promql('sum by (action) (partstrat_advice_items{parent="public.ev"})');
 ok($res && @$res == 12, 'advice series by action');
 

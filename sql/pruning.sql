@@ -178,6 +178,12 @@ CREATE TABLE ek_a PARTITION OF ek FOR VALUES IN ('a');
 CREATE TABLE ek_b PARTITION OF ek FOR VALUES IN ('b');
 SELECT * FROM ep($$SELECT * FROM ek WHERE lower(name) = 'a'$$);
 SELECT * FROM why($$SELECT * FROM ek WHERE name = 'A'$$);
+-- the column's name inside a literal of the key expression, and the column
+-- twice: the suggestion puts the value in place of the column only
+CREATE TABLE ekl (name text, v int) PARTITION BY LIST (('name:' || name || lower(name)));
+CREATE TABLE ekl_a PARTITION OF ekl FOR VALUES IN ('name:Aa');
+CREATE TABLE ekl_b PARTITION OF ekl FOR VALUES IN ('name:Bb');
+SELECT * FROM why($$SELECT * FROM ekl WHERE name = 'A'$$);
 CREATE TABLE mc (a int, b int) PARTITION BY RANGE (a, b);
 CREATE TABLE mc1 PARTITION OF mc FOR VALUES FROM (0, 0) TO (10, 0);
 CREATE TABLE mc2 PARTITION OF mc FOR VALUES FROM (10, 0) TO (20, 0);

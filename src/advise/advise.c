@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * advise.c
- *	  partstrat_advise(): the skew findings ranked into actions, each with
- *	  its reason, evidence, DDL, rows moved and lock.
+ *	  The advice: the skew findings ranked into actions, each with its
+ *	  reason, evidence, DDL, rows moved and lock (ps_advise_relation(),
+ *	  which partstrat_advise() in src/sql/advise_functions.c returns).
  *
  * Every action is decided here from the PsTree and the PsSkew of skew.c:
  *
@@ -49,10 +50,10 @@
  *
  * This file holds the context and the helpers every stage shares
  * (advise.h), analyze and finalize_detach, the ranking and
- * partstrat_advise(); the other stages are in advise_default.c (the DEFAULT
- * partitions), advise_time.c (premake, retention, merge) and
- * advise_layout.c (split, repartition, add_index), and partstrat_report()
- * in advise_report.c.
+ * ps_advise_relation(); the other stages are in advise_default.c (the
+ * DEFAULT partitions), advise_time.c (premake, retention, merge) and
+ * advise_layout.c (split, repartition, add_index), and the report's text in
+ * advise_report.c.
  *
  * Copyright (c) 2026, partstrat developers
  *
@@ -83,8 +84,6 @@
 #include "generators.h"
 #include "partstrat.h"
 #include "skew.h"
-
-PG_FUNCTION_INFO_V1(partstrat_advise);
 
 const char *const ps_advice_names[] = {
 	"analyze", "finalize_detach", "rescue_default", "create_default",
@@ -553,35 +552,6 @@ ps_advise_tree(PsTree *tree, PsSkew *s, int64 target, Interval *retention)
 	return ctx.advice;
 }
 
-static int64
-target_arg(FunctionCallInfo fcinfo, int argno)
-{
-	int64		target;
-
-	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
-		return ps_guc_target_bytes();
-	target = PG_GETARG_INT64(argno);
-	if (target <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("target_bytes must be positive"),
-				 errdetail("target_bytes was " INT64_FORMAT ".", target),
-				 errhint("Pass a size in bytes, e.g. pg_size_bytes('1GB'), or NULL for partstrat.target_bytes.")));
-	return target;
-}
-
-static Datum
-parts_array(PsTree *tree, Advice *a)
-{
-	Datum	   *elems = palloc(sizeof(Datum) * Max(a->nparts, 1));
-	int			i;
-
-	for (i = 0; i < a->nparts; i++)
-		elems[i] = ObjectIdGetDatum(tree->parts[a->parts[i]].relid);
-	return PointerGetDatum(construct_array(elems, a->nparts, REGCLASSOID,
-										   sizeof(Oid), true, TYPALIGN_INT));
-}
-
 void
 ps_notice_no_stats(PsSkew *s)
 {
@@ -593,61 +563,22 @@ ps_notice_no_stats(PsSkew *s)
 				 errhint("Grant SELECT on the table to get the full advice.")));
 }
 
-#define ADVISE_COLS 8
-
-Datum
-partstrat_advise(PG_FUNCTION_ARGS)
+/*
+ * The ranked advice for a partitioned table, as partstrat_advise() returns
+ * it: the tree opened (caller names the SQL function in its messages), its
+ * skew analysed, a NOTICE when pg_stats is out of reach.  *tree_out gets the
+ * tree the Advice's parts index into.
+ */
+List *
+ps_advise_relation(Oid relid, int64 target, Interval *retention,
+				   const char *caller, PsTree **tree_out)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			relid;
-	int64		target;
-	Interval   *retention = NULL;
 	PsTree	   *tree;
 	PsSkew	   *s;
-	List	   *advice;
-	ListCell   *lc;
 
-	ps_init_materialized_srf(fcinfo);
-	if (PG_ARGISNULL(0))
-		return (Datum) 0;
-	relid = PG_GETARG_OID(0);
-	target = target_arg(fcinfo, 1);
-	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
-	{
-		retention = PG_GETARG_INTERVAL_P(2);
-		if (retention->month < 0 || retention->day < 0 || retention->time < 0 ||
-			(retention->month == 0 && retention->day == 0 && retention->time == 0))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("retention must be a positive interval"),
-					 errhint("Pass e.g. interval '90 days', or NULL for no retention advice.")));
-	}
-	tree = ps_open_tree(relid, "partstrat_advise", PS_TREE_NO_SIZES);
+	tree = ps_open_tree(relid, caller, PS_TREE_NO_SIZES);
 	s = ps_skew_analyze(tree, false);
 	ps_notice_no_stats(s);
-	advice = ps_advise_tree(tree, s, target, retention);
-
-	foreach(lc, advice)
-	{
-		Advice	   *a = lfirst(lc);
-		Datum		values[ADVISE_COLS];
-		bool		nulls[ADVISE_COLS];
-		int			c = 0;
-
-		memset(nulls, 0, sizeof(nulls));
-		values[c++] = Int32GetDatum(a->priority);
-		values[c++] = CStringGetTextDatum(ps_advice_names[a->kind]);
-		values[c++] = parts_array(tree, a);
-		values[c++] = CStringGetTextDatum(a->reason);
-		values[c++] = DirectFunctionCall1(jsonb_in,
-										  CStringGetDatum(psprintf("{%s}", a->evidence.data)));
-		values[c] = a->ddl ? CStringGetTextDatum(a->ddl) : (Datum) 0;
-		nulls[c++] = a->ddl == NULL;
-		values[c++] = Int64GetDatum(a->rows_moved);
-		values[c] = a->lock ? CStringGetTextDatum(a->lock) : (Datum) 0;
-		nulls[c++] = a->lock == NULL;
-		Assert(c == ADVISE_COLS);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
+	*tree_out = tree;
+	return ps_advise_tree(tree, s, target, retention);
 }

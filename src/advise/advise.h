@@ -129,6 +129,11 @@ extern char *ps_replace_lock_text(PsTree *tree, int g, const char *what);
 extern List *ps_advise_tree(PsTree *tree, PsSkew *s, int64 target,
 							Interval *retention);
 extern void ps_notice_no_stats(PsSkew *s);
+extern List *ps_advise_relation(Oid relid, int64 target, Interval *retention,
+								const char *caller, PsTree **tree_out);
+
+/* advise_report.c: partstrat_report()'s text */
+extern char *ps_report_text(Oid relid);
 
 /* advise_default.c */
 extern void ps_advise_defaults(AdviseCtx *ctx, bool retention_advised);

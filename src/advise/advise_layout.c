@@ -528,6 +528,76 @@ advise_split(AdviseCtx *ctx, int leaf, int pieces, int64 needed,
 											p->relname, Max(l->rows, 0)));
 }
 
+/* Hash leaves (and their pieces) in remainder order. */
+static void
+sort_by_remainder(AdviseCtx *ctx, int *leaves, int *pieces, int n)
+{
+	PsTree	   *tree = ctx->tree;
+	PsSkew	   *s = ctx->skew;
+	int			i,
+				j;
+
+	/* remainders of non-overlapping siblings differ */
+	for (i = 1; i < n; i++)
+	{
+		for (j = i; j > 0 && tree->parts[s->leaves[leaves[j]].part].remainder <
+			 tree->parts[s->leaves[leaves[j - 1]].part].remainder; j--)
+		{
+			int			t = leaves[j];
+			int			tp = pieces[j];
+
+			leaves[j] = leaves[j - 1];
+			pieces[j] = pieces[j - 1];
+			leaves[j - 1] = t;
+			pieces[j - 1] = tp;
+		}
+	}
+}
+
+/* "a and b", "a, b and c", or the first and the last of more. */
+static char *
+leaf_names(PsTree *tree, int *parts, int n)
+{
+	StringInfoData names;
+	int			i;
+
+	initStringInfo(&names);
+	for (i = 0; i < n; i++)
+	{
+		if (n > 4 && i > 0 && i < n - 1)
+			continue;
+		appendStringInfo(&names, "%s%s",
+						 i == 0 ? "" : n > 4 ? " to " : i == n - 1 ? " and " : ", ",
+						 tree->parts[parts[i]].relname);
+	}
+	return names.data;
+}
+
+/* The split script of each leaf, one after the other, or the first error. */
+static void
+hash_splits_ddl(PsTree *tree, Advice *a, int *parts, int *pieces, int n)
+{
+	StringInfoData ddl;
+	int			i;
+
+	initStringInfo(&ddl);
+	for (i = 0; i < n; i++)
+	{
+		PsAdviceDdl r = ps_advice_ddl_split(tree->parts[parts[i]].relid,
+											pieces[i]);
+
+		if (r.ddl == NULL)
+		{
+			ps_set_ddl(a, psprintf("partstrat_ddl_split of %s",
+								   tree->parts[parts[i]].relname), r);
+			break;
+		}
+		appendStringInfo(&ddl, "%s%s", i ? "\n" : "", r.ddl);
+	}
+	if (a->ddl_error == NULL)
+		a->ddl = ddl.data;
+}
+
 /*
  * split of two or more hash leaves of one parent: one action, whose DDL is
  * the split script of each leaf (one transaction each), in remainder order.
@@ -546,33 +616,16 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces,
 				mmin = INT_MAX,
 				mmax = 0,
 				nc,
-				i,
-				j;
+				i;
 	int		   *children = ps_children_of(tree, g, &nc);
 	int64		rows = 0,
 				bytes = 0,
 				bmin = PG_INT64_MAX,
 				bmax = 0;
-	StringInfoData ddl;
 	StringInfoData split;
-	StringInfoData names;
 	Advice	   *a;
 
-	/* remainder order (remainders of non-overlapping siblings differ) */
-	for (i = 1; i < n; i++)
-	{
-		for (j = i; j > 0 && tree->parts[s->leaves[leaves[j]].part].remainder <
-			 tree->parts[s->leaves[leaves[j - 1]].part].remainder; j--)
-		{
-			int			t = leaves[j];
-			int			tp = pieces[j];
-
-			leaves[j] = leaves[j - 1];
-			pieces[j] = pieces[j - 1];
-			leaves[j - 1] = t;
-			pieces[j - 1] = tp;
-		}
-	}
+	sort_by_remainder(ctx, leaves, pieces, n);
 	for (i = 0; i < nc; i++)
 	{
 		if (!tree->parts[children[i]].is_default &&
@@ -605,16 +658,6 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces,
 	}
 	appendStringInfoChar(&split, ']');
 	after += nsib - n;
-	/* "a and b", "a, b and c", or the first and the last of more */
-	initStringInfo(&names);
-	for (i = 0; i < n; i++)
-	{
-		if (n > 4 && i > 0 && i < n - 1)
-			continue;
-		appendStringInfo(&names, "%s%s",
-						 i == 0 ? "" : n > 4 ? " to " : i == n - 1 ? " and " : ", ",
-						 tree->parts[parts[i]].relname);
-	}
 
 	a = ps_new_advice(ctx, ADV_SPLIT, (double) bytes);
 	ps_set_parts(a, parts, n);
@@ -627,7 +670,7 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces,
 	ps_json_key_raw(&a->evidence, "split", split.data);
 	a->reason = psprintf("%s hash partitions of %s (%s, " INT64_FORMAT " rows) are %s to %s each, more than twice the %s target: split each into %s hash partitions of modulus %s, %d partitions in all%s",
 						 n == nsib ? psprintf("All %d", n) : psprintf("%d of the %d", n, nsib),
-						 ps_part_name(tree, g), names.data, rows,
+						 ps_part_name(tree, g), leaf_names(tree, parts, n), rows,
 						 ps_size_pretty(bmin), ps_size_pretty(bmax),
 						 ps_size_pretty(ctx->target),
 						 pmin == pmax ? psprintf("%d", pmin) : psprintf("%d to %d", pmin, pmax),
@@ -635,22 +678,7 @@ advise_hash_splits(AdviseCtx *ctx, int g, int *leaves, int *pieces,
 						 after, pieces_cap_note(needed));
 	a->reason = ps_finish_reason(ctx, a, a->reason);
 
-	initStringInfo(&ddl);
-	for (i = 0; i < n; i++)
-	{
-		PsAdviceDdl r = ps_advice_ddl_split(tree->parts[parts[i]].relid,
-											pieces[i]);
-
-		if (r.ddl == NULL)
-		{
-			ps_set_ddl(a, psprintf("partstrat_ddl_split of %s",
-								   tree->parts[parts[i]].relname), r);
-			break;
-		}
-		appendStringInfo(&ddl, "%s%s", i ? "\n" : "", r.ddl);
-	}
-	if (a->ddl_error == NULL)
-		a->ddl = ddl.data;
+	hash_splits_ddl(tree, a, parts, pieces, n);
 	a->rows_moved = rows;
 	a->lock = ps_replace_lock_text(tree, g,
 								   psprintf("on each of the %d leaves in turn while its rows are copied, one transaction per leaf, " INT64_FORMAT " rows in all",

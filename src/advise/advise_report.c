@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * advise_report.c
- *	  partstrat_report(): the summary, a table per level, a table of leaves
- *	  and the numbered advice with its lock and DDL, as text.
+ *	  The text of partstrat_report() (src/sql/advise_functions.c): the
+ *	  summary, a table per level, a table of leaves and the numbered advice
+ *	  with its lock and DDL.
  *
  * The advice is partstrat_advise()'s (ps_advise_tree() with the default
  * target and no retention); the tables come from the same skew analysis.
@@ -26,8 +27,6 @@
 #include "advise.h"
 #include "partstrat.h"
 #include "skew.h"
-
-PG_FUNCTION_INFO_V1(partstrat_report);
 
 /* Above this many leaves, the report lists only the flagged ones. */
 #define REPORT_ALL_LEAVES 40
@@ -85,53 +84,19 @@ append_table(StringInfo out, int ncols, const char *const *heads,
 	}
 }
 
-Datum
-partstrat_report(PG_FUNCTION_ARGS)
+/* The table of the levels: strategy, size and skew measures of each. */
+static void
+report_levels(StringInfo out, PsSkew *s)
 {
-	Oid			relid = PG_GETARG_OID(0);
-	PsTree	   *tree;
-	PsSkew	   *s;
-	List	   *advice;
-	List	   *rows = NIL;
-	ListCell   *lc;
-	StringInfoData out;
-	int64		bytes = 0;
-	int			hidden = 0;
-	int			i;
-	static const char *const skew_heads[] = {
-		"partition", "rows", "size", "share", "x median", "robust z", "flags"
-	};
-	static const bool skew_right[] = {false, true, true, true, true, true, false};
 	static const char *const level_heads[] = {
 		"level", "strategy", "partitions", "rows", "gini", "cv", "max/median",
 		"in default"
 	};
 	static const bool level_right[] = {true, false, true, true, true, true, true, true};
+	List	   *rows = NIL;
+	int			i;
 
-	tree = ps_open_tree(relid, "partstrat_report", PS_TREE_NO_SIZES);
-	s = ps_skew_analyze(tree, false);
-	ps_notice_no_stats(s);
-	advice = ps_advise_tree(tree, s, ps_guc_target_bytes(), NULL);
-
-	for (i = 0; i < s->nleaves; i++)
-		bytes += Max(s->leaves[i].bytes, 0);
-
-	initStringInfo(&out);
-	appendStringInfo(&out, "partstrat report for %s\n\n", ps_root_qname(tree));
-	appendStringInfo(&out, "Summary: %d leaves on %d level%s, " INT64_FORMAT " rows (estimated), %s (sizes from the catalog, or the files for leaves with stale statistics); target leaf size %s.\n",
-					 tree->nleaves, tree->nlevels, tree->nlevels == 1 ? "" : "s",
-					 s->total_rows, ps_size_pretty(bytes),
-					 ps_size_pretty(ps_guc_target_bytes()));
-	if (!s->stats_readable)
-		appendStringInfoString(&out, "No access to pg_stats: the advice is size-based only.\n");
-	{
-		char	   *pm = ps_partman_report_line(ps_partman_lookup(tree));
-
-		if (pm)
-			appendStringInfo(&out, "%s\n", pm);
-	}
-
-	appendStringInfoString(&out, "\nLevels:\n");
+	appendStringInfoString(out, "\nLevels:\n");
 	for (i = 0; i < s->nlevels; i++)
 	{
 		PsLevelSkew *L = &s->levels[i];
@@ -147,10 +112,22 @@ partstrat_report(PG_FUNCTION_ARGS)
 		cells[7] = ps_pct(L->default_share);
 		rows = lappend(rows, cells);
 	}
-	append_table(&out, 8, level_heads, rows, level_right);
+	append_table(out, 8, level_heads, rows, level_right);
+}
 
-	rows = NIL;
-	appendStringInfoString(&out, "\nLeaves:\n");
+/* The table of the leaves (only the flagged ones of a big tree). */
+static void
+report_leaves(StringInfo out, PsTree *tree, PsSkew *s)
+{
+	static const char *const skew_heads[] = {
+		"partition", "rows", "size", "share", "x median", "robust z", "flags"
+	};
+	static const bool skew_right[] = {false, true, true, true, true, true, false};
+	List	   *rows = NIL;
+	int			hidden = 0;
+	int			i;
+
+	appendStringInfoString(out, "\nLeaves:\n");
 	for (i = 0; i < s->nleaves; i++)
 	{
 		PsLeafSkew *l = &s->leaves[i];
@@ -188,21 +165,28 @@ partstrat_report(PG_FUNCTION_ARGS)
 			psprintf("%.1f", l->robust_z);
 		rows = lappend(rows, cells);
 	}
-	append_table(&out, 7, skew_heads, rows, skew_right);
+	append_table(out, 7, skew_heads, rows, skew_right);
 	if (hidden > 0)
-		appendStringInfo(&out, "  (and %d leaves without flags)\n", hidden);
+		appendStringInfo(out, "  (and %d leaves without flags)\n", hidden);
+}
 
-	appendStringInfoString(&out, "\nAdvice:\n");
+/* The numbered advice, each with its lock and DDL (or why it has none). */
+static void
+report_advice(StringInfo out, List *advice)
+{
+	ListCell   *lc;
+
+	appendStringInfoString(out, "\nAdvice:\n");
 	if (advice == NIL)
-		appendStringInfoString(&out, "  none: the table is healthy.\n");
+		appendStringInfoString(out, "  none: the table is healthy.\n");
 	foreach(lc, advice)
 	{
 		Advice	   *a = lfirst(lc);
 
-		appendStringInfo(&out, "  %d. %s: %s\n", a->priority,
+		appendStringInfo(out, "  %d. %s: %s\n", a->priority,
 						 ps_advice_names[a->kind], a->reason);
 		if (a->lock)
-			appendStringInfo(&out, "     lock: %s\n", a->lock);
+			appendStringInfo(out, "     lock: %s\n", a->lock);
 		if (a->ddl)
 		{
 			char	   *ddl = pstrdup(a->ddl);
@@ -211,10 +195,52 @@ partstrat_report(PG_FUNCTION_ARGS)
 
 			for (line = strtok_r(ddl, "\n", &save); line;
 				 line = strtok_r(NULL, "\n", &save))
-				appendStringInfo(&out, "     %s\n", line);
+				appendStringInfo(out, "     %s\n", line);
 		}
 		else if (a->ddl_error)
-			appendStringInfo(&out, "     (no DDL: %s)\n", a->ddl_error);
+			appendStringInfo(out, "     (no DDL: %s)\n", a->ddl_error);
 	}
-	PG_RETURN_TEXT_P(cstring_to_text(out.data));
+}
+
+/*
+ * partstrat_report()'s text for a partitioned table: the summary, the
+ * levels, the leaves and the advice partstrat_advise() gives with the
+ * default target and no retention.
+ */
+char *
+ps_report_text(Oid relid)
+{
+	PsTree	   *tree;
+	PsSkew	   *s;
+	List	   *advice;
+	StringInfoData out;
+	int64		bytes = 0;
+	int			i;
+
+	tree = ps_open_tree(relid, "partstrat_report", PS_TREE_NO_SIZES);
+	s = ps_skew_analyze(tree, false);
+	ps_notice_no_stats(s);
+	advice = ps_advise_tree(tree, s, ps_guc_target_bytes(), NULL);
+
+	for (i = 0; i < s->nleaves; i++)
+		bytes += Max(s->leaves[i].bytes, 0);
+
+	initStringInfo(&out);
+	appendStringInfo(&out, "partstrat report for %s\n\n", ps_root_qname(tree));
+	appendStringInfo(&out, "Summary: %d leaves on %d level%s, " INT64_FORMAT " rows (estimated), %s (sizes from the catalog, or the files for leaves with stale statistics); target leaf size %s.\n",
+					 tree->nleaves, tree->nlevels, tree->nlevels == 1 ? "" : "s",
+					 s->total_rows, ps_size_pretty(bytes),
+					 ps_size_pretty(ps_guc_target_bytes()));
+	if (!s->stats_readable)
+		appendStringInfoString(&out, "No access to pg_stats: the advice is size-based only.\n");
+	{
+		char	   *pm = ps_partman_report_line(ps_partman_lookup(tree));
+
+		if (pm)
+			appendStringInfo(&out, "%s\n", pm);
+	}
+	report_levels(&out, s);
+	report_leaves(&out, tree, s);
+	report_advice(&out, advice);
+	return out.data;
 }

@@ -503,39 +503,38 @@ hash_chi2(PsSkew *s, int *children, int n, int *dof)
 	return chi2;
 }
 
-/* Measures of the leaves of one group (the children of one parent). */
+/* What the leaves of one group are measured against. */
+typedef struct GroupStats
+{
+	int			nv;				/* sized leaves (not DEFAULT, not foreign) */
+	double		med;			/* their median rows */
+	double		mad;			/* median absolute deviation */
+	double		meanad;			/* mean absolute deviation */
+	int			ndev;			/* leaves off the median */
+	double		rows;			/* rows of the group */
+	double		mods;			/* recent modifications of its leaves */
+	int			nleafs;
+	double		chi2_p;			/* hash groups counted exactly, else -1 */
+} GroupStats;
+
+/* The group's totals, median and deviations (children[0..n-1] of it). */
 static void
-analyze_group(PsSkew *s, int g)
+group_stats(PsSkew *s, int *children, int n, GroupStats *gs)
 {
 	PsTree	   *tree = s->tree;
-	int			n;
-	int		   *children = ps_children_of(tree, g, &n);
 	double	   *vals = palloc(sizeof(double) * Max(n, 1));
 	double	   *dev = palloc(sizeof(double) * Max(n, 1));
-	int			nv = 0;
-	double		med,
-				mad,
-				meanad = 0;
-	int			ndev = 0;
-	double		group_rows = 0,
-				group_mods = 0;
-	int			nleafs = 0;
-	double		chi2_p = -1;
-	char		strategy = PS_STRATEGY_RANGE;
-	int			prev = -1;
 	int			i;
 
-	if (n == 0)
-		return;
-	strategy = tree->parts[children[0]].strategy;
-
-	if (strategy == PS_STRATEGY_HASH && s->exact)
+	memset(gs, 0, sizeof(*gs));
+	gs->chi2_p = -1;
+	if (tree->parts[children[0]].strategy == PS_STRATEGY_HASH && s->exact)
 	{
 		int			dof;
 		double		chi2 = hash_chi2(s, children, n, &dof);
 
 		if (dof > 0)
-			chi2_p = ps_chi2_pvalue(chi2, dof);
+			gs->chi2_p = ps_chi2_pvalue(chi2, dof);
 	}
 
 	for (i = 0; i < n; i++)
@@ -546,32 +545,101 @@ analyze_group(PsSkew *s, int g)
 		if (c->detach_pending)
 			continue;
 		if (s->rows[ci] >= 0)
-			group_rows += s->rows[ci];
+			gs->rows += s->rows[ci];
 		if (c->is_leaf && !c->is_foreign)
 		{
-			group_mods += s->mods[ci];
-			nleafs++;
+			gs->mods += s->mods[ci];
+			gs->nleafs++;
 		}
 		if (c->is_leaf && !c->is_default && !c->is_foreign)
-			vals[nv++] = s->rows[ci];
+			vals[gs->nv++] = s->rows[ci];
 	}
-	med = median_of(vals, nv);
-	for (i = 0; i < nv; i++)
+	gs->med = median_of(vals, gs->nv);
+	for (i = 0; i < gs->nv; i++)
 	{
-		dev[i] = fabs(vals[i] - med);
-		meanad += dev[i];
+		dev[i] = fabs(vals[i] - gs->med);
+		gs->meanad += dev[i];
 		if (dev[i] > 0)
-			ndev++;
+			gs->ndev++;
 	}
-	meanad = nv > 0 ? meanad / nv : 0;
-	mad = median_of(dev, nv);
+	gs->meanad = gs->nv > 0 ? gs->meanad / gs->nv : 0;
+	gs->mad = median_of(dev, gs->nv);
+}
+
+/* One leaf's measures and flags against its group. */
+static void
+leaf_measures(PsSkew *s, int ci, PsLeafSkew *l, const GroupStats *gs)
+{
+	PsPartition *c = &s->tree->parts[ci];
+	double		x = l->rows;
+	double		med = gs->med;
+
+	l->parent_share = gs->rows > 0 ? x / gs->rows : 0;
+	l->chi2_p = gs->chi2_p;
+
+	if (gs->nv >= 3 && !c->is_default)
+	{
+		l->has_ratio = med > 0;
+		l->ratio_to_median = med > 0 ? x / med : 0;
+		if (gs->mad > 0)
+			l->robust_z = 0.6745 * (x - med) / gs->mad;
+		else if (gs->ndev == 1 && x != med)
+			l->robust_z = x > med ? get_float8_infinity() :
+				-get_float8_infinity();
+		else if (gs->meanad > 0)
+			l->robust_z = (x - med) / (1.253314 * gs->meanad);
+		else
+			l->robust_z = 0;
+		if (l->has_ratio && l->ratio_to_median >= ps_skew_ratio &&
+			l->robust_z >= ps_skew_z)
+			l->flags |= PS_FLAG_OVERSIZED;
+		if (l->has_ratio && x > 0 &&
+			l->ratio_to_median <= 1.0 / ps_skew_ratio &&
+			l->robust_z <= -ps_skew_z)
+			l->flags |= PS_FLAG_UNDERSIZED;
+	}
+
+	/* hot: share of the recent modifications vs share of the rows */
+	if (gs->mods > 0 && s->mods[ci] > 0 && gs->nleafs >= 2)
+	{
+		double		base = Max(l->parent_share, 1.0 / gs->nleafs);
+
+		l->mod_share = s->mods[ci] / gs->mods;
+		if (l->mod_share >= ps_hot_ratio * base)
+			l->flags |= PS_FLAG_HOT;
+	}
+
+	if (c->strategy == PS_STRATEGY_HASH && !c->is_default &&
+		c->modulus > 0)
+	{
+		l->expected_share = 1.0 / c->modulus;
+		if (gs->rows > 0 &&
+			l->parent_share >= ps_hash_imbalance_ratio * l->expected_share &&
+			(gs->chi2_p < 0 || gs->chi2_p < ps_hash_alpha))
+			l->flags |= PS_FLAG_HASH_IMBALANCE;
+	}
+}
+
+/* Measures of the leaves of one group (the children of one parent). */
+static void
+analyze_group(PsSkew *s, int g)
+{
+	PsTree	   *tree = s->tree;
+	int			n;
+	int		   *children = ps_children_of(tree, g, &n);
+	GroupStats	gs;
+	int			prev = -1;
+	int			i;
+
+	if (n == 0)
+		return;
+	group_stats(s, children, n, &gs);
 
 	for (i = 0; i < n; i++)
 	{
 		int			ci = children[i];
 		PsPartition *c = &tree->parts[ci];
 		PsLeafSkew *l;
-		double		x;
 
 		/* gap_before: any child, in bound order */
 		if (c->strategy == PS_STRATEGY_RANGE && !c->is_default)
@@ -586,54 +654,10 @@ analyze_group(PsSkew *s, int g)
 		if (!c->is_leaf || s->leaf_of[ci] < 0)
 			continue;
 		l = &s->leaves[s->leaf_of[ci]];
-		l->group_size = nleafs;
+		l->group_size = gs.nleafs;
 		if (l->rows < 0 || l->detach_pending)
 			continue;
-		x = l->rows;
-		l->parent_share = group_rows > 0 ? x / group_rows : 0;
-		l->chi2_p = chi2_p;
-
-		if (nv >= 3 && !c->is_default)
-		{
-			l->has_ratio = med > 0;
-			l->ratio_to_median = med > 0 ? x / med : 0;
-			if (mad > 0)
-				l->robust_z = 0.6745 * (x - med) / mad;
-			else if (ndev == 1 && x != med)
-				l->robust_z = x > med ? get_float8_infinity() :
-					-get_float8_infinity();
-			else if (meanad > 0)
-				l->robust_z = (x - med) / (1.253314 * meanad);
-			else
-				l->robust_z = 0;
-			if (l->has_ratio && l->ratio_to_median >= ps_skew_ratio &&
-				l->robust_z >= ps_skew_z)
-				l->flags |= PS_FLAG_OVERSIZED;
-			if (l->has_ratio && x > 0 &&
-				l->ratio_to_median <= 1.0 / ps_skew_ratio &&
-				l->robust_z <= -ps_skew_z)
-				l->flags |= PS_FLAG_UNDERSIZED;
-		}
-
-		/* hot: share of the recent modifications vs share of the rows */
-		if (group_mods > 0 && s->mods[ci] > 0 && nleafs >= 2)
-		{
-			double		base = Max(l->parent_share, 1.0 / nleafs);
-
-			l->mod_share = s->mods[ci] / group_mods;
-			if (l->mod_share >= ps_hot_ratio * base)
-				l->flags |= PS_FLAG_HOT;
-		}
-
-		if (c->strategy == PS_STRATEGY_HASH && !c->is_default &&
-			c->modulus > 0)
-		{
-			l->expected_share = 1.0 / c->modulus;
-			if (group_rows > 0 &&
-				l->parent_share >= ps_hash_imbalance_ratio * l->expected_share &&
-				(chi2_p < 0 || chi2_p < ps_hash_alpha))
-				l->flags |= PS_FLAG_HASH_IMBALANCE;
-		}
+		leaf_measures(s, ci, l, &gs);
 	}
 }
 

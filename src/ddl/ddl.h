@@ -341,6 +341,24 @@ extern char *ps_ddl_copy_columns(Oid srcrelid);
  */
 extern void ps_ddl_clone_notes(PsScript *s, Oid srcrelid);
 
+/*
+ * A new partition name (in nspid) cloned from tmpl, in two halves around
+ * whatever fills it: ps_ddl_new_partition() creates the table
+ * (ps_ddl_clone_table), with its indexes first when with_indexes (an empty
+ * table), and adds the CHECK constraint check (quoted) on expr, equal to its
+ * bound; ps_ddl_attach_new_partition() builds its indexes unless they were
+ * built first, attaches it to parentid FOR VALUES b (no validation scan: the
+ * CHECK implies the bound) and drops the CHECK.  Premake, the range rescue
+ * and the list rescue use both; ps_ddl_emit_replace() the first.
+ */
+extern void ps_ddl_new_partition(PsScript *s, Oid tmpl, Oid nspid,
+								 const char *name, bool with_indexes,
+								 const char *check, const char *expr);
+extern void ps_ddl_attach_new_partition(PsScript *s, Oid tmpl, Oid nspid,
+										const char *name, bool with_indexes,
+										Oid parentid, const PsBound *b,
+										const char *check);
+
 /* ---- Row-count assertion --------------------------------------------- */
 
 /*

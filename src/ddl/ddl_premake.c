@@ -129,21 +129,15 @@ static void
 emit_new_partition(PsScript *s, PsTimeline *tl, const PsPiece *pc)
 {
 	Oid			tmpl = tl->tree->parts[tl->template_part].relid;
-	char	   *nspname = get_namespace_name(tl->nspid);
-	char	   *qname = quote_qualified_identifier(nspname, pc->name);
 	PsBound		b = ps_timeline_bound(tl, pc);
 	char	   *check = ps_bound_check_name(tmpl);
 
 	ps_script_blank(s);
 	ps_script_comment(s, "%s: %s", pc->name, ps_ddl_bound_clause(&b));
-	ps_ddl_clone_table(s, tmpl, tl->nspid, pc->name);
-	ps_ddl_clone_indexes(s, tmpl, tl->nspid, pc->name);
-	ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)",
-				   qname, check, ps_timeline_piece_expr(tl, pc));
-	ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s",
-				   ps_ddl_qualified(tl->parentid), qname,
-				   ps_ddl_bound_clause(&b));
-	ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s", qname, check);
+	ps_ddl_new_partition(s, tmpl, tl->nspid, pc->name, true, check,
+						 ps_timeline_piece_expr(tl, pc));
+	ps_ddl_attach_new_partition(s, tmpl, tl->nspid, pc->name, true,
+								tl->parentid, &b, check);
 }
 
 /*

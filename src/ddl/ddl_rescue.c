@@ -245,7 +245,6 @@ target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
 			  PsPiece *pc, int k, int ntargets, int batch_rows, int lock_ms,
 			  List **used_names)
 {
-	char	   *parent = ps_ddl_qualified(tl->parentid);
 	char	   *defname = ps_ddl_qualified(def->relid);
 	char	   *nspname = get_namespace_name(tl->nspid);
 	char	   *newname = quote_qualified_identifier(nspname, pc->name);
@@ -272,9 +271,7 @@ target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
 	ps_script_header(s, "Run for long enough to copy this target's rows; the other targets are separate transactions.");
 
 	ps_script_owner_begin(s, tl->parentid);
-	ps_ddl_clone_table(s, tmpl, tl->nspid, pc->name);
-	ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)",
-				   newname, check, where);
+	ps_ddl_new_partition(s, tmpl, tl->nspid, pc->name, false, check, where);
 	ps_script_owner_end(s);
 	ps_ddl_save_count(s, "default_rows",
 					  ps_ddl_owner_rows(s, tl->parentid, list_make1(defname)));
@@ -292,10 +289,8 @@ target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
 						ps_ddl_owner_rows(s, tl->parentid,
 										  list_make1(newname)));
 	ps_script_owner_begin(s, tl->parentid);
-	ps_ddl_clone_indexes(s, tmpl, tl->nspid, pc->name);
-	ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parent, newname,
-				   ps_ddl_bound_clause(&b));
-	ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s", newname, check);
+	ps_ddl_attach_new_partition(s, tmpl, tl->nspid, pc->name, false,
+								tl->parentid, &b, check);
 	ps_script_owner_end(s);
 	*used_names = s->used_names;
 	return ps_script_finish(s);

@@ -60,7 +60,6 @@ static char *
 list_target_script(const PsListRescueOptions *a, PsValue *v, int k, List **used)
 {
 	Oid			nspid = get_rel_namespace(a->default_relid);
-	char	   *parent = ps_ddl_qualified(a->parentid);
 	char	   *defname = ps_ddl_qualified(a->default_relid);
 	char	   *cols = ps_ddl_copy_columns(a->default_relid);
 	char	   *check = ps_bound_check_name(a->template_relid);
@@ -97,9 +96,8 @@ list_target_script(const PsListRescueOptions *a, PsValue *v, int k, List **used)
 	ps_script_header(s, "Run for long enough to copy this value's rows; the other values are separate transactions.");
 
 	ps_script_owner_begin(s, a->parentid);
-	ps_ddl_clone_table(s, a->template_relid, nspid, name);
-	ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)",
-				   newq, check, where);
+	ps_ddl_new_partition(s, a->template_relid, nspid, name, false, check,
+						 where);
 	ps_script_owner_end(s);
 	ps_ddl_save_count(s, "default_rows",
 					  ps_ddl_owner_rows(s, a->parentid, list_make1(defname)));
@@ -117,10 +115,8 @@ list_target_script(const PsListRescueOptions *a, PsValue *v, int k, List **used)
 	ps_ddl_assert_count(s, "target_rows",
 						ps_ddl_owner_rows(s, a->parentid, list_make1(newq)));
 	ps_script_owner_begin(s, a->parentid);
-	ps_ddl_clone_indexes(s, a->template_relid, nspid, name);
-	ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", parent, newq,
-				   ps_ddl_bound_clause(&b));
-	ps_script_stmt(s, "ALTER TABLE %s DROP CONSTRAINT %s", newq, check);
+	ps_ddl_attach_new_partition(s, a->template_relid, nspid, name, false,
+								a->parentid, &b, check);
 	ps_script_owner_end(s);
 	*used = s->used_names;
 	return ps_script_finish(s);

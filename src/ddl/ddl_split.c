@@ -554,6 +554,55 @@ check_splittable(const PsTree *tree, const PsPartition *p)
  */
 
 /*
+ * A CHECK constraint name that no leaf of p uses (LIKE copies the leaves'
+ * own).
+ */
+static char *
+leaves_check_name(const PsTree *tree, const PsPartition *p)
+{
+	char	   *cname = "partstrat_bound";
+	int			n = 2;
+	int			j;
+
+	for (j = 0; j < p->nchildren; j++)
+	{
+		if (OidIsValid(get_relation_constraint_oid(tree->parts[p->children[j]].relid,
+												   cname, true)))
+		{
+			cname = psprintf("partstrat_bound_%d", n++);
+			j = -1;
+		}
+	}
+	return cname;
+}
+
+/*
+ * The indexes of the copies of p's leaves in one piece, each copy attached
+ * to the piece (no scan: its CHECK implies the bound), then the piece's own
+ * indexes.
+ */
+static void
+attach_copies(PsScript *s, const PsTree *tree, const PsPartition *p,
+			  const char *piece, char **copyname, char **leafbound)
+{
+	Oid			nspid = get_rel_namespace(p->relid);
+	char	   *nspname = get_namespace_name(nspid);
+	char	   *pieceq = quote_qualified_identifier(nspname, piece);
+	int			j;
+
+	for (j = 0; j < p->nchildren; j++)
+	{
+		const PsPartition *c = &tree->parts[p->children[j]];
+
+		ps_ddl_clone_indexes(s, c->relid, nspid, copyname[j]);
+		ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", pieceq,
+					   quote_qualified_identifier(nspname, copyname[j]),
+					   leafbound[j]);
+	}
+	ps_ddl_clone_indexes(s, p->relid, nspid, piece);
+}
+
+/*
  * Like ps_ddl_emit_replace(), for a partition P that is partitioned itself
  * (one level of leaves below it): each piece is a new partitioned table
  * with P's key, holding a copy of each of P's leaves restricted to the
@@ -578,10 +627,9 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 	char	  **copyname = palloc(sizeof(char *) * Max(nleaves * nnew, 1));
 	List	   *oldleaves = NIL;
 	List	   *newleaves = NIL;
-	char	   *cname = "partstrat_bound";
+	char	   *cname = leaves_check_name(tree, p);
 	int			i,
 				j;
-	int			n = 2;
 
 	for (j = 0; j < nleaves; j++)
 	{
@@ -592,16 +640,6 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 		leafbound[j] = ps_ddl_bound_clause(&cb);
 		leafexpr[j] = ps_ddl_bound_expr(p->relid, subkey, &cb);
 		oldleaves = lappend(oldleaves, leafq[j]);
-	}
-	/* a constraint name that no leaf uses (LIKE copies the leaves' own) */
-	for (j = 0; j < nleaves; j++)
-	{
-		if (OidIsValid(get_relation_constraint_oid(tree->parts[p->children[j]].relid,
-												   cname, true)))
-		{
-			cname = psprintf("partstrat_bound_%d", n++);
-			j = -1;
-		}
 	}
 
 	ps_script_comment(s, "1. lock: the parent first, then the partition to replace (with its partitions)");
@@ -651,20 +689,7 @@ emit_replace_partitioned(PsScript *s, const PsTree *tree, const PsPartition *p,
 
 	ps_script_comment(s, "3. indexes of the partitions, then each copy attached to its piece (no scan), then the pieces' own indexes");
 	for (i = 0; i < nnew; i++)
-	{
-		char	   *pieceq = quote_qualified_identifier(nspname, names[i]);
-
-		for (j = 0; j < nleaves; j++)
-		{
-			const PsPartition *c = &tree->parts[p->children[j]];
-			char	   *cn = copyname[i * nleaves + j];
-
-			ps_ddl_clone_indexes(s, c->relid, nspid, cn);
-			ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", pieceq,
-						   quote_qualified_identifier(nspname, cn), leafbound[j]);
-		}
-		ps_ddl_clone_indexes(s, p->relid, nspid, names[i]);
-	}
+		attach_copies(s, tree, p, names[i], &copyname[i * nleaves], leafbound);
 	ps_script_owner_end(s);
 
 	ps_script_blank(s);
@@ -702,6 +727,86 @@ share_text(double share, double nrows)
 	return psprintf("%.1f%%", 100.0 * share);
 }
 
+/* ERROR unless p can be split into that many pieces. */
+static void
+check_pieces(const PsPartition *p, int pieces)
+{
+	if (pieces < 2 || pieces > PS_DDL_MAX_PIECES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pieces must be between 2 and %d", PS_DDL_MAX_PIECES),
+				 errhint("A split makes at least two partitions.")));
+	if (p->strategy == PS_STRATEGY_LIST && pieces > p->nlist)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot split list partition \"%s\" of %d value%s into %d pieces",
+						p->relname, p->nlist, p->nlist == 1 ? "" : "s", pieces),
+				 errdetail("Each piece needs at least one value of the list."),
+				 p->nlist < 2 ?
+				 errhint("A list partition of one value cannot be split.") :
+				 errhint("Pass pieces => %d or fewer.", p->nlist)));
+}
+
+/* The new bounds of the pieces, their predicted shares and how. */
+static PsBound *
+split_bounds(PsTree *tree, PsPartition *p, SplitKey *k, int pieces,
+			 Datum *explicit_pts, int nexplicit, bool exact, double *shares,
+			 char **how)
+{
+	PsBound    *bounds;
+
+	switch (p->strategy)
+	{
+		case PS_STRATEGY_RANGE:
+			{
+				Datum	   *pts = range_points(k, p, pieces, explicit_pts,
+											   nexplicit, exact, shares, how);
+
+				bounds = range_bounds(tree, p, k, pts, pieces - 1);
+				break;
+			}
+		case PS_STRATEGY_HASH:
+			bounds = hash_bounds(tree, p, pieces);
+			hash_shares(tree, p, bounds, pieces, exact, shares, how,
+						&k->nrows);
+			break;
+		case PS_STRATEGY_LIST:
+			{
+				double	   *w = list_weights(k, p, exact, how);
+
+				bounds = list_bounds(tree, p, w, pieces, shares);
+				break;
+			}
+		default:
+			elog(ERROR, "unexpected strategy \"%c\"", p->strategy);
+	}
+	return bounds;
+}
+
+/*
+ * The old partition's rows for the header: counted, else estimated (and
+ * then kept in k->nrows for the shares), else unknown.
+ */
+static char *
+rows_text(const PsPartition *p, SplitKey *k)
+{
+	if (k->nrows >= 0)
+		return psprintf("%.0f rows (counted)", k->nrows);
+	if (p->rows_source == PS_ROWS_RELTUPLES)
+	{
+		k->nrows = (double) p->est_rows;
+		return psprintf(INT64_FORMAT " rows (estimated by ANALYZE)",
+						p->est_rows);
+	}
+	if (!p->is_leaf && p->reltuples >= 0)
+	{
+		/* a partitioned table ANALYZEd as a whole */
+		k->nrows = rint(p->reltuples);
+		return psprintf("%.0f rows (estimated by ANALYZE)", k->nrows);
+	}
+	return pstrdup("rows unknown (never analyzed)");
+}
+
 /* The SQL defaults of partstrat_ddl_split(relid, pieces). */
 void
 ps_split_options_init(PsSplitOptions *o, Oid relid, int pieces)
@@ -733,7 +838,6 @@ ps_ddl_split(const PsSplitOptions *o)
 	PsBound    *bounds;
 	double	   *shares;
 	char	   *how;
-	char	   *rows;
 	char	  **names;
 	PsScript   *s;
 	List	   *olds;
@@ -760,48 +864,12 @@ ps_ddl_split(const PsSplitOptions *o)
 		explicit_pts = parse_boundaries(&k, boundaries, &nexplicit);
 		pieces = nexplicit + 1;
 	}
-	if (pieces < 2 || pieces > PS_DDL_MAX_PIECES)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("pieces must be between 2 and %d", PS_DDL_MAX_PIECES),
-				 errhint("A split makes at least two partitions.")));
-	if (p->strategy == PS_STRATEGY_LIST && pieces > p->nlist)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot split list partition \"%s\" of %d value%s into %d pieces",
-						p->relname, p->nlist, p->nlist == 1 ? "" : "s", pieces),
-				 errdetail("Each piece needs at least one value of the list."),
-				 p->nlist < 2 ?
-				 errhint("A list partition of one value cannot be split.") :
-				 errhint("Pass pieces => %d or fewer.", p->nlist)));
+	check_pieces(p, pieces);
 
 	nest = ps_ddl_iso_enter();
 	shares = palloc0(sizeof(double) * (pieces + 1));
-	switch (p->strategy)
-	{
-		case PS_STRATEGY_RANGE:
-			{
-				Datum	   *pts = range_points(&k, p, pieces, explicit_pts,
-											   nexplicit, exact, shares, &how);
-
-				bounds = range_bounds(tree, p, &k, pts, pieces - 1);
-				break;
-			}
-		case PS_STRATEGY_HASH:
-			bounds = hash_bounds(tree, p, pieces);
-			hash_shares(tree, p, bounds, pieces, exact, shares, &how,
-						&k.nrows);
-			break;
-		case PS_STRATEGY_LIST:
-			{
-				double	   *w = list_weights(&k, p, exact, &how);
-
-				bounds = list_bounds(tree, p, w, pieces, shares);
-				break;
-			}
-		default:
-			elog(ERROR, "unexpected strategy \"%c\"", p->strategy);
-	}
+	bounds = split_bounds(tree, p, &k, pieces, explicit_pts, nexplicit, exact,
+						  shares, &how);
 
 	s = ps_script_begin(psprintf("split of partition %s of %s into %d pieces",
 								 quote_qualified_identifier(p->nspname, p->relname),
@@ -810,24 +878,8 @@ ps_ddl_split(const PsSplitOptions *o)
 	{
 		PsBound		old = ps_bound_of(tree, p);
 
-		if (k.nrows >= 0)
-			rows = psprintf("%.0f rows (counted)", k.nrows);
-		else if (p->rows_source == PS_ROWS_RELTUPLES)
-		{
-			k.nrows = (double) p->est_rows;
-			rows = psprintf(INT64_FORMAT " rows (estimated by ANALYZE)",
-							p->est_rows);
-		}
-		else if (!p->is_leaf && p->reltuples >= 0)
-		{
-			/* a partitioned table ANALYZEd as a whole */
-			k.nrows = rint(p->reltuples);
-			rows = psprintf("%.0f rows (estimated by ANALYZE)", k.nrows);
-		}
-		else
-			rows = pstrdup("rows unknown (never analyzed)");
 		ps_script_header(s, "Old bound: %s; %s.", ps_ddl_bound_clause(&old),
-						 rows);
+						 rows_text(p, &k));
 	}
 	ps_script_header(s, "New bounds (%s), with predicted shares:", how);
 	names = palloc(sizeof(char *) * pieces);

@@ -52,6 +52,7 @@
 #include "utils/syscache.h"
 #include "utils/timeout.h"
 
+#include "asowner.h"
 #include "compat.h"
 #include "maintenance.h"
 #include "partstrat.h"
@@ -215,21 +216,10 @@ ps_script_parse(const char *script)
 	return ps;
 }
 
-/* The owner of a relation, InvalidOid when it does not exist. */
-static Oid
-rel_owner(Oid relid)
-{
-	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Oid			owner;
-
-	if (!HeapTupleIsValid(tup))
-		return InvalidOid;
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	return owner;
-}
-
-/* The owner rule: NULL when the script may run as owner, else why not. */
+/*
+ * The owner rule (ps_other_owner and ps_owner_may_create_in, asowner.c):
+ * NULL when the script may run as owner, else why not.
+ */
 char *
 ps_script_refusal(PsParsedScript *ps, Oid owner)
 {
@@ -239,9 +229,10 @@ ps_script_refusal(PsParsedScript *ps, Oid owner)
 	{
 		RangeVar   *rv = lfirst(lc);
 		Oid			relid = RangeVarGetRelid(rv, NoLock, true);
-		Oid			o = OidIsValid(relid) ? rel_owner(relid) : InvalidOid;
+		Oid			o = OidIsValid(relid) ? ps_other_owner(relid, owner) :
+			InvalidOid;
 
-		if (OidIsValid(o) && o != owner)
+		if (OidIsValid(o))
 			return psprintf("partition %s is owned by role %s, not by %s, the owner of the parent: maintenance acts with the parent owner's rights only",
 							rangevar_text(rv), GetUserNameFromId(o, false),
 							GetUserNameFromId(owner, false));
@@ -252,8 +243,7 @@ ps_script_refusal(PsParsedScript *ps, Oid owner)
 		Oid			nsp = rv->schemaname ?
 			get_namespace_oid(rv->schemaname, true) : InvalidOid;
 
-		if (OidIsValid(nsp) &&
-			ps_namespace_aclcheck(nsp, owner, ACL_CREATE) != ACLCHECK_OK)
+		if (OidIsValid(nsp) && !ps_owner_may_create_in(nsp, owner))
 			return psprintf("role %s, the owner of the parent, has no CREATE privilege on schema %s",
 							GetUserNameFromId(owner, false),
 							quote_identifier(rv->schemaname));

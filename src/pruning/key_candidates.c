@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * key_candidates.c
- *	  partstrat_key_candidates(): which columns the workload filters and
+ *	  ps_key_candidates() (partstrat_key_candidates() in
+ *	  src/sql/pruning_functions.c): which columns the workload filters and
  *	  joins a table on -- the evidence for choosing a partition key
  *	  ("query-first partitioning"), for a partitioned table or one that is
  *	  not partitioned yet.
@@ -57,8 +58,6 @@
 #include "compat.h"
 #include "partstrat.h"
 #include "pruning.h"
-
-PG_FUNCTION_INFO_V1(partstrat_key_candidates);
 
 int			ps_candidate_partition_kb = 1024 * 1024;
 
@@ -519,31 +518,6 @@ kept_share(bool *uses, int in_len, int nparts)
 	return 1.0;
 }
 
-static Datum
-round3(float8 v)
-{
-	return DirectFunctionCall2(numeric_round,
-							   DirectFunctionCall1(float8_numeric,
-												   Float8GetDatum(v)),
-							   Int32GetDatum(3));
-}
-
-static Datum
-text_array(List *names)
-{
-	int			n = list_length(names);
-	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
-	ListCell   *lc;
-	int			i = 0;
-
-	foreach(lc, names)
-		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
-	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false,
-										   TYPALIGN_INT));
-}
-
-#define KEY_CANDIDATE_COLS 14
-
 typedef struct KcStmtUse
 {
 	int64		calls;
@@ -551,22 +525,14 @@ typedef struct KcStmtUse
 	int			in_len;
 } KcStmtUse;
 
-Datum
-partstrat_key_candidates(PG_FUNCTION_ARGS)
+/* ERROR unless relid is a table; the context set up for its columns. */
+static void
+kc_open(KcCtx *cx, Oid relid)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			relid = PG_GETARG_OID(0);
-	KcCtx		cx;
-	List	   *statements;
-	List	  **per_col;		/* per column: KcStmtUse * per statement */
-	int64		all_calls = 0;
-	int64		bytes;
-	bool		have_qualstats;
-	ListCell   *lc;
-	int			k;
 	char		relkind = get_rel_relkind(relid);
+	Relation	rel;
+	int			k;
 
-	ps_init_materialized_srf(fcinfo);
 	if (relkind == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
@@ -579,46 +545,54 @@ partstrat_key_candidates(PG_FUNCTION_ARGS)
 				 errhint("Pass a table, partitioned or not.")));
 	ps_check_read_access(relid, false);
 
-	memset(&cx, 0, sizeof(cx));
-	cx.relid = relid;
-	cx.keep = CurrentMemoryContext;
+	memset(cx, 0, sizeof(*cx));
+	cx->relid = relid;
+	cx->keep = CurrentMemoryContext;
+	rel = try_relation_open(relid, AccessShareLock);
+	if (rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid),
+				 errhint("It may have been dropped concurrently.")));
+	cx->natts = RelationGetNumberOfAttributes(rel);
+	relation_close(rel, AccessShareLock);
+	cx->cols = palloc0(sizeof(KcColumn) * Max(cx->natts, 1));
+	for (k = 0; k < cx->natts; k++)
 	{
-		Relation	rel = try_relation_open(relid, AccessShareLock);
-
-		if (rel == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_TABLE),
-					 errmsg("relation with OID %u does not exist", relid),
-					 errhint("It may have been dropped concurrently.")));
-		cx.natts = RelationGetNumberOfAttributes(rel);
-		relation_close(rel, AccessShareLock);
+		cx->cols[k].attnum = k + 1;
+		cx->cols[k].name = get_attname(relid, k + 1, true);
+		cx->cols[k].qualstats = -1;
 	}
-	cx.cols = palloc0(sizeof(KcColumn) * Max(cx.natts, 1));
-	per_col = palloc0(sizeof(List *) * Max(cx.natts, 1));
-	for (k = 0; k < cx.natts; k++)
-	{
-		cx.cols[k].attnum = k + 1;
-		cx.cols[k].name = get_attname(relid, k + 1, true);
-		cx.cols[k].qualstats = -1;
-	}
+}
 
-	statements = ps_read_statements();
-	foreach(lc, statements)
+/*
+ * Classify every statement of the workload; per column, the list of its
+ * uses per statement (KcStmtUse) goes into per_col.  Returns the calls of
+ * all statements that read the table.
+ */
+static int64
+kc_read_workload(KcCtx *cx, List **per_col)
+{
+	int64		all_calls = 0;
+	ListCell   *lc;
+	int			k;
+
+	foreach(lc, ps_read_statements())
 	{
 		PsStatement *st = lfirst(lc);
 
 		CHECK_FOR_INTERRUPTS();
-		for (k = 0; k < cx.natts; k++)
+		for (k = 0; k < cx->natts; k++)
 		{
-			memset(cx.cols[k].cur, 0, sizeof(cx.cols[k].cur));
-			cx.cols[k].cur_in = 0;
+			memset(cx->cols[k].cur, 0, sizeof(cx->cols[k].cur));
+			cx->cols[k].cur_in = 0;
 		}
-		if (!kc_statement(&cx, st))
+		if (!kc_statement(cx, st))
 			continue;
 		all_calls += st->calls;
-		for (k = 0; k < cx.natts; k++)
+		for (k = 0; k < cx->natts; k++)
 		{
-			KcColumn   *c = &cx.cols[k];
+			KcColumn   *c = &cx->cols[k];
 			KcStmtUse  *su;
 			int			u;
 			bool		any = false;
@@ -645,6 +619,92 @@ partstrat_key_candidates(PG_FUNCTION_ARGS)
 			per_col[k] = lappend(per_col[k], su);
 		}
 	}
+	return all_calls;
+}
+
+/* The candidate of one column: its layout and the leaves it would skip. */
+static PsKeyCandidate *
+kc_candidate(KcCtx *cx, KcColumn *c, List *uses_per_stmt, int64 all_calls,
+			 int64 bytes, bool have_qualstats)
+{
+	PsKeyCandidate *kc = palloc0(sizeof(PsKeyCandidate));
+	TypeCacheEntry *tc;
+	int			nparts;
+	int			u;
+	ListCell   *lc;
+
+	for (u = 0; u < KC_NUSES; u++)
+	{
+		if (c->use_calls[u] > 0 && !list_member_ptr(kc->uses, use_names[u]))
+			kc->uses = lappend(kc->uses, (void *) use_names[u]);
+	}
+	tc = lookup_type_cache(get_atttype(cx->relid, c->attnum), TYPECACHE_LT_OPR);
+	if (c->have_stats && c->ndistinct >= 1 &&
+		c->ndistinct <= PS_LIST_MAX_VALUES)
+	{
+		nparts = (int) c->ndistinct;
+		kc->layout = psprintf("LIST, one partition per value (%d values)", nparts);
+	}
+	else if (!OidIsValid(tc->lt_opr))
+	{
+		nparts = PS_HASH_PARTITIONS;
+		kc->layout = psprintf("HASH, %d partitions (the type has no ordering)", nparts);
+	}
+	else
+	{
+		int64		target = (int64) ps_candidate_partition_kb * 1024;
+
+		nparts = (int) Max(2, (bytes + target - 1) / target);
+		kc->layout = psprintf("RANGE, %d partitions of partstrat.candidate_partition_size", nparts);
+	}
+	if (all_calls > 0)
+	{
+		foreach(lc, uses_per_stmt)
+		{
+			KcStmtUse  *su = lfirst(lc);
+			bool		h[KC_NUSES];
+
+			memcpy(h, su->uses, sizeof(h));
+			if (!OidIsValid(tc->lt_opr))
+				h[KC_LOWER] = h[KC_UPPER] = false;	/* hash: = only */
+			kc->skipped += su->calls * (1.0 - kept_share(h, su->in_len, nparts));
+		}
+		kc->skipped /= all_calls;
+	}
+	kc->column = c->name;
+	kc->operators = c->operators;
+	kc->statements = c->statements;
+	kc->calls = c->calls;
+	kc->share = all_calls > 0 ? (float8) c->calls / all_calls : 0;
+	kc->have_qualstats = have_qualstats;
+	kc->qualstats = Max(c->qualstats, 0);
+	kc->have_stats = c->have_stats;
+	kc->ndistinct = c->ndistinct;
+	kc->null_frac = c->null_frac;
+	kc->have_corr = c->have_corr;
+	kc->correlation = c->correlation;
+	kc->two_sided_calls = c->two_sided_calls;
+	return kc;
+}
+
+/*
+ * The key candidates of a table (partstrat_key_candidates()): one per column
+ * the workload uses or pg_qualstats counts, in column order.
+ */
+List *
+ps_key_candidates(Oid relid)
+{
+	KcCtx		cx;
+	List	  **per_col;		/* per column: KcStmtUse * per statement */
+	int64		all_calls;
+	int64		bytes;
+	bool		have_qualstats;
+	List	   *result = NIL;
+	int			k;
+
+	kc_open(&cx, relid);
+	per_col = palloc0(sizeof(List *) * Max(cx.natts, 1));
+	all_calls = kc_read_workload(&cx, per_col);
 
 	SPI_connect();
 	read_stats(&cx);
@@ -655,91 +715,11 @@ partstrat_key_candidates(PG_FUNCTION_ARGS)
 	for (k = 0; k < cx.natts; k++)
 	{
 		KcColumn   *c = &cx.cols[k];
-		Datum		values[KEY_CANDIDATE_COLS];
-		bool		nulls[KEY_CANDIDATE_COLS];
-		List	   *uses = NIL;
-		TypeCacheEntry *tc;
-		int			nparts;
-		char	   *layout;
-		float8		skipped = 0;
-		int			u;
-		int			i = 0;
 
 		if (c->name == NULL || (c->calls == 0 && c->qualstats <= 0))
 			continue;
-		for (u = 0; u < KC_NUSES; u++)
-		{
-			if (c->use_calls[u] > 0 && !list_member_ptr(uses, use_names[u]))
-				uses = lappend(uses, (void *) use_names[u]);
-		}
-		tc = lookup_type_cache(get_atttype(relid, c->attnum), TYPECACHE_LT_OPR);
-		if (c->have_stats && c->ndistinct >= 1 &&
-			c->ndistinct <= PS_LIST_MAX_VALUES)
-		{
-			nparts = (int) c->ndistinct;
-			layout = psprintf("LIST, one partition per value (%d values)", nparts);
-		}
-		else if (!OidIsValid(tc->lt_opr))
-		{
-			nparts = PS_HASH_PARTITIONS;
-			layout = psprintf("HASH, %d partitions (the type has no ordering)", nparts);
-		}
-		else
-		{
-			int64		target = (int64) ps_candidate_partition_kb * 1024;
-
-			nparts = (int) Max(2, (bytes + target - 1) / target);
-			layout = psprintf("RANGE, %d partitions of partstrat.candidate_partition_size", nparts);
-		}
-		if (all_calls > 0)
-		{
-			foreach(lc, per_col[k])
-			{
-				KcStmtUse  *su = lfirst(lc);
-				bool		h[KC_NUSES];
-
-				memcpy(h, su->uses, sizeof(h));
-				if (!OidIsValid(tc->lt_opr))
-					h[KC_LOWER] = h[KC_UPPER] = false;	/* hash: = only */
-				skipped += su->calls * (1.0 - kept_share(h, su->in_len, nparts));
-			}
-			skipped /= all_calls;
-		}
-
-		memset(nulls, 0, sizeof(nulls));
-		values[i++] = CStringGetTextDatum(c->name);
-		values[i++] = text_array(uses);
-		values[i++] = text_array(c->operators);
-		values[i++] = Int32GetDatum(c->statements);
-		values[i++] = Int64GetDatum(c->calls);
-		values[i++] = all_calls > 0 ? round3((float8) c->calls / all_calls) : round3(0);
-		if (have_qualstats)
-			values[i++] = Int64GetDatum(Max(c->qualstats, 0));
-		else
-			nulls[i++] = true;
-		if (c->have_stats)
-		{
-			values[i++] = Float8GetDatum(c->ndistinct);
-			values[i++] = Float4GetDatum(c->null_frac);
-			if (c->have_corr)
-				values[i++] = Float4GetDatum(c->correlation);
-			else
-				nulls[i++] = true;
-			values[i++] = c->ndistinct > 0 ?
-				Float8GetDatum((1.0 - c->null_frac) / c->ndistinct) : (Datum) 0;
-			nulls[i - 1] = !(c->ndistinct > 0);
-		}
-		else
-		{
-			nulls[i++] = true;
-			nulls[i++] = true;
-			nulls[i++] = true;
-			nulls[i++] = true;
-		}
-		values[i++] = CStringGetTextDatum(layout);
-		values[i++] = round3(skipped);
-		values[i++] = Int64GetDatum(c->two_sided_calls);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		result = lappend(result, kc_candidate(&cx, c, per_col[k], all_calls,
+											  bytes, have_qualstats));
 	}
-	return (Datum) 0;
+	return result;
 }

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * pruning.c
- *	  partstrat_explain_pruning(): which partitions a query's plan keeps, at
+ *	  ps_explain_pruning() (partstrat_explain_pruning() in
+ *	  src/sql/pruning_functions.c): which partitions a query's plan keeps, at
  *	  which stage the others are pruned, and why not.
  *
  * The query string is parsed (exactly one statement, never executed unless
@@ -63,8 +64,6 @@
 #include "compat.h"
 #include "partstrat.h"
 #include "pruning.h"
-
-PG_FUNCTION_INFO_V1(partstrat_explain_pruning);
 
 int			ps_pruning_lock_warning_leaves = 16;
 
@@ -151,6 +150,26 @@ other_temp_walker(Node *node, void *context)
 }
 
 /*
+ * Push an error context callback for the code that follows; pop_context()
+ * takes it off again, on every way out that does not raise an error.
+ */
+static void
+push_context(ErrorContextCallback *cb, void (*callback) (void *), void *arg)
+{
+	cb->callback = callback;
+	cb->arg = arg;
+	cb->previous = error_context_stack;
+	error_context_stack = cb;
+}
+
+static void
+pop_context(ErrorContextCallback *cb)
+{
+	Assert(error_context_stack == cb);
+	error_context_stack = cb->previous;
+}
+
+/*
  * Error positions of a syntax or analysis error point into the query
  * string, not into the statement that called us (as SPI does).
  */
@@ -186,10 +205,7 @@ ps_prepare_query(const char *query_string, bool for_workload)
 	int			i;
 	ErrorContextCallback errcb;
 
-	errcb.callback = query_error_callback;
-	errcb.arg = (void *) query_string;
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
+	push_context(&errcb, query_error_callback, (void *) query_string);
 
 	raw = raw_parser(query_string, RAW_PARSE_DEFAULT);
 	if (for_workload &&
@@ -197,7 +213,7 @@ ps_prepare_query(const char *query_string, bool for_workload)
 		 !is_optimizable(linitial_node(RawStmt, raw)->stmt)))
 	{
 		/* a workload's utility commands are not its queries: skipped */
-		error_context_stack = errcb.previous;
+		pop_context(&errcb);
 		return NULL;
 	}
 	if (raw == NIL)
@@ -240,7 +256,7 @@ ps_prepare_query(const char *query_string, bool for_workload)
 	prep->query_string = pstrdup(query_string);
 	prep->queries = pg_rewrite_query(query);
 	(void) other_temp_walker((Node *) prep->queries, NULL);
-	error_context_stack = errcb.previous;
+	pop_context(&errcb);
 	prep->nparams = nparams;
 	prep->paramtypes = paramtypes;
 	prep->not_plain_reason = not_plain_select(prep->queries);
@@ -819,96 +835,12 @@ ps_explain_pruning(PsPrepared *prep, bool actual)
 						CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_GENERIC_PLAN, NULL);
 
 	/* errors while planning with the values say which values they were */
-	errcb.callback = custom_params_callback;
-	errcb.arg = BuildParamLogString(params, NULL, 64);
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
+	push_context(&errcb, custom_params_callback,
+				 BuildParamLogString(params, NULL, 64));
 	rows = list_concat(rows,
 					   plan_queries(prep, actual, params, "custom",
 									CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_CUSTOM_PLAN,
 									params));
-	error_context_stack = errcb.previous;
+	pop_context(&errcb);
 	return rows;
-}
-
-/* ----------------------------------------------------------------
- * SQL interface
- * ----------------------------------------------------------------
- */
-
-#define EXPLAIN_PRUNING_COLS 13
-
-static Datum
-ratio_numeric(int total, int kept)
-{
-	float8		r = (float8) (total - kept) / (float8) total;
-
-	return DirectFunctionCall2(numeric_round,
-							   DirectFunctionCall1(float8_numeric,
-												   Float8GetDatum(r)),
-							   Int32GetDatum(3));
-}
-
-Datum
-partstrat_explain_pruning(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *query_string = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	bool		actual = PG_GETARG_BOOL(1);
-	PsPrepared *prep;
-	List	   *rows;
-	ListCell   *lc;
-
-	ps_init_materialized_srf(fcinfo);
-	prep = ps_prepare_query(query_string, false);
-	rows = ps_explain_pruning(prep, actual);
-
-	foreach(lc, rows)
-	{
-		PsPruneRow *row = lfirst(lc);
-		Datum		values[EXPLAIN_PRUNING_COLS];
-		bool		nulls[EXPLAIN_PRUNING_COLS];
-		int			c = 0;
-		int			kept;
-
-		memset(nulls, 0, sizeof(nulls));
-		values[c++] = CStringGetTextDatum(row->plan_kind);
-		values[c++] = ObjectIdGetDatum(row->parent);
-		values[c++] = Int32GetDatum(row->leaves_total);
-		values[c++] = Int32GetDatum(row->leaves_in_plan);
-		values[c++] = Int32GetDatum(Max(row->leaves_total - row->leaves_in_plan, 0));
-		values[c++] = BoolGetDatum(row->prunable_at_startup);
-		values[c++] = BoolGetDatum(row->prunable_at_exec);
-		if (row->have_actual)
-		{
-			values[c++] = Int32GetDatum(row->pruned_at_startup);
-			values[c++] = Int32GetDatum(row->pruned_at_exec);
-			values[c++] = Int32GetDatum(row->leaves_executed);
-		}
-		else
-		{
-			nulls[c++] = true;
-			nulls[c++] = true;
-			nulls[c++] = true;
-		}
-		/* leaves left after every stage of pruning (not a LIMIT's stop) */
-		kept = row->leaves_in_plan;
-		if (row->have_actual)
-			kept -= row->pruned_at_startup + row->pruned_at_exec;
-		if (row->leaves_total > 0)
-			values[c++] = ratio_numeric(row->leaves_total,
-										Max(Min(kept, row->leaves_total), 0));
-		else
-			nulls[c++] = true;
-		if (row->diagnosis)
-			values[c++] = CStringGetTextDatum(row->diagnosis);
-		else
-			nulls[c++] = true;
-		if (row->suggestion)
-			values[c++] = CStringGetTextDatum(row->suggestion);
-		else
-			nulls[c++] = true;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
 }

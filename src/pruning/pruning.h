@@ -119,6 +119,61 @@ typedef struct PsStatement
 	List	   *generic_rows;	/* PsPruneRow * of the generic plan */
 } PsStatement;
 
+/* How many of its leaves a statement's plan keeps (workload.c). */
+typedef enum PsPruneClass
+{
+	PS_CLASS_ALL,
+	PS_CLASS_RUNTIME,
+	PS_CLASS_MOST,
+	PS_CLASS_FEW,
+	PS_NCLASSES
+} PsPruneClass;
+
+/* One partitioned table of the workload (partstrat_workload_pruning). */
+typedef struct PsWorkloadTable
+{
+	Oid			relid;
+	int			nstatements;	/* statements that touch it */
+	int			nfailed;		/* failed statements naming it */
+	int64		all_calls;
+	float8		all_time;
+	int64		calls[PS_NCLASSES];
+	float8		times[PS_NCLASSES];
+	PsStatement *worst;			/* its worst statement ('all', then
+								 * 'most', most calls), or NULL */
+	PsPruneRow *worst_row;
+} PsWorkloadTable;
+
+/* One statement of the workload (partstrat_workload_statements). */
+typedef struct PsWorkloadStatement
+{
+	PsStatement *st;
+	PsPruneRow *row;			/* NULL for a failed statement */
+	PsPruneRow *generic;		/* the generic plan's, or NULL */
+	const char *class_name;		/* "all", ..., or "failed" */
+} PsWorkloadStatement;
+
+/* One column as a partition key (partstrat_key_candidates). */
+typedef struct PsKeyCandidate
+{
+	char	   *column;
+	List	   *uses;			/* "equality", "range", ... (char *) */
+	List	   *operators;		/* operator names (char *) */
+	int			statements;
+	int64		calls;
+	float8		share;			/* of the calls of statements on the table */
+	bool		have_qualstats;
+	int64		qualstats;
+	bool		have_stats;		/* pg_stats: ndistinct, null_frac */
+	float8		ndistinct;
+	float4		null_frac;
+	bool		have_corr;
+	float4		correlation;
+	char	   *layout;			/* the layout the key would get */
+	float8		skipped;		/* share of leaves the workload would skip */
+	int64		two_sided_calls;
+} PsKeyCandidate;
+
 /* pruning.c */
 extern PsPrepared *ps_prepare_query(const char *query_string,
 									bool for_workload);
@@ -126,13 +181,18 @@ extern List *ps_explain_pruning(PsPrepared *prep, bool actual);
 struct PsTree;
 extern struct PsTree *ps_cached_tree(Oid relid);
 
-/* pruning_diag.c */
+/* pruning_find.c, pruning_diag.c */
 extern PsPredFindings *ps_find_predicates(List *queries, Oid root_relid,
 										  int instance, Oid level_relid);
 extern void ps_diagnose(PsPruneRow *row, PsPredFindings *f, bool pruning_on);
 
 /* workload.c */
 extern List *ps_read_statements(void);
+extern List *ps_workload_tables(Oid parent);
+extern List *ps_workload_statements(Oid parent);
+
+/* key_candidates.c */
+extern List *ps_key_candidates(Oid relid);
 
 /* pruning_params.c */
 extern ParamListInfo ps_representative_params(PsPrepared *prep);

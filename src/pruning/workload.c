@@ -27,10 +27,11 @@
  * the reader's session.  A superuser's statement is analysed only for a
  * superuser caller.
  *
- * partstrat_workload_pruning() gives one row per partitioned table with the
- * shares of calls and of execution time per class; and
- * partstrat_workload_statements() lists the statements, worst first, with
- * their diagnosis and suggestion.
+ * ps_workload_tables() gives one PsWorkloadTable per partitioned table with
+ * the calls and execution time per class (partstrat_workload_pruning()),
+ * and ps_workload_statements() the statements, worst first, with their
+ * diagnosis and suggestion (partstrat_workload_statements(); both in
+ * src/sql/pruning_functions.c).
  *
  * Copyright (c) 2026, partstrat developers
  *
@@ -63,18 +64,6 @@
 #include "compat.h"
 #include "partstrat.h"
 #include "pruning.h"
-
-PG_FUNCTION_INFO_V1(partstrat_workload_pruning);
-PG_FUNCTION_INFO_V1(partstrat_workload_statements);
-
-typedef enum PsPruneClass
-{
-	PS_CLASS_ALL,
-	PS_CLASS_RUNTIME,
-	PS_CLASS_MOST,
-	PS_CLASS_FEW,
-	PS_NCLASSES
-} PsPruneClass;
 
 static const char *const class_names[] = {"all", "run-time", "most", "few"};
 
@@ -479,17 +468,6 @@ analyse_workload(Oid parent, List **failed)
 	return analysed;
 }
 
-static Datum
-share_numeric(float8 part, float8 whole)
-{
-	if (whole <= 0)
-		return DirectFunctionCall1(float8_numeric, Float8GetDatum(0.0));
-	return DirectFunctionCall2(numeric_round,
-							   DirectFunctionCall1(float8_numeric,
-												   Float8GetDatum(part / whole)),
-							   Int32GetDatum(3));
-}
-
 static bool
 is_ident_char(char c)
 {
@@ -525,27 +503,24 @@ text_mentions(const char *query, Oid relid)
 }
 
 /* ----------------------------------------------------------------
- * SQL interface
+ * The report's two shapes
  * ----------------------------------------------------------------
  */
 
-#define WORKLOAD_COLS 15
-
-Datum
-partstrat_workload_pruning(PG_FUNCTION_ARGS)
+/*
+ * Per partitioned table of the workload (every one when parent is
+ * InvalidOid, else parent alone, listed even without statements): the
+ * calls and execution time per class, the failed statements naming it and
+ * its worst statement.
+ */
+List *
+ps_workload_tables(Oid parent)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			parent = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
 	List	   *failed;
-	List	   *hits;
+	List	   *hits = workload_hits(analyse_workload(parent, &failed), parent);
 	List	   *parents = NIL;
+	List	   *result = NIL;
 	ListCell   *lc;
-
-	ps_init_materialized_srf(fcinfo);
-	/* NULL means every parent; an invalid OID ('-') is not NULL */
-	if (!PG_ARGISNULL(0))
-		ps_check_partitioned(parent, "partstrat_workload_pruning");
-	hits = workload_hits(analyse_workload(parent, &failed), parent);
 
 	foreach(lc, hits)
 		parents = list_append_unique_oid(parents, ((WlHit *) lfirst(lc))->row->parent);
@@ -554,31 +529,22 @@ partstrat_workload_pruning(PG_FUNCTION_ARGS)
 
 	foreach(lc, parents)
 	{
-		Oid			relid = lfirst_oid(lc);
-		Datum		values[WORKLOAD_COLS];
-		bool		nulls[WORKLOAD_COLS];
-		int64		calls[PS_NCLASSES] = {0};
-		float8		times[PS_NCLASSES] = {0};
-		int64		all_calls = 0;
-		float8		all_time = 0;
-		int			nstatements = 0;
-		int			nfailed = 0;
+		PsWorkloadTable *t = palloc0(sizeof(PsWorkloadTable));
 		WlHit	   *worst = NULL;
 		ListCell   *lc2;
-		int			c = 0;
-		int			k;
 
+		t->relid = lfirst_oid(lc);
 		foreach(lc2, hits)
 		{
 			WlHit	   *h = lfirst(lc2);
 
-			if (h->row->parent != relid)
+			if (h->row->parent != t->relid)
 				continue;
-			nstatements++;
-			calls[h->cls] += h->st->calls;
-			times[h->cls] += h->st->total_time;
-			all_calls += h->st->calls;
-			all_time += h->st->total_time;
+			t->nstatements++;
+			t->calls[h->cls] += h->st->calls;
+			t->times[h->cls] += h->st->total_time;
+			t->all_calls += h->st->calls;
+			t->all_time += h->st->total_time;
 			if (h->cls == PS_CLASS_ALL || h->cls == PS_CLASS_MOST)
 			{
 				if (worst == NULL ||
@@ -589,37 +555,17 @@ partstrat_workload_pruning(PG_FUNCTION_ARGS)
 		}
 		foreach(lc2, failed)
 		{
-			if (text_mentions(((PsStatement *) lfirst(lc2))->query, relid))
-				nfailed++;
+			if (text_mentions(((PsStatement *) lfirst(lc2))->query, t->relid))
+				t->nfailed++;
 		}
-
-		memset(nulls, 0, sizeof(nulls));
-		values[c++] = ObjectIdGetDatum(relid);
-		values[c++] = Int32GetDatum(nstatements);
-		values[c++] = Int64GetDatum(all_calls);
-		values[c++] = Int32GetDatum(nfailed);
-		for (k = 0; k < PS_NCLASSES; k++)
-			values[c++] = share_numeric((float8) calls[k], (float8) all_calls);
-		for (k = 0; k < PS_NCLASSES; k++)
-			values[c++] = share_numeric(times[k], all_time);
 		if (worst)
 		{
-			values[c++] = Int64GetDatum(worst->st->queryid);
-			values[c++] = CStringGetTextDatum(worst->row->diagnosis ?
-											  worst->row->diagnosis : "");
-			values[c++] = worst->row->suggestion ?
-				CStringGetTextDatum(worst->row->suggestion) : (Datum) 0;
-			nulls[c - 1] = worst->row->suggestion == NULL;
+			t->worst = worst->st;
+			t->worst_row = worst->row;
 		}
-		else
-		{
-			nulls[c++] = true;
-			nulls[c++] = true;
-			nulls[c++] = true;
-		}
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		result = lappend(result, t);
 	}
-	return (Datum) 0;
+	return result;
 }
 
 /* Order of the statement list: worst class first, then most calls. */
@@ -639,79 +585,42 @@ hit_cmp(const ListCell *a, const ListCell *b)
 	return 0;
 }
 
-#define STATEMENT_COLS 13
-
-Datum
-partstrat_workload_statements(PG_FUNCTION_ARGS)
+/*
+ * The statements of the workload that touch parent (every partitioned
+ * table when InvalidOid), worst first, then those that failed (naming
+ * parent, when given).
+ */
+List *
+ps_workload_statements(Oid parent)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			parent = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
 	List	   *failed;
-	List	   *hits;
+	List	   *hits = workload_hits(analyse_workload(parent, &failed), parent);
+	List	   *result = NIL;
 	ListCell   *lc;
 
-	ps_init_materialized_srf(fcinfo);
-	/* NULL means every parent; an invalid OID ('-') is not NULL */
-	if (!PG_ARGISNULL(0))
-		ps_check_partitioned(parent, "partstrat_workload_statements");
-	hits = workload_hits(analyse_workload(parent, &failed), parent);
 	list_sort(hits, hit_cmp);
-
 	foreach(lc, hits)
 	{
 		WlHit	   *h = lfirst(lc);
-		Datum		values[STATEMENT_COLS];
-		bool		nulls[STATEMENT_COLS];
-		int			c = 0;
+		PsWorkloadStatement *ws = palloc0(sizeof(PsWorkloadStatement));
 
-		memset(nulls, 0, sizeof(nulls));
-		values[c++] = ObjectIdGetDatum(h->row->parent);
-		values[c++] = Int64GetDatum(h->st->queryid);
-		values[c++] = CStringGetTextDatum(h->st->query);
-		values[c++] = Int64GetDatum(h->st->calls);
-		values[c++] = Float8GetDatum(h->st->total_time);
-		values[c++] = CStringGetTextDatum(class_names[h->cls]);
-		values[c++] = Int32GetDatum(h->row->leaves_total);
-		values[c++] = Int32GetDatum(h->row->leaves_in_plan);
-		if (h->generic)
-			values[c++] = Int32GetDatum(h->generic->leaves_in_plan);
-		else
-			nulls[c++] = true;
-		values[c++] = CStringGetTextDatum(h->row->diagnosis ? h->row->diagnosis : "");
-		if (h->row->suggestion)
-			values[c++] = CStringGetTextDatum(h->row->suggestion);
-		else
-			nulls[c++] = true;
-		/* the generic plan's diagnosis when it differs (locking warning) */
-		if (h->generic && h->generic->diagnosis)
-			values[c++] = CStringGetTextDatum(h->generic->diagnosis);
-		else
-			nulls[c++] = true;
-		nulls[c++] = true;		/* error */
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		ws->st = h->st;
+		ws->row = h->row;
+		ws->generic = h->generic;
+		ws->class_name = class_names[h->cls];
+		result = lappend(result, ws);
 	}
 	foreach(lc, failed)
 	{
 		PsStatement *st = lfirst(lc);
-		Datum		values[STATEMENT_COLS];
-		bool		nulls[STATEMENT_COLS];
+		PsWorkloadStatement *ws;
 
 		if (OidIsValid(parent) && !text_mentions(st->query, parent))
 			continue;
-		memset(nulls, true, sizeof(nulls));
-		values[1] = Int64GetDatum(st->queryid);
-		nulls[1] = false;
-		values[2] = CStringGetTextDatum(st->query);
-		nulls[2] = false;
-		values[3] = Int64GetDatum(st->calls);
-		nulls[3] = false;
-		values[4] = Float8GetDatum(st->total_time);
-		nulls[4] = false;
-		values[5] = CStringGetTextDatum("failed");
-		nulls[5] = false;
-		values[12] = CStringGetTextDatum(st->error);
-		nulls[12] = false;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		ws = palloc0(sizeof(PsWorkloadStatement));
+		ws->st = st;
+		ws->class_name = "failed";
+		result = lappend(result, ws);
 	}
-	return (Datum) 0;
+	return result;
 }

@@ -53,23 +53,39 @@ notice_no_stats(PsSkew *s, const char *funcname)
 				 errhint("Grant SELECT on the partition key columns to see the heavy key values.")));
 }
 
+/*
+ * The common start of both SRFs: the tuplestore set up, the tree opened and
+ * analysed (exact counts with the second argument).  NULL for a NULL
+ * table, which returns no rows.
+ */
+static PsSkew *
+open_and_analyze(FunctionCallInfo fcinfo, const char *funcname, int flags,
+				 bool *exact)
+{
+	PsTree	   *tree;
+
+	ps_init_materialized_srf(fcinfo);
+	*exact = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+	if (PG_ARGISNULL(0))
+		return NULL;
+	tree = ps_open_tree(PG_GETARG_OID(0), funcname, flags);
+	return ps_skew_analyze(tree, *exact);
+}
+
 #define SKEW_COLS 16
 
 Datum
 partstrat_skew(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			relid = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
-	bool		exact = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+	bool		exact;
+	PsSkew	   *s = open_and_analyze(fcinfo, "partstrat_skew", 0, &exact);
 	PsTree	   *tree;
-	PsSkew	   *s;
 	int			i;
 
-	ps_init_materialized_srf(fcinfo);
-	if (PG_ARGISNULL(0))
+	if (s == NULL)
 		return (Datum) 0;
-	tree = ps_open_tree(relid, "partstrat_skew", 0);
-	s = ps_skew_analyze(tree, exact);
+	tree = s->tree;
 	notice_no_stats(s, "partstrat_skew");
 
 	for (i = 0; i < s->nleaves; i++)
@@ -124,17 +140,13 @@ Datum
 partstrat_skew_summary(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			relid = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
-	bool		exact = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
-	PsTree	   *tree;
-	PsSkew	   *s;
+	bool		exact;
+	PsSkew	   *s = open_and_analyze(fcinfo, "partstrat_skew_summary",
+									 PS_TREE_NO_SIZES, &exact);
 	int			i;
 
-	ps_init_materialized_srf(fcinfo);
-	if (PG_ARGISNULL(0))
+	if (s == NULL)
 		return (Datum) 0;
-	tree = ps_open_tree(relid, "partstrat_skew_summary", PS_TREE_NO_SIZES);
-	s = ps_skew_analyze(tree, exact);
 
 	for (i = 0; i < s->nlevels; i++)
 	{

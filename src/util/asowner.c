@@ -182,6 +182,32 @@ ps_rel_owner(Oid relid)
 	return owner;
 }
 
+/*
+ * The owner rule, for one relation the owner's statements touch: the role
+ * owning r when that is not owner, else InvalidOid (also when r does not
+ * exist).  partstrat_exec_as_owner() and the maintenance executor both ask.
+ */
+Oid
+ps_other_owner(Oid r, Oid owner)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(r));
+	Oid			o;
+
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	o = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return o == owner ? InvalidOid : o;
+}
+
+/* May owner create tables in schema nsp (USAGE and CREATE on it)? */
+bool
+ps_owner_may_create_in(Oid nsp, Oid owner)
+{
+	return ps_namespace_aclcheck(nsp, owner, ACL_CREATE) == ACLCHECK_OK &&
+		ps_namespace_aclcheck(nsp, owner, ACL_USAGE) == ACLCHECK_OK;
+}
+
 static void check_tree_owned(Oid relid, Oid owner);
 
 /* What the error context callback says. */
@@ -207,14 +233,9 @@ exec_as_owner_context(void *arg)
 static void
 check_owned(Oid r, Oid owner, Oid relid)
 {
-	Oid			o;
-	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(r));
+	Oid			o = ps_other_owner(r, owner);
 
-	if (!HeapTupleIsValid(tup))
-		return;
-	o = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	if (o == owner)
+	if (!OidIsValid(o))
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -293,9 +314,7 @@ check_may_create(const char *schemaname, const char *spcname, Oid owner,
 	{
 		Oid			nsp = get_namespace_oid(schemaname, true);
 
-		if (OidIsValid(nsp) &&
-			(ps_namespace_aclcheck(nsp, owner, ACL_CREATE) != ACLCHECK_OK ||
-			 ps_namespace_aclcheck(nsp, owner, ACL_USAGE) != ACLCHECK_OK))
+		if (OidIsValid(nsp) && !ps_owner_may_create_in(nsp, owner))
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("role \"%s\" may not create %s in schema \"%s\"",

@@ -78,4 +78,13 @@ extern void ps_check_same_owner(Oid relid);
 /* The owner of relation relid (ERROR if it does not exist). */
 extern Oid	ps_rel_owner(Oid relid);
 
+/*
+ * The owner rule's two questions, for partstrat_exec_as_owner() and the
+ * maintenance executor alike: the other role owning relation r (InvalidOid
+ * when owner owns it or it does not exist), and whether owner may create
+ * tables in schema nsp.
+ */
+extern Oid	ps_other_owner(Oid r, Oid owner);
+extern bool ps_owner_may_create_in(Oid nsp, Oid owner);
+
 #endif							/* PARTSTRAT_ASOWNER_H */

@@ -1,0 +1,172 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddl_names.c
+ *	  The script toolkit's one namer: a relation's qualified name, and new
+ *	  names for the tables and indexes a script creates.
+ *
+ * ps_ddl_name() fits a name into NAMEDATALEN without cutting a multibyte
+ * character, and adds a number until the name is free in the schema and
+ * among the names the script already chose; it never raises an error.
+ *
+ * Copyright (c) 2026, partstrat developers
+ *
+ * IDENTIFICATION
+ *	  src/ddl/ddl_names.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+#include <math.h>
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/partition.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "commands/tablespace.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/parsenodes.h"
+#include "partitioning/partbounds.h"
+#include "utils/partcache.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/ruleutils.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+#include "asowner.h"
+#include "ddl.h"
+
+/* ---------------------------------------------------------------------
+ * Names
+ * ---------------------------------------------------------------------
+ */
+
+char *
+ps_ddl_qualified(Oid relid)
+{
+	char	   *name = get_rel_name(relid);
+	char	   *nsp = get_namespace_name(get_rel_namespace(relid));
+
+	if (name == NULL || nsp == NULL)
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	return quote_qualified_identifier(nsp, name);
+}
+
+static bool
+name_taken(List *used, Oid nspid, const char *name)
+{
+	ListCell   *lc;
+	char	   *key = psprintf("%u.%s", nspid, name);
+
+	if (OidIsValid(get_relname_relid(name, nspid)))
+		return true;
+	if (OidIsValid(GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+								   CStringGetDatum(name),
+								   ObjectIdGetDatum(nspid))))
+		return true;
+	foreach(lc, used)
+	{
+		if (strcmp((char *) lfirst(lc), key) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * base || mid || suffix in at most NAMEDATALEN - 1 bytes.  When too long,
+ * "_" and 6 hex digits of a hash of the whole name go between base and
+ * mid || suffix, base keeps what room is left (at least PS_NAME_MIN_BASE
+ * bytes of it), and mid || suffix is cut at its end if even that does not
+ * fit; every cut falls on a character boundary (multibyte-safe).  Never an
+ * error, whatever the lengths.
+ */
+#define PS_NAME_MIN_BASE	16
+
+static char *
+fit_name(const char *base, const char *mid, const char *suffix)
+{
+	char	   *full = psprintf("%s%s%s", base, mid, suffix);
+	char	   *tail = psprintf("%s%s", mid, suffix);
+	int			maxlen = NAMEDATALEN - 1;
+	char		hashpart[16];
+	int			baselen = strlen(base);
+	int			taillen = strlen(tail);
+	int			hashlen;
+	int			keep;
+
+	if ((int) strlen(full) <= maxlen)
+		return full;
+	snprintf(hashpart, sizeof(hashpart), "_%06x",
+			 hash_bytes((const unsigned char *) full, strlen(full)) & 0xffffff);
+	hashlen = strlen(hashpart);
+	keep = maxlen - hashlen - taillen;
+	if (keep < Min(baselen, PS_NAME_MIN_BASE))
+		keep = Min(baselen, PS_NAME_MIN_BASE);
+	keep = pg_mbcliplen(base, baselen, Min(keep, baselen));
+	taillen = pg_mbcliplen(tail, taillen, maxlen - hashlen - keep);
+	return psprintf("%.*s%s%.*s", keep, base, hashpart, taillen, tail);
+}
+
+char *
+ps_ddl_name(List **used, Oid nspid, const char *base, const char *suffix)
+{
+	char	   *name = fit_name(base, "", suffix);
+	int			n;
+
+	for (n = 2; name_taken(used ? *used : NIL, nspid, name); n++)
+	{
+		char		mid[16];
+
+		CHECK_FOR_INTERRUPTS();
+		snprintf(mid, sizeof(mid), "_%d", n);
+		name = fit_name(base, mid, suffix);
+	}
+	if (used)
+		*used = lappend(*used, psprintf("%u.%s", nspid, name));
+	return name;
+}
+
+char *
+ps_ddl_new_name(PsScript *s, Oid nspid, const char *base, const char *suffix)
+{
+	MemoryContext old = MemoryContextSwitchTo(s->mcxt);
+	char	   *name = ps_ddl_name(&s->used_names, nspid, base, suffix);
+
+	MemoryContextSwitchTo(old);
+	return name;
+}
+
+char *
+ps_ddl_copy_name(PsScript *s, Oid nspid, const char *oldparent,
+				 const char *newparent, const char *leaf)
+{
+	size_t		len = strlen(oldparent);
+	char	   *suffix;
+
+	if (strncmp(leaf, oldparent, len) == 0 && leaf[len] != '\0')
+		suffix = pstrdup(leaf + len);
+	else
+		suffix = psprintf("_%s", leaf);
+	/* room for part of newparent and the hash that keeps names apart */
+	suffix[pg_mbcliplen(suffix, strlen(suffix), NAMEDATALEN / 2)] = '\0';
+	return ps_ddl_new_name(s, nspid, newparent, suffix);
+}

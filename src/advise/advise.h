@@ -84,6 +84,8 @@ typedef struct PsPartman
 	char	   *automatic;		/* automatic_maintenance */
 	int			nsub;			/* sub-parents with part_config rows */
 	bool		time_based;		/* time or epoch control, else id */
+	bool		date_control;	/* the control column is of type date */
+	int			minor;			/* extversion's second number */
 } PsPartman;
 
 typedef struct AdviseCtx

@@ -164,6 +164,8 @@ ps_partman_lookup(PsTree *tree)
 	SPI_finish();
 
 	pm->major = pm->version ? atoi(pm->version) : 0;
+	if (pm->version && strchr(pm->version, '.'))
+		pm->minor = atoi(strchr(pm->version, '.') + 1);
 	if (pm->control)
 	{
 		AttrNumber	att = get_attnum(tree->root, pm->control);
@@ -173,6 +175,7 @@ ps_partman_lookup(PsTree *tree)
 			Oid			t = get_atttype(tree->root, att);
 
 			pm->time_based = ps_key_is_time(t) || strcmp(pm->epoch, "none") != 0;
+			pm->date_control = (t == DATEOID);
 		}
 	}
 	return pm;
@@ -333,6 +336,19 @@ ps_advise_partman(AdviseCtx *ctx, List *advice)
 				{
 					refuse(a, pm, "its settings are unknown",
 						   "move the rows with pg_partman's partition_data functions");
+					break;
+				}
+				if (pm->date_control &&
+					(pm->major > 5 || (pm->major == 5 && pm->minor >= 5)))
+				{
+					/*
+					 * pg_partman 5.5.0's partition_data_time() attaches the
+					 * new child of a date control column while the DEFAULT
+					 * still holds its rows, and fails (5.2.4 does not).
+					 */
+					refuse(a, pm,
+						   "its partition_data_time() fails on a date control column from 5.5 on (it attaches the new child while the DEFAULT still holds the child's rows)",
+						   "move the DEFAULT's rows to a holding table and delete them from the DEFAULT, run pg_partman's run_maintenance() or create_partition_time() for their days, then insert them back through the parent, in one transaction");
 					break;
 				}
 				a->ddl = ps_ddl_partman_partition_data(pm->schema,

@@ -253,3 +253,6 @@ DROP TABLE x_events;
 DROP EXTENSION partstrat;
 DROP SCHEMA extensions;
 CREATE EXTENSION partstrat;
+-- without preloading, the status says why no worker serves this database
+SELECT database = current_database() AS this_db, configured, running, last_error
+FROM partstrat_worker_status();

@@ -633,7 +633,7 @@ AS 'MODULE_PATHNAME', 'partstrat_worker_status'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION partstrat_worker_status() IS
-'the background maintenance worker per configured database (partstrat.databases): whether it runs, its last run, next run and last error; no row when the library is not preloaded and nothing is configured';
+'the background maintenance worker per configured database (partstrat.databases): whether it runs, its last run, next run and last error; and a row for the current database when no worker serves it, saying why';
 
 ------------------------------------------------------------------------------
 -- Watching over time: snapshots, forecast, metrics (src/watch/,

@@ -31,6 +31,7 @@
 
 #include "fmgr.h"
 #include "funcapi.h"
+#include "commands/dbcommands.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
@@ -358,7 +359,9 @@ partstrat_launcher_main(Datum arg)
 
 /*
  * partstrat_worker_status(): one row per database of partstrat.databases,
- * from the shared status the workers keep (none when not preloaded).
+ * from the shared status the workers keep, and one for the current database
+ * when it is not configured, saying why no worker serves it (the library not
+ * preloaded, or the database not in the list).
  */
 Datum
 partstrat_worker_status(PG_FUNCTION_ARGS)
@@ -409,6 +412,27 @@ partstrat_worker_status(PG_FUNCTION_ARGS)
 			values[7] = CStringGetTextDatum("the library is not in shared_preload_libraries: no background worker");
 		else
 			nulls[7] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	foreach(lc, names)
+	{
+		if (strcmp(lfirst(lc), get_database_name(MyDatabaseId)) == 0)
+			break;
+	}
+	if (lc == NULL)
+	{
+		Datum		values[8];
+		bool		nulls[8];
+
+		memset(nulls, true, sizeof(nulls));
+		values[0] = DirectFunctionCall1(namein,
+										CStringGetDatum(get_database_name(MyDatabaseId)));
+		values[1] = BoolGetDatum(false);
+		values[2] = BoolGetDatum(false);
+		values[7] = CStringGetTextDatum(ps_mx_shared == NULL ?
+										"the library is not in shared_preload_libraries: no background worker; schedule CALL partstrat_run_maintenance_proc() instead" :
+										"this database is not in partstrat.databases: no background worker serves it");
+		nulls[0] = nulls[1] = nulls[2] = nulls[7] = false;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

@@ -47,7 +47,9 @@ ok($node->poll_query_until('app', q{SELECT running FROM partstrat_worker_status(
 $node->safe_psql('app', q{ALTER SYSTEM SET partstrat.databases = ''; SELECT pg_reload_conf()});
 ok($node->poll_query_until('app', q{SELECT count(*) = 0 FROM pg_stat_activity
 	WHERE backend_type = 'partstrat worker'}), 'a database removed from the list loses its worker');
-is($node->safe_psql('app', q{SELECT count(*) FROM partstrat_worker_status()}), '0', 'status: no database');
+is($node->safe_psql('app', q{SELECT database || ' ' || configured || ' ' || running || ' ' || last_error FROM partstrat_worker_status()}),
+	'app false false this database is not in partstrat.databases: no background worker serves it',
+	'status: the database is no longer served, and says so');
 is($node->safe_psql('app', q{SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'partstrat launcher'}),
 	'1', 'the launcher stays');
 $node->stop;

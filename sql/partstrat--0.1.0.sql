@@ -691,7 +691,7 @@ AS 'MODULE_PATHNAME', 'partstrat_snapshot_take'
 LANGUAGE C CALLED ON NULL INPUT VOLATILE PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION partstrat_snapshot_take(regclass, boolean) IS
-'stores a snapshot (rows, bytes, counters per leaf) of the partitioned table given, or of every partitioned root the caller may read; deletes snapshots older than partstrat.snapshot_keep; takes the due second samples of their proofs (complete_proofs); returns the leaf rows stored';
+'stores a snapshot (rows, bytes, counters per leaf) of the partitioned table given, or of every parent with a maintenance policy the caller may read; deletes snapshots older than partstrat.snapshot_keep; takes the due second samples of their proofs (complete_proofs); returns the leaf rows stored';
 
 -- The snapshots of the parents the caller may read.
 CREATE VIEW partstrat_snapshots WITH (security_barrier) AS

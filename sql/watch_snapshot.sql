@@ -3,8 +3,9 @@
 -- deltas and counter resets (pg_stat_reset(), a leaf dropped and created
 -- again), retention (partstrat.snapshot_keep), hot from snapshot deltas
 -- (partstrat.hot_window), metrics and their Prometheus text, and what a
--- role without rights sees.  In a database of its own: the metrics and
--- partstrat_snapshot_take() without a parent cover every partitioned table.
+-- role without rights sees.  In a database of its own: the metrics cover
+-- every partitioned table, partstrat_snapshot_take() without a parent every
+-- one with a maintenance policy.
 --
 CREATE DATABASE watch_snapshot;
 \c watch_snapshot
@@ -40,7 +41,11 @@ SELECT partstrat_snapshot_take('ev');
 SELECT load_day(2);
 ANALYZE ev;
 SET partstrat.reference_time = '2026-01-02 23:00+00';
--- without a parent: every partitioned root (one here)
+-- without a parent: every parent with a maintenance policy (ev, once it
+-- has one)
+SELECT partstrat_snapshot_take();
+SELECT (partstrat_set_policy('ev', premake => 2)).parent;
+SELECT parent, premake, apply FROM partstrat_policies;
 SELECT partstrat_snapshot_take();
 SELECT load_day(3);
 ANALYZE ev;
@@ -138,9 +143,8 @@ SELECT count(*) AS lines_not_a_sample FROM regexp_split_to_table(partstrat_metri
 WHERE line <> '' AND line !~ '^# (HELP|TYPE) partstrat_[a-z_]+ '
   AND line !~ '^partstrat_[a-z_]+(\{([a-z]+="([^"\\\n]|\\.)*",?)+\})? -?[0-9.e+]+$';
 
--- partstrat.watch_policies_only: only parents with a maintenance policy
--- (none: scheduled maintenance is not installed in this test's script, or
--- no policy is set)
+-- partstrat.watch_policies_only: metrics only for parents with a
+-- maintenance policy (ev)
 SET partstrat.watch_policies_only = on;
 SELECT count(*) FROM partstrat_metrics WHERE labels ? 'parent';
 SELECT partstrat_snapshot_take();

@@ -91,7 +91,7 @@ ps_watch_define_gucs(void)
 							PGC_USERSET, GUC_UNIT_MIN,
 							NULL, NULL, NULL);
 	DefineCustomBoolVariable("partstrat.watch_policies_only",
-							 "Limit partstrat_snapshot_take() without a parent and partstrat_metrics to parents with a maintenance policy.",
+							 "Limit partstrat_metrics to parents with a maintenance policy.",
 							 "Off: every partitioned root the caller may read.  On: only those with an enabled policy in partstrat_policy (none while scheduled maintenance is not installed).",
 							 &ps_watch_policies_only,
 							 false,
@@ -610,9 +610,9 @@ ps_watch_snapshot_parent(Oid parent, TimestampTz now)
  *						   complete_proofs boolean DEFAULT true) -> bigint
  *
  * Store a snapshot of the parent given (any partitioned table the caller
- * may read), or of every partitioned root the caller may read; delete the
- * snapshots older than partstrat.snapshot_keep.  Returns the leaf rows
- * stored.
+ * may read), or of every parent with a maintenance policy the caller may
+ * read; delete the snapshots older than partstrat.snapshot_keep.  Returns
+ * the leaf rows stored.
  */
 Datum
 partstrat_snapshot_take(PG_FUNCTION_ARGS)
@@ -628,7 +628,7 @@ partstrat_snapshot_take(PG_FUNCTION_ARGS)
 		trees = list_make1(ps_open_tree(PG_GETARG_OID(0),
 										"partstrat_snapshot_take", 0));
 	else
-		trees = open_trees(ps_readable_roots());
+		trees = open_trees(with_policy(ps_readable_roots_all()));
 	PG_RETURN_INT64(take_snapshots(trees, now,
 								   PG_NARGS() < 2 || PG_ARGISNULL(1) ||
 								   PG_GETARG_BOOL(1)));

@@ -63,7 +63,6 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
     RAISE NOTICE '%: %', SQLSTATE, regexp_replace(SQLERRM, '_[0-9]{8}\M', '_YYYYMMDD', 'g');
 END $$;
-\echo :LAST_ERROR_SQLSTATE
 SELECT partstrat_set_policy('m_events', retention => '-1 day');
 \echo :LAST_ERROR_SQLSTATE
 SELECT partstrat_set_policy('m_events', retention => '0');

@@ -209,12 +209,14 @@ ps_advice_ddl_retention(Oid parentid, Interval *keep, bool concurrently,
 }
 
 PsAdviceDdl
-ps_advice_ddl_premake(Oid parentid, int count, const char *step)
+ps_advice_ddl_premake(Oid parentid, int count, const char *step,
+					  bool leave_default_rows)
 {
 	PsPremakeOptions o;
 
 	ps_premake_options_init(&o, parentid, count);
 	o.step = step;
+	o.leave_default_rows = leave_default_rows;
 	return run_generator(gen_premake, &o);
 }
 

@@ -34,6 +34,7 @@
 #include "utils/timestamp.h"
 
 #include "advise.h"
+#include "generators.h"
 #include "partstrat.h"
 #include "skew.h"
 
@@ -342,15 +343,15 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 	/* pg_partman's sets: its own premake (advise_partman.c) */
 	if (pm != NULL)
 		return;
+	/*
+	 * Beside a rescue_default: the script covers the rescued steps too but
+	 * leaves the ranges holding the DEFAULT's rows to the rescue, so that
+	 * both run, in either order.
+	 */
 	if (after > top)
-	{
-		a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d, step => %s) gives its script",
-								quote_literal_cstr(ps_root_qname(tree)), count,
-								quote_literal_cstr(psprintf(INT64_FORMAT, width)));
-		ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
-		return;
-	}
+		count = (int) Min((after - top) / width + count, PS_PREMAKE_MAX);
 	ps_set_ddl(a, "partstrat_ddl_premake",
 			   ps_advice_ddl_premake(tree->root, count,
-									 irregular ? psprintf(INT64_FORMAT, width) : NULL));
+									 irregular ? psprintf(INT64_FORMAT, width) : NULL,
+									 after > top));
 }

@@ -37,6 +37,7 @@
 
 #include "advise.h"
 #include "ddl_time.h"
+#include "generators.h"
 #include "partstrat.h"
 #include "skew.h"
 #include "timeaxis.h"
@@ -179,10 +180,12 @@ ddl_retention(AdviseCtx *ctx, Advice *a, bool concurrently)
 }
 
 static void
-ddl_premake(AdviseCtx *ctx, Advice *a, int count, const char *step)
+ddl_premake(AdviseCtx *ctx, Advice *a, int count, const char *step,
+			bool leave_default_rows)
 {
 	ps_set_ddl(a, "partstrat_ddl_premake",
-			   ps_advice_ddl_premake(ctx->tree->root, count, step));
+			   ps_advice_ddl_premake(ctx->tree->root, count, step,
+									 leave_default_rows));
 }
 
 static void
@@ -340,6 +343,44 @@ default_max_usec(AdviseCtx *ctx, int d, Oid typid, int64 *usec)
 	return !TIMESTAMP_NOT_FINITE(*usec);
 }
 
+/*
+ * The premake beside a rescue_default: the rescue's partitions will end at
+ * after_rescue; count more are due after them.  The script covers the
+ * rescued steps too but leaves out the ranges holding the DEFAULT's rows
+ * (the rescue creates those with their rows), so that both scripts of the
+ * one pass run, in either order.  pg_partman's run_maintenance() follows
+ * the rescue's children itself (advise_partman.c).
+ */
+static void
+premake_after_rescue(AdviseCtx *ctx, Advice *a, int newest,
+					 const TimeStep *st, Timestamp after_rescue, int rescued,
+					 int count, bool irregular)
+{
+	PsTree	   *tree = ctx->tree;
+	Oid			typid = tree->keys[0].typids[0];
+
+	ps_set_part(a, newest);
+	ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
+	ps_json_key_str(&a->evidence, "newest_ends_after_rescue", usec_text(after_rescue, typid));
+	ps_json_key_str(&a->evidence, "now", usec_text(ctx->now, TIMESTAMPTZOID));
+	ps_json_key_str(&a->evidence, "interval", st->adjective);
+	ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
+	ps_json_key_int(&a->evidence, "partitions_to_create", count);
+	ps_json_key_str(&a->evidence, "after", "rescue_default");
+	a->reason = psprintf("Once the rescue_default advice has moved the DEFAULT's rows into partitions of their own, the newest partition of %s will end at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partitions after it (the script leaves the ranges holding the DEFAULT's rows to the rescue, and runs before or after it).",
+						 get_rel_name(tree->root), usec_text(after_rescue, typid),
+						 (double) (after_rescue - ctx->now) / st->approx_usec,
+						 st->noun, ps_premake_min, count, st->adjective);
+	a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables and, per ATTACH, on the DEFAULT, which it scans",
+					   get_rel_name(tree->root));
+	if (ctx->partman != NULL)
+		return;
+	if (irregular)
+		ps_json_key_str(&a->evidence, "step", step_arg(st));
+	ddl_premake(ctx, a, Min(rescued + count, PS_PREMAKE_MAX),
+				irregular ? step_arg(st) : NULL, true);
+}
+
 void
 ps_advise_premake(AdviseCtx *ctx)
 {
@@ -351,6 +392,7 @@ ps_advise_premake(AdviseCtx *ctx)
 	Timestamp	want;
 	Timestamp	live_from;
 	int			count = 0;
+	int			rescued = 0;	/* steps the rescue's partitions may take */
 	int			fc_premake = 0;
 	int			fc_daily = 0;
 	double		left;
@@ -397,12 +439,11 @@ ps_advise_premake(AdviseCtx *ctx)
 		if (d >= 0 && ctx->taken[d] && ctx->skew->leaf_of[d] >= 0 &&
 			default_max_usec(ctx, d, typid, &def_hi))
 		{
-			while (after_rescue <= def_hi && count < 10000)
+			while (after_rescue <= def_hi && rescued < 10000)
 			{
 				after_rescue = step_add(&st, after_rescue, 1);
-				count++;
+				rescued++;
 			}
-			count = 0;
 		}
 	}
 	if (ctx->partman != NULL && after_rescue >= ctx->now)
@@ -446,30 +487,8 @@ ps_advise_premake(AdviseCtx *ctx)
 	a = ps_new_advice(ctx, ADV_PREMAKE, count);
 	if (after_rescue > hi)
 	{
-		/* its script can only be made once the rescue's partitions exist */
-		ps_set_part(a, newest);
-		ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
-		ps_json_key_str(&a->evidence, "newest_ends_after_rescue", usec_text(after_rescue, typid));
-		ps_json_key_str(&a->evidence, "now", usec_text(ctx->now, TIMESTAMPTZOID));
-		ps_json_key_str(&a->evidence, "interval", st.adjective);
-		ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
-		ps_json_key_int(&a->evidence, "partitions_to_create", count);
-		ps_json_key_str(&a->evidence, "after", "rescue_default");
-		a->reason = psprintf("Once the rescue_default advice has moved the DEFAULT's rows into partitions of their own, the newest partition of %s will end at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): then create %d more %s partitions.",
-							 get_rel_name(tree->root), usec_text(after_rescue, typid),
-							 (double) (after_rescue - ctx->now) / st.approx_usec,
-							 st.noun, ps_premake_min, count, st.adjective);
-		/* pg_partman's run_maintenance() follows them itself (advise_partman.c) */
-		if (ctx->partman == NULL)
-		{
-			a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d%s) gives its script",
-									quote_literal_cstr(ps_root_qname(tree)), count,
-									irregular ? psprintf(", step => %s",
-														 quote_literal_cstr(step_arg(&st))) : "");
-			ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
-		}
-		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables and, per ATTACH, on the DEFAULT, which it scans",
-						   get_rel_name(tree->root));
+		premake_after_rescue(ctx, a, newest, &st, after_rescue, rescued,
+							 count, irregular);
 		return;
 	}
 	ps_set_part(a, newest);
@@ -508,7 +527,7 @@ ps_advise_premake(AdviseCtx *ctx)
 							 "are rejected", count, st.adjective);
 	if (irregular)
 		ps_json_key_str(&a->evidence, "step", step_arg(&st));
-	ddl_premake(ctx, a, count, irregular ? step_arg(&st) : NULL);
+	ddl_premake(ctx, a, count, irregular ? step_arg(&st) : NULL, false);
 	{
 		int			d = ps_default_of(tree, -1);
 

@@ -101,6 +101,8 @@ typedef struct PsPremakeOptions
 	int			count;			/* 0 .. PS_PREMAKE_MAX */
 	const char *step;			/* NULL: inferred from the partitions */
 	int			lock_timeout_ms;
+	bool		leave_default_rows; /* leave ranges holding DEFAULT rows to
+									 * the rescue (else an ERROR) */
 } PsPremakeOptions;
 
 extern void ps_premake_options_init(PsPremakeOptions *o, Oid parentid,

@@ -833,15 +833,79 @@ group_axis(AdviseCtx *ctx, PsKey *key)
 	return axis;
 }
 
+/* A leaf's bounds on the merge's axis: epoch units read as time (scale). */
+static bool
+merge_bounds(AdviseCtx *ctx, int part, int64 scale, int64 *lo, int64 *hi)
+{
+	if (scale > 0)
+		return ps_epoch_bounds_usec(ctx, part, scale, lo, hi);
+	return part_bounds_usec(ctx->tree, part, lo, hi);
+}
+
+/*
+ * The step of a group's leaves: the most common one among the newest
+ * (newest_child_of), or for an epoch key among all its leaves, read as time.
+ */
+static TimeStep
+group_step(AdviseCtx *ctx, int g, const PsAxis *axis, int64 scale)
+{
+	TimeStep	st;
+	int64		hi_ignored;
+	bool		b1,
+				b2;
+	int			n,
+				i,
+				j,
+				best_votes = 0;
+	int		   *children;
+	TimeStep   *steps;
+
+	memset(&st, 0, sizeof(st));
+	if (scale <= 0)
+	{
+		(void) newest_child_of(ctx, g, *axis, &st, &hi_ignored, &b1, &b2);
+		return st;
+	}
+	children = ps_children_of(ctx->tree, g, &n);
+	steps = palloc0(sizeof(TimeStep) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		int64		lo,
+					hi;
+
+		if (merge_bounds(ctx, children[i], scale, &lo, &hi))
+			steps[i] = part_step(axis, lo, hi);
+	}
+	for (i = 0; i < n; i++)
+	{
+		int			votes = 0;
+
+		if (!steps[i].valid)
+			continue;
+		for (j = 0; j < n; j++)
+			if (steps[j].valid && same_step(&steps[i], &steps[j]))
+				votes++;
+		if (votes > best_votes)
+		{
+			best_votes = votes;
+			st = steps[i];
+		}
+	}
+	return st;
+}
+
 void
 ps_advise_merge(AdviseCtx *ctx)
 {
 	PsTree	   *tree = ctx->tree;
 	PsSkew	   *s = ctx->skew;
 	int			g;
+	/* an integer key holding epoch time: grouped by calendar unit too */
+	int64		root_scale = ps_epoch_scale(ctx);
 
 	for (g = -1; g < tree->nparts; g++)
 	{
+		int64		scale = g < 0 ? root_scale : 0;
 		PsKey	   *key;
 		int			n,
 					i,
@@ -871,7 +935,7 @@ ps_advise_merge(AdviseCtx *ctx)
 				nleaves++;
 		if (nleaves < ps_merge_min_leaves)
 			continue;
-		time = ps_key_is_time(key->typids[0]);
+		time = ps_key_is_time(key->typids[0]) || scale > 0;
 
 		/*
 		 * For time keys, weeks instead of months when the leaves are under a
@@ -885,21 +949,14 @@ ps_advise_merge(AdviseCtx *ctx)
 			bool		weekly = false;
 
 			axis = group_axis(ctx, key);
-			{
-				int64		hi_ignored;
-				bool		b1,
-							b2;
-
-				(void) newest_child_of(ctx, g, axis, &group_st, &hi_ignored,
-									   &b1, &b2);
-			}
+			group_st = group_step(ctx, g, &axis, scale);
 			for (i = 0; i < n; i++)
 			{
 				int64		lo,
 							hi;
 				int			m;
 
-				if (!part_bounds_usec(tree, children[i], &lo, &hi))
+				if (!merge_bounds(ctx, children[i], scale, &lo, &hi))
 					continue;
 				if (hi - lo >= 7 * USECS_PER_DAY)
 					narrow = false;
@@ -950,7 +1007,7 @@ ps_advise_merge(AdviseCtx *ctx)
 				int64		lo,
 							hi;
 
-				kind = part_bounds_usec(tree, ci, &lo, &hi) ?
+				kind = merge_bounds(ctx, ci, scale, &lo, &hi) ?
 					leaf_unit(&axis, lo, hi, fine, &group_st) : MU_NONE;
 				if (kind == MU_NONE)
 					candidate = false;

@@ -359,8 +359,8 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 /*
  * ps_epoch_scale -- units per second of the root's key when it holds epoch
  * time as this file reads it (pg_partman's epoch setting; else every
- * finite bound between 2000 and 2100 in seconds or in milliseconds), else
- * 0.  The merge groups such a set by calendar unit (advise_time.c).
+ * finite bound between 2000 and 2100 in seconds or in milliseconds, and
+ * every width whole hours), else 0.  The merge groups such a set by calendar unit (advise_time.c).
  */
 int64
 ps_epoch_scale(AdviseCtx *ctx)
@@ -374,7 +374,8 @@ ps_epoch_scale(AdviseCtx *ctx)
 				nb = 0;
 	int		   *children;
 	int64	   *lo,
-			   *hi;
+			   *hi,
+				scale;
 
 	if (key->strategy != PS_STRATEGY_RANGE || key->nkeys != 1 ||
 		(typid != INT2OID && typid != INT4OID && typid != INT8OID))
@@ -397,8 +398,13 @@ ps_epoch_scale(AdviseCtx *ctx)
 	}
 	if (nb < 2)
 		return 0;
-	return bounds_fit(lo, hi, nb, 1) ? 1 :
+	scale = bounds_fit(lo, hi, nb, 1) ? 1 :
 		bounds_fit(lo, hi, nb, 1000) ? 1000 : 0;
+	/* as for premake: widths of whole hours, else ids that look like time */
+	for (i = 0; i < nb && scale > 0; i++)
+		if ((hi[i] - lo[i]) % (SECS_PER_HOUR * scale) != 0)
+			scale = 0;
+	return scale;
 }
 
 /*

@@ -251,6 +251,33 @@ SELECT r, (SELECT count(*) FROM hrp WHERE a <> 1 AND tableoid = format('hrp_%s',
        (SELECT count(*) FROM hrp_new WHERE tableoid = format('hrp_new_rest_p%s', r)::regclass) AS new_rows
 FROM generate_series(0, 3) r;
 DROP TABLE hrp, hrp_new;
+-- a heavy value of a three-column key whose rows all share the other key
+-- columns: hashing on them would not split it (every row in one
+-- sub-partition, predicted an equal share each): the predicted rows of
+-- every proposed partition are what it gets
+CREATE TABLE hrp3 (b text, a int, c date, v text) PARTITION BY HASH (b, a q_int4_hash_ops, c);
+SELECT format('CREATE TABLE hrp3_%s PARTITION OF hrp3 FOR VALUES WITH (modulus 3, remainder %s)', r, r)
+FROM generate_series(0, 2) r \gexec
+INSERT INTO hrp3 SELECT 'k', 7, date '2026-01-01', repeat('p', 100) FROM generate_series(1, 20000) g;
+INSERT INTO hrp3 SELECT 'y' || g % 7, g % 1000, date '2026-01-01' + g % 5, repeat('p', 100)
+FROM generate_series(1, 8000) g;
+ANALYZE hrp3;
+SELECT action, partitions FROM partstrat_advise('hrp3', 262144) ORDER BY priority;
+CREATE TEMP TABLE hrp3_ddl AS SELECT ddl FROM partstrat_advise('hrp3', 262144) WHERE action = 'repartition';
+\set ECHO none
+\o /dev/null
+SELECT ddl FROM hrp3_ddl \gexec
+\o
+\set ECHO all
+INSERT INTO hrp3_new SELECT * FROM hrp3;
+SELECT m[1] AS partition, m[2]::int AS predicted, r.n AS rows,
+       r.n BETWEEN m[2]::int * 0.8 AND m[2]::int * 1.25 AS as_predicted
+FROM hrp3_ddl a, regexp_split_to_table(a.ddl, E'\n') line,
+     regexp_match(line, 'CREATE TABLE ps_quiet\.(\S+) .*-- predicted rows: (\d+)') m,
+     LATERAL (SELECT count(*) AS n FROM hrp3_new WHERE tableoid = ('ps_quiet.' || m[1])::regclass) r
+WHERE m IS NOT NULL
+ORDER BY 1;
+DROP TABLE hrp3, hrp3_new, hrp3_ddl;
 DROP OPERATOR FAMILY q_int4_hash_ops USING hash;
 DROP FUNCTION q_hash_int4(int4, int8);
 

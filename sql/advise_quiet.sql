@@ -178,6 +178,12 @@ FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'sd
 RESET TimeZone;
 SELECT count(*) AS rows_after, sum(id) AS ids_after,
        count(*) FILTER (WHERE tableoid = 'sdp_default'::regclass) AS in_default FROM sdp;
+-- the rescued month is sub-partitioned like the others, its rows in its
+-- partitions, and no constraint of the scripts is left
+SELECT t.relid::regclass AS partition, t.isleaf, (SELECT count(*) FROM sdp WHERE tableoid = t.relid) AS rows
+FROM pg_partition_tree('sdp_202605') t ORDER BY 1::text;
+SELECT count(*) AS script_constraints_left FROM pg_constraint c, pg_partition_tree('sdp') t
+WHERE c.conrelid = t.relid AND c.conname LIKE 'partstrat%';
 ANALYZE sdp;
 SELECT action FROM partstrat_advise('sdp');
 DROP TABLE sdp, sdp_scripts;

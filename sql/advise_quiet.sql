@@ -115,6 +115,21 @@ INSERT INTO nk VALUES (1, 150);
 ANALYZE nk;
 SELECT action, partitions FROM partstrat_advise('nk');
 DROP TABLE nk;
+-- a time key: NULLs and infinities, which no range partition can hold
+-- either (the rescue's script would create nothing)
+CREATE TABLE nkt (id int, ts timestamptz) PARTITION BY RANGE (ts);
+CREATE TABLE nkt_0 PARTITION OF nkt FOR VALUES FROM ('2026-03-01 00:00+00') TO ('2026-04-01 00:00+00');
+CREATE TABLE nkt_1 PARTITION OF nkt FOR VALUES FROM ('2026-04-01 00:00+00') TO ('2026-05-01 00:00+00');
+CREATE TABLE nkt_2 PARTITION OF nkt FOR VALUES FROM ('2026-05-01 00:00+00') TO ('2026-06-01 00:00+00');
+CREATE TABLE nkt_3 PARTITION OF nkt FOR VALUES FROM ('2026-06-01 00:00+00') TO ('2026-07-01 00:00+00');
+CREATE TABLE nkt_default PARTITION OF nkt DEFAULT;
+INSERT INTO nkt SELECT g, timestamptz '2026-03-01 00:00+00' + (g % 20) * interval '1 day' FROM generate_series(1, 500) g;
+INSERT INTO nkt SELECT g, NULL FROM generate_series(1, 40) g;
+INSERT INTO nkt SELECT g, 'infinity' FROM generate_series(1, 3) g;
+INSERT INTO nkt SELECT g, '-infinity' FROM generate_series(1, 2) g;
+ANALYZE nkt;
+SELECT * FROM advice('nkt');
+DROP TABLE nkt;
 
 ------------------------------------------------------------------------
 -- a DEFAULT holding rows of past and future months and premake due: both

@@ -221,11 +221,12 @@ ps_advice_ddl_premake(Oid parentid, int count, const char *step,
 }
 
 PsAdviceDdl
-ps_advice_ddl_rescue_range(Oid parentid)
+ps_advice_ddl_rescue_range(Oid parentid, int *ntargets)
 {
 	PsRescueOptions o;
 
 	ps_rescue_options_init(&o, parentid);
+	o.ntargets = ntargets;
 	o.batch_rows = PS_ADVICE_BATCH_ROWS;
 	return run_generator(gen_rescue_range, &o);
 }

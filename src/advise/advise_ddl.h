@@ -70,7 +70,7 @@ extern PsAdviceDdl ps_advice_ddl_premake(Oid parentid, int count,
 										 bool leave_default_rows);
 
 /* partstrat_ddl_rescue_default(parent): range parents */
-extern PsAdviceDdl ps_advice_ddl_rescue_range(Oid parentid);
+extern PsAdviceDdl ps_advice_ddl_rescue_range(Oid parentid, int *ntargets);
 
 /* partstrat_ddl_guard_default(parent): range and list parents */
 extern PsAdviceDdl ps_advice_ddl_guard(Oid parentid);

@@ -406,6 +406,8 @@ ps_ddl_rescue_default(const PsRescueOptions *o)
 	targets = find_targets(tl, def, &ntargets);
 	staying = count_targets(tl, def, targets, ntargets);
 	ps_spi_finish_as_owner(&ao);
+	if (o->ntargets)
+		*o->ntargets = ntargets;
 
 	names = ps_script_begin("names", lock_ms, true);
 	ps_timeline_name_pieces(tl, names, targets, ntargets);

@@ -117,6 +117,8 @@ typedef struct PsRescueOptions
 	int			batch_rows;		/* >= 1 */
 	const char *step;			/* NULL: inferred from the siblings */
 	int			lock_timeout_ms;
+	int		   *ntargets;		/* not NULL: set to the new partitions'
+								 * number (0: only NULL or infinite keys) */
 } PsRescueOptions;
 
 extern void ps_rescue_options_init(PsRescueOptions *o, Oid parentid);

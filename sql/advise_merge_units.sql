@@ -50,6 +50,31 @@ ORDER BY i.inhparent::regclass::text, 1;
 -- a second pass: nothing left to merge
 SELECT count(*) FROM partstrat_advise('mu_m', 262144) WHERE action = 'merge';
 SELECT count(*) FROM partstrat_advise('mu_q', 262144) WHERE action = 'merge';
+-- an epoch set (bigint seconds), daily leaves 2026-04-20 to 2026-05-24: the
+-- same calendar units read as time (weeks here, a month of them being over
+-- the target), never the current week, never the premade days
+CREATE TABLE mu_e (t bigint NOT NULL, v int) PARTITION BY RANGE (t);
+SELECT format('CREATE TABLE %I PARTITION OF mu_e FOR VALUES FROM (%s) TO (%s)',
+              'mu_e_' || to_char(d, 'YYYYMMDD'), extract(epoch FROM d)::bigint,
+              extract(epoch FROM d + interval '1 day')::bigint)
+FROM generate_series('2026-04-20 00:00+00'::timestamptz, '2026-05-24 00:00+00', '1 day') d \gexec
+INSERT INTO mu_e SELECT extract(epoch FROM '2026-04-20 00:00+00'::timestamptz)::bigint + g * 600, g
+FROM generate_series(0, 3700) g;
+ANALYZE mu_e;
+SELECT evidence->>'unit' AS unit, to_timestamp((evidence->>'from')::bigint) AS from_,
+       to_timestamp((evidence->>'to')::bigint) AS to_, (evidence->>'leaves')::int AS leaves
+FROM partstrat_advise('mu_e', 65536) WHERE action = 'merge'
+ORDER BY (evidence->>'from')::bigint;
+CREATE TEMP TABLE mu_e_before AS SELECT count(*) AS n, sum(v) AS s FROM mu_e;
+\set ECHO none
+\o /dev/null
+SELECT ddl FROM partstrat_advise('mu_e', 65536) WHERE action = 'merge' \gexec
+\o
+\set ECHO all
+SELECT b.n = a.n AND b.s = a.s AS same_rows
+FROM mu_e_before b, (SELECT count(*) AS n, sum(v) AS s FROM mu_e) a;
+SELECT count(*) FROM partstrat_advise('mu_e', 65536) WHERE action = 'merge';
+DROP TABLE mu_e;
 RESET partstrat.reference_time;
 RESET partstrat.merge_min_leaves;
 RESET TimeZone;

@@ -115,11 +115,27 @@ INSERT INTO nk VALUES (1, 150);
 ANALYZE nk;
 SELECT action, partitions FROM partstrat_advise('nk');
 DROP TABLE nk;
+-- a time key: NULLs and infinities, which no range partition can hold
+-- either (the rescue's script would create nothing)
+CREATE TABLE nkt (id int, ts timestamptz) PARTITION BY RANGE (ts);
+CREATE TABLE nkt_0 PARTITION OF nkt FOR VALUES FROM ('2026-03-01 00:00+00') TO ('2026-04-01 00:00+00');
+CREATE TABLE nkt_1 PARTITION OF nkt FOR VALUES FROM ('2026-04-01 00:00+00') TO ('2026-05-01 00:00+00');
+CREATE TABLE nkt_2 PARTITION OF nkt FOR VALUES FROM ('2026-05-01 00:00+00') TO ('2026-06-01 00:00+00');
+CREATE TABLE nkt_3 PARTITION OF nkt FOR VALUES FROM ('2026-06-01 00:00+00') TO ('2026-07-01 00:00+00');
+CREATE TABLE nkt_default PARTITION OF nkt DEFAULT;
+INSERT INTO nkt SELECT g, timestamptz '2026-03-01 00:00+00' + (g % 20) * interval '1 day' FROM generate_series(1, 500) g;
+INSERT INTO nkt SELECT g, NULL FROM generate_series(1, 40) g;
+INSERT INTO nkt SELECT g, 'infinity' FROM generate_series(1, 3) g;
+INSERT INTO nkt SELECT g, '-infinity' FROM generate_series(1, 2) g;
+ANALYZE nkt;
+SELECT * FROM advice('nkt');
+DROP TABLE nkt;
 
 ------------------------------------------------------------------------
--- a DEFAULT holding this month's rows and premake due: both in one pass,
--- the rescue first, the premake after it (its script follows the rescue's
--- partitions)
+-- a DEFAULT holding rows of past and future months and premake due: both
+-- in one pass, each with its script; the premake leaves the months holding
+-- the DEFAULT's rows to the rescue and fills the others, so that the two
+-- scripts of the one pass run in priority order, or in the other order
 ------------------------------------------------------------------------
 CREATE TABLE dp (id int, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
 SELECT format('CREATE TABLE %I PARTITION OF dp FOR VALUES FROM (%L) TO (%L)', 'dp_' || to_char(m, 'YYYYMM'),
@@ -128,28 +144,100 @@ FROM generate_series(date '2025-10-01', date '2026-01-01', interval '1 month') m
 CREATE TABLE dp_default PARTITION OF dp DEFAULT;
 INSERT INTO dp SELECT g, timestamptz '2025-10-01 00:00+00' + (g % 170) * interval '1 day'
 FROM generate_series(1, 1700) g;
+-- rows of May, none of April: the rescue leaves April a gap
+INSERT INTO dp SELECT g, timestamptz '2026-05-10 00:00+00' FROM generate_series(1701, 1710) g;
 ANALYZE dp;
 SELECT priority, action, ddl IS NOT NULL AS has_ddl, evidence->>'ddl_error' AS ddl_error
 FROM partstrat_advise('dp') ORDER BY priority;
-SELECT count(*) AS rows_before FROM dp;
--- the two scripts, in priority order (their text is tested elsewhere)
+SELECT count(*) AS rows_before, sum(id) AS ids_before FROM dp;
+-- the scripts of the one pass, run in priority order (their text is tested
+-- elsewhere)
+CREATE TEMP TABLE dp_scripts AS SELECT priority, ddl FROM partstrat_advise('dp') WHERE ddl IS NOT NULL;
 \set ECHO none
 \o /dev/null
-SELECT ddl FROM partstrat_advise('dp') WHERE action = 'rescue_default' \gexec
-SELECT partstrat_ddl_premake('ps_quiet.dp', (SELECT (evidence->>'partitions_to_create')::int
-       FROM partstrat_advise('dp') WHERE action = 'premake')) AS script \gset
-\o results/advise_quiet_premake.sql
-\qecho :script
-\o /dev/null
-\i results/advise_quiet_premake.sql
+SELECT ddl FROM dp_scripts ORDER BY priority \gexec
 \o
 \set ECHO all
-SELECT string_agg(c.relname, ', ' ORDER BY c.relname) AS partitions
+SET TimeZone = 'UTC';
+SELECT string_agg(c.relname || ' ' || pg_get_expr(c.relpartbound, c.oid), E'\n' ORDER BY c.relname) AS partitions
 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'dp'::regclass;
-SELECT count(*) AS rows_after, count(*) FILTER (WHERE tableoid = 'dp_default'::regclass) AS in_default FROM dp;
+RESET TimeZone;
+SELECT count(*) AS rows_after, sum(id) AS ids_after,
+       count(*) FILTER (WHERE tableoid = 'dp_default'::regclass) AS in_default FROM dp;
 ANALYZE dp;
 SELECT action FROM partstrat_advise('dp');
-DROP TABLE dp;
+DROP TABLE dp, dp_scripts;
+-- a sub-partitioned root, the scripts run in the other order
+CREATE TABLE sdp (id int, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
+SELECT format('CREATE TABLE %I PARTITION OF sdp FOR VALUES FROM (%L) TO (%L) PARTITION BY HASH (id)', 'sdp_' || to_char(m, 'YYYYMM'),
+              to_char(m, 'YYYY-MM-DD 00:00+00'), to_char(m + interval '1 month', 'YYYY-MM-DD 00:00+00'))
+FROM generate_series(date '2025-12-01', date '2026-03-01', interval '1 month') m \gexec
+SELECT format('CREATE TABLE %I PARTITION OF %I FOR VALUES WITH (MODULUS 2, REMAINDER %s)', 'sdp_' || to_char(m, 'YYYYMM') || '_h' || r,
+              'sdp_' || to_char(m, 'YYYYMM'), r)
+FROM generate_series(date '2025-12-01', date '2026-03-01', interval '1 month') m, generate_series(0, 1) r \gexec
+CREATE TABLE sdp_default PARTITION OF sdp DEFAULT;
+INSERT INTO sdp SELECT g, timestamptz '2025-12-01 00:00+00' + (g % 100) * interval '1 day' FROM generate_series(1, 1000) g;
+INSERT INTO sdp SELECT g, timestamptz '2026-05-10 00:00+00' FROM generate_series(1001, 1010) g;
+ANALYZE sdp;
+SELECT priority, action, ddl IS NOT NULL AS has_ddl, evidence->>'ddl_error' AS ddl_error
+FROM partstrat_advise('sdp') ORDER BY priority;
+CREATE TEMP TABLE sdp_scripts AS SELECT priority, ddl FROM partstrat_advise('sdp') WHERE ddl IS NOT NULL;
+\set ECHO none
+\o /dev/null
+SELECT ddl FROM sdp_scripts ORDER BY priority DESC \gexec
+\o
+\set ECHO all
+SET TimeZone = 'UTC';
+SELECT string_agg(c.relname || ' ' || c.relkind::text || ' ' || pg_get_expr(c.relpartbound, c.oid), E'\n' ORDER BY c.relname) AS partitions
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'sdp'::regclass;
+RESET TimeZone;
+SELECT count(*) AS rows_after, sum(id) AS ids_after,
+       count(*) FILTER (WHERE tableoid = 'sdp_default'::regclass) AS in_default FROM sdp;
+-- the rescued month is sub-partitioned like the others, its rows in its
+-- partitions, and no constraint of the scripts is left
+SELECT t.relid::regclass AS partition, t.isleaf, (SELECT count(*) FROM sdp WHERE tableoid = t.relid) AS rows
+FROM pg_partition_tree('sdp_202605') t ORDER BY 1::text;
+SELECT count(*) AS script_constraints_left FROM pg_constraint c, pg_partition_tree('sdp') t
+WHERE c.conrelid = t.relid AND c.conname LIKE 'partstrat%';
+ANALYZE sdp;
+SELECT action FROM partstrat_advise('sdp');
+DROP TABLE sdp, sdp_scripts;
+
+-- an epoch set (seconds), days with rows in the DEFAULT and days without:
+-- the premake makes the days between, the rescue those with rows
+SET partstrat.premake_min = 6;
+CREATE TABLE edp (id bigint, t bigint NOT NULL) PARTITION BY RANGE (t);
+SELECT format('CREATE TABLE %I PARTITION OF edp FOR VALUES FROM (%s) TO (%s)', 'edp_' || to_char(d, 'YYYYMMDD'),
+              extract(epoch FROM d)::bigint, extract(epoch FROM d + interval '1 day')::bigint)
+FROM generate_series('2026-03-10 00:00+00'::timestamptz, '2026-03-20 00:00+00', '1 day') d \gexec
+CREATE TABLE edp_default PARTITION OF edp DEFAULT;
+INSERT INTO edp SELECT g, extract(epoch FROM '2026-03-10 00:00+00'::timestamptz)::bigint + g * 100
+FROM generate_series(0, 9000) g;
+INSERT INTO edp SELECT g, extract(epoch FROM d)::bigint FROM generate_series(9001, 9010) g,
+  unnest(ARRAY['2026-03-22 12:00+00', '2026-03-24 12:00+00']::timestamptz[]) d;
+ANALYZE edp;
+SELECT priority, action, ddl IS NOT NULL AS has_ddl, evidence->>'ddl_error' AS ddl_error
+FROM partstrat_advise('edp') ORDER BY priority;
+SELECT count(*) AS rows_before, sum(id) AS ids_before FROM edp;
+CREATE TEMP TABLE edp_scripts AS SELECT priority, ddl FROM partstrat_advise('edp') WHERE ddl IS NOT NULL;
+\set ECHO none
+\o /dev/null
+SELECT ddl FROM edp_scripts ORDER BY priority \gexec
+\o
+\set ECHO all
+SELECT to_timestamp(lo) AT TIME ZONE 'UTC' AS from_, (hi - lo) / 3600 AS hours
+FROM (SELECT (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''?(\d+)''?\) TO \(''?(\d+)''?\)'))[1]::bigint AS lo,
+             (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''?(\d+)''?\) TO \(''?(\d+)''?\)'))[2]::bigint AS hi
+      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'edp'::regclass) b
+WHERE lo >= extract(epoch FROM '2026-03-20 00:00+00'::timestamptz)
+ORDER BY 1;
+SELECT count(*) AS rows_after, sum(id) AS ids_after,
+       count(*) FILTER (WHERE tableoid = 'edp_default'::regclass) AS in_default FROM edp;
+ANALYZE edp;
+SELECT action FROM partstrat_advise('edp');
+DROP TABLE edp, edp_scripts;
+RESET partstrat.premake_min;
 
 ------------------------------------------------------------------------
 -- repartition of a multi-column hash key with a custom operator class:
@@ -184,6 +272,33 @@ SELECT r, (SELECT count(*) FROM hrp WHERE a <> 1 AND tableoid = format('hrp_%s',
        (SELECT count(*) FROM hrp_new WHERE tableoid = format('hrp_new_rest_p%s', r)::regclass) AS new_rows
 FROM generate_series(0, 3) r;
 DROP TABLE hrp, hrp_new;
+-- a heavy value of a three-column key whose rows all share the other key
+-- columns: hashing on them would not split it (every row in one
+-- sub-partition, predicted an equal share each): the predicted rows of
+-- every proposed partition are what it gets
+CREATE TABLE hrp3 (b text, a int, c date, v text) PARTITION BY HASH (b, a q_int4_hash_ops, c);
+SELECT format('CREATE TABLE hrp3_%s PARTITION OF hrp3 FOR VALUES WITH (modulus 3, remainder %s)', r, r)
+FROM generate_series(0, 2) r \gexec
+INSERT INTO hrp3 SELECT 'k', 7, date '2026-01-01', repeat('p', 100) FROM generate_series(1, 20000) g;
+INSERT INTO hrp3 SELECT 'y' || g % 7, g % 1000, date '2026-01-01' + g % 5, repeat('p', 100)
+FROM generate_series(1, 8000) g;
+ANALYZE hrp3;
+SELECT action, partitions FROM partstrat_advise('hrp3', 262144) ORDER BY priority;
+CREATE TEMP TABLE hrp3_ddl AS SELECT ddl FROM partstrat_advise('hrp3', 262144) WHERE action = 'repartition';
+\set ECHO none
+\o /dev/null
+SELECT ddl FROM hrp3_ddl \gexec
+\o
+\set ECHO all
+INSERT INTO hrp3_new SELECT * FROM hrp3;
+SELECT m[1] AS partition, m[2]::int AS predicted, r.n AS rows,
+       r.n BETWEEN m[2]::int * 0.8 AND m[2]::int * 1.25 AS as_predicted
+FROM hrp3_ddl a, regexp_split_to_table(a.ddl, E'\n') line,
+     regexp_match(line, 'CREATE TABLE ps_quiet\.(\S+) .*-- predicted rows: (\d+)') m,
+     LATERAL (SELECT count(*) AS n FROM hrp3_new WHERE tableoid = ('ps_quiet.' || m[1])::regclass) r
+WHERE m IS NOT NULL
+ORDER BY 1;
+DROP TABLE hrp3, hrp3_new, hrp3_ddl;
 DROP OPERATOR FAMILY q_int4_hash_ops USING hash;
 DROP FUNCTION q_hash_int4(int4, int8);
 

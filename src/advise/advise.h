@@ -147,6 +147,9 @@ extern void ps_advise_merge(AdviseCtx *ctx);
 
 /* advise_epoch.c */
 extern void ps_advise_premake_epoch(AdviseCtx *ctx);
+extern int64 ps_epoch_scale(AdviseCtx *ctx);
+extern bool ps_epoch_bounds_usec(AdviseCtx *ctx, int part, int64 scale,
+								 int64 *lo, int64 *hi);
 
 /* advise_layout.c */
 extern void ps_advise_split_repartition(AdviseCtx *ctx);

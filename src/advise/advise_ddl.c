@@ -209,21 +209,24 @@ ps_advice_ddl_retention(Oid parentid, Interval *keep, bool concurrently,
 }
 
 PsAdviceDdl
-ps_advice_ddl_premake(Oid parentid, int count, const char *step)
+ps_advice_ddl_premake(Oid parentid, int count, const char *step,
+					  bool leave_default_rows)
 {
 	PsPremakeOptions o;
 
 	ps_premake_options_init(&o, parentid, count);
 	o.step = step;
+	o.leave_default_rows = leave_default_rows;
 	return run_generator(gen_premake, &o);
 }
 
 PsAdviceDdl
-ps_advice_ddl_rescue_range(Oid parentid)
+ps_advice_ddl_rescue_range(Oid parentid, int *ntargets)
 {
 	PsRescueOptions o;
 
 	ps_rescue_options_init(&o, parentid);
+	o.ntargets = ntargets;
 	o.batch_rows = PS_ADVICE_BATCH_ROWS;
 	return run_generator(gen_rescue_range, &o);
 }

@@ -60,12 +60,17 @@ extern PsAdviceDdl ps_advice_ddl_retention(Oid parentid, Interval *keep,
 										   bool concurrently,
 										   TimestampTz as_of);
 
-/* partstrat_ddl_premake(parent, count, step) (step NULL: inferred) */
+/*
+ * partstrat_ddl_premake(parent, count, step) (step NULL: inferred);
+ * leave_default_rows: ranges holding rows of the DEFAULT are left to the
+ * rescue_default script (count then includes them)
+ */
 extern PsAdviceDdl ps_advice_ddl_premake(Oid parentid, int count,
-										 const char *step);
+										 const char *step,
+										 bool leave_default_rows);
 
 /* partstrat_ddl_rescue_default(parent): range parents */
-extern PsAdviceDdl ps_advice_ddl_rescue_range(Oid parentid);
+extern PsAdviceDdl ps_advice_ddl_rescue_range(Oid parentid, int *ntargets);
 
 /* partstrat_ddl_guard_default(parent): range and list parents */
 extern PsAdviceDdl ps_advice_ddl_guard(Oid parentid);

@@ -43,12 +43,6 @@ group_relid(PsTree *tree, int g)
 	return g < 0 ? tree->root : tree->parts[g].relid;
 }
 
-static void
-ddl_rescue_default(AdviseCtx *ctx, Advice *a, int g)
-{
-	ps_set_ddl(a, "partstrat_ddl_rescue_default",
-			   ps_advice_ddl_rescue_range(group_relid(ctx->tree, g)));
-}
 
 static void
 ddl_guard_default(AdviseCtx *ctx, Advice *a, int g)
@@ -298,13 +292,20 @@ advise_range_rescue(AdviseCtx *ctx, int g, int d)
 	PsLeafSkew *l = &s->leaves[s->leaf_of[d]];
 	PsKeyStats *ks = ps_skew_keystats(s, s->leaf_of[d]);
 	Advice	   *a;
+	PsAdviceDdl ddl;
+	int			ntargets = -1;
 
 	/*
-	 * Rows whose key is NULL: no range partition can hold them, and there
-	 * is nothing to do about them but to know it: no action.
+	 * Rows whose key is NULL (or infinite, for time): no range partition
+	 * can hold them, and there is nothing to do about them but to know it:
+	 * no action.  The statistics say it of NULLs; the generator, which
+	 * looks for the rows it can move, says it of both.
 	 */
 	if (ks->found && ks->null_frac >= 0.999 &&
 		!(l->flags & PS_FLAG_STALE_STATS))
+		return;
+	ddl = ps_advice_ddl_rescue_range(group_relid(tree, g), &ntargets);
+	if (ddl.ddl != NULL && ntargets == 0)
 		return;
 
 	a = ps_new_advice(ctx, ADV_RESCUE_DEFAULT, l->rows);
@@ -330,7 +331,7 @@ advise_range_rescue(AdviseCtx *ctx, int g, int d)
 	if (!s->stats_readable)
 		ps_json_key_str(&a->evidence, "pg_stats", "no access: key range not shown");
 	a->reason = ps_finish_reason(ctx, a, a->reason);
-	ddl_rescue_default(ctx, a, g);
+	ps_set_ddl(a, "partstrat_ddl_rescue_default", ddl);
 	a->rows_moved = l->rows;
 	a->lock = psprintf("one transaction per new partition: SHARE on %s and SHARE ROW EXCLUSIVE on %s while its rows move (reads go on; writes wait), then ACCESS EXCLUSIVE on %s for the ATTACH, which scans it",
 					   ps_part_name(tree, g), dp->relname, dp->relname);

@@ -34,6 +34,7 @@
 #include "utils/timestamp.h"
 
 #include "advise.h"
+#include "generators.h"
 #include "partstrat.h"
 #include "skew.h"
 
@@ -342,15 +343,88 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 	/* pg_partman's sets: its own premake (advise_partman.c) */
 	if (pm != NULL)
 		return;
+	/*
+	 * Beside a rescue_default: the script covers the rescued steps too but
+	 * leaves the ranges holding the DEFAULT's rows to the rescue, so that
+	 * both run, in either order.
+	 */
 	if (after > top)
-	{
-		a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d, step => %s) gives its script",
-								quote_literal_cstr(ps_root_qname(tree)), count,
-								quote_literal_cstr(psprintf(INT64_FORMAT, width)));
-		ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
-		return;
-	}
+		count = (int) Min((after - top) / width + count, PS_PREMAKE_MAX);
 	ps_set_ddl(a, "partstrat_ddl_premake",
 			   ps_advice_ddl_premake(tree->root, count,
-									 irregular ? psprintf(INT64_FORMAT, width) : NULL));
+									 irregular ? psprintf(INT64_FORMAT, width) : NULL,
+									 after > top));
+}
+
+/*
+ * ps_epoch_scale -- units per second of the root's key when it holds epoch
+ * time as this file reads it (pg_partman's epoch setting; else every
+ * finite bound between 2000 and 2100 in seconds or in milliseconds, and
+ * every width whole hours), else 0.  The merge groups such a set by calendar unit (advise_time.c).
+ */
+int64
+ps_epoch_scale(AdviseCtx *ctx)
+{
+	PsTree	   *tree = ctx->tree;
+	PsKey	   *key = &tree->keys[0];
+	Oid			typid = key->typids[0];
+	PsPartman  *pm = ctx->partman;
+	int			n,
+				i,
+				nb = 0;
+	int		   *children;
+	int64	   *lo,
+			   *hi,
+				scale;
+
+	if (key->strategy != PS_STRATEGY_RANGE || key->nkeys != 1 ||
+		(typid != INT2OID && typid != INT4OID && typid != INT8OID))
+		return 0;
+	if (pm != NULL)
+		return pm->unreadable ? 0 : partman_scale(pm->epoch);
+	children = ps_children_of(tree, -1, &n);
+	lo = palloc(sizeof(int64) * Max(n, 1));
+	hi = palloc(sizeof(int64) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		PsPartition *p = &tree->parts[children[i]];
+
+		if (p->is_default || p->detach_pending)
+			continue;
+		if (!int_bound(&p->range_from[0], typid, &lo[nb]) ||
+			!int_bound(&p->range_to[0], typid, &hi[nb]))
+			continue;
+		nb++;
+	}
+	if (nb < 2)
+		return 0;
+	scale = bounds_fit(lo, hi, nb, 1) ? 1 :
+		bounds_fit(lo, hi, nb, 1000) ? 1000 : 0;
+	/* as for premake: widths of whole hours, else ids that look like time */
+	for (i = 0; i < nb && scale > 0; i++)
+		if ((hi[i] - lo[i]) % (SECS_PER_HOUR * scale) != 0)
+			scale = 0;
+	return scale;
+}
+
+/*
+ * ps_epoch_bounds_usec -- a partition's bounds of an epoch key (scale
+ * units per second) as microseconds since 2000-01-01 UTC, or false.
+ */
+bool
+ps_epoch_bounds_usec(AdviseCtx *ctx, int part, int64 scale, int64 *lo,
+					 int64 *hi)
+{
+	PsPartition *p = &ctx->tree->parts[part];
+	Oid			typid = ctx->tree->keys[p->key_index].typids[0];
+	int64		a,
+				b;
+
+	if (p->is_default || p->range_from == NULL || scale <= 0 ||
+		!int_bound(&p->range_from[0], typid, &a) ||
+		!int_bound(&p->range_to[0], typid, &b))
+		return false;
+	*lo = epoch_to_ts(a, scale);
+	*hi = epoch_to_ts(b, scale);
+	return true;
 }

@@ -84,11 +84,36 @@ next_pow2(int n)
 }
 
 /*
+ * Could one value (or NULL) of this column hold half of the whale's rows?
+ * Then hashing on it splits the whale little or not at all (a column
+ * constant within the value, such as another column of the key always
+ * given with it): its most common value's share, or its NULLs', of the
+ * leaf's rows is more than half of the whale.
+ */
+static bool
+one_value_holds_half(HeapTuple stup, int64 leaf_rows, int64 whale_rows)
+{
+	AttStatsSlot sslot;
+	double		top = ((Form_pg_statistic) GETSTRUCT(stup))->stanullfrac;
+
+	if (get_attstatsslot(&sslot, stup, STATISTIC_KIND_MCV, InvalidOid,
+						 ATTSTATSSLOT_NUMBERS))
+	{
+		if (sslot.nnumbers > 0 && sslot.numbers[0] > top)
+			top = sslot.numbers[0];
+		free_attstatsslot(&sslot);
+	}
+	return top * Max(leaf_rows, 0) > 0.5 * whale_rows;
+}
+
+/*
  * The column of a leaf, other than the key, with the most distinct values
- * in its statistics and a hash opclass: what a whale is sub-partitioned by.
+ * in its statistics and a hash opclass, and no value holding half of the
+ * whale (whale_rows): what a whale is sub-partitioned by; NULL when no
+ * column would split it.
  */
 static char *
-best_subcolumn(AdviseCtx *ctx, int leaf, const char *keycol)
+best_subcolumn(AdviseCtx *ctx, int leaf, const char *keycol, int64 whale_rows)
 {
 	PsPartition *p = &ctx->tree->parts[ctx->skew->leaves[leaf].part];
 	int64		rows = ctx->skew->leaves[leaf].rows;
@@ -136,6 +161,8 @@ best_subcolumn(AdviseCtx *ctx, int leaf, const char *keycol)
 		if (!HeapTupleIsValid(stup))
 			continue;
 		nd = ((Form_pg_statistic) GETSTRUCT(stup))->stadistinct;
+		if (one_value_holds_half(stup, rows, whale_rows))
+			nd = 0;
 		ReleaseSysCache(stup);
 		if (nd < 0)
 			nd = -nd * Max(rows, 0);
@@ -175,8 +202,8 @@ proposed_values(AdviseCtx *ctx, const char *keycol, int nwhale,
 		out[w].value = whales[w].text;
 		out[w].rows = whales[w].rows;
 		out[w].sub_modulus = sub;
-		out[w].subcol = sub > 1 ? best_subcolumn(ctx, whale_leaf[w], keycol) :
-			NULL;
+		out[w].subcol = sub > 1 ?
+			best_subcolumn(ctx, whale_leaf[w], keycol, whales[w].rows) : NULL;
 		if (out[w].subcol != NULL && needed > needed_max)
 			needed_max = (int) Min(needed, INT_MAX);
 	}

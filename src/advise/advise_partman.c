@@ -351,9 +351,13 @@ ps_advise_partman(AdviseCtx *ctx, List *advice)
 						   "move the DEFAULT's rows to a holding table and delete them from the DEFAULT, run pg_partman's run_maintenance() or create_partition_time() for their days, then insert them back through the parent, in one transaction");
 					break;
 				}
+				/* 4.7's partition_gap_fill() fails on every epoch set */
 				a->ddl = ps_ddl_partman_partition_data(pm->schema,
 													   pm->parent_table,
-													   pm->time_based);
+													   pm->time_based,
+													   pm->major >= 5 ||
+													   pm->epoch == NULL ||
+													   strcmp(pm->epoch, "none") == 0);
 				a->ddl_error = NULL;
 				a->reason = psprintf("%s %s: move them with pg_partman's %s, which creates each child as pg_partman names%s it.",
 									 a->reason, partman_sentence(pm),

@@ -6,9 +6,8 @@
  *
  * premake and retention look at the root of a time-range parent: the
  * newest partition's end against now + partstrat.premake_min intervals,
- * the partitions wholly older than now - retention.  merge joins runs of
- * adjacent small range leaves; for time keys only within one whole past
- * month (or week, for narrow leaves).
+ * the partitions wholly older than now - retention.  The merge, which
+ * reasons in the same steps, is in advise_merge.c.
  *
  * Steps are added on the time axis the generators use (timeaxis.c), so
  * that "three months ahead" means the same here as in premake's script.
@@ -37,26 +36,12 @@
 
 #include "advise.h"
 #include "ddl_time.h"
+#include "generators.h"
 #include "partstrat.h"
 #include "skew.h"
 #include "timeaxis.h"
+#include "advise_time.h"
 #include "watch.h"
-
-/*
- * The step of a time-range parent's partitions, on the time axis shared
- * with the generators (timeaxis.h): calendar months when the newest
- * partition is aligned to them, else a fixed width, on a UTC timestamp
- * axis; with the words the reasons use.
- */
-typedef struct TimeStep
-{
-	bool		valid;
-	PsAxis		axis;			/* its positions' axis (advice_axis) */
-	PsStep		step;			/* months, or usecs */
-	int64		approx_usec;	/* months as 30.436875 days */
-	const char *adjective;		/* "monthly", "daily", ... */
-	const char *noun;			/* "months", "days", ... */
-} TimeStep;
 
 /* ----------------------------------------------------------------
  * Time layout
@@ -179,28 +164,12 @@ ddl_retention(AdviseCtx *ctx, Advice *a, bool concurrently)
 }
 
 static void
-ddl_premake(AdviseCtx *ctx, Advice *a, int count, const char *step)
+ddl_premake(AdviseCtx *ctx, Advice *a, int count, const char *step,
+			bool leave_default_rows)
 {
 	ps_set_ddl(a, "partstrat_ddl_premake",
-			   ps_advice_ddl_premake(ctx->tree->root, count, step));
-}
-
-static void
-ddl_merge(AdviseCtx *ctx, Advice *a, int *parts, int nparts)
-{
-	Oid		   *relids = palloc(sizeof(Oid) * Max(nparts, 1));
-	int			i;
-
-	/* level 1: the tree at hand serves, no need to build it per merge */
-	if (ctx->tree->parts[parts[0]].parent_index == -1)
-	{
-		ps_set_ddl(a, "partstrat_ddl_merge",
-				   ps_advice_ddl_merge_tree(ctx->tree, parts, nparts));
-		return;
-	}
-	for (i = 0; i < nparts; i++)
-		relids[i] = ctx->tree->parts[parts[i]].relid;
-	ps_set_ddl(a, "partstrat_ddl_merge", ps_advice_ddl_merge(relids, nparts));
+			   ps_advice_ddl_premake(ctx->tree->root, count, step,
+									 leave_default_rows));
 }
 
 /* ----------------------------------------------------------------
@@ -340,6 +309,44 @@ default_max_usec(AdviseCtx *ctx, int d, Oid typid, int64 *usec)
 	return !TIMESTAMP_NOT_FINITE(*usec);
 }
 
+/*
+ * The premake beside a rescue_default: the rescue's partitions will end at
+ * after_rescue; count more are due after them.  The script covers the
+ * rescued steps too but leaves out the ranges holding the DEFAULT's rows
+ * (the rescue creates those with their rows), so that both scripts of the
+ * one pass run, in either order.  pg_partman's run_maintenance() follows
+ * the rescue's children itself (advise_partman.c).
+ */
+static void
+premake_after_rescue(AdviseCtx *ctx, Advice *a, int newest,
+					 const TimeStep *st, Timestamp after_rescue, int rescued,
+					 int count, bool irregular)
+{
+	PsTree	   *tree = ctx->tree;
+	Oid			typid = tree->keys[0].typids[0];
+
+	ps_set_part(a, newest);
+	ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
+	ps_json_key_str(&a->evidence, "newest_ends_after_rescue", usec_text(after_rescue, typid));
+	ps_json_key_str(&a->evidence, "now", usec_text(ctx->now, TIMESTAMPTZOID));
+	ps_json_key_str(&a->evidence, "interval", st->adjective);
+	ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
+	ps_json_key_int(&a->evidence, "partitions_to_create", count);
+	ps_json_key_str(&a->evidence, "after", "rescue_default");
+	a->reason = psprintf("Once the rescue_default advice has moved the DEFAULT's rows into partitions of their own, the newest partition of %s will end at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partitions after it (the script leaves the ranges holding the DEFAULT's rows to the rescue, and runs before or after it).",
+						 get_rel_name(tree->root), usec_text(after_rescue, typid),
+						 (double) (after_rescue - ctx->now) / st->approx_usec,
+						 st->noun, ps_premake_min, count, st->adjective);
+	a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables and, per ATTACH, on the DEFAULT, which it scans",
+					   get_rel_name(tree->root));
+	if (ctx->partman != NULL)
+		return;
+	if (irregular)
+		ps_json_key_str(&a->evidence, "step", step_arg(st));
+	ddl_premake(ctx, a, Min(rescued + count, PS_PREMAKE_MAX),
+				irregular ? step_arg(st) : NULL, true);
+}
+
 void
 ps_advise_premake(AdviseCtx *ctx)
 {
@@ -351,6 +358,7 @@ ps_advise_premake(AdviseCtx *ctx)
 	Timestamp	want;
 	Timestamp	live_from;
 	int			count = 0;
+	int			rescued = 0;	/* steps the rescue's partitions may take */
 	int			fc_premake = 0;
 	int			fc_daily = 0;
 	double		left;
@@ -397,12 +405,11 @@ ps_advise_premake(AdviseCtx *ctx)
 		if (d >= 0 && ctx->taken[d] && ctx->skew->leaf_of[d] >= 0 &&
 			default_max_usec(ctx, d, typid, &def_hi))
 		{
-			while (after_rescue <= def_hi && count < 10000)
+			while (after_rescue <= def_hi && rescued < 10000)
 			{
 				after_rescue = step_add(&st, after_rescue, 1);
-				count++;
+				rescued++;
 			}
-			count = 0;
 		}
 	}
 	if (ctx->partman != NULL && after_rescue >= ctx->now)
@@ -446,30 +453,8 @@ ps_advise_premake(AdviseCtx *ctx)
 	a = ps_new_advice(ctx, ADV_PREMAKE, count);
 	if (after_rescue > hi)
 	{
-		/* its script can only be made once the rescue's partitions exist */
-		ps_set_part(a, newest);
-		ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
-		ps_json_key_str(&a->evidence, "newest_ends_after_rescue", usec_text(after_rescue, typid));
-		ps_json_key_str(&a->evidence, "now", usec_text(ctx->now, TIMESTAMPTZOID));
-		ps_json_key_str(&a->evidence, "interval", st.adjective);
-		ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
-		ps_json_key_int(&a->evidence, "partitions_to_create", count);
-		ps_json_key_str(&a->evidence, "after", "rescue_default");
-		a->reason = psprintf("Once the rescue_default advice has moved the DEFAULT's rows into partitions of their own, the newest partition of %s will end at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): then create %d more %s partitions.",
-							 get_rel_name(tree->root), usec_text(after_rescue, typid),
-							 (double) (after_rescue - ctx->now) / st.approx_usec,
-							 st.noun, ps_premake_min, count, st.adjective);
-		/* pg_partman's run_maintenance() follows them itself (advise_partman.c) */
-		if (ctx->partman == NULL)
-		{
-			a->ddl_error = psprintf("runs after the rescue_default advice, whose partitions it follows: once that has run, SELECT partstrat_ddl_premake(%s, %d%s) gives its script",
-									quote_literal_cstr(ps_root_qname(tree)), count,
-									irregular ? psprintf(", step => %s",
-														 quote_literal_cstr(step_arg(&st))) : "");
-			ps_json_key_str(&a->evidence, "ddl_error", a->ddl_error);
-		}
-		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables and, per ATTACH, on the DEFAULT, which it scans",
-						   get_rel_name(tree->root));
+		premake_after_rescue(ctx, a, newest, &st, after_rescue, rescued,
+							 count, irregular);
 		return;
 	}
 	ps_set_part(a, newest);
@@ -508,7 +493,7 @@ ps_advise_premake(AdviseCtx *ctx)
 							 "are rejected", count, st.adjective);
 	if (irregular)
 		ps_json_key_str(&a->evidence, "step", step_arg(&st));
-	ddl_premake(ctx, a, count, irregular ? step_arg(&st) : NULL);
+	ddl_premake(ctx, a, count, irregular ? step_arg(&st) : NULL, false);
 	{
 		int			d = ps_default_of(tree, -1);
 
@@ -660,320 +645,37 @@ ps_advise_retention(AdviseCtx *ctx)
 }
 
 /* ----------------------------------------------------------------
- * merge
+ * The time steps, for the merge (advise_merge.c)
  * ----------------------------------------------------------------
  */
 
-typedef struct MergeRun
+bool
+ps_time_part_bounds_usec(PsTree *tree, int i, int64 *lo, int64 *hi)
 {
-	int		   *members;
-	int			n;
-	int64		bytes;
-	int64		rows;
-} MergeRun;
-
-static void
-emit_merge(AdviseCtx *ctx, int g, MergeRun *run, const char *unit,
-		   int nleaves)
-{
-	PsTree	   *tree = ctx->tree;
-	PsPartition *first;
-	PsPartition *last;
-	Advice	   *a;
-	int			i;
-
-	if (run->n < 2)
-	{
-		run->n = 0;
-		run->bytes = run->rows = 0;
-		return;
-	}
-	first = &tree->parts[run->members[0]];
-	last = &tree->parts[run->members[run->n - 1]];
-	a = ps_new_advice(ctx, ADV_MERGE, run->n);
-	ps_set_parts(a, run->members, run->n);
-	for (i = 0; i < run->n; i++)
-		ctx->taken[run->members[i]] = true;
-	ps_json_key_int(&a->evidence, "leaves", run->n);
-	ps_json_key_int(&a->evidence, "bytes", run->bytes);
-	ps_json_key_int(&a->evidence, "rows", run->rows);
-	ps_json_key_int(&a->evidence, "target_bytes", ctx->target);
-	ps_json_key_int(&a->evidence, "parent_leaves", nleaves);
-	ps_json_key_int(&a->evidence, "merge_min_leaves", ps_merge_min_leaves);
-	ps_json_key_str(&a->evidence, "from", first->range_from[0].text);
-	ps_json_key_str(&a->evidence, "to", last->range_to[0].text);
-	if (unit)
-		ps_json_key_str(&a->evidence, "unit", unit);
-	a->reason = psprintf("%d adjacent leaves from %s to %s hold %s together, each under a quarter of the %s target, and %s has %d leaves: merge them into one%s%s partition",
-						 run->n, first->relname, last->relname,
-						 ps_size_pretty(run->bytes), ps_size_pretty(ctx->target),
-						 ps_part_name(tree, g), nleaves, unit ? " " : "",
-						 unit ? unit : "");
-	a->reason = ps_finish_reason(ctx, a, a->reason);
-	ddl_merge(ctx, a, run->members, run->n);
-	a->rows_moved = run->rows;
-	a->lock = ps_replace_lock_text(tree, g,
-								   psprintf("on the %d leaves while their " INT64_FORMAT " rows are copied",
-											run->n, run->rows));
-	run->members = palloc(sizeof(int) * Max(nleaves, 1));
-	run->n = 0;
-	run->bytes = run->rows = 0;
+	return part_bounds_usec(tree, i, lo, hi);
 }
 
-/*
- * The calendar unit a merge group lies within: weeks or months for leaves
- * under 28 days wide, quarters for monthly leaves, years for quarterly
- * ones; counted on the advice's axis (local time of a timestamptz key).
- */
-typedef enum MergeUnit
+PsAxis
+ps_time_advice_axis(AdviseCtx *ctx)
 {
-	MU_NONE = -1,
-	MU_WEEK,
-	MU_MONTH,
-	MU_QUARTER,
-	MU_YEAR
-} MergeUnit;
-
-static const char *const merge_unit_names[] = {"weekly", "monthly", "quarterly", "yearly"};
-
-#define PS_MONDAY_2000_01_03	date2j(2000, 1, 3)
-
-/* Weeks since 2000-01-03, months, quarters or years since year 0. */
-static int
-unit_id(const PsAxis *axis, MergeUnit u, int64 usec)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-	int			months;
-
-	ps_axis_local_tm(axis, usec, &tm, &fsec);
-	if (u == MU_WEEK)
-	{
-		int			days = date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - PS_MONDAY_2000_01_03;
-
-		return days >= 0 ? days / 7 : -((-days + 6) / 7);
-	}
-	months = tm.tm_year * 12 + tm.tm_mon - 1;
-	return u == MU_MONTH ? months : u == MU_QUARTER ? months / 3 : tm.tm_year;
+	return advice_axis(ctx);
 }
 
-/* Where unit id of kind u ends, on the axis. */
-static int64
-unit_end(const PsAxis *axis, MergeUnit u, int id)
+TimeStep
+ps_time_part_step(const PsAxis *axis, int64 lo, int64 hi)
 {
-	struct pg_tm tm;
-	int			months;
-
-	memset(&tm, 0, sizeof(tm));
-	if (u == MU_WEEK)
-		j2date(PS_MONDAY_2000_01_03 + (id + 1) * 7, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-	else
-	{
-		months = u == MU_MONTH ? id + 1 : u == MU_QUARTER ? (id + 1) * 3 : (id + 1) * 12;
-		tm.tm_year = months / 12;
-		tm.tm_mon = months % 12 + 1;
-		tm.tm_mday = 1;
-	}
-	return ps_axis_from_local_tm(axis, &tm, 0);
+	return part_step(axis, lo, hi);
 }
 
-/*
- * The unit of one leaf, or MU_NONE: fine is the unit of narrow leaves in
- * this group (weeks or months).  Only leaves of the group's own step
- * (group_st) are merged: a leaf that is already a merge (a month of a
- * daily set, a quarter of a monthly one) is not merged again into a
- * coarser unit.
- */
-static MergeUnit
-leaf_unit(const PsAxis *axis, int64 lo, int64 hi, MergeUnit fine,
-		  const TimeStep *group_st)
+bool
+ps_time_same_step(const TimeStep *a, const TimeStep *b)
 {
-	TimeStep	st = part_step(axis, lo, hi);
-
-	if (!st.valid || !same_step(&st, group_st))
-		return MU_NONE;
-	if (st.step.months == 0)
-		return hi - lo < 28 * USECS_PER_DAY ? fine : MU_NONE;
-	return st.step.months == 1 ? MU_QUARTER :
-		st.step.months == 3 ? MU_YEAR : MU_NONE;
+	return same_step(a, b);
 }
 
-/* The axis of a group's key: the advice's for timestamptz, else UTC. */
-static PsAxis
-group_axis(AdviseCtx *ctx, PsKey *key)
+int
+ps_time_newest_child_of(AdviseCtx *ctx, int g, PsAxis axis, TimeStep *st,
+						int64 *hi_out, bool *unbounded, bool *irregular)
 {
-	PsAxis		axis = advice_axis(ctx);
-
-	if (key->typids[0] != TIMESTAMPTZOID && axis.typid == TIMESTAMPTZOID)
-	{
-		/* a date or timestamp key: naive values, no time zone */
-		axis.typid = TIMESTAMPOID;
-		axis.tz = NULL;
-		axis.tzname = "UTC";
-	}
-	return axis;
-}
-
-void
-ps_advise_merge(AdviseCtx *ctx)
-{
-	PsTree	   *tree = ctx->tree;
-	PsSkew	   *s = ctx->skew;
-	int			g;
-
-	for (g = -1; g < tree->nparts; g++)
-	{
-		PsKey	   *key;
-		int			n,
-					i,
-					nleaves = 0;
-		int		   *children;
-		bool		time;
-		MergeRun	run;
-		int			run_unit = INT_MIN;
-		int			prev = -1;
-		int			last_rows;
-		MergeUnit	fine = MU_MONTH;
-		MergeUnit	run_kind = MU_NONE;
-		PsAxis		axis;
-		TimeStep	group_st;
-
-		memset(&axis, 0, sizeof(axis));
-		memset(&group_st, 0, sizeof(group_st));
-		if (g >= 0 && tree->parts[g].is_leaf)
-			continue;
-		key = ps_group_key(tree, g);
-		if (key->strategy != PS_STRATEGY_RANGE || key->nkeys != 1)
-			continue;
-		children = ps_children_of(tree, g, &n);
-		for (i = 0; i < n; i++)
-			if (tree->parts[children[i]].is_leaf &&
-				!tree->parts[children[i]].detach_pending)
-				nleaves++;
-		if (nleaves < ps_merge_min_leaves)
-			continue;
-		time = ps_key_is_time(key->typids[0]);
-
-		/*
-		 * For time keys, weeks instead of months when the leaves are under a
-		 * week wide and a month of them would exceed the target.
-		 */
-		if (time)
-		{
-			int64		month_bytes = 0;
-			int			cur = INT_MIN;
-			bool		narrow = true;
-			bool		weekly = false;
-
-			axis = group_axis(ctx, key);
-			{
-				int64		hi_ignored;
-				bool		b1,
-							b2;
-
-				(void) newest_child_of(ctx, g, axis, &group_st, &hi_ignored,
-									   &b1, &b2);
-			}
-			for (i = 0; i < n; i++)
-			{
-				int64		lo,
-							hi;
-				int			m;
-
-				if (!part_bounds_usec(tree, children[i], &lo, &hi))
-					continue;
-				if (hi - lo >= 7 * USECS_PER_DAY)
-					narrow = false;
-				m = unit_id(&axis, MU_MONTH, lo);
-				if (m != cur)
-					month_bytes = 0;
-				cur = m;
-				month_bytes += ps_subtree_bytes(ctx, children[i]);
-				if (month_bytes > ctx->target)
-					weekly = true;
-			}
-			fine = weekly && narrow ? MU_WEEK : MU_MONTH;
-		}
-
-		/* the newest leaf holding rows: it and those after are current */
-		last_rows = n;
-		for (i = n - 1; i >= 0; i--)
-		{
-			int			leaf = s->leaf_of[children[i]];
-
-			if (tree->parts[children[i]].is_default)
-				continue;
-			last_rows = i;
-			if (leaf >= 0 && s->leaves[leaf].rows > 0)
-				break;
-		}
-
-		memset(&run, 0, sizeof(run));
-		run.members = palloc(sizeof(int) * Max(nleaves, 1));
-		for (i = 0; i < n; i++)
-		{
-			int			ci = children[i];
-			PsPartition *p = &tree->parts[ci];
-			int			leaf = s->leaf_of[ci];
-			bool		candidate;
-			int			unit = 0;
-			MergeUnit	kind = MU_NONE;
-
-			CHECK_FOR_INTERRUPTS();
-			candidate = p->is_leaf && !p->is_default && !p->is_foreign &&
-				leaf >= 0 && !ctx->taken[ci] && s->leaves[leaf].rows >= 0 &&
-				s->leaves[leaf].bytes < ctx->target / 4 &&
-				!(s->leaves[leaf].flags & PS_FLAG_HOT) &&
-				p->range_from[0].kind == PS_RANGE_VALUE &&
-				p->range_to[0].kind == PS_RANGE_VALUE;
-			if (candidate && time)
-			{
-				int64		lo,
-							hi;
-
-				kind = part_bounds_usec(tree, ci, &lo, &hi) ?
-					leaf_unit(&axis, lo, hi, fine, &group_st) : MU_NONE;
-				if (kind == MU_NONE)
-					candidate = false;
-				else
-				{
-					unit = unit_id(&axis, kind, lo);
-
-					/*
-					 * Only leaves wholly inside one calendar unit (a weekly
-					 * leaf across a month's end belongs to no month), and
-					 * only whole units in the past: never the current
-					 * interval, never a premade one.
-					 */
-					if (unit_end(&axis, kind, unit) > ctx->now || hi > ctx->now ||
-						unit_id(&axis, kind, hi - 1) != unit)
-						candidate = false;
-				}
-			}
-			else if (candidate && i >= last_rows)
-			{
-				/* not time: never the newest leaf with rows nor the premade */
-				candidate = false;
-			}
-			if (!candidate ||
-				(run.n > 0 && (prev < 0 ||
-							   !(tree->parts[prev].range_to[0].kind == PS_RANGE_VALUE &&
-								 strcmp(tree->parts[prev].range_to[0].text,
-										p->range_from[0].text) == 0))) ||
-				(run.n > 0 && time && (unit != run_unit || kind != run_kind)) ||
-				(run.n > 0 && run.bytes + s->leaves[leaf >= 0 ? leaf : 0].bytes > ctx->target))
-				emit_merge(ctx, g, &run, time && run_kind != MU_NONE ?
-						   merge_unit_names[run_kind] : NULL, nleaves);
-			prev = ci;
-			if (!candidate)
-				continue;
-			run_unit = unit;
-			run_kind = kind;
-			run.members[run.n++] = ci;
-			run.bytes += s->leaves[leaf].bytes;
-			run.rows += Max(s->leaves[leaf].rows, 0);
-		}
-		emit_merge(ctx, g, &run, time && run_kind != MU_NONE ?
-				   merge_unit_names[run_kind] : NULL, nleaves);
-	}
+	return newest_child_of(ctx, g, axis, st, hi_out, unbounded, irregular);
 }

@@ -96,6 +96,9 @@ typedef struct PsScript
 	StringInfoData body;		/* statements between BEGIN and COMMIT */
 	int			lock_timeout_ms;
 	bool		transaction;	/* false: outside a transaction block */
+	bool		caller_search_path; /* save the session's search_path
+									 * before the SET LOCALs, for
+									 * ps_script_restore_search_path() */
 	List	   *used_names;		/* "nspoid.name" created by this script */
 	MemoryContext mcxt;			/* where the script lives */
 	int			nstatements;
@@ -203,6 +206,15 @@ extern char *ps_ddl_comment(const char *text);
  * not occur in body), the closing tag on a line of its own.
  */
 extern char *ps_dollar_quote(const char *body);
+
+/*
+ * A statement putting back, as the session's own, the search_path the
+ * session had when the script began (saved there when
+ * s->caller_search_path): pg_partman's functions restore the search_path
+ * they found with set_config(..., false), which turns the script's SET
+ * LOCAL value into the session's for good.  Transaction scripts only.
+ */
+extern void ps_script_restore_search_path(PsScript *s);
 
 /*
  * sql (deparsed with standard_conforming_strings on) with every '...'

@@ -237,6 +237,17 @@ append_session_settings(StringInfo out, bool save)
 	appendStringInfoString(out, "END\n$partstrat$;\n");
 }
 
+/* Where a script saves the session's search_path (caller_search_path). */
+#define PS_CALLER_SEARCH_PATH "partstrat_script.caller_search_path"
+
+void
+ps_script_restore_search_path(PsScript *s)
+{
+	Assert(s->transaction && s->caller_search_path);
+	ps_script_comment(s, "pg_partman's functions leave the search_path they found (this script's) as the session's: put the session's own back");
+	ps_script_stmt(s, "DO $partstrat$ BEGIN PERFORM pg_catalog.set_config('search_path', pg_catalog.current_setting('" PS_CALLER_SEARCH_PATH "'), false); END $partstrat$");
+}
+
 PsScript *
 ps_script_begin(const char *title, int lock_timeout_ms, bool transaction)
 {
@@ -482,6 +493,8 @@ ps_script_finish(PsScript *s)
 	if (s->transaction)
 	{
 		appendStringInfoString(&out, "BEGIN;\n");
+		if (s->caller_search_path)
+			appendStringInfoString(&out, "DO $partstrat$ BEGIN PERFORM pg_catalog.set_config('" PS_CALLER_SEARCH_PATH "', pg_catalog.current_setting('search_path'), true); END $partstrat$;\n");
 		appendStringInfo(&out, "SET LOCAL lock_timeout = '%dms';\n",
 						 s->lock_timeout_ms);
 		appendStringInfoString(&out, "SET LOCAL TimeZone = 'UTC';\n");

@@ -36,6 +36,8 @@ partman_script(const char *what, const char *parent_table)
 									ps_ddl_lock_timeout_ms, true);
 
 	ps_script_header(s, "pg_partman manages this set: the change is made to its settings and done by its own functions, so that its children keep pg_partman's names, bounds and sub-partitions.");
+	/* pg_partman's functions would leave this script's search_path behind */
+	s->caller_search_path = true;
 	return s;
 }
 
@@ -56,6 +58,7 @@ ps_ddl_partman_premake(const char *schema, const char *parent_table,
 				   quote_identifier(schema), premake,
 				   quote_literal_cstr(parent_table));
 	run_maintenance(s, schema, parent_table);
+	ps_script_restore_search_path(s);
 	return ps_script_finish(s);
 }
 
@@ -74,12 +77,13 @@ ps_ddl_partman_retention(const char *schema, const char *parent_table,
 				   quote_identifier(schema), quote_literal_cstr(iv),
 				   quote_literal_cstr(parent_table));
 	run_maintenance(s, schema, parent_table);
+	ps_script_restore_search_path(s);
 	return ps_script_finish(s);
 }
 
 char *
 ps_ddl_partman_partition_data(const char *schema, const char *parent_table,
-							  bool time_based)
+							  bool time_based, bool gap_fill)
 {
 	PsScript   *s = partman_script("rescue of the DEFAULT's rows", parent_table);
 
@@ -88,5 +92,17 @@ ps_ddl_partman_partition_data(const char *schema, const char *parent_table,
 				   quote_identifier(schema),
 				   time_based ? "partition_data_time" : "partition_data_id",
 				   quote_literal_cstr(parent_table), PS_PARTMAN_DATA_LOOPS);
+	if (gap_fill)
+	{
+		/*
+		 * partition_data_*() creates only the children that get rows; those
+		 * between them and the premade ones would stay missing (their rows
+		 * going to the DEFAULT) until someone calls partition_gap_fill().
+		 */
+		ps_script_comment(s, "then the children between the new ones and the others, which partition_data does not make");
+		ps_script_stmt(s, "SELECT %s.partition_gap_fill(%s)",
+					   quote_identifier(schema), quote_literal_cstr(parent_table));
+	}
+	ps_script_restore_search_path(s);
 	return ps_script_finish(s);
 }

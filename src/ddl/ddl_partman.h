@@ -27,9 +27,13 @@ extern char *ps_ddl_partman_retention(const char *schema,
 									  const char *parent_table,
 									  Interval *keep);
 
-/* partition_data_time() or partition_data_id() of the DEFAULT's rows */
+/*
+ * partition_data_time() or partition_data_id() of the DEFAULT's rows; gap_fill:
+ * then partition_gap_fill() (the children between)
+ */
 extern char *ps_ddl_partman_partition_data(const char *schema,
 										   const char *parent_table,
-										   bool time_based);
+										   bool time_based,
+										   bool gap_fill);
 
 #endif							/* PARTSTRAT_DDL_PARTMAN_H */

@@ -72,23 +72,29 @@ add_pieces(PsTimeline *tl, PsPiece *pieces, int n, int max,
 }
 
 /*
- * ERROR when the DEFAULT partition holds a row that one of the new
- * partitions would take: CREATE or ATTACH would fail on it.
+ * The pieces holding rows of the DEFAULT partition: CREATE or ATTACH would
+ * fail on them.  An ERROR naming the first one; or, with leave (the premake
+ * the advice gives beside a rescue_default), those pieces are left out: the
+ * rescue's script creates them with the rows, and the pieces kept hold no
+ * row of the DEFAULT, so that the two scripts run in either order.
+ * Returns the number of pieces kept (in order, at the start of pieces).
  */
-static void
-check_default_rows(PsTimeline *tl, PsPiece *pieces, int npieces)
+static int
+default_rows(PsTimeline *tl, PsPiece *pieces, int npieces, bool leave)
 {
 	const PsPartition *def;
 	StringInfoData q;
 	int			i;
+	int			kept = 0;
+	bool	   *held;
 	PsAsUser	ao;
 
 	if (tl->default_part < 0 || npieces == 0)
-		return;
+		return npieces;
 	def = &tl->tree->parts[tl->default_part];
-	/* one scan of the DEFAULT for all pieces, naming the first one hit */
+	/* one scan of the DEFAULT for all pieces */
 	initStringInfo(&q);
-	appendStringInfo(&q, "SELECT CASE");
+	appendStringInfo(&q, "SELECT %sCASE", leave ? "DISTINCT " : "");
 	for (i = 0; i < npieces; i++)
 		appendStringInfo(&q, " WHEN %s THEN %d",
 						 ps_timeline_piece_expr(tl, &pieces[i]), i);
@@ -97,31 +103,38 @@ check_default_rows(PsTimeline *tl, PsPiece *pieces, int npieces)
 	for (i = 0; i < npieces; i++)
 		appendStringInfo(&q, "%s(%s)", i ? " OR " : "",
 						 ps_timeline_piece_expr(tl, &pieces[i]));
-	appendStringInfoString(&q, ") LIMIT 1");
+	appendStringInfoString(&q, leave ? ")" : ") LIMIT 1");
 
+	held = palloc0(sizeof(bool) * npieces);
 	ps_spi_connect_as_owner(&ao, def->relid);
-	if (SPI_execute(q.data, true, 1) != SPI_OK_SELECT)
+	if (SPI_execute(q.data, true, leave ? 0 : 1) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute failed: %s", q.data);
-	if (SPI_processed > 0)
+	for (i = 0; i < (int) SPI_processed; i++)
 	{
 		bool		isnull;
-		int			idx = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+		int			idx = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
 													  SPI_tuptable->tupdesc,
 													  1, &isnull));
-		PsPiece    *pc = &pieces[isnull ? 0 : idx];
 
-		ps_spi_finish_as_owner(&ao);
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("default partition \"%s\" holds rows of a partition to be created",
-						def->relname),
-				 errdetail("Rows from %s to %s are in the DEFAULT partition: creating their partition would fail.",
-						   ps_axis_text(&tl->axis, pc->lo),
-						   ps_axis_text(&tl->axis, pc->hi)),
-				 errhint("Run partstrat_ddl_rescue_default(%s) first: it moves those rows into partitions of their own.",
-						 quote_literal_cstr(ps_ddl_qualified(tl->parentid)))));
+		held[isnull ? 0 : idx] = true;
 	}
 	ps_spi_finish_as_owner(&ao);
+	for (i = 0; i < npieces; i++)
+	{
+		if (held[i] && !leave)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("default partition \"%s\" holds rows of a partition to be created",
+							def->relname),
+					 errdetail("Rows from %s to %s are in the DEFAULT partition: creating their partition would fail.",
+							   ps_axis_text(&tl->axis, pieces[i].lo),
+							   ps_axis_text(&tl->axis, pieces[i].hi)),
+					 errhint("Run partstrat_ddl_rescue_default(%s) first: it moves those rows into partitions of their own.",
+							 quote_literal_cstr(ps_ddl_qualified(tl->parentid)))));
+		if (!held[i])
+			pieces[kept++] = pieces[i];
+	}
+	return kept;
 }
 
 /* The CREATE/CHECK/index/ATTACH statements of one new partition. */
@@ -212,6 +225,7 @@ ps_ddl_premake(const PsPremakeOptions *o)
 	PsScript   *s;
 	char	   *result;
 	int			nest;
+	int			left_out;
 	int			i;
 
 	Assert(count >= 0 && count <= PS_PREMAKE_MAX);
@@ -251,7 +265,19 @@ ps_ddl_premake(const PsPremakeOptions *o)
 							 last->hi, 0, true, count);
 	/* from here on, deparsed text: under the script's own settings */
 	nest = ps_ddl_iso_enter();
-	check_default_rows(tl, pieces, npieces);
+	{
+		int			kept = default_rows(tl, pieces, npieces,
+										o->leave_default_rows);
+		int			kept_gaps = 0;
+
+		/* the gaps' pieces come first, in order: count those kept */
+		for (i = 0; i < kept; i++)
+			if (ngap > 0 && pieces[i].hi <= tl->spans[tl->nspans - 1].lo)
+				kept_gaps++;
+		left_out = npieces - kept;
+		npieces = kept;
+		ngap = kept_gaps;
+	}
 	s = ps_script_begin(psprintf("premake of %s: %d partition%s (%d in gaps), step %s",
 								 ps_ddl_qualified(parentid), npieces,
 								 npieces == 1 ? "" : "s", ngap, tl->step.label),
@@ -262,6 +288,11 @@ ps_ddl_premake(const PsPremakeOptions *o)
 					 tl->axis.typid == TIMESTAMPTZOID ?
 					 psprintf(", calendar of time zone %s", tl->axis.tzname) : "",
 					 ps_timeline_naming_text(tl));
+	if (left_out > 0)
+		ps_script_header(s, "%d range%s holding rows of the DEFAULT partition %s left to partstrat_ddl_rescue_default(), which creates %s with the rows; this script runs before or after it.",
+						 left_out, left_out == 1 ? "" : "s",
+						 left_out == 1 ? "is" : "are",
+						 left_out == 1 ? "it" : "them");
 	if (tl->template_sub >= 0)
 		ps_script_header(s, "New tables copy \"%s\" and each of its partitions: columns, partition keys and bounds, owner, grants, storage options, indexes.",
 						 tl->tree->parts[tl->template_sub].relname);

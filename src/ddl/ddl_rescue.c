@@ -239,6 +239,46 @@ emit_move(PsScript *s, const char *defname, const char *newname,
 	ps_script_stmt(s, "DO %s", ps_dollar_quote(body));
 }
 
+/*
+ * The new table of a target when the newest partition is itself
+ * partitioned (one level, plain leaves): a partitioned copy of it with a
+ * copy of each of its partitions (same bounds) and their indexes, and the
+ * CHECK constraint of the bound on the partitioned table (its partitions
+ * get it too, so that ATTACH scans none), as premake makes one.  Rows
+ * inserted into it are routed to its partitions.
+ */
+static void
+new_subpartitioned(PsScript *s, PsTimeline *tl, const char *name,
+				   const char *check, const char *where)
+{
+	const PsTree *tree = tl->tree;
+	const PsPartition *t = &tree->parts[tl->template_sub];
+	char	   *nspname = get_namespace_name(tl->nspid);
+	char	   *qname = quote_qualified_identifier(nspname, name);
+	int			j;
+
+	ps_script_comment(s, "%s copies the partitioned %s and each of its %d partitions",
+					  name, t->relname, t->nchildren);
+	ps_ddl_clone_table(s, t->relid, tl->nspid, name);
+	for (j = 0; j < t->nchildren; j++)
+	{
+		const PsPartition *c = &tree->parts[t->children[j]];
+		PsBound		cb = ps_bound_of(tree, c);
+		char	   *cn = ps_ddl_copy_name(s, tl->nspid, t->relname, name,
+										  c->relname);
+
+		CHECK_FOR_INTERRUPTS();
+		ps_ddl_clone_table(s, c->relid, tl->nspid, cn);
+		ps_ddl_clone_indexes(s, c->relid, tl->nspid, cn);
+		ps_script_stmt(s, "ALTER TABLE %s ATTACH PARTITION %s %s", qname,
+					   quote_qualified_identifier(nspname, cn),
+					   ps_ddl_bound_clause(&cb));
+	}
+	ps_ddl_clone_indexes(s, t->relid, tl->nspid, name);
+	ps_script_stmt(s, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)", qname,
+				   check, where);
+}
+
 /* One target: a whole transaction. */
 static char *
 target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
@@ -271,7 +311,11 @@ target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
 	ps_script_header(s, "Run for long enough to copy this target's rows; the other targets are separate transactions.");
 
 	ps_script_owner_begin(s, tl->parentid);
-	ps_ddl_new_partition(s, tmpl, tl->nspid, pc->name, false, check, where);
+	if (tl->template_sub >= 0)
+		new_subpartitioned(s, tl, pc->name, check, where);
+	else
+		ps_ddl_new_partition(s, tmpl, tl->nspid, pc->name, false, check,
+							 where);
 	ps_script_owner_end(s);
 	ps_ddl_save_count(s, "default_rows",
 					  ps_ddl_owner_rows(s, tl->parentid, list_make1(defname)));
@@ -282,15 +326,31 @@ target_script(PsTimeline *tl, const PsPartition *def, Oid tmpl,
 	ps_script_owner_begin(s, tl->parentid);
 	emit_move(s, defname, newname, cols, where, batch_rows);
 	ps_script_owner_end(s);
-	ps_ddl_assert_count(s, "default_rows",
-						ps_ddl_owner_rows(s, tl->parentid,
-										  list_make2(defname, newname)));
-	ps_ddl_assert_count(s, "target_rows",
-						ps_ddl_owner_rows(s, tl->parentid,
-										  list_make1(newname)));
+	if (tl->template_sub >= 0)
+	{
+		/* the rows are in the new table's partitions, not in it */
+		ps_ddl_assert_count(s, "default_rows",
+							ps_ddl_owner_count(s, tl->parentid,
+											   psprintf("SELECT (SELECT count(*) FROM ONLY %s) + (SELECT count(*) FROM %s)",
+														defname, newname)));
+		ps_ddl_assert_count(s, "target_rows",
+							ps_ddl_owner_count(s, tl->parentid,
+											   psprintf("SELECT count(*) FROM %s",
+														newname)));
+	}
+	else
+	{
+		ps_ddl_assert_count(s, "default_rows",
+							ps_ddl_owner_rows(s, tl->parentid,
+											  list_make2(defname, newname)));
+		ps_ddl_assert_count(s, "target_rows",
+							ps_ddl_owner_rows(s, tl->parentid,
+											  list_make1(newname)));
+	}
 	ps_script_owner_begin(s, tl->parentid);
-	ps_ddl_attach_new_partition(s, tmpl, tl->nspid, pc->name, false,
-								tl->parentid, &b, check);
+	ps_ddl_attach_new_partition(s, tmpl, tl->nspid, pc->name,
+								tl->template_sub >= 0, tl->parentid, &b,
+								check);
 	ps_script_owner_end(s);
 	*used_names = s->used_names;
 	return ps_script_finish(s);
@@ -335,7 +395,9 @@ ps_ddl_rescue_default(const PsRescueOptions *o)
 	tl = ps_timeline_open(parentid, fn, PS_TL_SINGLE_KEY);
 	def = default_of(tl, fn);
 	ps_timeline_set_step(tl, o->step, fn);
-	tmpl = tl->template_part >= 0 ? tl->tree->parts[tl->template_part].relid :
+	/* the newest partition, partitioned or not (as premake copies it) */
+	tmpl = tl->template_sub >= 0 ? tl->tree->parts[tl->template_sub].relid :
+		tl->template_part >= 0 ? tl->tree->parts[tl->template_part].relid :
 		def->relid;
 
 	/* the queries run deparsed text: under the scripts' own settings */
@@ -344,6 +406,8 @@ ps_ddl_rescue_default(const PsRescueOptions *o)
 	targets = find_targets(tl, def, &ntargets);
 	staying = count_targets(tl, def, targets, ntargets);
 	ps_spi_finish_as_owner(&ao);
+	if (o->ntargets)
+		*o->ntargets = ntargets;
 
 	names = ps_script_begin("names", lock_ms, true);
 	ps_timeline_name_pieces(tl, names, targets, ntargets);

@@ -101,6 +101,8 @@ typedef struct PsPremakeOptions
 	int			count;			/* 0 .. PS_PREMAKE_MAX */
 	const char *step;			/* NULL: inferred from the partitions */
 	int			lock_timeout_ms;
+	bool		leave_default_rows; /* leave ranges holding DEFAULT rows to
+									 * the rescue (else an ERROR) */
 } PsPremakeOptions;
 
 extern void ps_premake_options_init(PsPremakeOptions *o, Oid parentid,
@@ -115,6 +117,8 @@ typedef struct PsRescueOptions
 	int			batch_rows;		/* >= 1 */
 	const char *step;			/* NULL: inferred from the siblings */
 	int			lock_timeout_ms;
+	int		   *ntargets;		/* not NULL: set to the new partitions'
+								 * number (0: only NULL or infinite keys) */
 } PsRescueOptions;
 
 extern void ps_rescue_options_init(PsRescueOptions *o, Oid parentid);

@@ -70,6 +70,8 @@ $node->safe_psql('postgres', qq{
 	INSERT INTO pm_ids SELECT g, 'v' FROM generate_series(1, 2500) g;
 	SELECT partman.run_maintenance('public.pm_ids');
 	INSERT INTO pm_ids SELECT g, 'v' FROM generate_series(2501, 9000) g;
+	-- and a few far beyond: partition_data_id() makes their child only
+	INSERT INTO pm_ids SELECT g, 'w' FROM generate_series(20500, 20509) g;
 
 	-- epoch seconds, daily
 	CREATE TABLE pm_ep (id bigint NOT NULL, t bigint NOT NULL) PARTITION BY RANGE (t);
@@ -208,8 +210,13 @@ for my $set (@sets)
 		WHERE ddl IS NOT NULL});
 	for my $script (@ddl)
 	{
-		my ($rc, $out, $err) = $node->psql('postgres', $script, on_error_stop => 1);
+		# in a session with a search_path of its own, which the script
+		# (pg_partman's functions restore the one they found as the
+		# session's) must leave as it was
+		my ($rc, $out, $err) = $node->psql('postgres',
+			"SET search_path = public, partman;\n$script\nSHOW search_path;", on_error_stop => 1);
 		is($rc, 0, "$set: advised script runs") or diag("$script\n$err");
+		like($out, qr/(^|\n)public, partman\z/, "$set: the session's search_path is kept");
 	}
 }
 
@@ -234,6 +241,9 @@ sub partman_still_works
 		}, on_error_stop => 1);
 		is($rc, 0, "$when: $set: show_partitions, show_partition_info work") or diag($err);
 		($rc, $out, $err) = $node->psql('postgres', "SELECT partman.partition_gap_fill('public.$set')");
+		# after the advised scripts, pg_partman has no child to add
+		is($out, '0', "$when: $set: no gap left by the advised scripts")
+		  if $when eq 'after the advice' && !($set eq 'pm_ep' && !$pm5);
 		if ($set eq 'pm_ep' && !$pm5)
 		{
 			# pg_partman 4.7.2's own defect: partition_gap_fill() of any epoch

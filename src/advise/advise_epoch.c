@@ -34,15 +34,12 @@
 #include "utils/timestamp.h"
 
 #include "advise.h"
+#include "epoch.h"
 #include "partstrat.h"
 #include "skew.h"
 
 /* Recent children the step is inferred from (as advise_time.c does). */
 #define PS_EPOCH_SAMPLE		12
-
-/* Seconds from 1970-01-01 to 2000-01-01 and to 2100-01-01. */
-#define PS_EPOCH_2000		INT64CONST(946684800)
-#define PS_EPOCH_2100		INT64CONST(4102444800)
 
 /* A bound of an integer key, or false for MINVALUE/MAXVALUE. */
 static bool
@@ -75,56 +72,6 @@ cmp_desc(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* Units per second of pg_partman's epoch setting, or 0. */
-static int64
-partman_scale(const char *epoch)
-{
-	if (epoch == NULL)
-		return 0;
-	if (strcmp(epoch, "seconds") == 0)
-		return 1;
-	if (strcmp(epoch, "milliseconds") == 0)
-		return 1000;
-	if (strcmp(epoch, "microseconds") == 0)
-		return 1000000;
-	if (strcmp(epoch, "nanoseconds") == 0)
-		return INT64CONST(1000000000);
-	return 0;
-}
-
-/* Do all finite bounds read as times of 2000-2100 in this unit? */
-static bool
-bounds_fit(const int64 *lo, const int64 *hi, int n, int64 scale)
-{
-	int			i;
-
-	for (i = 0; i < n; i++)
-	{
-		if (lo[i] < PS_EPOCH_2000 * scale || hi[i] > PS_EPOCH_2100 * scale)
-			return false;
-	}
-	return true;
-}
-
-/* Epoch units to microseconds since 2000-01-01 (PostgreSQL's epoch). */
-static TimestampTz
-epoch_to_ts(int64 v, int64 scale)
-{
-	int64		usec = scale <= USECS_PER_SEC ?
-		v * (USECS_PER_SEC / scale) : v / (scale / USECS_PER_SEC);
-
-	return usec - PS_EPOCH_2000 * USECS_PER_SEC;
-}
-
-static int64
-ts_to_epoch(TimestampTz ts, int64 scale)
-{
-	int64		usec = ts + PS_EPOCH_2000 * USECS_PER_SEC;
-
-	return scale <= USECS_PER_SEC ?
-		usec / (USECS_PER_SEC / scale) : usec * (scale / USECS_PER_SEC);
-}
-
 static char *
 ts_text(TimestampTz ts)
 {
@@ -147,13 +94,6 @@ width_words(int64 width, int64 scale, const char **noun)
 	if (secs % SECS_PER_DAY == 0)
 		return psprintf(INT64_FORMAT "-day", secs / SECS_PER_DAY);
 	return psprintf(INT64_FORMAT "-hour", secs / SECS_PER_HOUR);
-}
-
-static const char *
-unit_name(int64 scale)
-{
-	return scale == 1 ? "seconds" : scale == 1000 ? "milliseconds" :
-		scale == 1000000 ? "microseconds" : "nanoseconds";
 }
 
 /* The newest key of the DEFAULT d (its statistics), or false. */
@@ -238,10 +178,10 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 
 	/* the unit: pg_partman's setting, else what the bounds read as */
 	if (pm != NULL && !pm->unreadable)
-		scale = partman_scale(pm->epoch);
-	else if (pm == NULL && nb >= 2 && bounds_fit(lo, hi, nb, 1))
+		scale = ps_epoch_scale_of(pm->epoch);
+	else if (pm == NULL && nb >= 2 && ps_epoch_bounds_fit(lo, hi, nb, 1))
 		scale = 1;
-	else if (pm == NULL && nb >= 2 && bounds_fit(lo, hi, nb, 1000))
+	else if (pm == NULL && nb >= 2 && ps_epoch_bounds_fit(lo, hi, nb, 1000))
 		scale = 1000;
 	else
 		scale = 0;
@@ -274,7 +214,7 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 	if (width <= 0 || (pm == NULL && width % (SECS_PER_HOUR * scale) != 0))
 		return;
 
-	now_e = ts_to_epoch(ctx->now, scale);
+	now_e = ps_ts_to_epoch(ctx->now, scale);
 	want = now_e + ps_premake_min * width;
 	if (pm != NULL)
 	{
@@ -304,12 +244,12 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 			a = ps_new_advice(ctx, ADV_PREMAKE, 1);
 			ps_set_part(a, newest);
 			ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
-			ps_json_key_str(&a->evidence, "newest_ends", ts_text(epoch_to_ts(after, scale)));
-			ps_json_key_str(&a->evidence, "epoch", unit_name(scale));
+			ps_json_key_str(&a->evidence, "newest_ends", ts_text(ps_epoch_to_ts(after, scale)));
+			ps_json_key_str(&a->evidence, "epoch", ps_epoch_unit_name(scale));
 			ps_json_key_int(&a->evidence, "step", width);
 			ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
 			ps_partman_premake_reason(ctx, a, tree->parts[newest].relname,
-									  ts_text(epoch_to_ts(after, scale)), noun);
+									  ts_text(ps_epoch_to_ts(after, scale)), noun);
 		}
 		return;
 	}
@@ -319,9 +259,9 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 	ps_set_part(a, newest);
 	ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
 	ps_json_key_int(&a->evidence, "newest_ends_epoch", after);
-	ps_json_key_str(&a->evidence, "newest_ends", ts_text(epoch_to_ts(after, scale)));
+	ps_json_key_str(&a->evidence, "newest_ends", ts_text(ps_epoch_to_ts(after, scale)));
 	ps_json_key_str(&a->evidence, "now", ts_text(ctx->now));
-	ps_json_key_str(&a->evidence, "epoch", unit_name(scale));
+	ps_json_key_str(&a->evidence, "epoch", ps_epoch_unit_name(scale));
 	ps_json_key_int(&a->evidence, "step", width);
 	ps_json_key_str(&a->evidence, "interval", adjective);
 	ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
@@ -329,11 +269,11 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 	a->reason = psprintf("%s is partitioned by %s, an epoch in %s%s: its newest partition%s, %s, ends at %s (" INT64_FORMAT "), %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partitions of " INT64_FORMAT ".",
 						 get_rel_name(tree->root),
 						 quote_identifier(get_attname(tree->root, key->attnums[0], false)),
-						 unit_name(scale),
+						 ps_epoch_unit_name(scale),
 						 pm ? " (pg_partman's epoch setting)" : " (its bounds read as times)",
 						 after > top ? ", once the rescue_default advice has moved the DEFAULT's rows," : "",
 						 tree->parts[newest].relname,
-						 ts_text(epoch_to_ts(after, scale)), after,
+						 ts_text(ps_epoch_to_ts(after, scale)), after,
 						 (double) (after - now_e) / width, noun,
 						 ps_premake_min, count, adjective, width);
 	a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables%s",

@@ -126,19 +126,25 @@ fit_name(const char *base, const char *mid, const char *suffix)
 	return psprintf("%.*s%s%.*s", keep, base, hashpart, taillen, tail);
 }
 
-char *
-ps_ddl_name(List **used, Oid nspid, const char *base, const char *suffix)
+/*
+ * base || suffix made free (see ps_ddl_name); the number goes before suffix,
+ * or at the very end with number_last.
+ */
+static char *
+free_name(List **used, Oid nspid, const char *base, const char *suffix,
+		  bool number_last)
 {
 	char	   *name = fit_name(base, "", suffix);
 	int			n;
 
 	for (n = 2; name_taken(used ? *used : NIL, nspid, name); n++)
 	{
-		char		mid[16];
+		char		num[16];
 
 		CHECK_FOR_INTERRUPTS();
-		snprintf(mid, sizeof(mid), "_%d", n);
-		name = fit_name(base, mid, suffix);
+		snprintf(num, sizeof(num), "_%d", n);
+		name = number_last ? fit_name(base, suffix, num) :
+			fit_name(base, num, suffix);
 	}
 	if (used)
 		*used = lappend(*used, psprintf("%u.%s", nspid, name));
@@ -146,10 +152,32 @@ ps_ddl_name(List **used, Oid nspid, const char *base, const char *suffix)
 }
 
 char *
+ps_ddl_name(List **used, Oid nspid, const char *base, const char *suffix)
+{
+	return free_name(used, nspid, base, suffix, false);
+}
+
+char *
 ps_ddl_new_name(PsScript *s, Oid nspid, const char *base, const char *suffix)
 {
 	MemoryContext old = MemoryContextSwitchTo(s->mcxt);
 	char	   *name = ps_ddl_name(&s->used_names, nspid, base, suffix);
+
+	MemoryContextSwitchTo(old);
+	return name;
+}
+
+/*
+ * ps_ddl_new_name_tail -- a new partition's name prefix || tail in script s:
+ * when too long, prefix is cut (and the hash added) and tail kept; when
+ * taken, "_2", "_3", ... go after tail (events_2026_03_11_2).
+ */
+char *
+ps_ddl_new_name_tail(PsScript *s, Oid nspid, const char *prefix,
+					 const char *tail)
+{
+	MemoryContext old = MemoryContextSwitchTo(s->mcxt);
+	char	   *name = free_name(&s->used_names, nspid, prefix, tail, true);
 
 	MemoryContextSwitchTo(old);
 	return name;

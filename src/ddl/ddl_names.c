@@ -96,13 +96,14 @@ name_taken(List *used, Oid nspid, const char *name)
  * "_" and 6 hex digits of a hash of the whole name go between base and
  * mid || suffix, base keeps what room is left (at least PS_NAME_MIN_BASE
  * bytes of it), and mid || suffix is cut at its end if even that does not
- * fit; every cut falls on a character boundary (multibyte-safe).  Never an
- * error, whatever the lengths.
+ * fit; every cut falls on a character boundary (multibyte-safe).  With sep,
+ * a "_" follows the hash (a partition's tail starts with its date's
+ * digits).  Never an error, whatever the lengths.
  */
 #define PS_NAME_MIN_BASE	16
 
 static char *
-fit_name(const char *base, const char *mid, const char *suffix)
+fit_name(const char *base, const char *mid, const char *suffix, bool sep)
 {
 	char	   *full = psprintf("%s%s%s", base, mid, suffix);
 	char	   *tail = psprintf("%s%s", mid, suffix);
@@ -115,7 +116,7 @@ fit_name(const char *base, const char *mid, const char *suffix)
 
 	if ((int) strlen(full) <= maxlen)
 		return full;
-	snprintf(hashpart, sizeof(hashpart), "_%06x",
+	snprintf(hashpart, sizeof(hashpart), sep ? "_%06x_" : "_%06x",
 			 hash_bytes((const unsigned char *) full, strlen(full)) & 0xffffff);
 	hashlen = strlen(hashpart);
 	keep = maxlen - hashlen - taillen;
@@ -134,7 +135,7 @@ static char *
 free_name(List **used, Oid nspid, const char *base, const char *suffix,
 		  bool number_last)
 {
-	char	   *name = fit_name(base, "", suffix);
+	char	   *name = fit_name(base, "", suffix, number_last);
 	int			n;
 
 	for (n = 2; name_taken(used ? *used : NIL, nspid, name); n++)
@@ -143,8 +144,8 @@ free_name(List **used, Oid nspid, const char *base, const char *suffix,
 
 		CHECK_FOR_INTERRUPTS();
 		snprintf(num, sizeof(num), "_%d", n);
-		name = number_last ? fit_name(base, suffix, num) :
-			fit_name(base, num, suffix);
+		name = number_last ? fit_name(base, suffix, num, true) :
+			fit_name(base, num, suffix, false);
 	}
 	if (used)
 		*used = lappend(*used, psprintf("%u.%s", nspid, name));

@@ -16,12 +16,14 @@
  * The sample is the newest partitions of one width: the most common width
  * among the newest PS_PATTERN_WINDOW partitions with two finite bounds
  * (partitions split or merged by hand or by partstrat have another width
- * and names of their own), at most PS_PATTERN_SAMPLE of them.  A format is
- * accepted when, for a prefix and a suffix read off the newest partition
- * of the sample, it gives exactly the name of every partition of the
- * sample, and it tells a partition from the next one; formats are tried
- * most specific first (days before months: events_20260301 is a daily
- * name even when every partition starts on the first of a month).
+ * and names of their own), at most PS_PATTERN_SAMPLE of them.  A pattern
+ * (a format, and a prefix and a suffix read off a partition's name around
+ * the text of its lower bound) must give exactly the names of most of the
+ * sample (more than half, two at least: a merged partition of the common
+ * width, or one named by hand, does not hide the set's pattern) and tell a
+ * partition from the next one; the pattern that names the most wins, on a
+ * tie the most specific format (days before months: events_20260301 is a
+ * daily name even when every partition starts on the first of a month).
  *
  * An integer key whose partitions are named by the number but whose bounds
  * read as time (an epoch set, src/analysis/epoch.c) gets date names with
@@ -381,66 +383,88 @@ next_pos(const PsNaming *nm, const PsAxis *axis, const PatLeaf *leaf,
 }
 
 /*
- * Does nm's format, with a prefix and suffix read off the newest leaf of
- * the sample, name every leaf of the sample, and tell the newest from the
- * next one?  Sets nm's prefix and suffix when it does.
+ * How many leaves of the sample nm's format names, with the prefix and
+ * suffix most of them share (read off each leaf's name around the text
+ * of its lower bound, newest leaf first); sets nm's prefix and suffix.
+ * 0 when the format does not tell the newest leaf from the next one.
  */
-static bool
-format_fits(PsNaming *nm, const PsAxis *axis, const PatLeaf *sample, int n)
+static int
+format_votes(PsNaming *nm, const PsAxis *axis, const PatLeaf *sample, int n)
 {
-	char	   *first = ps_naming_render(nm, sample[0].lo);
-	const char *name0 = sample[0].name;
-	size_t		flen = strlen(first);
-	const char *at;
+	char	   *text[PS_PATTERN_SAMPLE];
+	int			best = 0;
+	int			k,
+				i;
 	int64		next;
 
+	for (i = 0; i < n; i++)
+		text[i] = ps_naming_render(nm, sample[i].lo);
 	if (!next_pos(nm, axis, &sample[0], &next) ||
-		strcmp(ps_naming_render(nm, next), first) == 0)
-		return false;
-	/* each place the text occurs in the newest name: prefix, suffix */
-	for (at = strstr(name0, first); at != NULL; at = strstr(at + 1, first))
+		strcmp(ps_naming_render(nm, next), text[0]) == 0)
+		return 0;
+	for (k = 0; k < n && best < n; k++)
 	{
-		char	   *prefix = pnstrdup(name0, at - name0);
-		const char *suffix = at + flen;
-		int			i;
+		const char *name = sample[k].name;
+		const char *at;
 
-		for (i = 1; i < n; i++)
+		/* each place the text occurs in the name: a prefix, a suffix */
+		for (at = strstr(name, text[k]); at != NULL; at = strstr(at + 1, text[k]))
 		{
-			const char *name = sample[i].name;
-			char	   *mid = ps_naming_render(nm, sample[i].lo);
-			size_t		plen = strlen(prefix);
-			size_t		mlen = strlen(mid);
+			size_t		plen = at - name;
+			const char *suffix = at + strlen(text[k]);
+			int			votes = 0;
 
 			CHECK_FOR_INTERRUPTS();
-			if (strncmp(name, prefix, plen) != 0 ||
-				strncmp(name + plen, mid, mlen) != 0 ||
-				strcmp(name + plen + mlen, suffix) != 0)
-				break;
-		}
-		if (i == n)
-		{
-			nm->prefix = prefix;
-			nm->suffix = pstrdup(suffix);
-			return true;
+			for (i = 0; i < n; i++)
+			{
+				const char *other = sample[i].name;
+				size_t		tlen = strlen(text[i]);
+
+				if (strncmp(other, name, plen) == 0 &&
+					strncmp(other + plen, text[i], tlen) == 0 &&
+					strcmp(other + plen + tlen, suffix) == 0)
+					votes++;
+			}
+			if (votes > best)
+			{
+				best = votes;
+				nm->prefix = pnstrdup(name, plen);
+				nm->suffix = pstrdup(suffix);
+			}
 		}
 	}
-	return false;
+	return best;
 }
 
-/* The first date format that fits the sample (see format_fits). */
-static bool
-date_format_fits(PsNaming *nm, const PsAxis *axis, const PatLeaf *sample,
-				 int n)
+/*
+ * Keep nm's current format when it names more leaves than *best (the
+ * best so far, whose settings are in *kept).
+ */
+static void
+vote(PsNaming *nm, const PsAxis *axis, const PatLeaf *sample, int n,
+	 int *best, PsNaming *kept)
+{
+	int			votes = format_votes(nm, axis, sample, n);
+
+	if (votes > *best)
+	{
+		*best = votes;
+		*kept = *nm;
+	}
+}
+
+/* Try every date format (most specific first: the first wins a tie). */
+static void
+vote_dates(PsNaming *nm, const PsAxis *axis, const PatLeaf *sample, int n,
+		   int *best, PsNaming *kept)
 {
 	int			f;
 
 	for (f = 0; date_formats[f] != NULL; f++)
 	{
 		nm->format = date_formats[f];
-		if (format_fits(nm, axis, sample, n))
-			return true;
+		vote(nm, axis, sample, n, best, kept);
 	}
-	return false;
 }
 
 /* The calendar epoch dates are read in: UTC timestamptz. */
@@ -457,14 +481,13 @@ utc_time_axis(PsAxis *ax)
 }
 
 /* An integer key: dates in an epoch unit, else the number. */
-static bool
-integer_format_fits(PsNaming *nm, const PsTimeline *tl,
-					const PatLeaf *sample, int n)
+static void
+vote_integer(PsNaming *nm, const PsTimeline *tl, const PatLeaf *sample,
+			 int n, int *best, PsNaming *kept)
 {
 	int			s,
 				i;
 
-	utc_time_axis(&nm->taxis);
 	for (s = 0; epoch_scales[s] != 0; s++)
 	{
 		for (i = 0; i < n; i++)
@@ -472,20 +495,20 @@ integer_format_fits(PsNaming *nm, const PsTimeline *tl,
 				break;
 		if (i < n)
 			continue;
+		utc_time_axis(&nm->taxis);
 		nm->epoch_scale = epoch_scales[s];
-		if (date_format_fits(nm, &tl->axis, sample, n))
-			return true;
+		vote_dates(nm, &tl->axis, sample, n, best, kept);
 	}
 	nm->epoch_scale = 0;
+	nm->taxis = tl->axis;
 	nm->format = "%v";
-	if (format_fits(nm, &tl->axis, sample, n))
-		return true;
+	vote(nm, &tl->axis, sample, n, best, kept);
 	nm->ival = sample[0].width.ival;
 	for (i = 0; i < n; i++)
 		if (nm->ival <= 0 || sample[i].lo % nm->ival != 0)
-			return false;
+			return;
 	nm->format = "%n";
-	return format_fits(nm, &tl->axis, sample, n);
+	vote(nm, &tl->axis, sample, n, best, kept);
 }
 
 /*
@@ -530,19 +553,22 @@ PsNaming *
 ps_naming_detect(const PsTimeline *tl)
 {
 	PsNaming   *nm = palloc0(sizeof(PsNaming));
+	PsNaming	kept;
 	PatLeaf		sample[PS_PATTERN_SAMPLE];
 	int			n = pattern_sample(tl, sample);
-	bool		fits = false;
+	int			best = 0;
 	int64		width;
 
 	nm->taxis = tl->axis;
 	if (n > 0 && tl->axis.is_time)
-		fits = date_format_fits(nm, &tl->axis, sample, n);
+		vote_dates(nm, &tl->axis, sample, n, &best, &kept);
 	else if (n > 0)
-		fits = integer_format_fits(nm, tl, sample, n);
+		vote_integer(nm, tl, sample, n, &best, &kept);
 	width = n > 0 ? sample[0].width.ival : tl->step.ival;
-	if (fits)
+	/* most of the sample, and two leaves at least when there are two */
+	if (best * 2 > n && (best >= 2 || n == 1))
 	{
+		*nm = kept;
 		nm->source = PS_NAMING_DETECTED;
 		/* an epoch set named by the number: dates, same prefix and suffix */
 		if (!is_date_format(nm->format) && epoch_dates(nm, tl, width))
@@ -554,7 +580,8 @@ ps_naming_detect(const PsTimeline *tl)
 	nm->suffix = "";
 	nm->epoch_scale = 0;
 	nm->taxis = tl->axis;
-	if (tl->axis.is_time || !epoch_dates(nm, tl, tl->has_step ? tl->step.ival : width))
+	if (tl->axis.is_time ||
+		!epoch_dates(nm, tl, tl->has_step ? tl->step.ival : width))
 		fallback_format(nm, tl);
 	return nm;
 }

@@ -270,6 +270,25 @@ SELECT ddl FROM partstrat_advise('irr') WHERE action = 'premake' AND ddl IS NOT 
 SELECT * FROM new_children('irr');
 SELECT rows_kept('irr');
 
+-- a daily set whose newest day is split in four: more pieces than days
+-- among the newest, the days' pattern still (the pieces follow none)
+CREATE TABLE sp (ts timestamptz) PARTITION BY RANGE (ts);
+SELECT format('CREATE TABLE %I PARTITION OF sp FOR VALUES FROM (%L) TO (%L)',
+              'sp_' || to_char(d, 'YYYYMMDD'), d, d + interval '1 day')
+FROM generate_series('2026-03-07 00:00+00'::timestamptz, '2026-03-09', '1 day') d \gexec
+SELECT format('CREATE TABLE %I PARTITION OF sp FOR VALUES FROM (%L) TO (%L)',
+              'sp_20260310_' || k, '2026-03-10 00:00+00'::timestamptz + (k - 1) * interval '6 hours',
+              '2026-03-10 00:00+00'::timestamptz + k * interval '6 hours')
+FROM generate_series(1, 4) k \gexec
+SELECT remember('sp');
+SELECT naming(partstrat_ddl_premake('sp', 2, step => '1 day'));
+\set ECHO none
+\o /dev/null
+SELECT partstrat_ddl_premake('sp', 2, step => '1 day') \gexec
+\o
+\set ECHO all
+SELECT * FROM new_children('sp');
+
 ------------------------------------------------------------------------
 -- a multibyte, quoted prefix holding '%' and a quote; a DEFAULT rescue
 ------------------------------------------------------------------------

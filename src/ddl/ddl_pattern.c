@@ -16,7 +16,8 @@
  * The sample is the newest partitions of one width: the most common width
  * among the newest PS_PATTERN_WINDOW partitions with two finite bounds
  * (partitions split or merged by hand or by partstrat have another width
- * and names of their own), at most PS_PATTERN_SAMPLE of them.  A pattern
+ * and names of their own), at most PS_PATTERN_SAMPLE of them; when no
+ * pattern fits it, the next most common width's.  A pattern
  * (a format, and a prefix and a suffix read off a partition's name around
  * the text of its lower bound) must give exactly the names of most of the
  * sample (more than half, two at least: a merged partition of the common
@@ -316,19 +317,14 @@ same_width(const PsStep *a, const PsStep *b)
 }
 
 /*
- * The sample (see the file header) into out[] (newest first); returns its
- * size, 0 when the set has no partition with two finite bounds.
+ * The newest PS_PATTERN_WINDOW partitions with two finite bounds into
+ * win[] (newest first); returns how many.
  */
 static int
-pattern_sample(const PsTimeline *tl, PatLeaf *out)
+pattern_window(const PsTimeline *tl, PatLeaf *win)
 {
-	PatLeaf		win[PS_PATTERN_WINDOW];
 	int			nwin = 0;
-	int			best = -1,
-				best_votes = 0;
-	int			i,
-				j,
-				n = 0;
+	int			i;
 
 	for (i = tl->nspans - 1; i >= 0 && nwin < PS_PATTERN_WINDOW; i--)
 	{
@@ -342,22 +338,55 @@ pattern_sample(const PsTimeline *tl, PatLeaf *out)
 		win[nwin].width = width_of(&tl->axis, sp->lo, sp->hi);
 		nwin++;
 	}
-	/* the most common width; on a tie, the newer one's */
+	return nwin;
+}
+
+/*
+ * The widths of the window, most common first (on a tie, the newer):
+ * reps[k] is the newest partition of the k-th width, votes[k] how many
+ * have it.  Returns the number of widths.
+ */
+static int
+width_groups(const PatLeaf *win, int nwin, int *reps, int *votes)
+{
+	int			ngroups = 0;
+	int			i,
+				j;
+
 	for (i = 0; i < nwin; i++)
 	{
-		int			votes = 0;
+		int			v = 0;
 
-		for (j = 0; j < nwin; j++)
+		for (j = 0; j < i; j++)
 			if (same_width(&win[i].width, &win[j].width))
-				votes++;
-		if (votes > best_votes)
+				break;
+		if (j < i)
+			continue;			/* counted with a newer one */
+		for (j = i; j < nwin; j++)
+			if (same_width(&win[i].width, &win[j].width))
+				v++;
+		/* insert after the groups with as many votes (newer first) */
+		for (j = ngroups; j > 0 && votes[j - 1] < v; j--)
 		{
-			best_votes = votes;
-			best = i;
+			reps[j] = reps[j - 1];
+			votes[j] = votes[j - 1];
 		}
+		reps[j] = i;
+		votes[j] = v;
+		ngroups++;
 	}
-	for (i = 0; i < nwin && n < PS_PATTERN_SAMPLE; i++)
-		if (same_width(&win[i].width, &win[best].width))
+	return ngroups;
+}
+
+/* The sample of one width: its newest PS_PATTERN_SAMPLE partitions. */
+static int
+width_sample(const PatLeaf *win, int nwin, int rep, PatLeaf *out)
+{
+	int			n = 0;
+	int			i;
+
+	for (i = rep; i < nwin && n < PS_PATTERN_SAMPLE; i++)
+		if (same_width(&win[i].width, &win[rep].width))
 			out[n++] = win[i];
 	return n;
 }
@@ -546,32 +575,58 @@ fallback_format(PsNaming *nm, const PsTimeline *tl)
 }
 
 /*
+ * The pattern of one sample, into *nm: true when it names most of the
+ * sample (more than half, two at least when there are two).
+ */
+static bool
+sample_pattern(PsNaming *nm, const PsTimeline *tl, const PatLeaf *sample,
+			   int n)
+{
+	PsNaming	kept;
+	int			best = 0;
+
+	nm->taxis = tl->axis;
+	if (tl->axis.is_time)
+		vote_dates(nm, &tl->axis, sample, n, &best, &kept);
+	else
+		vote_integer(nm, tl, sample, n, &best, &kept);
+	if (best * 2 <= n || (best < 2 && n > 1))
+		return false;
+	*nm = kept;
+	return true;
+}
+
+/*
  * ps_naming_detect -- the naming pattern of tl's partitions (see the file
- * header).  Never an error: partstrat's own pattern when none fits.
+ * header): the sample of the most common width first, then of the others
+ * (a newest day split into many hours leaves the days' pattern).  Never an
+ * error: partstrat's own pattern when none fits.
  */
 PsNaming *
 ps_naming_detect(const PsTimeline *tl)
 {
 	PsNaming   *nm = palloc0(sizeof(PsNaming));
-	PsNaming	kept;
+	PatLeaf		win[PS_PATTERN_WINDOW];
 	PatLeaf		sample[PS_PATTERN_SAMPLE];
-	int			n = pattern_sample(tl, sample);
-	int			best = 0;
-	int64		width;
+	int			reps[PS_PATTERN_WINDOW];
+	int			votes[PS_PATTERN_WINDOW];
+	int			nwin = pattern_window(tl, win);
+	int			ngroups = width_groups(win, nwin, reps, votes);
+	int			g;
 
-	nm->taxis = tl->axis;
-	if (n > 0 && tl->axis.is_time)
-		vote_dates(nm, &tl->axis, sample, n, &best, &kept);
-	else if (n > 0)
-		vote_integer(nm, tl, sample, n, &best, &kept);
-	width = n > 0 ? sample[0].width.ival : tl->step.ival;
-	/* most of the sample, and two leaves at least when there are two */
-	if (best * 2 > n && (best >= 2 || n == 1))
+	for (g = 0; g < ngroups; g++)
 	{
-		*nm = kept;
+		int			n = width_sample(win, nwin, reps[g], sample);
+
+		/* a lone partition of its width is not a convention */
+		if (votes[g] < 2 && ngroups > 1)
+			continue;
+		if (!sample_pattern(nm, tl, sample, n))
+			continue;
 		nm->source = PS_NAMING_DETECTED;
 		/* an epoch set named by the number: dates, same prefix and suffix */
-		if (!is_date_format(nm->format) && epoch_dates(nm, tl, width))
+		if (!is_date_format(nm->format) &&
+			epoch_dates(nm, tl, sample[0].width.ival))
 			nm->source = PS_NAMING_EPOCH_DATES;
 		return nm;
 	}
@@ -581,7 +636,8 @@ ps_naming_detect(const PsTimeline *tl)
 	nm->epoch_scale = 0;
 	nm->taxis = tl->axis;
 	if (tl->axis.is_time ||
-		!epoch_dates(nm, tl, tl->has_step ? tl->step.ival : width))
+		!epoch_dates(nm, tl, tl->has_step ? tl->step.ival :
+					 nwin > 0 ? win[0].width.ival : 0))
 		fallback_format(nm, tl);
 	return nm;
 }

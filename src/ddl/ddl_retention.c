@@ -385,15 +385,15 @@ emit_header(PsScript *s, PsTimeline *tl, const PsRetentionOptions *a,
 											 TIMESTAMPTZOID));
 		else
 			ps_script_header(s, "Window: keep %s back from %s (%s), so partitions whose upper bound is at or below %s go.",
-						 keep,
-						 ps_datum_to_iso(TimestampTzGetDatum(a->as_of),
-										 TIMESTAMPTZOID),
-						 tl->axis.typid == TIMESTAMPTZOID ?
-						 psprintf("calendar of time zone %s", tl->axis.tzname) :
-						 "local time of the session",
-						 ps_datum_to_iso(TimestampGetDatum(cutoff),
-										 tl->axis.typid == TIMESTAMPTZOID ?
-										 TIMESTAMPTZOID : TIMESTAMPOID));
+							 keep,
+							 ps_datum_to_iso(TimestampTzGetDatum(a->as_of),
+											 TIMESTAMPTZOID),
+							 tl->axis.typid == TIMESTAMPTZOID ?
+							 psprintf("calendar of time zone %s", tl->axis.tzname) :
+							 "local time of the session",
+							 ps_datum_to_iso(TimestampGetDatum(cutoff),
+											 tl->axis.typid == TIMESTAMPTZOID ?
+											 TIMESTAMPTZOID : TIMESTAMPOID));
 	}
 	if (a->keep_count > 0)
 	{

@@ -215,13 +215,14 @@ CREATE FUNCTION partstrat_ddl_retention(
     archive_schema name DEFAULT NULL,
     concurrently boolean DEFAULT false,
     lock_timeout interval DEFAULT NULL,
-    as_of timestamptz DEFAULT NULL)
+    as_of timestamptz DEFAULT NULL,
+    epoch text DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'partstrat_ddl_retention'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
-COMMENT ON FUNCTION partstrat_ddl_retention(regclass, interval, int, text, name, boolean, interval, timestamptz) IS
-'DDL removing the partitions wholly older than the window (keep: an interval back from as_of, default now(); keep_count: the newest partitions holding rows and those after them): detach, drop or archive (move to archive_schema); concurrently: DETACH ... CONCURRENTLY outside a transaction block';
+COMMENT ON FUNCTION partstrat_ddl_retention(regclass, interval, int, text, name, boolean, interval, timestamptz, text) IS
+'DDL removing the partitions wholly older than the window (keep: an interval back from as_of, default now(); keep_count: the newest partitions holding rows and those after them): detach, drop or archive (move to archive_schema); concurrently: DETACH ... CONCURRENTLY outside a transaction block; epoch: the unit (seconds, milliseconds, ...) of an integer key holding time since 1970, for keep';
 
 CREATE FUNCTION partstrat_ddl_premake(
     parent regclass,

@@ -7,7 +7,8 @@
  * advise.c holds the context, the shared helpers, analyze, finalize_detach,
  * the ranking and partstrat_advise(); one file per other stage:
  * advise_default.c (rescue_default, create_default, drop_default,
- * guard_default), advise_time.c (premake, retention, merge),
+ * guard_default), advise_time.c (premake, merge), advise_retention.c,
+ * advise_epoch.c (premake of epoch sets),
  * advise_layout.c (split, repartition, add_index); advise_report.c holds
  * partstrat_report().  The public types are in partstrat.h and skew.h.
  *
@@ -142,8 +143,11 @@ extern void ps_advise_defaults(AdviseCtx *ctx, bool retention_advised);
 
 /* advise_time.c */
 extern void ps_advise_premake(AdviseCtx *ctx);
-extern bool ps_advise_retention(AdviseCtx *ctx);
 extern void ps_advise_merge(AdviseCtx *ctx);
+extern char *ps_advise_time_text(int64 usec, Oid typid);
+
+/* advise_retention.c */
+extern bool ps_advise_retention(AdviseCtx *ctx);
 
 /* advise_epoch.c */
 extern void ps_advise_premake_epoch(AdviseCtx *ctx);

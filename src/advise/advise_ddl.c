@@ -197,7 +197,7 @@ ps_advice_ddl_merge(const Oid *relids, int n)
 
 PsAdviceDdl
 ps_advice_ddl_retention(Oid parentid, Interval *keep, bool concurrently,
-						TimestampTz as_of)
+						TimestampTz as_of, int64 epoch_scale)
 {
 	PsRetentionOptions o;
 
@@ -205,6 +205,7 @@ ps_advice_ddl_retention(Oid parentid, Interval *keep, bool concurrently,
 	o.keep = keep;
 	o.concurrently = concurrently;
 	o.as_of = as_of;
+	o.epoch_scale = epoch_scale;
 	return run_generator(gen_retention, &o);
 }
 

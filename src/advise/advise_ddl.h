@@ -54,11 +54,12 @@ extern PsAdviceDdl ps_advice_ddl_merge_tree(const PsTree *tree,
 
 /*
  * partstrat_ddl_retention(parent, keep, action => 'detach', concurrently,
- * as_of)
+ * as_of, epoch): epoch_scale 0 for a date or timestamp key
  */
 extern PsAdviceDdl ps_advice_ddl_retention(Oid parentid, Interval *keep,
 										   bool concurrently,
-										   TimestampTz as_of);
+										   TimestampTz as_of,
+										   int64 epoch_scale);
 
 /*
  * partstrat_ddl_premake(parent, count, step) (step NULL: inferred);

@@ -34,16 +34,13 @@
 #include "utils/timestamp.h"
 
 #include "advise.h"
+#include "epoch.h"
 #include "generators.h"
 #include "partstrat.h"
 #include "skew.h"
 
 /* Recent children the step is inferred from (as advise_time.c does). */
 #define PS_EPOCH_SAMPLE		12
-
-/* Seconds from 1970-01-01 to 2000-01-01 and to 2100-01-01. */
-#define PS_EPOCH_2000		INT64CONST(946684800)
-#define PS_EPOCH_2100		INT64CONST(4102444800)
 
 /* A bound of an integer key, or false for MINVALUE/MAXVALUE. */
 static bool
@@ -76,56 +73,6 @@ cmp_desc(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* Units per second of pg_partman's epoch setting, or 0. */
-static int64
-partman_scale(const char *epoch)
-{
-	if (epoch == NULL)
-		return 0;
-	if (strcmp(epoch, "seconds") == 0)
-		return 1;
-	if (strcmp(epoch, "milliseconds") == 0)
-		return 1000;
-	if (strcmp(epoch, "microseconds") == 0)
-		return 1000000;
-	if (strcmp(epoch, "nanoseconds") == 0)
-		return INT64CONST(1000000000);
-	return 0;
-}
-
-/* Do all finite bounds read as times of 2000-2100 in this unit? */
-static bool
-bounds_fit(const int64 *lo, const int64 *hi, int n, int64 scale)
-{
-	int			i;
-
-	for (i = 0; i < n; i++)
-	{
-		if (lo[i] < PS_EPOCH_2000 * scale || hi[i] > PS_EPOCH_2100 * scale)
-			return false;
-	}
-	return true;
-}
-
-/* Epoch units to microseconds since 2000-01-01 (PostgreSQL's epoch). */
-static TimestampTz
-epoch_to_ts(int64 v, int64 scale)
-{
-	int64		usec = scale <= USECS_PER_SEC ?
-		v * (USECS_PER_SEC / scale) : v / (scale / USECS_PER_SEC);
-
-	return usec - PS_EPOCH_2000 * USECS_PER_SEC;
-}
-
-static int64
-ts_to_epoch(TimestampTz ts, int64 scale)
-{
-	int64		usec = ts + PS_EPOCH_2000 * USECS_PER_SEC;
-
-	return scale <= USECS_PER_SEC ?
-		usec / (USECS_PER_SEC / scale) : usec * (scale / USECS_PER_SEC);
-}
-
 static char *
 ts_text(TimestampTz ts)
 {
@@ -148,13 +95,6 @@ width_words(int64 width, int64 scale, const char **noun)
 	if (secs % SECS_PER_DAY == 0)
 		return psprintf(INT64_FORMAT "-day", secs / SECS_PER_DAY);
 	return psprintf(INT64_FORMAT "-hour", secs / SECS_PER_HOUR);
-}
-
-static const char *
-unit_name(int64 scale)
-{
-	return scale == 1 ? "seconds" : scale == 1000 ? "milliseconds" :
-		scale == 1000000 ? "microseconds" : "nanoseconds";
 }
 
 /* The newest key of the DEFAULT d (its statistics), or false. */
@@ -239,10 +179,10 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 
 	/* the unit: pg_partman's setting, else what the bounds read as */
 	if (pm != NULL && !pm->unreadable)
-		scale = partman_scale(pm->epoch);
-	else if (pm == NULL && nb >= 2 && bounds_fit(lo, hi, nb, 1))
+		scale = ps_epoch_scale_of(pm->epoch);
+	else if (pm == NULL && nb >= 2 && ps_epoch_bounds_fit(lo, hi, nb, 1))
 		scale = 1;
-	else if (pm == NULL && nb >= 2 && bounds_fit(lo, hi, nb, 1000))
+	else if (pm == NULL && nb >= 2 && ps_epoch_bounds_fit(lo, hi, nb, 1000))
 		scale = 1000;
 	else
 		scale = 0;
@@ -275,7 +215,7 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 	if (width <= 0 || (pm == NULL && width % (SECS_PER_HOUR * scale) != 0))
 		return;
 
-	now_e = ts_to_epoch(ctx->now, scale);
+	now_e = ps_ts_to_epoch(ctx->now, scale);
 	want = now_e + ps_premake_min * width;
 	if (pm != NULL)
 	{
@@ -305,12 +245,12 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 			a = ps_new_advice(ctx, ADV_PREMAKE, 1);
 			ps_set_part(a, newest);
 			ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
-			ps_json_key_str(&a->evidence, "newest_ends", ts_text(epoch_to_ts(after, scale)));
-			ps_json_key_str(&a->evidence, "epoch", unit_name(scale));
+			ps_json_key_str(&a->evidence, "newest_ends", ts_text(ps_epoch_to_ts(after, scale)));
+			ps_json_key_str(&a->evidence, "epoch", ps_epoch_unit_name(scale));
 			ps_json_key_int(&a->evidence, "step", width);
 			ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
 			ps_partman_premake_reason(ctx, a, tree->parts[newest].relname,
-									  ts_text(epoch_to_ts(after, scale)), noun);
+									  ts_text(ps_epoch_to_ts(after, scale)), noun);
 		}
 		return;
 	}
@@ -320,9 +260,9 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 	ps_set_part(a, newest);
 	ps_json_key_str(&a->evidence, "newest_partition", tree->parts[newest].relname);
 	ps_json_key_int(&a->evidence, "newest_ends_epoch", after);
-	ps_json_key_str(&a->evidence, "newest_ends", ts_text(epoch_to_ts(after, scale)));
+	ps_json_key_str(&a->evidence, "newest_ends", ts_text(ps_epoch_to_ts(after, scale)));
 	ps_json_key_str(&a->evidence, "now", ts_text(ctx->now));
-	ps_json_key_str(&a->evidence, "epoch", unit_name(scale));
+	ps_json_key_str(&a->evidence, "epoch", ps_epoch_unit_name(scale));
 	ps_json_key_int(&a->evidence, "step", width);
 	ps_json_key_str(&a->evidence, "interval", adjective);
 	ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
@@ -330,11 +270,11 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 	a->reason = psprintf("%s is partitioned by %s, an epoch in %s%s: its newest partition%s, %s, ends at %s (" INT64_FORMAT "), %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partitions of " INT64_FORMAT ".",
 						 get_rel_name(tree->root),
 						 quote_identifier(get_attname(tree->root, key->attnums[0], false)),
-						 unit_name(scale),
+						 ps_epoch_unit_name(scale),
 						 pm ? " (pg_partman's epoch setting)" : " (its bounds read as times)",
 						 after > top ? ", once the rescue_default advice has moved the DEFAULT's rows," : "",
 						 tree->parts[newest].relname,
-						 ts_text(epoch_to_ts(after, scale)), after,
+						 ts_text(ps_epoch_to_ts(after, scale)), after,
 						 (double) (after - now_e) / width, noun,
 						 ps_premake_min, count, adjective, width);
 	a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables%s",
@@ -358,53 +298,23 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 
 /*
  * ps_epoch_scale -- units per second of the root's key when it holds epoch
- * time as this file reads it (pg_partman's epoch setting; else every
- * finite bound between 2000 and 2100 in seconds or in milliseconds, and
- * every width whole hours), else 0.  The merge groups such a set by calendar unit (advise_time.c).
+ * time: pg_partman's epoch setting on its sets, else the rule every epoch
+ * reader shares (ps_epoch_scale_of_tree), else 0.  The merge groups such a
+ * set by calendar unit (advise_merge.c).
  */
 int64
 ps_epoch_scale(AdviseCtx *ctx)
 {
-	PsTree	   *tree = ctx->tree;
-	PsKey	   *key = &tree->keys[0];
-	Oid			typid = key->typids[0];
 	PsPartman  *pm = ctx->partman;
-	int			n,
-				i,
-				nb = 0;
-	int		   *children;
-	int64	   *lo,
-			   *hi,
-				scale;
+	PsKey	   *key = &ctx->tree->keys[0];
+	Oid			typid = key->typids[0];
 
 	if (key->strategy != PS_STRATEGY_RANGE || key->nkeys != 1 ||
 		(typid != INT2OID && typid != INT4OID && typid != INT8OID))
 		return 0;
 	if (pm != NULL)
-		return pm->unreadable ? 0 : partman_scale(pm->epoch);
-	children = ps_children_of(tree, -1, &n);
-	lo = palloc(sizeof(int64) * Max(n, 1));
-	hi = palloc(sizeof(int64) * Max(n, 1));
-	for (i = 0; i < n; i++)
-	{
-		PsPartition *p = &tree->parts[children[i]];
-
-		if (p->is_default || p->detach_pending)
-			continue;
-		if (!int_bound(&p->range_from[0], typid, &lo[nb]) ||
-			!int_bound(&p->range_to[0], typid, &hi[nb]))
-			continue;
-		nb++;
-	}
-	if (nb < 2)
-		return 0;
-	scale = bounds_fit(lo, hi, nb, 1) ? 1 :
-		bounds_fit(lo, hi, nb, 1000) ? 1000 : 0;
-	/* as for premake: widths of whole hours, else ids that look like time */
-	for (i = 0; i < nb && scale > 0; i++)
-		if ((hi[i] - lo[i]) % (SECS_PER_HOUR * scale) != 0)
-			scale = 0;
-	return scale;
+		return pm->unreadable ? 0 : ps_epoch_scale_of(pm->epoch);
+	return ps_epoch_scale_of_tree(ctx->tree);
 }
 
 /*
@@ -424,7 +334,7 @@ ps_epoch_bounds_usec(AdviseCtx *ctx, int part, int64 scale, int64 *lo,
 		!int_bound(&p->range_from[0], typid, &a) ||
 		!int_bound(&p->range_to[0], typid, &b))
 		return false;
-	*lo = epoch_to_ts(a, scale);
-	*hi = epoch_to_ts(b, scale);
+	*lo = ps_epoch_to_ts(a, scale);
+	*hi = ps_epoch_to_ts(b, scale);
 	return true;
 }

@@ -317,7 +317,10 @@ ps_advise_partman(AdviseCtx *ctx, List *advice)
 				a->lock = pstrdup("pg_partman's run_maintenance(): ACCESS EXCLUSIVE on the parent briefly per new child (CREATE TABLE ... PARTITION OF)");
 				break;
 			case ADV_RETENTION:
-				if (pm->unreadable || !pm->time_based)
+				/* an id set: advise_time.c's row says why none applies */
+				if (!pm->unreadable && !pm->time_based)
+					break;
+				if (pm->unreadable)
 				{
 					refuse(a, pm, "its settings are unknown",
 						   "set retention in pg_partman's part_config");

@@ -1,13 +1,12 @@
 /*-------------------------------------------------------------------------
  *
  * advise_time.c
- *	  partstrat_advise() along the time axis: premake, retention and merge,
- *	  and the time steps they reason in.
+ *	  partstrat_advise() along the time axis: premake and merge, and the
+ *	  time steps they reason in (retention: advise_retention.c).
  *
- * premake and retention look at the root of a time-range parent: the
- * newest partition's end against now + partstrat.premake_min intervals,
- * the partitions wholly older than now - retention.  The merge, which
- * reasons in the same steps, is in advise_merge.c.
+ * premake looks at the root of a time-range parent: the newest
+ * partition's end against now + partstrat.premake_min intervals.  The
+ * merge, which reasons in the same steps, is in advise_merge.c.
  *
  * Steps are added on the time axis the generators use (timeaxis.c), so
  * that "three months ahead" means the same here as in premake's script.
@@ -155,12 +154,11 @@ usec_text(int64 usec, Oid typid)
 	return ps_datum_to_iso(TimestampGetDatum(usec), typid);
 }
 
-static void
-ddl_retention(AdviseCtx *ctx, Advice *a, bool concurrently)
+/* The same, for the retention advice (advise_retention.c). */
+char *
+ps_advise_time_text(int64 usec, Oid typid)
 {
-	ps_set_ddl(a, "partstrat_ddl_retention",
-			   ps_advice_ddl_retention(ctx->tree->root, ctx->retention,
-									   concurrently, ctx->now));
+	return usec_text(usec, typid);
 }
 
 static void
@@ -504,144 +502,6 @@ ps_advise_premake(AdviseCtx *ctx)
 			a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE only on the new, empty tables",
 							   get_rel_name(tree->root));
 	}
-}
-
-/*
- * Retention of a pg_partman epoch set (a bigint key pg_partman reads as
- * seconds): partstrat cannot date its children, pg_partman can: advise its
- * retention setting when it differs from the one asked for (the DDL is
- * made in advise_partman.c).
- */
-static bool
-partman_epoch_retention(AdviseCtx *ctx)
-{
-	PsPartman  *pm = ctx->partman;
-	int			n;
-	int		   *children = ps_children_of(ctx->tree, -1, &n);
-	Advice	   *a;
-	char	   *want = ps_interval_text(ctx->retention->month, ctx->retention->day, ctx->retention->time);
-
-	if (pm->retention != NULL)
-	{
-		Datum		cur = DirectFunctionCall3(interval_in,
-											  CStringGetDatum(pm->retention),
-											  ObjectIdGetDatum(InvalidOid),
-											  Int32GetDatum(-1));
-
-		if (DatumGetInt32(DirectFunctionCall2(interval_cmp, cur,
-											  IntervalPGetDatum(ctx->retention))) == 0)
-			return false;
-	}
-	if (n == 0)
-		return false;
-	a = ps_new_advice(ctx, ADV_RETENTION, 1);
-	ps_set_part(a, children[0]);
-	ps_json_key_str(&a->evidence, "retention", want);
-	ps_json_key_str(&a->evidence, "epoch", pm->epoch);
-	a->reason = psprintf("The retention asked for is %s and %s's key is an epoch (%s) that pg_partman reads as time: its retention setting (now %s) decides which children go.",
-						 want, get_rel_name(ctx->tree->root), pm->epoch,
-						 pm->retention ? pm->retention : "none");
-	return true;
-}
-
-/* Returns true when retention advice was given. */
-bool
-ps_advise_retention(AdviseCtx *ctx)
-{
-	PsTree	   *tree = ctx->tree;
-	PsSkew	   *s = ctx->skew;
-	int			n,
-				i,
-				nold = 0;
-	int		   *children;
-	int		   *old;
-	int64		rows = 0,
-				bytes = 0;
-	Timestamp	cutoff;
-	Advice	   *a;
-	Oid			typid = tree->keys[0].typids[0];
-	StringInfoData names;
-
-	if (ctx->retention == NULL)
-		return false;
-	if (!is_time_range(&tree->keys[0]))
-	{
-		/* pg_partman's epoch sets: its retention reads the key as time */
-		if (ctx->partman && ctx->partman->time_based && !ctx->partman->unreadable)
-			return partman_epoch_retention(ctx);
-		ereport(NOTICE,
-				(errmsg("retention is ignored: \"%s\" is not partitioned by a range of dates or timestamps",
-						get_rel_name(tree->root))));
-		return false;
-	}
-	cutoff = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
-													 TimestampTzGetDatum(ctx->now),
-													 IntervalPGetDatum(ctx->retention)));
-	children = ps_children_of(tree, -1, &n);
-	old = palloc(sizeof(int) * Max(n, 1));
-	initStringInfo(&names);
-	for (i = 0; i < n; i++)
-	{
-		int64		lo,
-					hi;
-		int			j;
-
-		if (tree->parts[children[i]].detach_pending ||
-			!part_bounds_usec(tree, children[i], &lo, &hi) || hi > cutoff)
-			continue;
-		old[nold++] = children[i];
-		rows += s->rows[children[i]] > 0 ? s->rows[children[i]] : 0;
-		bytes += ps_subtree_bytes(ctx, children[i]);
-		/* the whole subtree is dropped: nothing else for it */
-		ctx->taken[children[i]] = true;
-		for (j = children[i] + 1;
-			 !tree->parts[children[i]].is_leaf && j < tree->nparts; j++)
-		{
-			int			up = tree->parts[j].parent_index;
-
-			while (up >= 0 && up != children[i])
-				up = tree->parts[up].parent_index;
-			if (up == children[i])
-				ctx->taken[j] = true;
-		}
-	}
-	if (nold == 0)
-		return false;
-	/* the script's DETACH ... CONCURRENTLY is refused until FINALIZE */
-	for (i = 0; i < n; i++)
-	{
-		if (tree->parts[children[i]].detach_pending)
-		{
-			ctx->retention_deferred = nold;
-			return false;
-		}
-	}
-	a = ps_new_advice(ctx, ADV_RETENTION, nold);
-	ps_set_parts(a, old, nold);
-	ps_json_key_str(&a->evidence, "cutoff", usec_text(cutoff, typid));
-	ps_json_key_int(&a->evidence, "partitions", nold);
-	ps_json_key_int(&a->evidence, "rows_dropped", rows);
-	ps_json_key_int(&a->evidence, "bytes", bytes);
-	a->reason = psprintf("%d partition%s of %s (%s to %s, " INT64_FORMAT " rows, %s) hold only keys before %s, older than the retention of %s: detach them (their rows stay in standalone tables, to archive or drop).",
-						 nold, nold > 1 ? "s" : "", get_rel_name(tree->root),
-						 tree->parts[old[0]].relname,
-						 tree->parts[old[nold - 1]].relname, rows,
-						 ps_size_pretty(bytes), usec_text(cutoff, typid),
-						 ps_interval_text(ctx->retention->month, ctx->retention->day,
-										  ctx->retention->time));
-	if (ps_default_of(tree, -1) >= 0)
-	{
-		ddl_retention(ctx, a, false);
-		a->lock = psprintf("ACCESS EXCLUSIVE on %s from the first DETACH to COMMIT, catalog changes only: milliseconds (DETACH ... CONCURRENTLY is refused while a DEFAULT exists); ACCESS EXCLUSIVE on each detached partition",
-						   get_rel_name(tree->root));
-	}
-	else
-	{
-		ddl_retention(ctx, a, true);
-		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s per DETACH PARTITION ... CONCURRENTLY, run outside a transaction block (reads and writes go on); ACCESS EXCLUSIVE on each detached partition",
-						   get_rel_name(tree->root));
-	}
-	return true;
 }
 
 /* ----------------------------------------------------------------

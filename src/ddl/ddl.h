@@ -301,6 +301,14 @@ extern char *ps_ddl_new_name(PsScript *s, Oid nspid, const char *base,
 							 const char *suffix);
 
 /*
+ * A new partition's name prefix || tail (tail: its bound's text and the
+ * pattern's suffix): as ps_ddl_new_name(), but prefix is what a long name
+ * loses and "_2", "_3", ... go at the end.
+ */
+extern char *ps_ddl_new_name_tail(PsScript *s, Oid nspid, const char *prefix,
+								  const char *tail);
+
+/*
  * Name of the copy of a sub-partition "leaf" of "oldparent" made for
  * "newparent": the leaf's name with the old prefix replaced
  * (events_2026_10_h0 -> events_2026_12_h0), else newparent_leaf, the part

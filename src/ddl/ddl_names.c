@@ -96,13 +96,14 @@ name_taken(List *used, Oid nspid, const char *name)
  * "_" and 6 hex digits of a hash of the whole name go between base and
  * mid || suffix, base keeps what room is left (at least PS_NAME_MIN_BASE
  * bytes of it), and mid || suffix is cut at its end if even that does not
- * fit; every cut falls on a character boundary (multibyte-safe).  Never an
- * error, whatever the lengths.
+ * fit; every cut falls on a character boundary (multibyte-safe).  With sep,
+ * a "_" follows the hash (a partition's tail starts with its date's
+ * digits).  Never an error, whatever the lengths.
  */
 #define PS_NAME_MIN_BASE	16
 
 static char *
-fit_name(const char *base, const char *mid, const char *suffix)
+fit_name(const char *base, const char *mid, const char *suffix, bool sep)
 {
 	char	   *full = psprintf("%s%s%s", base, mid, suffix);
 	char	   *tail = psprintf("%s%s", mid, suffix);
@@ -115,7 +116,7 @@ fit_name(const char *base, const char *mid, const char *suffix)
 
 	if ((int) strlen(full) <= maxlen)
 		return full;
-	snprintf(hashpart, sizeof(hashpart), "_%06x",
+	snprintf(hashpart, sizeof(hashpart), sep ? "_%06x_" : "_%06x",
 			 hash_bytes((const unsigned char *) full, strlen(full)) & 0xffffff);
 	hashlen = strlen(hashpart);
 	keep = maxlen - hashlen - taillen;
@@ -126,19 +127,25 @@ fit_name(const char *base, const char *mid, const char *suffix)
 	return psprintf("%.*s%s%.*s", keep, base, hashpart, taillen, tail);
 }
 
-char *
-ps_ddl_name(List **used, Oid nspid, const char *base, const char *suffix)
+/*
+ * base || suffix made free (see ps_ddl_name); the number goes before suffix,
+ * or at the very end with number_last.
+ */
+static char *
+free_name(List **used, Oid nspid, const char *base, const char *suffix,
+		  bool number_last)
 {
-	char	   *name = fit_name(base, "", suffix);
+	char	   *name = fit_name(base, "", suffix, number_last);
 	int			n;
 
 	for (n = 2; name_taken(used ? *used : NIL, nspid, name); n++)
 	{
-		char		mid[16];
+		char		num[16];
 
 		CHECK_FOR_INTERRUPTS();
-		snprintf(mid, sizeof(mid), "_%d", n);
-		name = fit_name(base, mid, suffix);
+		snprintf(num, sizeof(num), "_%d", n);
+		name = number_last ? fit_name(base, suffix, num, true) :
+			fit_name(base, num, suffix, false);
 	}
 	if (used)
 		*used = lappend(*used, psprintf("%u.%s", nspid, name));
@@ -146,10 +153,32 @@ ps_ddl_name(List **used, Oid nspid, const char *base, const char *suffix)
 }
 
 char *
+ps_ddl_name(List **used, Oid nspid, const char *base, const char *suffix)
+{
+	return free_name(used, nspid, base, suffix, false);
+}
+
+char *
 ps_ddl_new_name(PsScript *s, Oid nspid, const char *base, const char *suffix)
 {
 	MemoryContext old = MemoryContextSwitchTo(s->mcxt);
 	char	   *name = ps_ddl_name(&s->used_names, nspid, base, suffix);
+
+	MemoryContextSwitchTo(old);
+	return name;
+}
+
+/*
+ * ps_ddl_new_name_tail -- a new partition's name prefix || tail in script s:
+ * when too long, prefix is cut (and the hash added) and tail kept; when
+ * taken, "_2", "_3", ... go after tail (events_2026_03_11_2).
+ */
+char *
+ps_ddl_new_name_tail(PsScript *s, Oid nspid, const char *prefix,
+					 const char *tail)
+{
+	MemoryContext old = MemoryContextSwitchTo(s->mcxt);
+	char	   *name = free_name(&s->used_names, nspid, prefix, tail, true);
 
 	MemoryContextSwitchTo(old);
 	return name;

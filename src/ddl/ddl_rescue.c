@@ -418,11 +418,13 @@ ps_ddl_rescue_default(const PsRescueOptions *o)
 										 ps_ddl_qualified(def->relid),
 										 ps_ddl_qualified(parentid)));
 	ps_ddl_append_comment(&out, "Generated text only: nothing has been executed. Run it as one script (psql -f).");
-	ps_ddl_append_comment(&out, psprintf("%d new partition%s, step %s (%s)%s; one transaction each, in key order.",
+	ps_ddl_append_comment(&out, psprintf("%d new partition%s, step %s (%s)%s%s; one transaction each, in key order.",
 										 ntargets, ntargets == 1 ? "" : "s", tl->step.label,
 										 tl->step.inferred ? "inferred from the siblings" : "given",
 										 tl->axis.typid == TIMESTAMPTZOID ?
-										 psprintf(", calendar of time zone %s", tl->axis.tzname) : ""));
+										 psprintf(", calendar of time zone %s", tl->axis.tzname) : "",
+										 ntargets > 0 ?
+										 psprintf(", %s", ps_timeline_naming_text(tl)) : ""));
 	ps_ddl_append_comment(&out, "If it stops half-way, the committed transactions stay and the others changed nothing:");
 	ps_ddl_append_comment(&out, psprintf("run SELECT partstrat_ddl_rescue_default(%s) again for the rest.",
 										 quote_literal_cstr(ps_ddl_qualified(parentid))));

@@ -13,6 +13,13 @@
  * a partition is removed only when both say so.  The DEFAULT partition is
  * never removed.
  *
+ * keep needs a date or timestamp key, or an integer key holding time since
+ * 1970-01-01 UTC in the unit the caller names (epoch: seconds,
+ * milliseconds, ...); the cutoff is then as_of - keep in the calendar of
+ * UTC, read in that unit (the last whole unit at or before it).  Without
+ * epoch an integer key is refused, with a hint naming the unit its bounds
+ * read as: a generator that removes partitions does not guess.
+ *
  * Actions: detach, drop (detach, then drop) and archive (detach, then move
  * the table -- and its sub-partitions -- to another schema).  The script
  * is one transaction holding ACCESS EXCLUSIVE on the parent for catalog
@@ -44,6 +51,7 @@
 
 #include "ddl.h"
 #include "ddl_time.h"
+#include "epoch.h"
 #include "generators.h"
 #include "partstrat.h"
 
@@ -123,6 +131,17 @@ cutoff_of(PsTimeline *tl, const PsRetentionOptions *a)
 	keep.months = a->keep->month;
 	keep.days = a->keep->day;
 	keep.usecs = a->keep->time;
+	if (a->epoch_scale > 0)
+	{
+		/* the key holds time since 1970 in UTC: the calendar of UTC */
+		axis.typid = TIMESTAMPTZOID;
+		axis.is_time = true;
+		axis.tz = pg_tzset("UTC");
+		axis.tzname = "UTC";
+		return ps_ts_to_epoch(keep_cutoff(&axis, &keep, base, a,
+										  tl->axis.typid),
+							  a->epoch_scale);
+	}
 	if (axis.typid != TIMESTAMPTZOID)
 	{
 		struct pg_tm tm;
@@ -355,16 +374,26 @@ emit_header(PsScript *s, PsTimeline *tl, const PsRetentionOptions *a,
 		char	   *keep = ps_interval_text(a->keep->month, a->keep->day,
 											a->keep->time);
 
-		ps_script_header(s, "Window: keep %s back from %s (%s), so partitions whose upper bound is at or below %s go.",
-						 keep,
-						 ps_datum_to_iso(TimestampTzGetDatum(a->as_of),
-										 TIMESTAMPTZOID),
-						 tl->axis.typid == TIMESTAMPTZOID ?
-						 psprintf("calendar of time zone %s", tl->axis.tzname) :
-						 "local time of the session",
-						 ps_datum_to_iso(TimestampGetDatum(cutoff),
-										 tl->axis.typid == TIMESTAMPTZOID ?
-										 TIMESTAMPTZOID : TIMESTAMPOID));
+		if (a->epoch_scale > 0)
+			ps_script_header(s, "Window: keep %s back from %s (calendar of UTC; %s holds %s since 1970-01-01 UTC), so partitions whose upper bound is at or below " INT64_FORMAT " (%s) go.",
+							 keep,
+							 ps_datum_to_iso(TimestampTzGetDatum(a->as_of),
+											 TIMESTAMPTZOID),
+							 tl->keyexpr ? tl->keyexpr : "the key",
+							 ps_epoch_unit_name(a->epoch_scale), cutoff,
+							 ps_datum_to_iso(TimestampTzGetDatum(ps_epoch_to_ts(cutoff, a->epoch_scale)),
+											 TIMESTAMPTZOID));
+		else
+			ps_script_header(s, "Window: keep %s back from %s (%s), so partitions whose upper bound is at or below %s go.",
+							 keep,
+							 ps_datum_to_iso(TimestampTzGetDatum(a->as_of),
+											 TIMESTAMPTZOID),
+							 tl->axis.typid == TIMESTAMPTZOID ?
+							 psprintf("calendar of time zone %s", tl->axis.tzname) :
+							 "local time of the session",
+							 ps_datum_to_iso(TimestampGetDatum(cutoff),
+											 tl->axis.typid == TIMESTAMPTZOID ?
+											 TIMESTAMPTZOID : TIMESTAMPOID));
 	}
 	if (a->keep_count > 0)
 	{
@@ -398,6 +427,78 @@ emit_header(PsScript *s, PsTimeline *tl, const PsRetentionOptions *a,
 }
 
 /*
+ * keep reads the key as time: a date or timestamp, or an integer with the
+ * unit of its epoch given (the hint names the unit its bounds read as);
+ * PS_EPOCH_FROM_BOUNDS (a maintenance policy) takes that unit, and sets
+ * a->epoch_scale to it.
+ */
+static void
+check_axis(PsTimeline *tl, PsRetentionOptions *a)
+{
+	const char *rel = get_rel_name(a->parentid);
+	bool		policy = a->epoch_scale == PS_EPOCH_FROM_BOUNDS;
+	int64		seen;
+
+	if (policy && (tl->axis.is_time || a->keep == NULL))
+		a->epoch_scale = 0;
+	if (a->epoch_scale > 0 && tl->axis.is_time)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("epoch is only for a key of integers, and \"%s\" is partitioned by %s",
+						rel, format_type_be(tl->axis.typid)),
+				 errdetail("The partition key of \"%s\" is %s.", rel,
+						   tl->key->keydef),
+				 errhint("Leave epoch out: keep is read on the key's own calendar.")));
+	if (a->keep == NULL || tl->axis.is_time || a->epoch_scale > 0)
+		return;
+	seen = ps_epoch_scale_of_tree(tl->tree);
+	if (policy && seen > 0)
+	{
+		a->epoch_scale = seen;
+		return;
+	}
+	if (policy)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is partitioned by an integer, not by time", rel),
+				 errdetail("The partition key of \"%s\" is %s, and its bounds do not read as seconds or milliseconds since 1970-01-01 UTC (every bound between 2000 and 2100, a step of whole hours).",
+						   rel, tl->key->keydef),
+				 errhint("Retention by age needs a key that holds time; partstrat_ddl_retention(keep_count => ...) keeps a number of partitions instead.")));
+	if (seen > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is partitioned by an integer, not by time", rel),
+				 errdetail("The partition key of \"%s\" is %s; its bounds read as %s since 1970-01-01 UTC.",
+						   rel, tl->key->keydef, ps_epoch_unit_name(seen)),
+				 errhint("Pass epoch => '%s' to read keep in that unit, or keep_count instead of keep.",
+						 ps_epoch_unit_name(seen))));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("\"%s\" is partitioned by an integer, not by time", rel),
+			 errdetail("The partition key of \"%s\" is %s.", rel,
+					   tl->key->keydef),
+			 errhint("Pass keep_count instead of keep; or, when the key holds time since 1970-01-01 UTC, epoch => 'seconds' (or 'milliseconds').")));
+}
+
+/*
+ * ps_retention_check_key -- ERROR unless a retention by age (a policy's:
+ * the epoch unit from the bounds) can work on parentid's key.
+ */
+void
+ps_retention_check_key(Oid parentid, const char *funcname)
+{
+	PsRetentionOptions o;
+	Interval	keep;
+
+	memset(&keep, 0, sizeof(keep));
+	keep.day = 1;
+	ps_retention_options_init(&o, parentid);
+	o.keep = &keep;
+	o.epoch_scale = PS_EPOCH_FROM_BOUNDS;
+	check_axis(ps_timeline_open(parentid, funcname, PS_TL_SINGLE_KEY), &o);
+}
+
+/*
  * ps_ddl_retention -- the script removing the partitions of o->parentid
  * outside the window, with partstrat_ddl_retention()'s ERRORs.
  */
@@ -419,8 +520,10 @@ ps_ddl_retention(const PsRetentionOptions *o)
 	int			i;
 
 	Assert(a.keep != NULL || a.keep_count > 0);
-	tl = ps_timeline_open(a.parentid, fn, a.keep ? PS_TL_TIME_ONLY : 0);
+	tl = ps_timeline_open(a.parentid, fn, 0);
 	tree = tl->tree;
+	check_axis(tl, &a);
+	Assert(a.epoch_scale >= 0);
 	if (a.concurrently && tl->default_part >= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

@@ -67,10 +67,33 @@ typedef struct PsTimeline
 	bool		has_step;
 	/* naming of new partitions */
 	Oid			nspid;
-	char	   *name_prefix;
-	const char *name_format;
-	bool		name_detected;	/* false: partstrat's fallback pattern */
+	struct PsNaming *naming;	/* NULL until needed (ddl_pattern.c) */
 } PsTimeline;
+
+/* Where a naming pattern comes from. */
+typedef enum PsNamingSource
+{
+	PS_NAMING_DETECTED,			/* the existing partitions' names */
+	PS_NAMING_EPOCH_DATES,		/* their prefix, dates instead of numbers */
+	PS_NAMING_PARTSTRAT			/* partstrat's own: <parent>_p<bound> */
+} PsNamingSource;
+
+/*
+ * How new partitions are named: prefix || the lower bound rendered by
+ * format || suffix (ddl_pattern.c).
+ */
+typedef struct PsNaming
+{
+	char	   *prefix;
+	char	   *suffix;
+	const char *format;			/* a date format ("%Y_%m_%d"), "%v" (the
+								 * bound) or "%n" (the bound / ival) */
+	PsAxis		taxis;			/* the calendar dates are read in */
+	int64		epoch_scale;	/* integer key read as time since 1970:
+								 * units per second; 0: not */
+	int64		ival;			/* "%n": the integer step */
+	PsNamingSource source;
+} PsNaming;
 
 /* Flags of ps_timeline_open(). */
 #define PS_TL_SINGLE_KEY	0x01	/* refuse multi-column keys */
@@ -89,5 +112,11 @@ extern void ps_timeline_name_pieces(PsTimeline *tl, PsScript *s,
 extern char *ps_timeline_naming_text(PsTimeline *tl);
 extern char *ps_timeline_piece_expr(PsTimeline *tl, const PsPiece *piece);
 extern char *ps_bound_check_name(Oid tmpl);
+
+/* ddl_pattern.c: the naming pattern */
+extern PsNaming *ps_naming_detect(const PsTimeline *tl);
+extern char *ps_naming_render(const PsNaming *nm, int64 pos);
+extern char *ps_naming_pattern_text(const PsNaming *nm);
+extern char *ps_naming_text(const PsNaming *nm);
 
 #endif							/* PARTSTRAT_DDL_TIME_H */

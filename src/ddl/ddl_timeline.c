@@ -8,9 +8,9 @@
  * finds the time zone their bounds were drawn in (the zone in which every
  * bound is a local midnight, else the one in which they share a local time
  * of day), the step between them (equal calendar months, days or a fixed
- * duration; equal widths for integers) and their naming pattern
- * (events_20260101, events_2026_01, events_p2026w01, ...), and cuts any
- * stretch of the axis into new partitions of one step each.
+ * duration; equal widths for integers), and cuts any stretch of the axis
+ * into new partitions of one step each, named by the set's naming pattern
+ * (ddl_pattern.c: events_20260101, events_2026_01, events_p2026w01, ...).
  *
  * Copyright (c) 2026, partstrat developers
  *
@@ -721,215 +721,9 @@ ps_timeline_piece_expr(PsTimeline *tl, const PsPiece *piece)
 }
 
 /* ----------------------------------------------------------------------
- * Names of new partitions
+ * Names of new partitions (the pattern: ddl_pattern.c)
  * ----------------------------------------------------------------------
  */
-
-/* Naming patterns tried on the existing partitions, most specific first. */
-static const char *const time_formats[] = {
-	"%Y%m%d_%H%M", "%Y%m%d%H%M", "%Y_%m_%d_%H%M",
-	"%Y%m%d_%H", "%Y%m%d%H", "%Y_%m_%d_%H",
-	"%Y%m%d", "%Y_%m_%d", "%Y-%m-%d",
-	"%Gw%V", "%G_w%V", "%GW%V", "%G_W%V",
-	"%Yq%q", "%Y_q%q", "%YQ%q",
-	"%Y%m", "%Y_%m", "%Y-%m",
-	"%Y",
-	NULL
-};
-
-static const char *const int_formats[] = {"%v", "%n", NULL};
-
-/* Render a position with a naming pattern. */
-static char *
-format_pos(const PsTimeline *tl, const char *fmt, int64 pos)
-{
-	StringInfoData buf;
-	struct pg_tm tm;
-	fsec_t		fsec;
-	const char *f;
-
-	initStringInfo(&buf);
-	if (tl->axis.is_time)
-		ps_axis_local_tm(&tl->axis, pos, &tm, &fsec);
-	for (f = fmt; *f; f++)
-	{
-		if (*f != '%' || f[1] == '\0')
-		{
-			appendStringInfoChar(&buf, *f);
-			continue;
-		}
-		f++;
-		switch (*f)
-		{
-			case 'Y':
-				appendStringInfo(&buf, "%04d", tm.tm_year);
-				break;
-			case 'm':
-				appendStringInfo(&buf, "%02d", tm.tm_mon);
-				break;
-			case 'd':
-				appendStringInfo(&buf, "%02d", tm.tm_mday);
-				break;
-			case 'H':
-				appendStringInfo(&buf, "%02d", tm.tm_hour);
-				break;
-			case 'M':
-				appendStringInfo(&buf, "%02d", tm.tm_min);
-				break;
-			case 'G':
-				appendStringInfo(&buf, "%04d",
-								 date2isoyear(tm.tm_year, tm.tm_mon, tm.tm_mday));
-				break;
-			case 'V':
-				appendStringInfo(&buf, "%02d",
-								 date2isoweek(tm.tm_year, tm.tm_mon, tm.tm_mday));
-				break;
-			case 'q':
-				appendStringInfo(&buf, "%d", (tm.tm_mon - 1) / 3 + 1);
-				break;
-			case 'v':
-				appendStringInfo(&buf, INT64_FORMAT, pos);
-				break;
-			case 'n':
-				appendStringInfo(&buf, INT64_FORMAT,
-								 tl->step.ival ? pos / tl->step.ival : pos);
-				break;
-			default:
-				appendStringInfoChar(&buf, *f);
-		}
-	}
-	return buf.data;
-}
-
-/*
- * Find the naming pattern of the existing partitions: the (format,
- * prefix) that most partitions' names follow, among those the newest
- * partition follows.  Else partstrat's own: <parent>_p<date or value>.
- */
-static void
-detect_naming(PsTimeline *tl)
-{
-	const char *const *formats = tl->axis.is_time ? time_formats : int_formats;
-	int			best = 0;
-	int			f,
-				i;
-
-	for (f = 0; formats[f] != NULL; f++)
-	{
-		const PsSpan *newest = NULL;
-		const char *newest_name;
-		char	   *s;
-		size_t		nlen,
-					slen;
-		char	   *prefix;
-		int			matches = 0;
-
-		if (strcmp(formats[f], "%n") == 0 && tl->step.ival == 0)
-			continue;
-		for (i = tl->nspans - 1; i >= 0 && newest == NULL; i--)
-			if (!tl->spans[i].lo_inf)
-				newest = &tl->spans[i];
-		if (newest == NULL)
-			break;
-		newest_name = tl->tree->parts[newest->part].relname;
-		s = format_pos(tl, formats[f], newest->lo);
-		nlen = strlen(newest_name);
-		slen = strlen(s);
-		if (nlen <= slen || strcmp(newest_name + nlen - slen, s) != 0)
-			continue;
-		prefix = pnstrdup(newest_name, nlen - slen);
-
-		for (i = 0; i < tl->nspans; i++)
-		{
-			const PsSpan *sp = &tl->spans[i];
-			char	   *want;
-
-			if (sp->lo_inf)
-				continue;
-			if (strcmp(formats[f], "%n") == 0 && sp->lo % tl->step.ival != 0)
-				continue;
-			want = psprintf("%s%s", prefix, format_pos(tl, formats[f], sp->lo));
-			if (strcmp(want, tl->tree->parts[sp->part].relname) == 0)
-				matches++;
-		}
-		if (matches > best)
-		{
-			best = matches;
-			tl->name_prefix = prefix;
-			tl->name_format = formats[f];
-			tl->name_detected = true;
-		}
-	}
-	if (tl->name_detected)
-		return;
-
-	tl->name_prefix = psprintf("%s_p", get_rel_name(tl->parentid));
-	if (!tl->axis.is_time)
-		tl->name_format = "%v";
-	else if (tl->step.usecs % USECS_PER_DAY != 0)
-		tl->name_format = "%Y%m%d_%H%M";
-	else if (tl->step.days != 0 || tl->step.usecs != 0)
-		tl->name_format = "%Y%m%d";
-	else if (tl->step.months % 12 == 0)
-		tl->name_format = "%Y";
-	else
-		tl->name_format = "%Y%m";
-}
-
-/* A naming pattern for people: "ev_%Y_%m" -> "ev_YYYY_MM". */
-static char *
-pattern_text(const PsTimeline *tl)
-{
-	StringInfoData buf;
-	const char *f;
-
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, tl->name_prefix);
-	for (f = tl->name_format; *f; f++)
-	{
-		if (*f != '%' || f[1] == '\0')
-		{
-			appendStringInfoChar(&buf, *f);
-			continue;
-		}
-		switch (*++f)
-		{
-			case 'Y':
-				appendStringInfoString(&buf, "YYYY");
-				break;
-			case 'm':
-				appendStringInfoString(&buf, "MM");
-				break;
-			case 'd':
-				appendStringInfoString(&buf, "DD");
-				break;
-			case 'H':
-				appendStringInfoString(&buf, "HH24");
-				break;
-			case 'M':
-				appendStringInfoString(&buf, "MI");
-				break;
-			case 'G':
-				appendStringInfoString(&buf, "IYYY");
-				break;
-			case 'V':
-				appendStringInfoString(&buf, "IW");
-				break;
-			case 'q':
-				appendStringInfoString(&buf, "Q");
-				break;
-			case 'v':
-				appendStringInfoString(&buf, "<lower bound>");
-				break;
-			case 'n':
-				appendStringInfoString(&buf, "<lower bound / step>");
-				break;
-			default:
-				appendStringInfoChar(&buf, *f);
-		}
-	}
-	return buf.data;
-}
 
 /*
  * How new partitions are named, for a script header: "names like
@@ -938,16 +732,14 @@ pattern_text(const PsTimeline *tl)
 char *
 ps_timeline_naming_text(PsTimeline *tl)
 {
-	if (tl->name_format == NULL)
-		detect_naming(tl);
-	return psprintf("names like %s (%s)", pattern_text(tl),
-					tl->name_detected ? "as the existing partitions" :
-					"partstrat's pattern: the existing names follow none it knows");
+	if (tl->naming == NULL)
+		tl->naming = ps_naming_detect(tl);
+	return ps_naming_text(tl->naming);
 }
 
 /*
- * Name new partitions with the detected pattern (made unique and cut to
- * NAMEDATALEN by ps_ddl_new_name()).
+ * Name new partitions with the set's pattern, made unique and cut to
+ * NAMEDATALEN by the namer (the bound's text is kept, the prefix cut).
  */
 void
 ps_timeline_name_pieces(PsTimeline *tl, PsScript *s, PsPiece *pieces,
@@ -955,15 +747,16 @@ ps_timeline_name_pieces(PsTimeline *tl, PsScript *s, PsPiece *pieces,
 {
 	int			i;
 
-	if (tl->name_format == NULL)
-		detect_naming(tl);
+	if (tl->naming == NULL)
+		tl->naming = ps_naming_detect(tl);
 	for (i = 0; i < npieces; i++)
 	{
-		char	   *base = psprintf("%s%s", tl->name_prefix,
-									format_pos(tl, tl->name_format,
-											   pieces[i].lo));
+		char	   *tail = psprintf("%s%s",
+									ps_naming_render(tl->naming, pieces[i].lo),
+									tl->naming->suffix);
 
-		pieces[i].name = ps_ddl_new_name(s, tl->nspid, base, "");
+		pieces[i].name = ps_ddl_new_name_tail(s, tl->nspid,
+											  tl->naming->prefix, tail);
 	}
 }
 

@@ -87,11 +87,19 @@ typedef struct PsRetentionOptions
 	bool		concurrently;
 	int			lock_timeout_ms;
 	TimestampTz as_of;			/* finite */
+	int64		epoch_scale;	/* keep on an integer key holding time since
+								 * 1970: its units per second; 0: none;
+								 * PS_EPOCH_FROM_BOUNDS: what the bounds
+								 * read as (maintenance) */
 } PsRetentionOptions;
+
+/* epoch_scale: the unit the bounds read as (seconds or milliseconds) */
+#define PS_EPOCH_FROM_BOUNDS	INT64CONST(-1)
 
 extern void ps_retention_options_init(PsRetentionOptions *o, Oid parentid);
 extern const char *ps_retention_action_name(PsRetentionAction action);
 extern char *ps_ddl_retention(const PsRetentionOptions *o);
+extern void ps_retention_check_key(Oid parentid, const char *funcname);
 
 /* ---- premake --------------------------------------------------------- */
 

@@ -315,6 +315,8 @@ retention_scripts(const PsPolicy *p)
 	}
 	o.concurrently = p->concurrently;
 	o.as_of = GetCurrentTransactionStartTimestamp();
+	/* an integer key: the epoch unit its bounds read as (else an ERROR) */
+	o.epoch_scale = PS_EPOCH_FROM_BOUNDS;
 	script = ps_ddl_retention(&o);
 	return script ? list_make1(script) : NIL;
 }

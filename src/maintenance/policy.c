@@ -40,6 +40,7 @@
 #include "utils/timestamp.h"
 
 #include "ddl_time.h"
+#include "generators.h"
 #include "maintenance.h"
 
 PG_FUNCTION_INFO_V1(partstrat_check_policy);
@@ -281,9 +282,14 @@ ps_policy_check(const PsPolicy *p)
 					 errdetail("%s", why),
 					 errhint("Write a daily window as HH:MM-HH:MM, optionally followed by a time zone name: '02:00-05:00 Europe/Berlin'.")));
 	}
-	/* retention and premake work on a time line: refused here, not later */
-	if (p->retention || p->premake > 0)
+	/*
+	 * premake works on a time line, retention on one or on an integer key
+	 * that reads as an epoch: refused here, not later
+	 */
+	if (p->premake > 0)
 		(void) ps_timeline_open(p->parent, fn, PS_TL_SINGLE_KEY | PS_TL_TIME_ONLY);
+	if (p->retention)
+		ps_retention_check_key(p->parent, fn);
 }
 
 /*

@@ -34,6 +34,7 @@
 #include "utils/timestamp.h"
 
 #include "ddl.h"
+#include "epoch.h"
 #include "generators.h"
 
 PG_FUNCTION_INFO_V1(partstrat_ddl_split);
@@ -220,10 +221,33 @@ retention_action_args(FunctionCallInfo fcinfo, PsRetentionOptions *o)
 				 errhint("Pass an archive schema of its own, for example archive_schema => 'archive' after CREATE SCHEMA archive; or action => 'detach'.")));
 }
 
+/* epoch: the unit of an integer key holding time, read with keep */
+static void
+retention_epoch_arg(FunctionCallInfo fcinfo, PsRetentionOptions *o)
+{
+	const char *unit;
+
+	/* the argument is the ninth: an older SQL signature has none */
+	if (PG_NARGS() < 9 || PG_ARGISNULL(8))
+		return;
+	unit = text_to_cstring(PG_GETARG_TEXT_PP(8));
+	o->epoch_scale = ps_epoch_scale_of(unit);
+	if (o->epoch_scale == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid epoch \"%s\"", unit),
+				 errhint("Pass epoch => 'seconds', 'milliseconds', 'microseconds' or 'nanoseconds': the unit of time since 1970-01-01 UTC the key holds.")));
+	if (o->keep == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("epoch is only used with keep"),
+				 errhint("Pass keep => '90 days' with it, or leave epoch out with keep_count.")));
+}
+
 /*
  * partstrat_ddl_retention(parent regclass, keep interval, keep_count int,
  * action text, archive_schema name, concurrently boolean, lock_timeout
- * interval, as_of timestamptz)
+ * interval, as_of timestamptz, epoch text)
  */
 Datum
 partstrat_ddl_retention(PG_FUNCTION_ARGS)
@@ -259,6 +283,7 @@ partstrat_ddl_retention(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("as_of must be finite"),
 				 errhint("Leave as_of out to use the transaction's start time.")));
+	retention_epoch_arg(fcinfo, &o);
 	PS_RETURN_SCRIPT(ps_ddl_retention(&o));
 }
 

@@ -22,7 +22,13 @@
  *					pg_partman names and sub-partitions them
  *	split, merge,
  *	repartition		are refused (no DDL) with the reason and the
- *					alternative: a different interval for future children
+ *					alternative; a merge of a time set whose children
+ *					tile the group's calendar unit gets, as
+ *					evidence.alternative_ddl, the script that gives future
+ *					children that interval the way pg_partman can follow
+ *					(it is not the advice's DDL: partition_gap_fill()
+ *					fails, or makes children without end, on a set with
+ *					children of two intervals, in 4.7.2, 5.2.4 and 5.5.0)
  *	drop_default	is not advised: the DEFAULT is pg_partman's
  *
  * Every action of a managed set carries evidence.pg_partman.
@@ -45,6 +51,7 @@
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 
 #include "advise.h"
 #include "ddl.h"
@@ -258,6 +265,120 @@ refuse(Advice *a, PsPartman *pm, const char *what, const char *alternative)
 	a->lock = NULL;
 }
 
+/* The merge group's calendar unit from the merge's evidence, or NULL. */
+static const char *
+merge_unit(Advice *a)
+{
+	static const char *const units[] = {"weekly", "monthly", "quarterly", "yearly"};
+	int			i;
+
+	for (i = 0; i < (int) lengthof(units); i++)
+	{
+		if (strstr(a->evidence.data, psprintf("\"unit\": \"%s\"", units[i])))
+			return units[i];
+	}
+	return NULL;
+}
+
+/*
+ * The script that gives the future children of a time set the interval of
+ * the merge group's unit, or NULL with *why_not: only where the experiments
+ * (test/t/061_partman_interval.pl) show that pg_partman follows it --
+ * children of the old interval must tile up to the new unit's boundary
+ * (days tile any unit, months quarters and years), and pg_partman 4.x
+ * orders a 3-month set by the last character of its children's names.
+ */
+static char *
+interval_alternative(PsPartman *pm, const char *unit, const char **why_not)
+{
+	Interval   *old;
+	int			unit_months;
+	const char *trunc;
+	const char *iv;
+
+	*why_not = NULL;
+	if (unit == NULL || pm->unreadable || !pm->time_based ||
+		strcmp(pm->epoch, "none") != 0 || pm->nsub > 0 || pm->date_control ||
+		pm->interval == NULL)
+		return NULL;
+	old = DatumGetIntervalP(DirectFunctionCall3(interval_in,
+												CStringGetDatum(pm->interval),
+												ObjectIdGetDatum(InvalidOid),
+												Int32GetDatum(-1)));
+	if (strcmp(unit, "weekly") == 0)
+		unit_months = 0, trunc = "week", iv = "1 week";
+	else if (strcmp(unit, "monthly") == 0)
+		unit_months = 1, trunc = "month", iv = "1 month";
+	else if (strcmp(unit, "quarterly") == 0)
+		unit_months = 3, trunc = "quarter", iv = "3 months";
+	else
+		unit_months = 12, trunc = "year", iv = "1 year";
+
+	if (!(old->month == 0 && old->day == 1 && old->time == 0) &&
+		!(old->month > 0 && old->day == 0 && old->time == 0 &&
+		  unit_months > 0 && unit_months % old->month == 0))
+	{
+		*why_not = psprintf("children of its interval (%s) do not end on a %s boundary, and pg_partman makes every child one interval long, so no child of the new interval could start on one",
+							pm->interval, trunc);
+		return NULL;
+	}
+	if (pm->major < 5 && unit_months == 3)
+	{
+		*why_not = "pg_partman 4.x orders a set of 3-month children by the last character of their names (the quarter of YYYY\"q\"Q), so with its names of days or months its newest child would be misread";
+		return NULL;
+	}
+	return ps_ddl_partman_interval(pm->schema, pm->parent_table, pm->interval,
+								   trunc, iv);
+}
+
+/*
+ * split, merge and repartition on a managed set: refused (no DDL), with
+ * the reason and the alternative.  A merge of a time set whose children
+ * can move to the group's unit gets the script that changes the interval
+ * of future children as evidence.alternative_ddl: not the advice's DDL,
+ * because pg_partman's partition_gap_fill() cannot work on a set with
+ * children of two intervals.
+ */
+static void
+refuse_layout(Advice *a, PsPartman *pm)
+{
+	const char *unit;
+	const char *why_not = NULL;
+	char	   *alt = NULL;
+	char	   *cfg = psprintf("%s.part_config", quote_identifier(pm->schema));
+
+	if (a->kind == ADV_SPLIT || a->kind == ADV_REPARTITION)
+	{
+		refuse(a, pm,
+			   "its pieces would get names and bounds pg_partman does not make (a name it cannot parse makes every pg_partman call on the set fail); nor can the set take a shorter interval for its future children: pg_partman's retention measures every child by the set's partition_interval, and would drop the older, longer children while they still hold rows newer than the cutoff, and partition_gap_fill() fails on a set with children of two intervals",
+			   psprintf("if the partitions are too big, move the rows into a new set that pg_partman makes with the shorter interval (create_parent(), then its partition_data functions with p_source_table), and swap the names; %s's partition_interval is left as it is",
+						cfg));
+		return;
+	}
+	unit = merge_unit(a);
+	if (unit)
+		alt = interval_alternative(pm, unit, &why_not);
+	if (alt)
+	{
+		ps_json_key_str(&a->evidence, "alternative_ddl", alt);
+		refuse(a, pm,
+			   "a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children)",
+			   psprintf("keep these children until pg_partman's retention drops them, and give future children the %s interval with evidence.alternative_ddl (a bare UPDATE of %s.partition_interval leaves a gap: pg_partman makes its next child one new interval after the start of its newest child; the script makes children of the old interval up to the next %s boundary first); pg_partman's partition_gap_fill() fails, or makes children without end, until no child of the old interval is left, so call it on this set only after that",
+						unit, cfg,
+						strcmp(unit, "weekly") == 0 ? "week" :
+						strcmp(unit, "monthly") == 0 ? "month" :
+						strcmp(unit, "quarterly") == 0 ? "quarter" : "year"));
+		return;
+	}
+	refuse(a, pm,
+		   psprintf("a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children)%s%s",
+					why_not ? "; nor can its future children take a longer interval: " : "",
+					why_not ? why_not : ""),
+		   psprintf("keep these children until pg_partman's retention drops them%s",
+					why_not ? "; for bigger partitions, move the rows into a new set that pg_partman makes with the longer interval (create_parent(), then its partition_data functions with p_source_table), and swap the names" :
+					psprintf(", and leave %s's partition_interval as it is (a bare UPDATE of it leaves a gap before the next child, and partition_gap_fill() fails on a set with children of two intervals)", cfg)));
+}
+
 /*
  * Rewrite the actions of a tree pg_partman manages (see the file header);
  * returns the list without the actions that must not be advised.
@@ -286,17 +407,7 @@ ps_advise_partman(AdviseCtx *ctx, List *advice)
 			case ADV_SPLIT:
 			case ADV_MERGE:
 			case ADV_REPARTITION:
-				refuse(a, pm,
-					   a->kind == ADV_MERGE ?
-					   "a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children)" :
-					   "its pieces would get names and bounds pg_partman does not make (a name it cannot parse makes every pg_partman call on the set fail)",
-					   a->kind == ADV_MERGE ?
-					   psprintf("keep these children until pg_partman's retention drops them, and give future children a longer interval: UPDATE %s.part_config SET partition_interval = ... WHERE parent_table = %s (pg_partman %s documents how to change a set's interval)",
-								quote_identifier(pm->schema),
-								quote_literal_cstr(pm->parent_table),
-								pm->version ? pm->version : "") :
-					   psprintf("give future children a shorter interval in %s.part_config, or move the rows into a set made with the new layout (pg_partman's partition_data functions fill it)",
-								quote_identifier(pm->schema)));
+				refuse_layout(a, pm);
 				break;
 			case ADV_PREMAKE:
 				if (pm->unreadable)

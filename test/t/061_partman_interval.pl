@@ -255,6 +255,54 @@ like(bounds_of('iv_bare'), qr/GAP/, 'iv_bare: a bare UPDATE of partition_interva
 is($node->safe_psql('postgres', q{SELECT tableoid::regclass FROM iv_bare WHERE id = -1}), 'iv_bare_default',
 	'iv_bare: and a row of the gap goes to the DEFAULT');
 
+# a bare shorter interval, daily to hourly: pg_partman's next child starts
+# one hour after the start of its newest day, and gets that day's name
+# (datetime_string is of days), so it makes no hourly child
+$node->safe_psql('postgres', qq{
+	CREATE TABLE iv_hourly (id bigint NOT NULL, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
+	@{[create_parent('public.iv_hourly', 'ts', 'daily', '1 day', ", p_premake := 2, p_start_partition := (now() - interval '3 days')::date::text")]}
+	INSERT INTO iv_hourly SELECT g, now() - g * interval '1 hour' FROM generate_series(1, 48) g;
+	UPDATE partman.part_config SET partition_interval = '1 hour' WHERE parent_table = 'public.iv_hourly';
+	SELECT partman.run_maintenance('public.iv_hourly');
+});
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FILTER (WHERE r[2]::timestamptz - r[1]::timestamptz < interval '1 day') || '/' || count(*)
+	FROM (SELECT regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']+)''\) TO \(''([^'']+)''\)') r
+		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'iv_hourly'::regclass) x WHERE r IS NOT NULL}),
+	'0/' . $node->safe_psql('postgres', "SELECT count(*) - 1 FROM pg_inherits WHERE inhparent = 'iv_hourly'::regclass"),
+	'iv_hourly: a bare UPDATE to 1 hour: pg_partman makes no hourly child (names of days)');
+
+# id sets: a bare longer interval leaves a gap; a bare shorter one makes
+# pg_partman's next child overlap its newest one
+$node->safe_psql('postgres', qq{
+	CREATE TABLE iv_id (id bigint NOT NULL) PARTITION BY RANGE (id);
+	@{[create_parent('public.iv_id', 'id', '1000', '1000', ", p_premake := 2")]}
+	INSERT INTO iv_id SELECT generate_series(1, 2500);
+	SELECT partman.run_maintenance('public.iv_id');
+	CREATE TABLE iv_id2 (id bigint NOT NULL) PARTITION BY RANGE (id);
+	@{[create_parent('public.iv_id2', 'id', '1000', '1000', ", p_premake := 2")]}
+	INSERT INTO iv_id2 SELECT generate_series(1, 2500);
+	SELECT partman.run_maintenance('public.iv_id2');
+	UPDATE partman.part_config SET partition_interval = '5000' WHERE parent_table = 'public.iv_id';
+	UPDATE partman.part_config SET partition_interval = '250' WHERE parent_table = 'public.iv_id2';
+	INSERT INTO iv_id SELECT generate_series(2501, 4500);
+	INSERT INTO iv_id2 SELECT generate_series(2501, 4500);
+	SELECT partman.run_maintenance('public.iv_id');
+	INSERT INTO iv_id VALUES (5001);
+});
+is($node->safe_psql('postgres', q{
+	SELECT string_agg(pg_get_expr(c.relpartbound, c.oid), ', ' ORDER BY c.relname)
+	FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'iv_id'::regclass
+	  AND c.relname IN ('iv_id_p5000', 'iv_id_p9000')}),
+	"FOR VALUES FROM ('9000') TO ('14000')",
+	'iv_id: a bare UPDATE to 5000: the next child starts at 4000 + 5000 (no child from 5000)');
+is($node->safe_psql('postgres', q{SELECT tableoid::regclass FROM iv_id WHERE id = 5001}), 'iv_id_default',
+	'iv_id: and a row of the gap goes to the DEFAULT');
+($rc, $out, $err) = $node->psql('postgres', q{SELECT partman.run_maintenance('public.iv_id2')});
+like($err, qr/partition "iv_id2_p4250" would overlap partition "iv_id2_p4000"/,
+	'iv_id2: a bare UPDATE to 250: pg_partman\'s next child overlaps its newest, and its maintenance of the set fails');
+note "iv_id2: rc $rc: $err";
+
 # a split: refused, the set's interval left as it is
 like($node->safe_psql('postgres', q{
 	SELECT string_agg(evidence->>'ddl_error' || ' / ' || (evidence->>'alternative'), E'\n')

@@ -59,6 +59,12 @@ $node->safe_psql('postgres', qq{
 		+ (now() - date_trunc('month', now() - interval '15 months')) * (g / 1501.0)
 		FROM generate_series(1, 1500) g;
 
+	-- weekly, 14 weeks back: merges within a month, which weeks do not tile
+	CREATE TABLE iv_weekly (id bigint NOT NULL, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
+	@{[create_parent('public.iv_weekly', 'ts', 'weekly', '1 week', ", p_premake := 2, p_start_partition := (now() - interval '14 weeks')::date::text")]}
+	INSERT INTO iv_weekly SELECT g, now() - interval '14 weeks' + (g % 98) * interval '1 day'
+		FROM generate_series(1, 980) g;
+
 	-- daily, for a bare UPDATE of partition_interval
 	CREATE TABLE iv_bare (id bigint NOT NULL, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
 	@{[create_parent('public.iv_bare', 'ts', 'daily', '1 day', ", p_premake := 2, p_start_partition := (now() - interval '5 days')::date::text")]}
@@ -71,7 +77,7 @@ $node->safe_psql('postgres', qq{
 		FROM generate_series(1, 3000) g;
 	INSERT INTO iv_split SELECT g, now() - interval '1 hour', 'y' FROM generate_series(3001, 3100) g;
 });
-$node->safe_psql('postgres', 'ANALYZE iv_daily, iv_monthly, iv_split');
+$node->safe_psql('postgres', 'ANALYZE iv_daily, iv_monthly, iv_split, iv_weekly');
 
 # rows of a set: count, sum and an order-independent hash of (id, ts)
 sub rows_of
@@ -242,6 +248,16 @@ else
 		qr/pg_partman 4\.x orders a set of 3-month children by the last character of their names.*move the rows into a new set that pg_partman makes with the longer interval/,
 		'iv_monthly: pg_partman 4: the reason, and the alternative');
 }
+
+# weekly to monthly: weeks do not end on month boundaries, and pg_partman
+# makes every child one interval long: refused, without a script
+is($adv->('iv_weekly', "left(evidence->>'alternative_ddl', 12)"), 'true:monthly:-',
+	'iv_weekly: the monthly merges are refused, without an alternative script');
+like($node->safe_psql('postgres', q{
+	SET partstrat.merge_min_leaves = 4;
+	SELECT reason FROM partstrat_advise('iv_weekly', 65536, NULL) WHERE action = 'merge' LIMIT 1}),
+	qr/nor can its future children take a longer interval: children of its interval \((?:7 days|1 week)\) do not end on a month boundary/,
+	'iv_weekly: the reason');
 
 # a bare UPDATE of partition_interval (what partstrat does not advise):
 # pg_partman's next child starts one new interval after the start of its

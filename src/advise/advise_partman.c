@@ -265,17 +265,33 @@ refuse(Advice *a, PsPartman *pm, const char *what, const char *alternative)
 	a->lock = NULL;
 }
 
+/* The calendar units of merge groups, and the interval of each */
+typedef struct MergeUnitInfo
+{
+	const char *unit;			/* evidence.unit of the merge */
+	const char *trunc;			/* date_trunc's field */
+	const char *interval;		/* part_config.partition_interval */
+	int			months;			/* 0: a week */
+} MergeUnitInfo;
+
+static const MergeUnitInfo merge_units[] = {
+	{"weekly", "week", "1 week", 0},
+	{"monthly", "month", "1 month", 1},
+	{"quarterly", "quarter", "3 months", 3},
+	{"yearly", "year", "1 year", 12},
+};
+
 /* The merge group's calendar unit from the merge's evidence, or NULL. */
-static const char *
+static const MergeUnitInfo *
 merge_unit(Advice *a)
 {
-	static const char *const units[] = {"weekly", "monthly", "quarterly", "yearly"};
 	int			i;
 
-	for (i = 0; i < (int) lengthof(units); i++)
+	for (i = 0; i < (int) lengthof(merge_units); i++)
 	{
-		if (strstr(a->evidence.data, psprintf("\"unit\": \"%s\"", units[i])))
-			return units[i];
+		if (strstr(a->evidence.data,
+				   psprintf("\"unit\": \"%s\"", merge_units[i].unit)))
+			return &merge_units[i];
 	}
 	return NULL;
 }
@@ -289,15 +305,14 @@ merge_unit(Advice *a)
  * orders a 3-month set by the last character of its children's names.
  */
 static char *
-interval_alternative(PsPartman *pm, const char *unit, const char **why_not)
+interval_alternative(PsPartman *pm, const MergeUnitInfo *u,
+					 const char **why_not)
 {
 	Interval   *old;
-	int			unit_months;
-	const char *trunc;
-	const char *iv;
+	bool		tiles;
 
 	*why_not = NULL;
-	if (unit == NULL || pm->unreadable || !pm->time_based ||
+	if (u == NULL || pm->unreadable || !pm->time_based ||
 		strcmp(pm->epoch, "none") != 0 || pm->nsub > 0 || pm->date_control ||
 		pm->interval == NULL)
 		return NULL;
@@ -305,30 +320,28 @@ interval_alternative(PsPartman *pm, const char *unit, const char **why_not)
 												CStringGetDatum(pm->interval),
 												ObjectIdGetDatum(InvalidOid),
 												Int32GetDatum(-1)));
-	if (strcmp(unit, "weekly") == 0)
-		unit_months = 0, trunc = "week", iv = "1 week";
-	else if (strcmp(unit, "monthly") == 0)
-		unit_months = 1, trunc = "month", iv = "1 month";
-	else if (strcmp(unit, "quarterly") == 0)
-		unit_months = 3, trunc = "quarter", iv = "3 months";
-	else
-		unit_months = 12, trunc = "year", iv = "1 year";
 
-	if (!(old->month == 0 && old->day == 1 && old->time == 0) &&
-		!(old->month > 0 && old->day == 0 && old->time == 0 &&
-		  unit_months > 0 && unit_months % old->month == 0))
+	/* days tile every unit; months tile quarters and years */
+	tiles = (old->month == 0 && old->day == 1 && old->time == 0) ||
+		(old->month > 0 && old->day == 0 && old->time == 0 &&
+		 u->months > 0 && u->months % old->month == 0);
+	if (!tiles)
 	{
-		*why_not = psprintf("children of its interval (%s) do not end on a %s boundary, and pg_partman makes every child one interval long, so no child of the new interval could start on one",
-							pm->interval, trunc);
+		if ((old->month > 0 || old->day > 1) && old->time == 0)
+			*why_not = psprintf("children of its interval (%s) do not end on every %s boundary, and pg_partman makes every child one interval long, so no child of the new interval could start on one",
+								pm->interval, u->trunc);
+		else
+			*why_not = psprintf("partstrat writes that change only for sets of days or of whole months (the intervals tested with pg_partman), not of %s",
+								pm->interval);
 		return NULL;
 	}
-	if (pm->major < 5 && unit_months == 3)
+	if (pm->major < 5 && u->months == 3)
 	{
 		*why_not = "pg_partman 4.x orders a set of 3-month children by the last character of their names (the quarter of YYYY\"q\"Q), so with its names of days or months its newest child would be misread";
 		return NULL;
 	}
 	return ps_ddl_partman_interval(pm->schema, pm->parent_table, pm->interval,
-								   trunc, iv);
+								   u->trunc, u->interval);
 }
 
 /*
@@ -342,12 +355,19 @@ interval_alternative(PsPartman *pm, const char *unit, const char **why_not)
 static void
 refuse_layout(Advice *a, PsPartman *pm)
 {
-	const char *unit;
+	const MergeUnitInfo *unit;
 	const char *why_not = NULL;
 	char	   *alt = NULL;
 	char	   *cfg = psprintf("%s.part_config", quote_identifier(pm->schema));
 
-	if (a->kind == ADV_SPLIT || a->kind == ADV_REPARTITION)
+	if (a->kind == ADV_REPARTITION)
+	{
+		refuse(a, pm,
+			   "its partitions would get names and bounds pg_partman does not make (a name it cannot parse makes every pg_partman call on the set fail)",
+			   "move the rows into a new set made with the new layout (pg_partman's partition_data functions fill one it manages)");
+		return;
+	}
+	if (a->kind == ADV_SPLIT)
 	{
 		refuse(a, pm,
 			   "its pieces would get names and bounds pg_partman does not make (a name it cannot parse makes every pg_partman call on the set fail); nor can the set take a shorter interval for its future children: pg_partman's retention measures every child by the set's partition_interval, and would drop the older, longer children while they still hold rows newer than the cutoff, and partition_gap_fill() fails on a set with children of two intervals",
@@ -364,10 +384,7 @@ refuse_layout(Advice *a, PsPartman *pm)
 		refuse(a, pm,
 			   "a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children)",
 			   psprintf("keep these children until pg_partman's retention drops them, and give future children the %s interval with evidence.alternative_ddl (a bare UPDATE of %s.partition_interval leaves a gap: pg_partman makes its next child one new interval after the start of its newest child; the script makes children of the old interval up to the next %s boundary first); pg_partman's partition_gap_fill() fails, or makes children without end, until no child of the old interval is left, so call it on this set only after that",
-						unit, cfg,
-						strcmp(unit, "weekly") == 0 ? "week" :
-						strcmp(unit, "monthly") == 0 ? "month" :
-						strcmp(unit, "quarterly") == 0 ? "quarter" : "year"));
+						unit->unit, cfg, unit->trunc));
 		return;
 	}
 	refuse(a, pm,

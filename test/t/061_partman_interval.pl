@@ -59,6 +59,13 @@ $node->safe_psql('postgres', qq{
 		+ (now() - date_trunc('month', now() - interval '15 months')) * (g / 1501.0)
 		FROM generate_series(1, 1500) g;
 
+	-- quarterly, from 2 years back: merges into past years
+	CREATE TABLE iv_quarterly (id bigint NOT NULL, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
+	@{[create_parent('public.iv_quarterly', 'ts', 'quarterly', '3 months', ", p_premake := 1, p_start_partition := date_trunc('year', now() - interval '2 years')::date::text")]}
+	INSERT INTO iv_quarterly SELECT g, date_trunc('year', now() - interval '2 years')
+		+ (now() - date_trunc('year', now() - interval '2 years')) * (g / 1001.0)
+		FROM generate_series(1, 1000) g;
+
 	-- weekly, 14 weeks back: merges within a month, which weeks do not tile
 	CREATE TABLE iv_weekly (id bigint NOT NULL, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
 	@{[create_parent('public.iv_weekly', 'ts', 'weekly', '1 week', ", p_premake := 2, p_start_partition := (now() - interval '14 weeks')::date::text")]}
@@ -77,7 +84,7 @@ $node->safe_psql('postgres', qq{
 		FROM generate_series(1, 3000) g;
 	INSERT INTO iv_split SELECT g, now() - interval '1 hour', 'y' FROM generate_series(3001, 3100) g;
 });
-$node->safe_psql('postgres', 'ANALYZE iv_daily, iv_monthly, iv_split, iv_weekly');
+$node->safe_psql('postgres', 'ANALYZE iv_daily, iv_monthly, iv_split, iv_weekly, iv_quarterly');
 
 # rows of a set: count, sum and an order-independent hash of (id, ts)
 sub rows_of
@@ -127,7 +134,7 @@ sub partman_works
 	unlike(bounds_of($set), qr/GAP/, "$what: the children are contiguous (no gap, no overlap)");
 }
 
-my %before = map { $_ => rows_of($_) } qw(iv_daily iv_monthly iv_split);
+my %before = map { $_ => rows_of($_) } qw(iv_daily iv_monthly iv_split iv_quarterly);
 
 # partition_gap_fill works before the change
 my ($rc, $out, $err) = $node->psql('postgres', "SELECT partman.partition_gap_fill('public.iv_daily')", on_error_stop => 1);
@@ -248,6 +255,36 @@ else
 		qr/pg_partman 4\.x orders a set of 3-month children by the last character of their names.*move the rows into a new set that pg_partman makes with the longer interval/,
 		'iv_monthly: pg_partman 4: the reason, and the alternative');
 }
+
+# quarterly to yearly (4.x names YYYY"q"Q, 5.x YYYYMMDD)
+is($adv->('iv_quarterly', "left(evidence->>'alternative_ddl', 12)"), "true:yearly:-- partstrat",
+	'iv_quarterly: the yearly merges are refused and carry the alternative');
+my $qalt = $alt->('iv_quarterly');
+like($qalt, qr/date_trunc\('year'.*SET partition_interval = '1 year'/s, 'iv_quarterly: the alternative moves to years');
+($rc, $out, $err) = $node->psql('postgres', $qalt, on_error_stop => 1);
+is($rc, 0, 'iv_quarterly: the alternative runs') or diag("$qalt\n$err");
+$node->safe_psql('postgres', "UPDATE partman.part_config SET premake = 3 WHERE parent_table = 'public.iv_quarterly'");
+partman_works('iv_quarterly', 'iv_quarterly after the change');
+note 'iv_quarterly: ' . bounds_of('iv_quarterly');
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FILTER (WHERE lo = date_trunc('year', lo) AND hi = lo + interval '1 year') >= 2
+	   AND count(*) FILTER (WHERE hi = lo + interval '3 months' AND lo = date_trunc('quarter', lo))
+	     + count(*) FILTER (WHERE lo = date_trunc('year', lo) AND hi = lo + interval '1 year') = count(*)
+	FROM (SELECT (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']+)''\) TO \(''([^'']+)''\)')) r
+		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'iv_quarterly'::regclass) x,
+		LATERAL (SELECT r[1]::timestamptz lo, r[2]::timestamptz hi) y WHERE r IS NOT NULL}),
+	't', 'iv_quarterly: old quarters, then calendar years');
+is($node->safe_psql('postgres', q{
+	SELECT partition_tablename FROM partman.show_partitions('public.iv_quarterly', 'DESC') LIMIT 1}),
+	$node->safe_psql('postgres', q{
+	SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+	WHERE i.inhparent = 'iv_quarterly'::regclass AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
+	ORDER BY (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']+)''\)'))[1]::timestamptz DESC LIMIT 1}),
+	'iv_quarterly: show_partitions finds the newest year');
+$node->safe_psql('postgres', q{INSERT INTO iv_quarterly SELECT -1, date_trunc('year', now()) + interval '2 years 5 months'});
+is($node->safe_psql('postgres', q{SELECT d.tableoid::regclass::text !~ 'default' FROM iv_quarterly d WHERE id = -1}),
+	't', 'iv_quarterly: a row two years ahead lands in a child');
+is(rows_of('iv_quarterly'), $before{iv_quarterly}, 'iv_quarterly: no row changed');
 
 # weekly to monthly: weeks do not end on month boundaries, and pg_partman
 # makes every child one interval long: refused, without a script

@@ -22,7 +22,13 @@
  *					pg_partman names and sub-partitions them
  *	split, merge,
  *	repartition		are refused (no DDL) with the reason and the
- *					alternative: a different interval for future children
+ *					alternative; a merge of a time set whose children
+ *					tile the group's calendar unit gets, as
+ *					evidence.alternative_ddl, the script that gives future
+ *					children that interval the way pg_partman can follow
+ *					(it is not the advice's DDL: partition_gap_fill()
+ *					fails, or makes children without end, on a set with
+ *					children of two intervals, in 4.7.2, 5.2.4 and 5.5.0)
  *	drop_default	is not advised: the DEFAULT is pg_partman's
  *
  * Every action of a managed set carries evidence.pg_partman.
@@ -45,8 +51,10 @@
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 
 #include "advise.h"
+#include "advise_time.h"
 #include "ddl.h"
 #include "ddl_partman.h"
 #include "partstrat.h"
@@ -258,6 +266,191 @@ refuse(Advice *a, PsPartman *pm, const char *what, const char *alternative)
 	a->lock = NULL;
 }
 
+/* The calendar units of merge groups, and the interval of each */
+typedef struct MergeUnitInfo
+{
+	const char *unit;			/* evidence.unit of the merge */
+	const char *trunc;			/* date_trunc's field */
+	const char *interval;		/* part_config.partition_interval */
+	int			months;			/* 0: a week */
+} MergeUnitInfo;
+
+static const MergeUnitInfo merge_units[] = {
+	{"weekly", "week", "1 week", 0},
+	{"monthly", "month", "1 month", 1},
+	{"quarterly", "quarter", "3 months", 3},
+	{"yearly", "year", "1 year", 12},
+};
+
+/* The merge group's calendar unit from the merge's evidence, or NULL. */
+static const MergeUnitInfo *
+merge_unit(Advice *a)
+{
+	int			i;
+
+	for (i = 0; i < (int) lengthof(merge_units); i++)
+	{
+		if (strstr(a->evidence.data,
+				   psprintf("\"unit\": \"%s\"", merge_units[i].unit)))
+			return &merge_units[i];
+	}
+	return NULL;
+}
+
+/*
+ * The script that gives the future children of a time set the interval of
+ * the merge group's unit, or NULL with *why_not: only where the experiments
+ * (test/t/061_partman_interval.pl) show that pg_partman follows it --
+ * children of the old interval must tile up to the new unit's boundary
+ * (days tile any unit, months quarters and years), and pg_partman 4.x
+ * orders a 3-month set by the last character of its children's names.
+ */
+static char *
+interval_alternative(PsPartman *pm, const MergeUnitInfo *u,
+					 const char **why_not)
+{
+	Interval   *old;
+	bool		tiles;
+
+	*why_not = NULL;
+	if (u == NULL || pm->unreadable || !pm->time_based ||
+		strcmp(pm->epoch, "none") != 0 || pm->nsub > 0 || pm->date_control ||
+		pm->interval == NULL)
+		return NULL;
+	old = DatumGetIntervalP(DirectFunctionCall3(interval_in,
+												CStringGetDatum(pm->interval),
+												ObjectIdGetDatum(InvalidOid),
+												Int32GetDatum(-1)));
+
+	/* days tile every unit; months tile quarters and years */
+	tiles = (old->month == 0 && old->day == 1 && old->time == 0) ||
+		(old->month > 0 && old->day == 0 && old->time == 0 &&
+		 u->months > 0 && u->months % old->month == 0);
+	if (!tiles)
+	{
+		if ((old->month > 0 || old->day > 1) && old->time == 0)
+			*why_not = psprintf("children of its interval (%s) do not end on every %s boundary, and pg_partman makes every child one interval long, so no child of the new interval could start on one",
+								pm->interval, u->trunc);
+		else
+			*why_not = psprintf("partstrat writes that change only for sets of days or of whole months (the intervals tested with pg_partman), not of %s",
+								pm->interval);
+		return NULL;
+	}
+	if (pm->major < 5 && u->months == 3)
+	{
+		*why_not = "pg_partman 4.x orders a set of 3-month children by the last character of their names (the quarter of YYYY\"q\"Q), so with its names of days or months its newest child would be misread";
+		return NULL;
+	}
+	return ps_ddl_partman_interval(pm->schema, pm->parent_table, pm->interval,
+								   u->trunc, u->interval);
+}
+
+/*
+ * split, merge and repartition on a managed set: refused (no DDL), with
+ * the reason and the alternative.  A merge of a time set whose children
+ * can move to the group's unit gets the script that changes the interval
+ * of future children as evidence.alternative_ddl: not the advice's DDL,
+ * because pg_partman's partition_gap_fill() cannot work on a set with
+ * children of two intervals.
+ */
+static void
+refuse_layout(Advice *a, PsPartman *pm)
+{
+	const MergeUnitInfo *unit;
+	const char *why_not = NULL;
+	char	   *alt = NULL;
+	char	   *cfg = psprintf("%s.part_config", quote_identifier(pm->schema));
+
+	if (a->kind == ADV_REPARTITION)
+	{
+		refuse(a, pm,
+			   "its partitions would get names and bounds pg_partman does not make (a name it cannot parse makes every pg_partman call on the set fail)",
+			   "move the rows into a new set made with the new layout (pg_partman's partition_data functions fill one it manages)");
+		return;
+	}
+	if (a->kind == ADV_SPLIT)
+	{
+		refuse(a, pm,
+			   "its pieces would get names and bounds pg_partman does not make (a name it cannot parse makes every pg_partman call on the set fail); nor can the set take a shorter interval for its future children: pg_partman's retention measures every child by the set's partition_interval, and would drop the older, longer children while they still hold rows newer than the cutoff, and partition_gap_fill() fails on a set with children of two intervals",
+			   psprintf("if the partitions are too big, move the rows into a new set that pg_partman makes with the shorter interval (create_parent(), then its partition_data functions with p_source_table), and swap the names; %s's partition_interval is left as it is",
+						cfg));
+		return;
+	}
+	unit = merge_unit(a);
+	if (unit)
+		alt = interval_alternative(pm, unit, &why_not);
+	if (alt)
+	{
+		ps_json_key_str(&a->evidence, "alternative_ddl", alt);
+		refuse(a, pm,
+			   "a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children)",
+			   psprintf("keep these children until pg_partman's retention drops them, and give future children the %s interval with evidence.alternative_ddl (a bare UPDATE of %s.partition_interval leaves a gap: pg_partman makes its next child one new interval after the start of its newest child; the script makes children of the old interval up to the next %s boundary first); pg_partman's partition_gap_fill() fails, or makes children without end, until no child of the old interval is left, so call it on this set only after that",
+						unit->unit, cfg, unit->trunc));
+		return;
+	}
+	refuse(a, pm,
+		   psprintf("a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children)%s%s",
+					why_not ? "; nor can its future children take a longer interval: " : "",
+					why_not ? why_not : ""),
+		   psprintf("keep these children until pg_partman's retention drops them%s",
+					why_not ? "; for bigger partitions, move the rows into a new set that pg_partman makes with the longer interval (create_parent(), then its partition_data functions with p_source_table), and swap the names" :
+					psprintf(", and leave %s's partition_interval as it is (a bare UPDATE of it leaves a gap before the next child, and partition_gap_fill() fails on a set with children of two intervals)", cfg)));
+}
+
+/*
+ * Whether every partition of the set (the DEFAULT and detaching ones
+ * aside) has the same width: calendar months or a fixed width for time
+ * and epoch keys, the difference for ids.  pg_partman's
+ * partition_gap_fill() assumes one interval from the first child on, and
+ * on a set with children of two intervals fails or makes children without
+ * end (test/t/061_partman_interval.pl).
+ */
+static bool
+one_interval(AdviseCtx *ctx)
+{
+	PsTree	   *tree = ctx->tree;
+	PsAxis		axis = ps_time_advice_axis(ctx);
+	int64		scale = ps_epoch_scale(ctx);
+	bool		is_time = ctx->partman->time_based && scale == 0;
+	TimeStep	first;
+	bool		have = false;
+	int			n,
+				i;
+	int		   *children = ps_children_of(tree, -1, &n);
+
+	memset(&first, 0, sizeof(first));
+	for (i = 0; i < n; i++)
+	{
+		PsPartition *p = &tree->parts[children[i]];
+		int64		lo,
+					hi;
+		TimeStep	st;
+		bool		ok;
+
+		if (p->is_default || p->detach_pending)
+			continue;
+		ok = is_time ? ps_time_part_bounds_usec(tree, children[i], &lo, &hi) :
+			ps_epoch_bounds_usec(ctx, children[i], scale > 0 ? scale : 1,
+								 &lo, &hi);
+		if (!ok)
+			return false;
+		if (is_time || scale > 0)
+			st = ps_time_part_step(&axis, lo, hi);
+		else
+		{
+			memset(&st, 0, sizeof(st));
+			st.valid = true;
+			st.step.usecs = hi - lo;
+		}
+		if (!have)
+			first = st;
+		else if (!st.valid || !ps_time_same_step(&first, &st))
+			return false;
+		have = true;
+	}
+	return have;
+}
+
 /*
  * Rewrite the actions of a tree pg_partman manages (see the file header);
  * returns the list without the actions that must not be advised.
@@ -286,17 +479,7 @@ ps_advise_partman(AdviseCtx *ctx, List *advice)
 			case ADV_SPLIT:
 			case ADV_MERGE:
 			case ADV_REPARTITION:
-				refuse(a, pm,
-					   a->kind == ADV_MERGE ?
-					   "a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children)" :
-					   "its pieces would get names and bounds pg_partman does not make (a name it cannot parse makes every pg_partman call on the set fail)",
-					   a->kind == ADV_MERGE ?
-					   psprintf("keep these children until pg_partman's retention drops them, and give future children a longer interval: UPDATE %s.part_config SET partition_interval = ... WHERE parent_table = %s (pg_partman %s documents how to change a set's interval)",
-								quote_identifier(pm->schema),
-								quote_literal_cstr(pm->parent_table),
-								pm->version ? pm->version : "") :
-					   psprintf("give future children a shorter interval in %s.part_config, or move the rows into a set made with the new layout (pg_partman's partition_data functions fill it)",
-								quote_identifier(pm->schema)));
+				refuse_layout(a, pm);
 				break;
 			case ADV_PREMAKE:
 				if (pm->unreadable)
@@ -354,13 +537,18 @@ ps_advise_partman(AdviseCtx *ctx, List *advice)
 						   "move the DEFAULT's rows to a holding table and delete them from the DEFAULT, run pg_partman's run_maintenance() or create_partition_time() for their days, then insert them back through the parent, in one transaction");
 					break;
 				}
-				/* 4.7's partition_gap_fill() fails on every epoch set */
+				/*
+				 * partition_gap_fill() after it: not on 4.7's epoch sets
+				 * (it fails on every one), nor on a set with children of
+				 * two intervals (it fails, or makes children without end)
+				 */
 				a->ddl = ps_ddl_partman_partition_data(pm->schema,
 													   pm->parent_table,
 													   pm->time_based,
-													   pm->major >= 5 ||
-													   pm->epoch == NULL ||
-													   strcmp(pm->epoch, "none") == 0);
+													   (pm->major >= 5 ||
+														pm->epoch == NULL ||
+														strcmp(pm->epoch, "none") == 0) &&
+													   one_interval(ctx));
 				a->ddl_error = NULL;
 				a->reason = psprintf("%s %s: move them with pg_partman's %s, which creates each child as pg_partman names%s it.",
 									 a->reason, partman_sentence(pm),

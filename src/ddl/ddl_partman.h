@@ -36,4 +36,16 @@ extern char *ps_ddl_partman_partition_data(const char *schema,
 										   bool time_based,
 										   bool gap_fill);
 
+/*
+ * A longer interval for a time set's future children: children of
+ * old_interval up to the next boundary of unit ('week', 'month', 'quarter',
+ * 'year'), part_config.partition_interval = new_interval, the first child
+ * of new_interval at that boundary, then run_maintenance(parent)
+ */
+extern char *ps_ddl_partman_interval(const char *schema,
+									 const char *parent_table,
+									 const char *old_interval,
+									 const char *unit,
+									 const char *new_interval);
+
 #endif							/* PARTSTRAT_DDL_PARTMAN_H */

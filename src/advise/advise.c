@@ -88,7 +88,7 @@
 const char *const ps_advice_names[] = {
 	"analyze", "finalize_detach", "rescue_default", "create_default",
 	"premake", "repartition", "split", "add_index", "retention",
-	"drop_default", "guard_default", "merge"
+	"drop_default", "guard_default", "merge", "partman_interval"
 };
 
 /* ----------------------------------------------------------------

@@ -46,8 +46,12 @@ typedef enum AdviceKind
 	ADV_RETENTION,
 	ADV_DROP_DEFAULT,
 	ADV_GUARD_DEFAULT,
-	ADV_MERGE
+	ADV_MERGE,
+	ADV_PARTMAN_INTERVAL		/* pg_partman sets: a longer interval for future
+								 * children, where a merge is refused */
 } AdviceKind;
+
+#define ADV_NKINDS (ADV_PARTMAN_INTERVAL + 1)
 
 /* their names in partstrat_advise().action, by kind */
 extern const char *const ps_advice_names[];

@@ -22,13 +22,15 @@
  *					pg_partman names and sub-partitions them
  *	split, merge,
  *	repartition		are refused (no DDL) with the reason and the
- *					alternative; a merge of a time set whose children
- *					tile the group's calendar unit gets, as
- *					evidence.alternative_ddl, the script that gives future
- *					children that interval the way pg_partman can follow
- *					(it is not the advice's DDL: partition_gap_fill()
- *					fails, or makes children without end, on a set with
- *					children of two intervals, in 4.7.2, 5.2.4 and 5.5.0)
+ *					alternative
+ *	partman_interval where a merge of a time set is refused and its
+ *					children tile the group's calendar unit: the script
+ *					that gives future children that interval the way
+ *					pg_partman can follow (one such row per set; the
+ *					maintenance policies never run it, and its header
+ *					warns that partition_gap_fill() fails, or makes
+ *					children without end, on a set with children of two
+ *					intervals, in 4.7.2, 5.2.4 and 5.5.0)
  *	drop_default	is not advised: the DEFAULT is pg_partman's
  *
  * Every action of a managed set carries evidence.pg_partman.
@@ -346,15 +348,34 @@ interval_alternative(PsPartman *pm, const MergeUnitInfo *u,
 }
 
 /*
- * split, merge and repartition on a managed set: refused (no DDL), with
- * the reason and the alternative.  A merge of a time set whose children
- * can move to the group's unit gets the script that changes the interval
- * of future children as evidence.alternative_ddl: not the advice's DDL,
- * because pg_partman's partition_gap_fill() cannot work on a set with
- * children of two intervals.
+ * A merge refused on a managed set becomes the partman_interval advice:
+ * its DDL gives future children the group's interval (ps_ddl_partman_interval),
+ * its reason says why the merge itself is not made.
  */
 static void
-refuse_layout(Advice *a, PsPartman *pm)
+give_interval(Advice *a, PsPartman *pm, const MergeUnitInfo *unit,
+			  const char *cfg, char *script)
+{
+	a->kind = ADV_PARTMAN_INTERVAL;
+	a->reason = psprintf("%s But %s: a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children); instead, keep these children until pg_partman's retention drops them, and give future children the %s interval with this script (a bare UPDATE of %s.partition_interval leaves a gap: pg_partman makes its next child one new interval after the start of its newest child; the script makes children of the old interval up to the next %s boundary first, then the first child of the new interval there). Do not call pg_partman's partition_gap_fill() on this set until no child of the old interval is left: it fails, or makes children without end, on a set with children of two intervals.",
+						 a->reason, partman_sentence(pm), unit->unit, cfg,
+						 unit->trunc);
+	ps_json_key_str(&a->evidence, "refused", "merge");
+	ps_json_key_str(&a->evidence, "new_interval", unit->interval);
+	a->ddl = script;
+	a->ddl_error = NULL;
+	a->rows_moved = 0;
+	a->lock = pstrdup("ACCESS EXCLUSIVE on the parent, briefly, for each child pg_partman creates");
+}
+
+/*
+ * split, merge and repartition on a managed set: refused (no DDL), with
+ * the reason and the alternative.  The first merge of a time set whose
+ * children can move to the group's unit becomes a partman_interval advice
+ * instead (give_interval); later ones point to it.
+ */
+static void
+refuse_layout(Advice *a, PsPartman *pm, bool *interval_given)
 {
 	const MergeUnitInfo *unit;
 	const char *why_not = NULL;
@@ -379,13 +400,19 @@ refuse_layout(Advice *a, PsPartman *pm)
 	unit = merge_unit(a);
 	if (unit)
 		alt = interval_alternative(pm, unit, &why_not);
+	if (alt && !*interval_given)
+	{
+		/* the first such merge becomes the change of interval */
+		*interval_given = true;
+		give_interval(a, pm, unit, cfg, alt);
+		return;
+	}
 	if (alt)
 	{
-		ps_json_key_str(&a->evidence, "alternative_ddl", alt);
 		refuse(a, pm,
 			   "a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children)",
-			   psprintf("keep these children until pg_partman's retention drops them, and give future children the %s interval with evidence.alternative_ddl (a bare UPDATE of %s.partition_interval leaves a gap: pg_partman makes its next child one new interval after the start of its newest child; the script makes children of the old interval up to the next %s boundary first); pg_partman's partition_gap_fill() fails, or makes children without end, until no child of the old interval is left, so call it on this set only after that",
-						unit->unit, cfg, unit->trunc));
+			   psprintf("keep these children until pg_partman's retention drops them; the partman_interval advice gives future children the %s interval",
+						unit->unit));
 		return;
 	}
 	refuse(a, pm,
@@ -462,6 +489,7 @@ ps_advise_partman(AdviseCtx *ctx, List *advice)
 	List	   *out = NIL;
 	ListCell   *lc;
 	char	   *json;
+	bool		interval_given = false;
 
 	if (pm == NULL)
 		return advice;
@@ -479,7 +507,7 @@ ps_advise_partman(AdviseCtx *ctx, List *advice)
 			case ADV_SPLIT:
 			case ADV_MERGE:
 			case ADV_REPARTITION:
-				refuse_layout(a, pm);
+				refuse_layout(a, pm, &interval_given);
 				break;
 			case ADV_PREMAKE:
 				if (pm->unreadable)

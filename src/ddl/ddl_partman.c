@@ -163,5 +163,6 @@ ps_ddl_partman_interval(const char *schema, const char *parent_table,
 	ps_script_stmt(s, "SELECT %s.create_partition_time(%s, ARRAY(%s))",
 				   nsp, parent_lit, newest_end_sql(nsp, parent_lit, old_text));
 	run_maintenance(s, schema, parent_table);
+	ps_script_restore_search_path(s);
 	return ps_script_finish(s);
 }

@@ -105,7 +105,7 @@ static const MetricDef metric_defs[M_NMETRICS] = {
 	"1 if the maintenance background worker of this database runs, 0 if not."},
 };
 
-#define ADVICE_KINDS (ADV_MERGE + 1)
+#define ADVICE_KINDS ADV_NKINDS
 
 /* What is reported of one parent. */
 typedef struct ParentMetrics

@@ -222,7 +222,7 @@ is($res && @$res ? $res->[0]{value}[1] : undef, '1', 'PromQL: one failed run of 
 $res = promql('partstrat_worker_up');
 is($res && @$res ? $res->[0]{value}[1] : undef, '1', 'PromQL: the worker is up');
 $res = promql('sum by (action) (partstrat_advice_items{parent="public.ev"})');
-ok($res && @$res == 12, 'advice series by action');
+ok($res && @$res == 13, 'advice series by action (one per action partstrat_advise can return)');
 
 $prometheus->kill_kill;
 $exporter->kill_kill;

@@ -5,7 +5,10 @@
 # no row is lost.  split and merge are refused there (no DDL, a reason and
 # an alternative), premake and retention become pg_partman settings, the
 # DEFAULT's rows are moved by pg_partman's partition_data functions, and no
-# drop_default is advised.
+# drop_default is advised.  A daily set whose merges are refused gets a
+# partman_interval advice (a longer interval for future children): TAP 061
+# runs it; it is left out here, because pg_partman's partition_gap_fill()
+# fails on a set with children of two intervals (the advice says so).
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -168,6 +171,7 @@ like($advice{pm_daily}, qr/^rescue_default:1:/m, 'pm_daily: the DEFAULT rescued'
 like($advice{pm_daily}, qr/^premake:1:/m, 'pm_daily: premake advised');
 like($advice{pm_daily}, qr/^retention:1:/m, 'pm_daily: retention advised');
 like($advice{pm_daily}, qr/^merge:0:refused on a pg_partman set/m, 'pm_daily: merge refused');
+like($advice{pm_daily}, qr/^partman_interval:1:$/m, 'pm_daily: a longer interval for future children, as pg_partman\'s setting');
 like($advice{pm_monthly}, qr/^split:0:refused on a pg_partman set/m, 'pm_monthly: split refused');
 like($advice{pm_ids}, qr/^rescue_default:1:/m, 'pm_ids: the DEFAULT rescued');
 like($advice{pm_ep}, qr/^retention:1:/m, 'pm_ep: retention of an epoch set advised as pg_partman\'s setting');
@@ -200,14 +204,15 @@ if ($pm55)
 	is($out, "t\n0", 'pm_date: pg_partman created the children, and the DEFAULT is empty');
 }
 
-# run every action that has DDL, in priority order
+# run every action that has DDL, in priority order (but partman_interval:
+# TAP 061 runs it, and partition_gap_fill, checked below, fails after it)
 for my $set (@sets)
 {
 	my $ret = $set =~ /^pm_(ids|monthly)$/ ? 'NULL' : "'20 days'";
 	my @ddl = split /\x1e/, $node->safe_psql('postgres', qq{
 		SET partstrat.merge_min_leaves = 4;
 		SELECT string_agg(ddl, chr(30) ORDER BY priority) FROM partstrat_advise('$set', 65536, $ret)
-		WHERE ddl IS NOT NULL});
+		WHERE ddl IS NOT NULL AND action <> 'partman_interval'});
 	for my $script (@ddl)
 	{
 		# in a session with a search_path of its own, which the script

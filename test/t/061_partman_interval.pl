@@ -1,14 +1,14 @@
 # A longer interval for the future children of a pg_partman set (4.7 on
 # PostgreSQL 15, 5.2 on 17, 5.5 on 18).  A merge of small children is
 # refused on a pg_partman set; where the children tile the merge group's
-# calendar unit the refusal carries, as evidence.alternative_ddl, the
-# script that moves future children to that unit.  Here it is executed:
+# calendar unit, the first such merge becomes a partman_interval advice
+# whose DDL moves future children to that unit.  Here it is executed:
 # pg_partman's run_maintenance(), show_partitions, show_partition_info and
 # check_default work, the new children are contiguous with the old ones
 # and start on the unit's boundaries, rows of the new children's dates land
-# in them (not the DEFAULT), and no row changes.  partition_gap_fill() is
-# the reason the script is not the advice's DDL: on a set with children of
-# two intervals it fails, or makes children without end.  A bare UPDATE of
+# in them (not the DEFAULT), and no row changes.  partition_gap_fill() on a
+# set with children of two intervals fails, or makes children without end:
+# the advice says so, and the maintenance policies never run it.  A bare UPDATE of
 # partition_interval leaves a gap; a split is refused with its reason.
 use strict;
 use warnings;
@@ -140,35 +140,50 @@ my %before = map { $_ => rows_of($_) } qw(iv_daily iv_monthly iv_split iv_quarte
 my ($rc, $out, $err) = $node->psql('postgres', "SELECT partman.partition_gap_fill('public.iv_daily')", on_error_stop => 1);
 is($rc, 0, 'iv_daily: partition_gap_fill works while the set has one interval') or diag($err);
 
-# the merges are refused, and carry the script for the unit of their group
+# the merges are refused; the first whose children tile its unit becomes
+# the partman_interval advice, with the script for that unit
 my $adv = sub {
 	my ($set, $col) = @_;
 	return $node->safe_psql('postgres', qq{
 		SET partstrat.merge_min_leaves = 4;
-		SELECT string_agg(DISTINCT (ddl IS NULL)::text || ':' || coalesce(evidence->>'unit', '-') || ':' || coalesce($col, '-'), E'\\n')
-		FROM partstrat_advise('$set', 65536, NULL) WHERE action = 'merge'});
+		SELECT string_agg(DISTINCT action || ':' || (ddl IS NULL)::text || ':' || coalesce(evidence->>'unit', '-') || ':' || coalesce($col, '-'), E'\\n')
+		FROM partstrat_advise('$set', 65536, NULL) WHERE action IN ('merge', 'partman_interval')});
 };
 my $alt = sub {
 	my ($set) = @_;
 	return $node->safe_psql('postgres', qq{
 		SET partstrat.merge_min_leaves = 4;
-		SELECT DISTINCT evidence->>'alternative_ddl' FROM partstrat_advise('$set', 65536, NULL) WHERE action = 'merge'});
+		SELECT string_agg(ddl, E'\\n') FROM partstrat_advise('$set', 65536, NULL) WHERE action = 'partman_interval'});
+};
+my $nint = sub {
+	my ($set) = @_;
+	return $node->safe_psql('postgres', qq{
+		SET partstrat.merge_min_leaves = 4;
+		SELECT count(*) FILTER (WHERE action = 'partman_interval') || '/' || count(*) FILTER (WHERE action = 'merge')
+		FROM partstrat_advise('$set', 65536, NULL)});
 };
 is($adv->('iv_daily', "evidence->>'ddl_error'"),
-	"true:weekly:refused on a pg_partman set: a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children)",
-	'iv_daily: the weekly merges are refused (no DDL) with the reason');
+	"merge:true:weekly:refused on a pg_partman set: a merged child spans several intervals under one name, and pg_partman's retention and premake treat it as one interval long (dropping rows newer than the cutoff, overlapping new children)\npartman_interval:false:weekly:-",
+	'iv_daily: the weekly merges are refused (no DDL) with the reason, and one becomes the change of interval');
+like($nint->('iv_daily'), qr{^1/[1-9]\d*$}, 'iv_daily: one partman_interval advice, beside the refused merges');
+like($node->safe_psql('postgres', q{
+	SET partstrat.merge_min_leaves = 4;
+	SELECT reason || ' | ' || (evidence->>'new_interval') || ' | ' || (evidence->>'refused') FROM partstrat_advise('iv_daily', 65536, NULL) WHERE action = 'partman_interval'}),
+	qr/give future children the weekly interval with this script \(a bare UPDATE of partman\.part_config\.partition_interval leaves a gap.*Do not call pg_partman's partition_gap_fill\(\) on this set until no child of the old interval is left: it fails, or makes children without end.* \| 1 week \| merge$/,
+	'iv_daily: the reason says what the script does, and that partition_gap_fill must wait');
 like($node->safe_psql('postgres', q{
 	SET partstrat.merge_min_leaves = 4;
 	SELECT reason FROM partstrat_advise('iv_daily', 65536, NULL) WHERE action = 'merge' LIMIT 1}),
-	qr/give future children the weekly interval with evidence\.alternative_ddl \(a bare UPDATE of partman\.part_config\.partition_interval leaves a gap.*partition_gap_fill\(\) fails, or makes children without end, until no child of the old interval is left/,
-	'iv_daily: the reason says what the alternative does and why it is not the DDL');
+	qr/keep these children until pg_partman's retention drops them; the partman_interval advice gives future children the weekly interval\.$/,
+	'iv_daily: the other merges point to it');
 my $daily_alt = $alt->('iv_daily');
 like($daily_alt, qr/UPDATE partman\.part_config SET partition_interval = '1 week' WHERE parent_table = 'public\.iv_daily' AND partition_interval::interval = '1 day'::interval;\n.*create_partition_time\('public\.iv_daily'.*\n.*run_maintenance\('public\.iv_daily'\)/s,
 	'iv_daily: the alternative changes part_config and lets pg_partman make the children');
 
-# the alternative, executed
-($rc, $out, $err) = $node->psql('postgres', $daily_alt, on_error_stop => 1);
-is($rc, 0, 'iv_daily: the alternative runs') or diag("$daily_alt\n$err");
+# the change of interval, executed
+($rc, $out, $err) = $node->psql('postgres', "SET search_path = public, partman;\n$daily_alt\nSHOW search_path;", on_error_stop => 1);
+is($rc, 0, 'iv_daily: the interval script runs') or diag("$daily_alt\n$err");
+like($out, qr/public, partman$/, "iv_daily: the session's search_path is kept (pg_partman's functions restore the one they found as the session's)");
 is($node->safe_psql('postgres', "SELECT partition_interval::interval = '1 week' FROM partman.part_config WHERE parent_table = 'public.iv_daily'"),
 	't', 'iv_daily: part_config has the weekly interval');
 partman_works('iv_daily', 'iv_daily after the change');
@@ -204,7 +219,7 @@ is($node->safe_psql('postgres', q{
 		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'iv_daily'::regclass) x}),
 	't', 'iv_daily: pg_partman premakes weeks');
 
-# partition_gap_fill: the reason the script is only the alternative
+# partition_gap_fill: what the advice warns of
 ($rc, $out, $err) = $node->psql('postgres', "SET statement_timeout = '10s'; SELECT partman.partition_gap_fill('public.iv_daily')");
 isnt($rc, 0, 'iv_daily: partition_gap_fill fails on a set with children of two intervals');
 like($err, qr/would overlap partition|statement timeout/, 'iv_daily: it overlaps, or makes children without end until cancelled');
@@ -214,14 +229,15 @@ is(rows_of('iv_daily'), $before{iv_daily}, 'iv_daily: and no row changed');
 
 # monthly to quarterly: pg_partman 5 names children YYYYMMDD and orders
 # them by their bounds; 4.x orders 3-month sets by the names' last character
-my $monthly = $adv->('iv_monthly', "left(evidence->>'alternative_ddl', 12)");
+my $monthly = $adv->('iv_monthly', "left(ddl, 12)");
 if ($pm5)
 {
-	is($monthly, "true:quarterly:-- partstrat", 'iv_monthly: the quarterly merges are refused and carry the alternative');
+	like($monthly, qr/^(merge:true:quarterly:-\n)?partman_interval:false:quarterly:-- partstrat$/, 'iv_monthly: the quarterly merges are refused and one becomes the change of interval');
+	is(substr($nint->('iv_monthly'), 0, 2), '1/', 'iv_monthly: one partman_interval advice');
 	my $malt = $alt->('iv_monthly');
 	like($malt, qr/date_trunc\('quarter'.*SET partition_interval = '3 months'/s, 'iv_monthly: the alternative moves to quarters');
 	($rc, $out, $err) = $node->psql('postgres', $malt, on_error_stop => 1);
-	is($rc, 0, 'iv_monthly: the alternative runs') or diag("$malt\n$err");
+	is($rc, 0, 'iv_monthly: the interval script runs') or diag("$malt\n$err");
 	$node->safe_psql('postgres', "UPDATE partman.part_config SET premake = 4 WHERE parent_table = 'public.iv_monthly'");
 	partman_works('iv_monthly', 'iv_monthly after the change');
 	note 'iv_monthly: ' . bounds_of('iv_monthly');
@@ -248,7 +264,7 @@ if ($pm5)
 }
 else
 {
-	is($monthly, "true:quarterly:-", 'iv_monthly: pg_partman 4: the quarterly merges are refused, without an alternative script');
+	is($monthly, "merge:true:quarterly:-", 'iv_monthly: pg_partman 4: the quarterly merges are refused, without a change of interval');
 	like($node->safe_psql('postgres', q{
 		SET partstrat.merge_min_leaves = 4;
 		SELECT reason FROM partstrat_advise('iv_monthly', 65536, NULL) WHERE action = 'merge' LIMIT 1}),
@@ -257,12 +273,13 @@ else
 }
 
 # quarterly to yearly (4.x names YYYY"q"Q, 5.x YYYYMMDD)
-is($adv->('iv_quarterly', "left(evidence->>'alternative_ddl', 12)"), "true:yearly:-- partstrat",
-	'iv_quarterly: the yearly merges are refused and carry the alternative');
+like($adv->('iv_quarterly', "left(ddl, 12)"), qr/^(merge:true:yearly:-\n)?partman_interval:false:yearly:-- partstrat$/,
+	'iv_quarterly: the yearly merges are refused and one becomes the change of interval');
+is(substr($nint->('iv_quarterly'), 0, 2), '1/', 'iv_quarterly: one partman_interval advice');
 my $qalt = $alt->('iv_quarterly');
 like($qalt, qr/date_trunc\('year'.*SET partition_interval = '1 year'/s, 'iv_quarterly: the alternative moves to years');
 ($rc, $out, $err) = $node->psql('postgres', $qalt, on_error_stop => 1);
-is($rc, 0, 'iv_quarterly: the alternative runs') or diag("$qalt\n$err");
+is($rc, 0, 'iv_quarterly: the interval script runs') or diag("$qalt\n$err");
 $node->safe_psql('postgres', "UPDATE partman.part_config SET premake = 3 WHERE parent_table = 'public.iv_quarterly'");
 partman_works('iv_quarterly', 'iv_quarterly after the change');
 note 'iv_quarterly: ' . bounds_of('iv_quarterly');
@@ -288,7 +305,7 @@ is(rows_of('iv_quarterly'), $before{iv_quarterly}, 'iv_quarterly: no row changed
 
 # weekly to monthly: weeks do not end on month boundaries, and pg_partman
 # makes every child one interval long: refused, without a script
-is($adv->('iv_weekly', "left(evidence->>'alternative_ddl', 12)"), 'true:monthly:-',
+is($adv->('iv_weekly', "left(ddl, 12)"), 'merge:true:monthly:-',
 	'iv_weekly: the monthly merges are refused, without an alternative script');
 like($node->safe_psql('postgres', q{
 	SET partstrat.merge_min_leaves = 4;
@@ -363,7 +380,7 @@ like($node->safe_psql('postgres', q{
 	qr/^refused on a pg_partman set: .*nor can the set take a shorter interval for its future children: pg_partman's retention measures every child by the set's partition_interval.*partition_gap_fill\(\) fails on a set with children of two intervals \/ .*move the rows into a new set that pg_partman makes with the shorter interval/s,
 	'iv_split: the split is refused, with the reason a shorter interval cannot be advised either');
 is($node->safe_psql('postgres', q{
-	SELECT count(*) FROM partstrat_advise('iv_split', 65536, NULL) WHERE evidence ? 'alternative_ddl'}),
+	SELECT count(*) FROM partstrat_advise('iv_split', 65536, NULL) WHERE action = 'partman_interval'}),
 	'0', 'iv_split: no script for a shorter interval');
 is(rows_of('iv_split'), $before{iv_split}, 'iv_split: no row changed');
 

@@ -56,8 +56,13 @@ CREATE TABLE m_def_d PARTITION OF m_def DEFAULT;
 -- ---- checks: every refusal has a SQLSTATE and a hint ------------------
 SELECT partstrat_set_policy('m_plain', retention => '30 days');
 \echo :LAST_ERROR_SQLSTATE
-SELECT partstrat_set_policy('m_events_' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD'), premake => 3);
-\echo :LAST_ERROR_SQLSTATE
+-- (leaf names carry today's date: shown as YYYYMMDD)
+DO $$
+BEGIN
+    PERFORM partstrat_set_policy(('m_events_' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD'))::regclass, premake => 3);
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE '%: %', SQLSTATE, regexp_replace(SQLERRM, '_[0-9]{8}\M', '_YYYYMMDD', 'g');
+END $$;
 SELECT partstrat_set_policy('m_events', retention => '-1 day');
 \echo :LAST_ERROR_SQLSTATE
 SELECT partstrat_set_policy('m_events', retention => '0');
@@ -153,19 +158,26 @@ CREATE ROLE ps_m_owner;
 CREATE ROLE ps_m_other;
 SELECT mk_daily('m_owned', 10, 5);
 ALTER TABLE m_owned OWNER TO ps_m_owner;
+-- (the leaves are named by date: the statements are not echoed)
+\set ECHO none
 SELECT format('ALTER TABLE %I OWNER TO ps_m_owner', c.relname)
 FROM pg_class c WHERE c.relname LIKE 'm\_owned\_%' \gexec
 -- the oldest leaf belongs to someone else: retention refuses
 SELECT format('ALTER TABLE %I OWNER TO ps_m_other', min(c.relname))
 FROM pg_class c WHERE c.relname LIKE 'm\_owned\_%' \gexec
+\set ECHO all
 SELECT mk_daily('m_owned2', 2, 0);
 ALTER TABLE m_owned2 OWNER TO ps_m_owner;
+\set ECHO none
 SELECT format('ALTER TABLE %I OWNER TO ps_m_owner', c.relname)
 FROM pg_class c WHERE c.relname LIKE 'm\_owned2\_%' \gexec
+\set ECHO all
 SELECT parent FROM partstrat_set_policy('m_owned', retention => '3 days', apply => 'auto');
 SELECT parent FROM partstrat_set_policy('m_owned2', premake => 3, apply => 'auto');
 CALL partstrat_run_maintenance_proc();
-SELECT parent_name, action, status, sqlstate, error
+-- (leaf names carry today's date: shown as YYYYMMDD)
+SELECT parent_name, action, status, sqlstate,
+       regexp_replace(error, '_[0-9]{8}\M', '_YYYYMMDD', 'g') AS error
 FROM partstrat_history WHERE parent_name LIKE '%m\_owned%' ORDER BY run_id;
 -- failed: retried later, the delay shown
 SELECT parent, failures, retry_at > now() AS retry_later, last_error IS NOT NULL AS has_error
@@ -226,8 +238,10 @@ SELECT count(*) FROM partstrat_worker_status();
 
 DROP TABLE m_events, m_conc, m_owned, m_owned2, m_plain, m_int, m_def CASCADE;
 DROP TABLE IF EXISTS m_events_x;
+\set ECHO none
 SELECT format('DROP TABLE %I', c.relname) FROM pg_class c
 WHERE c.relname ~ '^m_(events|owned|conc|adv)' AND c.relkind = 'r' \gexec
+\set ECHO all
 DROP FUNCTION mk_daily(text, int, int), leaves(regclass), rows_in(regclass);
 DROP ROLE ps_m_owner, ps_m_other, ps_m_stranger;
 

@@ -127,7 +127,27 @@ SELECT count(*) AS history_rows FROM partstrat_history WHERE parent IN ('x_sec':
 CALL partstrat_run_maintenance_proc();
 SELECT count(*) - :history_rows AS new_rows FROM partstrat_history WHERE parent IN ('x_sec'::regclass, 'x_ms'::regclass);
 
-SELECT partstrat_drop_policy('x_sec'), partstrat_drop_policy('x_ms'), partstrat_drop_policy('x_adv');
+-- the steady state is decided from the bounds in the relation cache,
+-- without the generator: a set with nothing old gets no history row even
+-- though its generator would now refuse (a DEFAULT added after a
+-- concurrently policy makes it fail with 55000); once a partition is old,
+-- the generator runs and the failure is recorded
+SELECT mk_epoch('x_cheap', 1, '1 day', '2 days', '2 days');
+SELECT parent, "concurrently" FROM partstrat_set_policy('x_cheap', retention => '5 days', concurrently => true, apply => 'auto');
+CREATE TABLE x_cheap_default PARTITION OF x_cheap DEFAULT;
+CALL partstrat_run_maintenance_proc('x_cheap');
+SELECT count(*) AS history_rows FROM partstrat_history WHERE parent = 'x_cheap'::regclass;
+DO $$
+BEGIN
+    EXECUTE format('CREATE TABLE x_cheap_old PARTITION OF x_cheap FOR VALUES FROM (%s) TO (%s)',
+                   extract(epoch FROM date_trunc('day', now() - interval '20 days', 'UTC'))::bigint,
+                   extract(epoch FROM date_trunc('day', now() - interval '19 days', 'UTC'))::bigint);
+END $$;
+CALL partstrat_run_maintenance_proc('x_cheap');
+SELECT action, status, sqlstate FROM partstrat_history WHERE parent = 'x_cheap'::regclass;
+
+SELECT partstrat_drop_policy('x_sec'), partstrat_drop_policy('x_ms'), partstrat_drop_policy('x_adv'),
+       partstrat_drop_policy('x_cheap');
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA ps_mx_epoch, ps_mx_epoch_arch CASCADE;

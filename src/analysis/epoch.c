@@ -115,65 +115,37 @@ cmp_hi_desc(const void *a, const void *b)
 }
 
 /*
- * The unit the bounds of a range set over one integer column read as
- * (see the file header): 1 (seconds), 1000 (milliseconds), or 0 when they
- * do not read as times.  pg_partman's epoch setting, where there is one,
- * is the caller's to prefer.
+ * The unit n partitions [lo[i], hi[i]) of one integer column read as (see
+ * the file header): 1 (seconds), 1000 (milliseconds), or 0 when they do
+ * not read as times.
  */
 int64
-ps_epoch_scale_of_tree(const PsTree *tree)
+ps_epoch_scale_of_bounds(const int64 *lo, const int64 *hi, int n)
 {
-	const PsKey *key = &tree->keys[0];
-	Oid			typid = key->typids[0];
-	int			n,
-				i,
+	int			i,
 				j,
-				nb = 0,
 				nsample,
 				best_votes = 0;
-	int		   *children;
 	int64	   *pairs,
-			   *lo,
-			   *hi,
 				width = 0,
 				scale;
-	PsAxis		axis;
 
-	if (key->strategy != PS_STRATEGY_RANGE || key->nkeys != 1 ||
-		(typid != INT2OID && typid != INT4OID && typid != INT8OID))
+	if (n < 2)
 		return 0;
-	memset(&axis, 0, sizeof(axis));
-	axis.typid = typid;
-	children = ps_children_of(tree, -1, &n);
-	pairs = palloc(sizeof(int64) * 2 * Max(n, 1));
-	lo = palloc(sizeof(int64) * Max(n, 1));
-	hi = palloc(sizeof(int64) * Max(n, 1));
-	for (i = 0; i < n; i++)
-	{
-		const PsPartition *p = &tree->parts[children[i]];
-		bool		linf,
-					hinf;
-
-		if (p->is_default || p->detach_pending)
-			continue;
-		lo[nb] = ps_axis_pos(&axis, &p->range_from[0], &linf);
-		hi[nb] = ps_axis_pos(&axis, &p->range_to[0], &hinf);
-		if (linf || hinf)
-			continue;
-		pairs[2 * nb] = lo[nb];
-		pairs[2 * nb + 1] = hi[nb];
-		nb++;
-	}
-	if (nb < 2)
-		return 0;
-	scale = ps_epoch_bounds_fit(lo, hi, nb, 1) ? 1 :
-		ps_epoch_bounds_fit(lo, hi, nb, 1000) ? 1000 : 0;
+	scale = ps_epoch_bounds_fit(lo, hi, n, 1) ? 1 :
+		ps_epoch_bounds_fit(lo, hi, n, 1000) ? 1000 : 0;
 	if (scale == 0)
 		return 0;
 
 	/* the most common width among the newest PS_EPOCH_SAMPLE (newer wins) */
-	qsort(pairs, nb, sizeof(int64) * 2, cmp_hi_desc);
-	nsample = Min(nb, PS_EPOCH_SAMPLE);
+	pairs = palloc(sizeof(int64) * 2 * n);
+	for (i = 0; i < n; i++)
+	{
+		pairs[2 * i] = lo[i];
+		pairs[2 * i + 1] = hi[i];
+	}
+	qsort(pairs, n, sizeof(int64) * 2, cmp_hi_desc);
+	nsample = Min(n, PS_EPOCH_SAMPLE);
 	for (i = 0; i < nsample; i++)
 	{
 		int64		w = pairs[2 * i + 1] - pairs[2 * i];
@@ -188,9 +160,53 @@ ps_epoch_scale_of_tree(const PsTree *tree)
 			width = w;
 		}
 	}
+	pfree(pairs);
 	if (width <= 0 || width % (SECS_PER_HOUR * scale) != 0)
 		return 0;
 	return scale;
+}
+
+/*
+ * The same for the root's children of a tree (the DEFAULT, partitions
+ * pending detach and unbounded ones left out); 0 unless it is a range over
+ * one integer column.  pg_partman's epoch setting, where there is one, is
+ * the caller's to prefer.
+ */
+int64
+ps_epoch_scale_of_tree(const PsTree *tree)
+{
+	const PsKey *key = &tree->keys[0];
+	Oid			typid = key->typids[0];
+	int			n,
+				i,
+				nb = 0;
+	int		   *children;
+	int64	   *lo,
+			   *hi;
+	PsAxis		axis;
+
+	if (key->strategy != PS_STRATEGY_RANGE || key->nkeys != 1 ||
+		(typid != INT2OID && typid != INT4OID && typid != INT8OID))
+		return 0;
+	memset(&axis, 0, sizeof(axis));
+	axis.typid = typid;
+	children = ps_children_of(tree, -1, &n);
+	lo = palloc(sizeof(int64) * Max(n, 1));
+	hi = palloc(sizeof(int64) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		const PsPartition *p = &tree->parts[children[i]];
+		bool		linf,
+					hinf;
+
+		if (p->is_default || p->detach_pending)
+			continue;
+		lo[nb] = ps_axis_pos(&axis, &p->range_from[0], &linf);
+		hi[nb] = ps_axis_pos(&axis, &p->range_to[0], &hinf);
+		if (!linf && !hinf)
+			nb++;
+	}
+	return ps_epoch_scale_of_bounds(lo, hi, nb);
 }
 
 /*

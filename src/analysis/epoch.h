@@ -30,6 +30,8 @@ extern TimestampTz ps_epoch_to_ts(int64 v, int64 scale);
 extern int64 ps_ts_to_epoch(TimestampTz ts, int64 scale);
 extern bool ps_epoch_bounds_fit(const int64 *lo, const int64 *hi, int n,
 								int64 scale);
+extern int64 ps_epoch_scale_of_bounds(const int64 *lo, const int64 *hi,
+									  int n);
 extern int64 ps_epoch_scale_of_tree(const PsTree *tree);
 extern int64 ps_epoch_cutoff(TimestampTz as_of, const Interval *keep,
 							 int64 scale);

@@ -40,6 +40,7 @@
 
 #include "ddl.h"
 #include "ddl_time.h"
+#include "epoch.h"
 #include "generators.h"
 #include "maintenance.h"
 
@@ -292,6 +293,77 @@ retention_maybe(const PsPolicy *p, const BoundFacts *f)
 	return first_hi <= cutoff + PS_MX_CUTOFF_MARGIN;
 }
 
+/* A bound datum of an integer key. */
+static int64
+int_pos(Oid typid, Datum d)
+{
+	return typid == INT2OID ? DatumGetInt16(d) :
+		typid == INT4OID ? DatumGetInt32(d) : DatumGetInt64(d);
+}
+
+/*
+ * The cheap look for an epoch set (an integer key: bound_facts() reads
+ * time keys only): the unit its bounds read as (epoch.c), and whether the
+ * oldest upper bound is at or below now - retention in that unit, computed
+ * as the generator computes it.  Only a "no" skips the generator; a set
+ * whose bounds do not read as time goes to the generator, whose ERROR
+ * the history records.
+ */
+static bool
+epoch_retention_maybe(const PsPolicy *p)
+{
+	Relation	rel = table_open(p->parent, AccessShareLock);
+	PartitionKey key = RelationGetPartitionKey(rel);
+	PartitionDesc pd;
+	PartitionBoundInfo bi;
+	Oid			typid;
+	int64	   *lo,
+			   *hi,
+				first_hi = PG_INT64_MAX,
+				scale;
+	int			n = 0,
+				i;
+	bool		maybe = true;
+
+	if (key == NULL || key->strategy != PARTITION_STRATEGY_RANGE ||
+		key->partnatts != 1 ||
+		(key->parttypid[0] != INT2OID && key->parttypid[0] != INT4OID &&
+		 key->parttypid[0] != INT8OID))
+	{
+		table_close(rel, NoLock);
+		return true;
+	}
+	typid = key->parttypid[0];
+	pd = RelationGetPartitionDesc(rel, false);
+	bi = pd->boundinfo;
+	if (pd->detached_exist || bi == NULL || bi->ndatums < 2)
+	{
+		table_close(rel, NoLock);
+		return true;
+	}
+	lo = palloc(sizeof(int64) * bi->ndatums);
+	hi = palloc(sizeof(int64) * bi->ndatums);
+	/* datums[i] is the upper bound of partition indexes[i] (-1: a hole) */
+	for (i = 1; i < bi->ndatums; i++)
+	{
+		if (bi->indexes[i] < 0 ||
+			bi->kind[i][0] != PARTITION_RANGE_DATUM_VALUE)
+			continue;
+		hi[n] = int_pos(typid, bi->datums[i][0]);
+		first_hi = Min(first_hi, hi[n]);
+		if (bi->kind[i - 1][0] != PARTITION_RANGE_DATUM_VALUE)
+			continue;
+		lo[n] = int_pos(typid, bi->datums[i - 1][0]);
+		n++;
+	}
+	table_close(rel, NoLock);
+	scale = ps_epoch_scale_of_bounds(lo, hi, n);
+	if (scale > 0 && first_hi != PG_INT64_MAX)
+		maybe = first_hi <= ps_epoch_cutoff(GetCurrentTransactionStartTimestamp(),
+											p->retention, scale);
+	return maybe;
+}
+
 static List *
 retention_scripts(const PsPolicy *p)
 {
@@ -301,6 +373,8 @@ retention_scripts(const PsPolicy *p)
 
 	bound_facts(p->parent, &f);
 	if (f.usable && !retention_maybe(p, &f))
+		return NIL;
+	if (!f.usable && !epoch_retention_maybe(p))
 		return NIL;
 	ps_retention_options_init(&o, p->parent);
 	o.keep = p->retention;

@@ -16,6 +16,11 @@
 # PS_DEMO=none skips the demo.  PS_PGX=DIR (a private copy of this machine's
 # PostgreSQL, test/private-pg.sh) runs on that version only unless
 # PS_PG_VERSIONS says otherwise.
+# PS_FAKETIME='2027-01-01 00:10:00' (UTC unless a zone is given) runs the
+# suites on that date: the servers, psql and the TAP scripts see a wall
+# clock moved so that each suite (pg_regress, isolation, TAP, demo) starts
+# at that time and runs on from there (test/fakeclock.c, LD_PRELOAD; the
+# build keeps the real clock).
 
 source "$(dirname "$0")/common.sh"
 set +e
@@ -107,10 +112,26 @@ work="$(ps_postgres_copy)"
 trap 'rm -rf "$work"' EXIT
 out="$work/test-output.log"
 
+# PS_FAKETIME: the wall clock of the test processes, moved (fake_clock
+# before each suite makes it start at PS_FAKETIME).
+fake_clock() { :; }
+if [ -n "${PS_FAKETIME:-}" ]; then
+	fake_at="$(date -ud "$PS_FAKETIME" +%s)" || { echo "PS_FAKETIME: not a date: $PS_FAKETIME"; echo "0 passed, 1 failed"; exit 1; }
+	cc -shared -fPIC -O2 -o "$work/fakeclock.so" "$PS_ROOT/test/fakeclock.c" -ldl ||
+		{ echo "0 passed, 1 failed"; exit 1; }
+	chmod 755 "$work/fakeclock.so"
+	fake_clock() {
+		export PS_FAKETIME_OFFSET=$((fake_at - $(env -u LD_PRELOAD date +%s)))
+		export LD_PRELOAD="$work/fakeclock.so"
+		ps_log "the clock of the tests: $(date -u) (PS_FAKETIME)"
+	}
+fi
+
 # pg_regress and isolation apart, so that a failure in one still runs the
 # other; both outputs go to $out (15 prints "name ... ok", 16 and later
 # "ok N - name").
 ps_log "pg_regress suite"
+fake_clock
 runuser -u postgres -- make -C "$work" -s installcheck PG_CONFIG="$PGBIN/pg_config" \
 	PS_TESTS="${PS_TESTS:-}" ISOLATION= PROVE_TESTS= TAP_TESTS= >"$out" 2>&1
 regress_rc=$?
@@ -119,6 +140,7 @@ iso_out="$work/isolation-output.log"
 : >"$iso_out"
 if [ -z "${PS_TESTS:-}" ] && ls "$work"/specs/*.spec >/dev/null 2>&1; then
 	ps_log "isolation suite"
+	fake_clock
 	runuser -u postgres -- make -C "$work" -s installcheck PG_CONFIG="$PGBIN/pg_config" \
 		REGRESS= PROVE_TESTS= TAP_TESTS= >"$iso_out" 2>&1
 	iso_rc=$?
@@ -128,6 +150,7 @@ if [ -z "${PS_TESTS:-}" ] && ls "$work"/specs/*.spec >/dev/null 2>&1; then
 fi
 
 ps_log "TAP suites"
+fake_clock
 tap_out="$work/tap-output.log"
 if [ "${PS_TAP:-}" = none ]; then
 	: >"$tap_out"
@@ -140,6 +163,7 @@ fi
 cat "$tap_out"
 
 ps_log "demo"
+fake_clock
 demo_out="$work/demo-output.log"
 if [ "${PS_DEMO:-}" = none ]; then
 	demo_rc=none

@@ -96,15 +96,24 @@ $node->safe_psql('postgres', qq{
 	INSERT INTO pm_date SELECT g, current_date - 30 + g % 30 FROM generate_series(1, 3000) g;
 	INSERT INTO pm_date SELECT g, current_date + 2 FROM generate_series(3001, 3010) g;
 
-	-- monthly, sub-partitioned by id
+	-- monthly, sub-partitioned by id; rows of the last 60 days, none before
+	-- the first month (on March 1st, 60 days back is in December)
 	CREATE TABLE pm_sub (id bigint NOT NULL, ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
 	@{[create_parent('public.pm_sub', 'ts', 'monthly', '1 month', ", p_premake := 1, p_start_partition := date_trunc('month', now() - interval '2 months')::date::text")]}
 	@{[$pm5 ? "SELECT partman.create_sub_parent('public.pm_sub', 'id', '1000', p_premake := 1, p_declarative_check := 'yes');" : "SELECT partman.create_sub_parent('public.pm_sub', 'id', 'native', '1000', p_premake := 1, p_native_check := 'yes');"]}
-	INSERT INTO pm_sub SELECT g, now() - interval '60 days' + (g % 60) * interval '1 day'
+	INSERT INTO pm_sub SELECT g, greatest(now() - interval '60 days' + (g % 60) * interval '1 day',
+	                                     date_trunc('month', now() - interval '2 months'))
 		FROM generate_series(1, 1500) g;
 });
 $node->safe_psql('postgres', 'SELECT pg_stat_force_next_flush()');
 $node->safe_psql('postgres', 'ANALYZE pm_daily, pm_monthly, pm_ids, pm_ep, pm_sub, pm_weekly, pm_quarterly, pm_date');
+
+# whatever the day: the rows beyond the premake of pm_daily, pm_ids and
+# pm_date are in their DEFAULT, and no other set's rows are
+is($node->safe_psql('postgres', q{
+	SELECT string_agg(default_table, ',' ORDER BY default_table) FROM partman.check_default(true)}),
+	'public.pm_daily_default,public.pm_date_default,public.pm_ids_default',
+	'before the advice: only the DEFAULTs of pm_daily, pm_ids and pm_date hold rows');
 
 my @sets = qw(pm_daily pm_monthly pm_ids pm_ep pm_sub pm_weekly pm_quarterly pm_date);
 

@@ -267,7 +267,7 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 	ps_json_key_str(&a->evidence, "interval", adjective);
 	ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
 	ps_json_key_int(&a->evidence, "partitions_to_create", count);
-	a->reason = psprintf("%s is partitioned by %s, an epoch in %s%s: its newest partition%s, %s, ends at %s (" INT64_FORMAT "), %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partitions of " INT64_FORMAT ".",
+	a->reason = psprintf("%s is partitioned by %s, an epoch in %s%s: its newest partition%s, %s, ends at %s (" INT64_FORMAT "), %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partition%s of " INT64_FORMAT ".",
 						 get_rel_name(tree->root),
 						 quote_identifier(get_attname(tree->root, key->attnums[0], false)),
 						 ps_epoch_unit_name(scale),
@@ -276,7 +276,7 @@ ps_advise_premake_epoch(AdviseCtx *ctx)
 						 tree->parts[newest].relname,
 						 ts_text(ps_epoch_to_ts(after, scale)), after,
 						 (double) (after - now_e) / width, noun,
-						 ps_premake_min, count, adjective, width);
+						 ps_premake_min, count, adjective, count == 1 ? "" : "s", width);
 	a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables%s",
 					   get_rel_name(tree->root),
 					   ps_default_of(tree, -1) >= 0 ? " and, per ATTACH, on the DEFAULT, which it scans" : "");

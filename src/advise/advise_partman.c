@@ -237,6 +237,20 @@ partman_json(PsPartman *pm)
 	return psprintf("{%s}", j.data);
 }
 
+/* "1 day", "2 days", "1 interval of 3 days" from a plural noun */
+static char *
+count_of(int n, const char *plural)
+{
+	const char *rest;
+
+	if (n == 1 && strncmp(plural, "intervals", 9) == 0)
+		return psprintf("1 interval%s", plural + 9);
+	rest = plural + strlen(plural);
+	if (n == 1 && rest > plural && rest[-1] == 's')
+		return psprintf("1 %.*s", (int) (rest - plural - 1), plural);
+	return psprintf("%d %s", n, plural);
+}
+
 /*
  * The reason of a premake advised because pg_partman's premake setting is
  * under partstrat.premake_min while its partitions still reach far enough
@@ -249,9 +263,10 @@ ps_partman_premake_reason(AdviseCtx *ctx, Advice *a, const char *newest,
 	PsPartman  *pm = ctx->partman;
 
 	ps_json_key_int(&a->evidence, "pg_partman_premake", pm->premake);
-	a->reason = psprintf("The newest partition of %s, %s, ends at %s, far enough after now, but pg_partman's premake setting is %d, fewer than partstrat.premake_min (%d): its maintenance keeps only %d %s ahead once now passes it.",
+	a->reason = psprintf("The newest partition of %s, %s, ends at %s, far enough after now, but pg_partman's premake setting is %d, fewer than partstrat.premake_min (%d): its maintenance keeps only %s ahead once now passes it.",
 						 get_rel_name(ctx->tree->root), newest, ends,
-						 pm->premake, ps_premake_min, pm->premake, noun);
+						 pm->premake, ps_premake_min,
+						 count_of(pm->premake, noun));
 }
 
 /* What to do instead of a layout change pg_partman cannot follow. */

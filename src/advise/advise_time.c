@@ -331,10 +331,11 @@ premake_after_rescue(AdviseCtx *ctx, Advice *a, int newest,
 	ps_json_key_int(&a->evidence, "premake_min", ps_premake_min);
 	ps_json_key_int(&a->evidence, "partitions_to_create", count);
 	ps_json_key_str(&a->evidence, "after", "rescue_default");
-	a->reason = psprintf("Once the rescue_default advice has moved the DEFAULT's rows into partitions of their own, the newest partition of %s will end at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partitions after it (the script leaves the ranges holding the DEFAULT's rows to the rescue, and runs before or after it).",
+	a->reason = psprintf("Once the rescue_default advice has moved the DEFAULT's rows into partitions of their own, the newest partition of %s will end at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partition%s after it (the script leaves the ranges holding the DEFAULT's rows to the rescue, and runs before or after it).",
 						 get_rel_name(tree->root), usec_text(after_rescue, typid),
 						 (double) (after_rescue - ctx->now) / st->approx_usec,
-						 st->noun, ps_premake_min, count, st->adjective);
+						 st->noun, ps_premake_min, count, st->adjective,
+						 count == 1 ? "" : "s");
 	a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s for the whole script (reads and writes go on); ACCESS EXCLUSIVE on the new, empty tables and, per ATTACH, on the DEFAULT, which it scans",
 					   get_rel_name(tree->root));
 	if (ctx->partman != NULL)
@@ -471,24 +472,27 @@ ps_advise_premake(AdviseCtx *ctx)
 		ps_json_key_int(&a->evidence, "daily_snapshots", fc_daily);
 	}
 	if (fc_premake > 0)
-		a->reason = psprintf("The forecast (%d daily snapshots) says the premade partitions of %s run out on %s, %.1f %s after now, within partstrat.forecast_horizon (%.0f days)%s: premake %d keeps it covered, create %d more %s partitions.",
+		a->reason = psprintf("The forecast (%d daily snapshots) says the premade partitions of %s run out on %s, %.1f %s after now, within partstrat.forecast_horizon (%.0f days)%s: premake %d keeps it covered, create %d more %s partition%s.",
 							 fc_daily, get_rel_name(tree->root),
 							 usec_text(hi, typid), left, st.noun,
 							 ps_forecast_horizon_min / 1440.0,
 							 ps_default_of(tree, -1) >= 0 ?
 							 "; the DEFAULT partition receives rows from then" : "",
-							 fc_premake, count, st.adjective);
+							 fc_premake, count, st.adjective,
+							 count == 1 ? "" : "s");
 	else if (left >= 0)
-		a->reason = psprintf("The newest partition of %s, %s, ends at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partitions.",
+		a->reason = psprintf("The newest partition of %s, %s, ends at %s, %.1f %s after now, fewer than partstrat.premake_min (%d): create %d more %s partition%s.",
 							 get_rel_name(tree->root), tree->parts[newest].relname,
 							 usec_text(hi, typid), left, st.noun,
-							 ps_premake_min, count, st.adjective);
+							 ps_premake_min, count, st.adjective,
+							 count == 1 ? "" : "s");
 	else
-		a->reason = psprintf("The newest partition of %s, %s, ended at %s, %.1f %s before now, so rows of now %s: create %d more %s partitions.",
+		a->reason = psprintf("The newest partition of %s, %s, ended at %s, %.1f %s before now, so rows of now %s: create %d more %s partition%s.",
 							 get_rel_name(tree->root), tree->parts[newest].relname,
 							 usec_text(hi, typid), -left, st.noun,
 							 ps_default_of(tree, -1) >= 0 ? "go to the DEFAULT partition" :
-							 "are rejected", count, st.adjective);
+							 "are rejected", count, st.adjective,
+							 count == 1 ? "" : "s");
 	if (irregular)
 		ps_json_key_str(&a->evidence, "step", step_arg(&st));
 	ddl_premake(ctx, a, count, irregular ? step_arg(&st) : NULL, false);

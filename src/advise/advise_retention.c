@@ -12,8 +12,9 @@
  * partstrat_ddl_retention(..., epoch => unit) computes it.  A child goes
  * when its upper bound is at or below the cutoff, with its whole subtree;
  * while a child of the root is pending detach the retention waits
- * (finalize_detach says so).  On pg_partman's epoch sets its retention
- * setting is advised (advise_partman.c writes the DDL).  On a key that
+ * (finalize_detach says so).  pg_partman's epoch sets are read in the
+ * unit of its epoch setting, and their DDL is its retention setting
+ * (advise_partman.c), as on its other time sets.  On a key that
  * holds no time, one row without DDL says why and what serves instead:
  * not a NOTICE on every call, and not an ERROR that would fail a query
  * advising many tables.
@@ -65,44 +66,6 @@ retention_ddl_lock(AdviseCtx *ctx, Advice *a, int64 scale)
 	else
 		a->lock = psprintf("SHARE UPDATE EXCLUSIVE on %s per DETACH PARTITION ... CONCURRENTLY, run outside a transaction block (reads and writes go on); ACCESS EXCLUSIVE on each detached partition",
 						   get_rel_name(tree->root));
-}
-
-/*
- * Retention of a pg_partman epoch set (a bigint key pg_partman reads as
- * seconds): partstrat cannot date its children, pg_partman can: advise its
- * retention setting when it differs from the one asked for (the DDL is
- * made in advise_partman.c).
- */
-static bool
-partman_epoch_retention(AdviseCtx *ctx)
-{
-	PsPartman  *pm = ctx->partman;
-	int			n;
-	int		   *children = ps_children_of(ctx->tree, -1, &n);
-	Advice	   *a;
-	char	   *want = ps_interval_text(ctx->retention->month, ctx->retention->day, ctx->retention->time);
-
-	if (pm->retention != NULL)
-	{
-		Datum		cur = DirectFunctionCall3(interval_in,
-											  CStringGetDatum(pm->retention),
-											  ObjectIdGetDatum(InvalidOid),
-											  Int32GetDatum(-1));
-
-		if (DatumGetInt32(DirectFunctionCall2(interval_cmp, cur,
-											  IntervalPGetDatum(ctx->retention))) == 0)
-			return false;
-	}
-	if (n == 0)
-		return false;
-	a = ps_new_advice(ctx, ADV_RETENTION, 1);
-	ps_set_part(a, children[0]);
-	ps_json_key_str(&a->evidence, "retention", want);
-	ps_json_key_str(&a->evidence, "epoch", pm->epoch);
-	a->reason = psprintf("The retention asked for is %s and %s's key is an epoch (%s) that pg_partman reads as time: its retention setting (now %s) decides which children go.",
-						 want, get_rel_name(ctx->tree->root), pm->epoch,
-						 pm->retention ? pm->retention : "none");
-	return true;
 }
 
 /*
@@ -266,10 +229,15 @@ ps_advise_retention(AdviseCtx *ctx)
 		return false;
 	if (!is_time_range(&tree->keys[0]))
 	{
-		/* pg_partman's epoch sets: its retention reads the key as time */
+		/*
+		 * pg_partman's epoch sets are read in the unit of its epoch setting
+		 * (its retention reads the key as time, as this cutoff does; the
+		 * DDL is then its setting, made in advise_partman.c); other sets
+		 * when their bounds read as an epoch
+		 */
 		if (pm && pm->time_based && !pm->unreadable)
-			return partman_epoch_retention(ctx);
-		if (pm == NULL)
+			scale = ps_epoch_scale_of(pm->epoch);
+		else if (pm == NULL)
 			scale = ps_epoch_scale_of_tree(tree);
 		if (scale == 0)
 			return retention_not_time(ctx);

@@ -78,7 +78,7 @@ $node->safe_psql('postgres', qq{
 
 	-- epoch seconds, daily
 	CREATE TABLE pm_ep (id bigint NOT NULL, t bigint NOT NULL) PARTITION BY RANGE (t);
-	@{[create_parent('public.pm_ep', 't', 'daily', '1 day', ", p_epoch := 'seconds', p_premake := 1, p_start_partition := (now() - interval '10 days')::date::text")]}
+	@{[create_parent('public.pm_ep', 't', 'daily', '1 day', ", p_epoch := 'seconds', p_premake := 1, p_start_partition := (now() - interval '30 days')::date::text")]}
 	INSERT INTO pm_ep SELECT g, extract(epoch FROM now() - interval '10 days' + (g % 10) * interval '1 day')::bigint
 		FROM generate_series(1, 1000) g;
 
@@ -184,6 +184,15 @@ like($advice{pm_daily}, qr/^partman_interval:1:$/m, 'pm_daily: a longer interval
 like($advice{pm_monthly}, qr/^split:0:refused on a pg_partman set/m, 'pm_monthly: split refused');
 like($advice{pm_ids}, qr/^rescue_default:1:/m, 'pm_ids: the DEFAULT rescued');
 like($advice{pm_ep}, qr/^retention:1:/m, 'pm_ep: retention of an epoch set advised as pg_partman\'s setting');
+# the children older than 20 days are its ten first (days 30 to 21 back,
+# empty): none younger is listed
+is($node->safe_psql('postgres', q{
+	SELECT array_length(partitions, 1) || ':' || (evidence->>'epoch') || ':' ||
+	       (SELECT count(*) FROM unnest(partitions) p JOIN pg_class c ON c.oid = p
+	        WHERE (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''?(\d+)'))[1]::bigint
+	              > extract(epoch FROM now() - interval '20 days'))
+	FROM partstrat_advise('pm_ep', 65536, '20 days') WHERE action = 'retention'}),
+	'10:seconds:0', 'pm_ep: retention lists the ten children older than 20 days, read as seconds');
 like($advice{pm_ep}, qr/^premake:1:/m, 'pm_ep: premake of an epoch set advised as pg_partman\'s setting');
 like($node->safe_psql('postgres', q{SELECT reason || ' ' || ddl FROM partstrat_advise('pm_ep') WHERE action = 'premake'}),
 	qr/an epoch in seconds \(pg_partman's epoch setting\).*UPDATE partman\.part_config SET premake = 3 WHERE parent_table = 'public\.pm_ep'.*run_maintenance\('public\.pm_ep'\)/s,

@@ -97,7 +97,7 @@ typedef struct PsNaming
 
 /* Flags of ps_timeline_open(). */
 #define PS_TL_SINGLE_KEY	0x01	/* refuse multi-column keys */
-#define PS_TL_TIME_ONLY		0x02	/* refuse integer keys */
+#define PS_TL_TIME_ONLY		0x02	/* refuse integer keys (premake policies) */
 
 /* ddl_timeline.c: the time line */
 extern PsTimeline *ps_timeline_open(Oid parentid, const char *funcname,

@@ -372,7 +372,7 @@ ps_timeline_open(Oid parentid, const char *funcname, int flags)
 						get_rel_name(parentid)),
 				 errdetail("The partition key of \"%s\" is %s.",
 						   get_rel_name(parentid), key->keydef),
-				 errhint("Pass keep_count instead of keep.")));
+				 errhint("A premake policy keeps partitions ahead of now on a key of type date, timestamp or timestamptz; on an integer key, run the premake DDL of partstrat_advise() or partstrat_ddl_premake(parent, count) instead.")));
 	tl->axis.tz = pg_tzset("UTC");
 	tl->axis.tzname = "UTC";
 	if (key->nkeys == 1)

@@ -42,6 +42,39 @@ tests="${PS_TESTS:-$(make -C "$PS_ROOT" -s print-regress 2>/dev/null || true)}"
 	--inputdir="$work" --outputdir="$work" --bindir="$PGBIN" \
 	--host="$dir" --port="$port" --dbname=contrib_regression $tests)
 rc=$?
+
+# the pg_partman paths (TAP 060-062 assert their outcomes) when pg_partman
+# 4.x is installed: its sets advised, then every advised script run by psql,
+# partman_interval last (pg_partman's gap fill fails after it, by its design)
+pm_rc=0
+if [ -f "$($PGBIN/pg_config --sharedir)/extension/pg_partman.control" ] &&
+	grep -q "default_version = '4\." "$($PGBIN/pg_config --sharedir)/extension/pg_partman.control"; then
+	vpsql() { runuser -u postgres -- "$PGBIN/psql" -X -q -h "$dir" -p "$port" -d contrib_regression -v ON_ERROR_STOP=1 "$@"; }
+	cp "$PS_ROOT/test/valgrind_partman.sql" "$dir/pm.sql"
+	chown postgres "$dir/pm.sql"
+	vpsql -f "$dir/pm.sql" >"$dir/pm.out" 2>&1 || pm_rc=$?
+	for set in vg_pm.daily vg_pm.ep vg_pm.ids vg_pm.sub '"Vg ""s\"."t $x$ -- x"'; do
+		[ $pm_rc -eq 0 ] || break
+		n=0
+		ret="'20 days'"
+		[ "$set" = vg_pm.ids ] && ret=NULL
+		actions="$(vpsql -At -c "SET partstrat.merge_min_leaves = 4; SELECT string_agg(action, ' ' ORDER BY action = 'partman_interval', priority)
+			FROM partstrat_advise(\$q\$$set\$q\$, 65536, $ret) WHERE ddl IS NOT NULL")"
+		while IFS= read -r -d $'\x1e' script; do
+			n=$((n + 1))
+			printf '%s\n' "$script" >"$dir/pm_script.$n.sql"
+			chown postgres "$dir/pm_script.$n.sql"
+			vpsql -f "$dir/pm_script.$n.sql" >>"$dir/pm.out" 2>&1 </dev/null || { pm_rc=$?; echo "pg_partman: script $n of $set failed"; cat "$dir/pm_script.$n.sql"; break; }
+		done < <(vpsql -At -c "SET partstrat.merge_min_leaves = 4; SELECT string_agg(ddl, chr(30) ORDER BY action = 'partman_interval', priority) || chr(30)
+			FROM partstrat_advise(\$q\$$set\$q\$, 65536, $ret) WHERE ddl IS NOT NULL" | head -c -1)
+		echo "pg_partman: $set, $n advised script(s) run: $actions"
+	done
+	[ $pm_rc -eq 0 ] && vpsql -c "SELECT count(*) FROM partstrat_advise('vg_pm.daily')" >>"$dir/pm.out" 2>&1 || pm_rc=$?
+	[ $pm_rc -ne 0 ] && cat "$dir/pm.out"
+	echo "pg_partman paths: exit $pm_rc"
+else
+	echo "pg_partman paths: skipped (pg_partman 4.x is not installed)"
+fi
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w -t 300 stop >/dev/null 2>&1
 
 # errors with partstrat in their stack
@@ -57,8 +90,8 @@ for f in "$dir"/vg.*.log; do
 		fi
 	fi
 done
-echo "valgrind: $errors process(es) with errors in partstrat; pg_regress exit $rc"
+echo "valgrind: $errors process(es) with errors in partstrat; pg_regress exit $rc; pg_partman paths exit $pm_rc"
 [ $rc -ne 0 ] && [ -f "$work/regression.diffs" ] && cat "$work/regression.diffs"
 rm -rf "$work"
-[ $errors -eq 0 ] && [ $rc -eq 0 ] && rm -rf "$dir"
-[ $errors -eq 0 ] && [ $rc -eq 0 ]
+[ $errors -eq 0 ] && [ $rc -eq 0 ] && [ $pm_rc -eq 0 ] && rm -rf "$dir"
+[ $errors -eq 0 ] && [ $rc -eq 0 ] && [ $pm_rc -eq 0 ]

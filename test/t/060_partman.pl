@@ -11,42 +11,20 @@
 # fails on a set with children of two intervals (the advice says so).
 use strict;
 use warnings;
+use FindBin;
+use lib $FindBin::RealBin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
-
-my $node = PostgreSQL::Test::Cluster->new('partman');
-$node->init;
-$node->append_conf('postgresql.conf', "autovacuum = off\nmax_locks_per_transaction = 256\n");
-$node->start;
-
-my $sharedir = $node->safe_psql('postgres',
-	"SELECT setting FROM pg_config WHERE name = 'SHAREDIR'");
-if (!-f "$sharedir/extension/pg_partman.control")
-{
-	plan skip_all => "pg_partman is not installed in $sharedir (Debian package postgresql-15-partman)";
-}
+use PsPartman;
 
 # pg_partman 4 (Debian's on PostgreSQL 15) and 5 (17, 18) make the same
-# sets with different arguments: 4 takes the type 'native' and interval
-# names ('daily'), 5 the interval (as an interval) third and the type 'range'.
-my $partman_version = $node->safe_psql('postgres',
-	"SELECT default_version FROM pg_available_extensions WHERE name = 'pg_partman'");
-my $pm5 = $partman_version !~ /^4\./;
+# sets with different arguments: create_parent() writes either
+my ($node, $partman_version, $pm5) = partman_node('partman');
 # pg_partman 5.5.0's partition_data_time() fails on a date control column
 # (it attaches the new child while the DEFAULT still holds its rows; 5.2.4
 # moves them), on a set partstrat never touched as well
 my $pm55 = $partman_version =~ /^(\d+)\.(\d+)/ && ($1 > 5 || ($1 == 5 && $2 >= 5));
-note "pg_partman $partman_version";
-
-# create_parent(parent, control, interval (4's name, 5's interval), ...)
-sub create_parent
-{
-	my ($parent, $control, $iv4, $iv5, $extra) = @_;
-	return $pm5
-	  ? "SELECT partman.create_parent('$parent', '$control', '$iv5'$extra);"
-	  : "SELECT partman.create_parent('$parent', '$control', 'native', '$iv4'$extra);";
-}
 
 $node->safe_psql('postgres', qq{
 	CREATE EXTENSION partstrat;

@@ -12,34 +12,14 @@
 # partition_interval leaves a gap; a split is refused with its reason.
 use strict;
 use warnings;
+use FindBin;
+use lib $FindBin::RealBin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PsPartman;
 
-my $node = PostgreSQL::Test::Cluster->new('partman_interval');
-$node->init;
-$node->append_conf('postgresql.conf', "autovacuum = off\nmax_locks_per_transaction = 256\nTimeZone = 'UTC'\n");
-$node->start;
-
-my $sharedir = $node->safe_psql('postgres',
-	"SELECT setting FROM pg_config WHERE name = 'SHAREDIR'");
-if (!-f "$sharedir/extension/pg_partman.control")
-{
-	plan skip_all => "pg_partman is not installed in $sharedir";
-}
-my $partman_version = $node->safe_psql('postgres',
-	"SELECT default_version FROM pg_available_extensions WHERE name = 'pg_partman'");
-my $pm5 = $partman_version !~ /^4\./;
-note "pg_partman $partman_version";
-
-# create_parent(parent, control, interval (4's name, 5's interval), ...)
-sub create_parent
-{
-	my ($parent, $control, $iv4, $iv5, $extra) = @_;
-	return $pm5
-	  ? "SELECT partman.create_parent('$parent', '$control', '$iv5'$extra);"
-	  : "SELECT partman.create_parent('$parent', '$control', 'native', '$iv4'$extra);";
-}
+my ($node, undef, $pm5) = partman_node('partman_interval', "TimeZone = 'UTC'");
 
 $node->safe_psql('postgres', qq{
 	CREATE EXTENSION partstrat;

@@ -9,23 +9,14 @@
 # show_partitions() fails on a quote.)
 use strict;
 use warnings;
+use FindBin;
+use lib $FindBin::RealBin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PsPartman;
 
-my $node = PostgreSQL::Test::Cluster->new('partman_hostile');
-$node->init;
-$node->append_conf('postgresql.conf', "autovacuum = off\nmax_locks_per_transaction = 256\nTimeZone = 'UTC'\n");
-$node->start;
-
-my $sharedir = $node->safe_psql('postgres',
-	"SELECT setting FROM pg_config WHERE name = 'SHAREDIR'");
-if (!-f "$sharedir/extension/pg_partman.control")
-{
-	plan skip_all => "pg_partman is not installed in $sharedir";
-}
-my $pm5 = $node->safe_psql('postgres',
-	"SELECT default_version FROM pg_available_extensions WHERE name = 'pg_partman'") !~ /^4\./;
+my ($node, undef, $pm5) = partman_node('partman_hostile', "TimeZone = 'UTC'");
 
 # names with a double quote, a backslash, a space, capitals, a dollar quote
 # and a comment

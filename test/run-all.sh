@@ -88,6 +88,9 @@ if [ "$versions" != "$PS_PG_MAJOR" ]; then
 		else
 			summary+=("PostgreSQL $v: $p passed, $f failed ($((t2 - t0)) s)")
 		fi
+		while IFS= read -r line; do
+			summary+=("  PostgreSQL $v $line")
+		done < <(grep -E '^failed: ' "$log" | head -n 20)
 		rm -f "$log"
 	done
 	echo
@@ -200,5 +203,12 @@ if [ $tap_rc -ne 0 ]; then
 	[ $tap_failed -eq 0 ] && failed=$((failed + 1))
 fi
 
+# Name what failed just above the last line, where a CI excerpt of the
+# tail shows it (the logs dumped above can be long).
+{
+	grep -E '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ +[-+] ' "$out"
+	awk '/^test\/t\/[^ ]+\.pl \.+/ { f = $1 } /^not ok [0-9]+/ { print f ": " $0 }' "$tap_out"
+	[ $tap_rc -ne 0 ] && [ $tap_failed -eq 0 ] && grep -E '^test/t/[^ ]+\.pl +\(Wstat' "$tap_out"
+} | sed 's/^ */failed: /' | head -n 20
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ] && [ $regress_rc -eq 0 ] && [ $tap_rc -eq 0 ]

@@ -47,8 +47,8 @@ rc=$?
 # 4.x is installed: its sets advised, then every advised script run by psql,
 # partman_interval last (pg_partman's gap fill fails after it, by its design)
 pm_rc=0
-if [ -f "$($PGBIN/pg_config --sharedir)/extension/pg_partman.control" ] &&
-	grep -q "default_version = '4\." "$($PGBIN/pg_config --sharedir)/extension/pg_partman.control"; then
+pm_control="$("$PGBIN/pg_config" --sharedir)/extension/pg_partman.control"
+if [ -f "$pm_control" ] && grep -q "default_version = '4\." "$pm_control"; then
 	vpsql() { runuser -u postgres -- "$PGBIN/psql" -X -q -h "$dir" -p "$port" -d contrib_regression -v ON_ERROR_STOP=1 "$@"; }
 	cp "$PS_ROOT/test/valgrind_partman.sql" "$dir/pm.sql"
 	chown postgres "$dir/pm.sql"
@@ -56,16 +56,18 @@ if [ -f "$($PGBIN/pg_config --sharedir)/extension/pg_partman.control" ] &&
 	for set in vg_pm.daily vg_pm.ep vg_pm.ids vg_pm.sub '"Vg ""s\"."t $x$ -- x"'; do
 		[ $pm_rc -eq 0 ] || break
 		n=0
+		actions=
 		ret="'20 days'"
 		[ "$set" = vg_pm.ids ] && ret=NULL
-		actions="$(vpsql -At -c "SET partstrat.merge_min_leaves = 4; SELECT string_agg(action, ' ' ORDER BY action = 'partman_interval', priority)
-			FROM partstrat_advise(\$q\$$set\$q\$, 65536, $ret) WHERE ddl IS NOT NULL")"
-		while IFS= read -r -d $'\x1e' script; do
+		# one advice per set: records "action US ddl", separated by RS
+		while IFS= read -r -d $'\x1e' rec; do
 			n=$((n + 1))
+			actions+="${actions:+ }${rec%%$'\x1f'*}"
+			script="${rec#*$'\x1f'}"
 			printf '%s\n' "$script" >"$dir/pm_script.$n.sql"
 			chown postgres "$dir/pm_script.$n.sql"
 			vpsql -f "$dir/pm_script.$n.sql" >>"$dir/pm.out" 2>&1 </dev/null || { pm_rc=$?; echo "pg_partman: script $n of $set failed"; cat "$dir/pm_script.$n.sql"; break; }
-		done < <(vpsql -At -c "SET partstrat.merge_min_leaves = 4; SELECT string_agg(ddl, chr(30) ORDER BY action = 'partman_interval', priority) || chr(30)
+		done < <(vpsql -At -c "SET partstrat.merge_min_leaves = 4; SELECT string_agg(action || chr(31) || ddl, chr(30) ORDER BY action = 'partman_interval', priority) || chr(30)
 			FROM partstrat_advise(\$q\$$set\$q\$, 65536, $ret) WHERE ddl IS NOT NULL" | head -c -1)
 		echo "pg_partman: $set, $n advised script(s) run: $actions"
 	done

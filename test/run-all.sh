@@ -184,7 +184,9 @@ else
 fi
 
 passed=$(grep -cE '\.\.\. ok|^ok [0-9]+ +[-+] ' "$out")
-failed=$(grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ +[-+] ' "$out")
+# a failed pg_regress or isolation test (15: "name ... FAILED", 16 and later "not ok N - name")
+regress_failed_re='\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ +[-+] '
+failed=$(grep -cE "$regress_failed_re" "$out")
 tap_passed=$(grep -cE '^ok [0-9]+' "$tap_out")
 tap_failed=$(grep -cE '^not ok [0-9]+' "$tap_out")
 passed=$((passed + tap_passed))
@@ -206,7 +208,7 @@ fi
 # Name what failed just above the last line, where a CI excerpt of the
 # tail shows it (the logs dumped above can be long).
 {
-	grep -E '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ +[-+] ' "$out"
+	grep -E "$regress_failed_re" "$out"
 	awk '/^test\/t\/[^ ]+\.pl \.+/ { f = $1 } /^not ok [0-9]+/ { print f ": " $0 }' "$tap_out"
 	[ $tap_rc -ne 0 ] && [ $tap_failed -eq 0 ] && grep -E '^test/t/[^ ]+\.pl +\(Wstat' "$tap_out"
 } | sed 's/^ */failed: /' | head -n 20
